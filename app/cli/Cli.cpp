@@ -1,0 +1,118 @@
+#include "Cli.h"
+
+#include "CommandContext.h"
+#include "Commands.h"
+#include "PrivateFiles.h"
+
+#include <QTextStream>
+
+#include <cstdio>
+#include <iterator>
+
+namespace trailmark::cli {
+namespace {
+
+struct CommandEntry
+{
+    const char* name;
+    const char* synopsis;
+    const char* summary;
+    int (*run)(CommandContext&);
+};
+
+// Only commands that work are listed; later ones are added here as they land.
+constexpr CommandEntry kCommands[] = {
+    {"sessions", "sessions [--json]", "list recorded sessions", runSessions},
+    {"show", "show SESSION [--json]", "print a session's events, notes and annotations", runShow},
+    {"verify", "verify [--json]", "check the database; non-zero exit on a problem", runVerify},
+};
+
+void printHelp(QTextStream& out)
+{
+    out << "Usage: trailmark [--db PATH] [COMMAND [ARGS]]\n\n"
+           "Records how experts chain tools, lets reviewers annotate the trajectories,\n"
+           "and exports them as agent and reasoning chains.\n\n"
+           "Without a command, opens the desktop app.\n\n"
+           "Commands:\n";
+    for (const auto& command : kCommands)
+        out << "  " << QString::fromLatin1(command.synopsis).leftJustified(36) << QString::fromLatin1(command.summary)
+            << '\n';
+    out << "\nOptions:\n"
+           "  --db PATH     database file (default: $TRAILMARK_DB, else\n"
+           "                $XDG_DATA_HOME/trailmark/trailmark.db)\n"
+           "  --version     print the version and exit\n"
+           "  -h, --help    print this help, or a command's with COMMAND --help\n\n"
+           "Environment: TRAILMARK_DB, TRAILMARK_SPOOL_DIR, TRAILMARK_LOG (trace, debug,\n"
+           "info, warn, error, off; log file in $XDG_STATE_HOME/trailmark).\n";
+    out.flush();
+}
+
+} // namespace
+
+QString takeDatabaseOption(QStringList& arguments, QString* error)
+{
+    QString path;
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        const QString& argument = arguments.at(i);
+        if (argument == QLatin1String("--"))
+            break;
+        if (argument == QLatin1String("--db")) {
+            if (i + 1 >= arguments.size()) {
+                *error = QStringLiteral("--db needs a path");
+                return {};
+            }
+            path = arguments.at(i + 1);
+            arguments.remove(i, 2);
+            --i;
+        } else if (argument.startsWith(QLatin1String("--db="))) {
+            path = argument.mid(5);
+            arguments.remove(i);
+            --i;
+        }
+    }
+    return path.isEmpty() ? paths::defaultDatabase() : path;
+}
+
+bool wantsCommandLine(const QStringList& arguments)
+{
+    QStringList rest = arguments;
+    QString error;
+    takeDatabaseOption(rest, &error);
+    return rest.size() > 1 || !error.isEmpty();
+}
+
+int run(const QStringList& arguments)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    QStringList rest = arguments;
+    QString error;
+    const QString databasePath = takeDatabaseOption(rest, &error);
+    if (!error.isEmpty()) {
+        err << "trailmark: " << error << Qt::endl;
+        return 2;
+    }
+    rest.removeFirst(); // program name
+    if (rest.isEmpty() || rest.first() == QLatin1String("-h") || rest.first() == QLatin1String("--help") ||
+        rest.first() == QLatin1String("help")) {
+        printHelp(out);
+        return 0;
+    }
+    if (rest.first() == QLatin1String("--version")) {
+        out << "trailmark " << TRAILMARK_VERSION << " (database schema " << Store::kSchemaVersion << ")" << Qt::endl;
+        return 0;
+    }
+    for (const auto& command : kCommands) {
+        if (rest.first() == QLatin1String(command.name)) {
+            CommandContext context{rest, databasePath, out, err};
+            const int code = command.run(context);
+            out.flush();
+            err.flush();
+            return code;
+        }
+    }
+    err << "trailmark: unknown command '" << rest.first() << "'" << Qt::endl << "Try 'trailmark --help'." << Qt::endl;
+    return 2;
+}
+
+} // namespace trailmark::cli

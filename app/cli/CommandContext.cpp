@@ -1,0 +1,34 @@
+#include "CommandContext.h"
+
+#include <QJsonDocument>
+
+namespace trailmark::cli {
+
+std::unique_ptr<Store> CommandContext::openStore(Store::Access access) const
+{
+    QString error;
+    auto store = Store::open(databasePath, access, &error);
+    if (!store)
+        fail(error);
+    return store;
+}
+
+int CommandContext::fail(const QString& message) const
+{
+    err << "trailmark " << arguments.value(0) << ": " << message << Qt::endl;
+    return 1;
+}
+
+int CommandContext::usageError(const QString& message) const
+{
+    err << "trailmark " << arguments.value(0) << ": " << message << Qt::endl
+        << "Try 'trailmark " << arguments.value(0) << " --help'." << Qt::endl;
+    return 2;
+}
+
+void CommandContext::printJson(const QJsonDocument& document) const
+{
+    out << QString::fromUtf8(document.toJson(QJsonDocument::Compact)) << Qt::endl;
+}
+
+} // namespace trailmark::cli

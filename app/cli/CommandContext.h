@@ -1,0 +1,34 @@
+#pragma once
+
+#include "Store.h"
+
+#include <QStringList>
+#include <QTextStream>
+
+#include <memory>
+
+class QJsonDocument;
+
+namespace trailmark::cli {
+
+// What a subcommand gets: its own arguments (name first, as QCommandLineParser wants),
+// the database path, and the output streams. Commands print results on out and
+// problems on err, and return the exit code.
+struct CommandContext
+{
+    QStringList arguments;
+    QString databasePath;
+    QTextStream& out;
+    QTextStream& err;
+
+    // Opens the database, printing the reason on err when it cannot be opened.
+    std::unique_ptr<Store> openStore(Store::Access access) const;
+    // Prints "trailmark <command>: message" on err and returns exit code 1.
+    int fail(const QString& message) const;
+    // Prints a usage error on err and returns exit code 2.
+    int usageError(const QString& message) const;
+    // Writes a JSON document as one line (plus newline) on out.
+    void printJson(const QJsonDocument& document) const;
+};
+
+} // namespace trailmark::cli

@@ -1,0 +1,12 @@
+#pragma once
+
+namespace trailmark::cli {
+
+struct CommandContext;
+
+// One function per subcommand; the table in Cli.cpp maps names to them.
+int runSessions(CommandContext& context);
+int runShow(CommandContext& context);
+int runVerify(CommandContext& context);
+
+} // namespace trailmark::cli

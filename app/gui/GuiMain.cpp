@@ -1,0 +1,45 @@
+#include "GuiMain.h"
+
+#include "Cli.h"
+#include "MainWindow.h"
+#include "Store.h"
+
+#include <QApplication>
+#include <QMessageBox>
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+namespace trailmark::gui {
+
+int runGui(int argc, char* argv[])
+{
+    // Without a display Qt would abort with a message about plugins; say what to do.
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
+        qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+        std::fputs("trailmark: no display (DISPLAY is not set). Run a subcommand (see trailmark --help), or start "
+                   "the app inside a desktop session.\n",
+                   stderr);
+        return 1;
+    }
+    QApplication application(argc, argv);
+    QApplication::setApplicationDisplayName(QStringLiteral("Trailmark"));
+
+    QStringList arguments = QApplication::arguments();
+    QString error;
+    const QString databasePath = cli::takeDatabaseOption(arguments, &error);
+    auto store = Store::open(databasePath, Store::Access::ReadWrite, &error);
+    if (!store) {
+        spdlog::error("cannot open database: {}", error.toStdString());
+        QMessageBox::critical(nullptr, QApplication::tr("Trailmark"),
+                              QApplication::tr("Trailmark cannot open its database.\n\n%1").arg(error));
+        return 1;
+    }
+    spdlog::info("GUI started on {}", store->path().toStdString());
+    MainWindow window(*store);
+    window.show();
+    return QApplication::exec();
+}
+
+} // namespace trailmark::gui

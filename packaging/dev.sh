@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Trailmark developer entry point: install what is missing, build, run, test.
+#
+#   packaging/dev.sh run [ARGS]   install, build, start trailmark (GUI on the default database)
+#   packaging/dev.sh test         install, build, run the whole test suite (under Xvfb + openbox)
+#   packaging/dev.sh build        install, build only
+#   packaging/dev.sh deps         install missing Debian packages only
+#   packaging/dev.sh bench        install, build, run the benchmarks in tests/bench
+#
+# Packages come from Debian 12 by name; nothing else is downloaded. The build lives in
+# build/release (ccache, Ninja, -j2).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$here"
+preset=${TRAILMARK_PRESET:-release}
+build_dir="$here/build/$preset"
+
+# What building needs.
+build_packages=(
+    cmake ninja-build ccache g++ pkg-config
+    qt6-base-dev qt6-base-dev-tools libgl-dev
+    libsqlite3-dev sqlite3
+    libprotobuf-dev protobuf-compiler
+    libspdlog-dev libfmt-dev
+    libxcb1-dev libxcb-res0-dev libxcb-ewmh-dev libxcb-icccm4-dev libxcb-keysyms1-dev
+)
+# What running the app needs beyond the libraries above.
+run_packages=(xvfb xauth openbox)
+# What the tests drive: a real X server and window manager, real shells, real consumers.
+test_packages=(
+    xvfb xauth openbox xdotool x11-utils wmctrl xterm imagemagick
+    bash zsh fish
+    python3 python3-protobuf python3-pandas
+    appstream
+)
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_missing() {
+    local missing=()
+    for package in "$@"; do
+        if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+            missing+=("$package")
+        fi
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "dev.sh: installing ${missing[*]}" >&2
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+    fi
+}
+
+build() {
+    export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+    if [ ! -f "$build_dir/CMakeCache.txt" ]; then
+        cmake --preset "$preset" >&2
+    fi
+    cmake --build --preset "$preset" >&2
+}
+
+# Runs a command inside a private X server with openbox, as the tests expect: real
+# windows, real focus changes, a real window manager setting _NET_ACTIVE_WINDOW.
+with_x11() {
+    xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" "$here/packaging/x11-session.sh" "$@"
+}
+
+command=${1:-run}
+shift || true
+case "$command" in
+deps)
+    install_missing "${build_packages[@]}" "${run_packages[@]}" "${test_packages[@]}"
+    ;;
+build)
+    install_missing "${build_packages[@]}"
+    build
+    ;;
+run)
+    install_missing "${build_packages[@]}" "${run_packages[@]}"
+    build
+    if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+        echo "dev.sh: no display here; starting Trailmark on a virtual X display (Xvfb)." >&2
+        with_x11 "$build_dir/app/trailmark" "$@"
+    else
+        exec "$build_dir/app/trailmark" "$@"
+    fi
+    ;;
+test)
+    install_missing "${build_packages[@]}" "${test_packages[@]}"
+    build
+    with_x11 ctest --test-dir "$build_dir" --output-on-failure --timeout 600 "$@"
+    ;;
+bench)
+    install_missing "${build_packages[@]}" "${test_packages[@]}"
+    build
+    for bench in "$build_dir"/tests/bench/bench_*; do
+        [ -x "$bench" ] && with_x11 "$bench" "$@"
+    done
+    ;;
+*)
+    sed -n '2,10p' "$0" >&2
+    exit 2
+    ;;
+esac

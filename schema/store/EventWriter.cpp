@@ -1,0 +1,188 @@
+#include "EventWriter.h"
+
+#include "Clock.h"
+#include "SqliteStatement.h"
+#include "Store.h"
+#include "Uuid.h"
+
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+namespace trailmark {
+
+EventWriter::EventWriter(Store& store, QObject* parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_insertEvent(std::make_unique<SqliteStatement>(
+          store.handle(), "INSERT INTO events(id, session, seq, time_ns, kind, payload) VALUES(?,?,?,?,?,?)"))
+    , m_lastSeq(std::make_unique<SqliteStatement>(store.handle(),
+                                                  "SELECT coalesce(max(seq) + 1, 0) FROM events WHERE session=?"))
+    , m_saveIngest(std::make_unique<SqliteStatement>(
+          store.handle(), "INSERT INTO ingest(source, position) VALUES(?1, ?2) "
+                          "ON CONFLICT(source) DO UPDATE SET position=excluded.position"))
+{
+    m_commitTimer.setSingleShot(true);
+    connect(&m_commitTimer, &QTimer::timeout, this, [this] {
+        QString error;
+        flush(&error);
+    });
+}
+
+EventWriter::~EventWriter()
+{
+    QString error;
+    if (!flush(&error))
+        spdlog::error("{}: events lost at shutdown: {}", m_store.path().toStdString(), error.toStdString());
+}
+
+void EventWriter::setMaxBatchAge(std::chrono::milliseconds age)
+{
+    m_maxBatchAgeNs = std::chrono::duration_cast<std::chrono::nanoseconds>(age).count();
+}
+
+bool EventWriter::begin(QString* error)
+{
+    if (m_inTransaction)
+        return true;
+    // IMMEDIATE takes the write lock now, so the seq numbers read below stay ours until
+    // commit even if another process writes to the same file.
+    if (!sqliteExec(m_store.handle(), "BEGIN IMMEDIATE", nullptr)) {
+        *error = m_store.lastError(QStringLiteral("cannot start a write transaction"));
+        return false;
+    }
+    for (auto& cursor : m_sessions)
+        cursor.nextSeq = -1;
+    m_inTransaction = true;
+    m_batchStartedNs = m_store.clock().monotonicNs();
+    if (m_maxBatchAgeNs > 0)
+        m_commitTimer.start(static_cast<int>(m_maxBatchAgeNs / 1'000'000));
+    return true;
+}
+
+bool EventWriter::commit(QString* error)
+{
+    m_commitTimer.stop();
+    if (!sqliteExec(m_store.handle(), "COMMIT", nullptr)) {
+        *error = m_store.lastError(QStringLiteral("cannot commit %1 events").arg(m_pendingEvents));
+        rollback();
+        spdlog::error("{}", error->toStdString());
+        Q_EMIT writeFailed(*error);
+        return false;
+    }
+    m_inTransaction = false;
+    const qint64 count = m_pendingEvents;
+    m_committedEvents += count;
+    m_pendingEvents = 0;
+    if (count > 0)
+        Q_EMIT committed(count);
+    return true;
+}
+
+void EventWriter::rollback()
+{
+    if (sqlite3_get_autocommit(m_store.handle()) == 0)
+        sqliteExec(m_store.handle(), "ROLLBACK", nullptr);
+    m_inTransaction = false;
+    m_pendingEvents = 0;
+    for (auto& cursor : m_sessions)
+        cursor.nextSeq = -1;
+}
+
+bool EventWriter::flush(QString* error)
+{
+    if (!m_inTransaction)
+        return true;
+    return commit(error);
+}
+
+EventWriter::SessionCursor* EventWriter::cursorFor(const std::string& sessionId, QString* error)
+{
+    const QByteArray key = uuid::fromText(QString::fromStdString(sessionId));
+    auto it = m_sessions.find(key);
+    if (it == m_sessions.end()) {
+        const auto row = m_store.sessionRow(key, error);
+        if (!row)
+            return nullptr;
+        it = m_sessions.insert(key, SessionCursor{*row, -1});
+    }
+    if (it->nextSeq < 0) {
+        m_lastSeq->bind(1, it->row);
+        if (!m_lastSeq->step()) {
+            *error = m_store.lastError(QStringLiteral("cannot read the last event of a session"));
+            m_lastSeq->reset();
+            return nullptr;
+        }
+        it->nextSeq = m_lastSeq->columnInt(0);
+        m_lastSeq->reset();
+    }
+    return &it.value();
+}
+
+bool EventWriter::append(v1::Event& event, QString* error)
+{
+    if (event.body_case() == v1::Event::BODY_NOT_SET) {
+        *error = QStringLiteral("refusing to store an event without a body");
+        return false;
+    }
+    if (!begin(error))
+        return false;
+    SessionCursor* cursor = cursorFor(event.session_id(), error);
+    if (!cursor)
+        return false;
+
+    if (event.time_ns() == 0)
+        event.set_time_ns(m_store.clock().nowNs());
+    const QByteArray id = m_store.newId();
+
+    // The row carries the envelope; the payload is the Event with only its body set.
+    std::string sessionId = std::move(*event.mutable_session_id());
+    const qint64 timeNs = event.time_ns();
+    event.clear_id();
+    event.clear_session_id();
+    event.clear_seq();
+    event.clear_time_ns();
+    const size_t size = event.ByteSizeLong();
+    m_payloadBuffer.resize(size);
+    event.SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(m_payloadBuffer.data()));
+    event.set_id(uuid::toText(id).toStdString());
+    event.set_session_id(std::move(sessionId));
+    event.set_seq(cursor->nextSeq);
+    event.set_time_ns(timeNs);
+
+    SqliteStatement& insert = *m_insertEvent;
+    insert.bindBlob(1, id.constData(), 16);
+    insert.bind(2, cursor->row);
+    insert.bind(3, cursor->nextSeq);
+    insert.bind(4, timeNs);
+    insert.bind(5, static_cast<std::int64_t>(event.body_case()));
+    insert.bindBlob(6, m_payloadBuffer.data(), static_cast<int>(size));
+    if (!insert.exec()) {
+        *error = m_store.lastError(QStringLiteral("cannot store event"));
+        rollback();
+        Q_EMIT writeFailed(*error);
+        return false;
+    }
+    ++cursor->nextSeq;
+    ++m_pendingEvents;
+
+    if (m_pendingEvents >= m_maxBatchSize || m_store.clock().monotonicNs() - m_batchStartedNs >= m_maxBatchAgeNs)
+        return commit(error);
+    return true;
+}
+
+bool EventWriter::setIngestPosition(const QString& source, qint64 position, QString* error)
+{
+    if (!begin(error))
+        return false;
+    m_saveIngest->bindText(1, source);
+    m_saveIngest->bind(2, position);
+    if (!m_saveIngest->exec()) {
+        *error = m_store.lastError(QStringLiteral("cannot save the ingest position of %1").arg(source));
+        rollback();
+        Q_EMIT writeFailed(*error);
+        return false;
+    }
+    return true;
+}
+
+} // namespace trailmark

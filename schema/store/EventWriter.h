@@ -1,0 +1,82 @@
+#pragma once
+
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace trailmark {
+
+namespace v1 {
+class Event;
+}
+class SqliteStatement;
+class Store;
+
+// Appends events to a Store in batched transactions.
+//
+// A transaction is opened by the first append and committed when it is older than the
+// batch age (250 ms by default, checked on every append and by a timer when events stop
+// flowing), when it holds maxBatchSize events, or on flush(). A crash therefore loses at
+// most the batch in flight and never corrupts the file (WAL).
+//
+// Spool ingest positions are written into the same transaction as the events they
+// cover, so after a crash a source resumes exactly where its committed events end.
+class EventWriter : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit EventWriter(Store& store, QObject* parent = nullptr);
+    ~EventWriter() override; // commits what is pending
+
+    // Stores the event: fills id (UUIDv7), seq (next in its session, gapless) and
+    // time_ns (now, when 0). event.session_id must name an existing session.
+    bool append(v1::Event& event, QString* error);
+    // Records that source has been ingested up to position; commits with the events.
+    bool setIngestPosition(const QString& source, qint64 position, QString* error);
+    // Commits the open batch now. True when nothing was pending.
+    bool flush(QString* error);
+
+    qint64 pendingEvents() const { return m_pendingEvents; }
+    qint64 committedEvents() const { return m_committedEvents; }
+    void setMaxBatchAge(std::chrono::milliseconds age);
+    void setMaxBatchSize(qint64 events) { m_maxBatchSize = events; }
+
+Q_SIGNALS:
+    // A batch reached the disk; count is the number of events in it.
+    void committed(qint64 count);
+    // A commit failed (disk full, I/O error); the batch was rolled back.
+    void writeFailed(const QString& error);
+
+private:
+    struct SessionCursor
+    {
+        qint64 row = -1;
+        qint64 nextSeq = -1; // -1: read from the database inside the current transaction
+    };
+
+    bool begin(QString* error);
+    bool commit(QString* error);
+    void rollback();
+    SessionCursor* cursorFor(const std::string& sessionId, QString* error);
+
+    Store& m_store;
+    std::unique_ptr<SqliteStatement> m_insertEvent;
+    std::unique_ptr<SqliteStatement> m_lastSeq;
+    std::unique_ptr<SqliteStatement> m_saveIngest;
+    QHash<QByteArray, SessionCursor> m_sessions;
+    std::string m_payloadBuffer;
+    QTimer m_commitTimer;
+    qint64 m_maxBatchAgeNs = 250'000'000;
+    qint64 m_maxBatchSize = 100'000;
+    qint64 m_batchStartedNs = 0;
+    qint64 m_pendingEvents = 0;
+    qint64 m_committedEvents = 0;
+    bool m_inTransaction = false;
+};
+
+} // namespace trailmark

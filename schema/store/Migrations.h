@@ -1,0 +1,60 @@
+#pragma once
+
+#include <string_view>
+
+namespace trailmark::migrations {
+
+// The SQL that takes a database from schema version N-1 to N, for N = 1.. (index N-1).
+// Append new steps; never edit a released one.
+//
+// Ids are 16-byte UUIDv7 blobs, not text: a short command event is about 100 bytes, and
+// text ids in the row and two indexes would double that.
+// events.kind is the field number of the Event body, so filters by kind need no decoding.
+inline constexpr std::string_view kSteps[] = {
+    R"sql(
+CREATE TABLE sessions (
+    rowid      INTEGER PRIMARY KEY,
+    id         BLOB NOT NULL UNIQUE,
+    started_ns INTEGER NOT NULL,
+    ended_ns   INTEGER NOT NULL DEFAULT 0,
+    state      INTEGER NOT NULL,
+    payload    BLOB NOT NULL
+);
+CREATE TABLE events (
+    rowid   INTEGER PRIMARY KEY,
+    id      BLOB NOT NULL,
+    session INTEGER NOT NULL,
+    seq     INTEGER NOT NULL,
+    time_ns INTEGER NOT NULL,
+    kind    INTEGER NOT NULL,
+    payload BLOB NOT NULL
+);
+CREATE UNIQUE INDEX events_by_id ON events(id);
+CREATE UNIQUE INDEX events_by_session_seq ON events(session, seq);
+CREATE TABLE annotations (
+    rowid     INTEGER PRIMARY KEY,
+    id        BLOB NOT NULL UNIQUE,
+    session   INTEGER NOT NULL,
+    target_id BLOB NOT NULL,
+    reviewer  TEXT NOT NULL,
+    time_ns   INTEGER NOT NULL,
+    payload   BLOB NOT NULL
+);
+CREATE INDEX annotations_by_session ON annotations(session, target_id);
+CREATE TABLE blobs (
+    rowid  INTEGER PRIMARY KEY,
+    sha256 BLOB NOT NULL UNIQUE,
+    mime   TEXT NOT NULL,
+    size   INTEGER NOT NULL,
+    bytes  BLOB NOT NULL
+);
+CREATE TABLE ingest (
+    source   TEXT PRIMARY KEY,
+    position INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
+};
+
+inline constexpr int kLatestVersion = static_cast<int>(std::size(kSteps));
+
+} // namespace trailmark::migrations

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+#include <cstdint>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace trailmark {
+
+// A prepared statement that finalizes itself. Thin on purpose: it adds RAII and Qt
+// types, nothing else, so the SQL stays readable at the call site.
+// Note: bind() indexes are 1-based, column() indexes are 0-based (SQLite's rule).
+class SqliteStatement
+{
+public:
+    SqliteStatement() = default;
+    SqliteStatement(sqlite3* db, std::string_view sql);
+    ~SqliteStatement();
+    SqliteStatement(SqliteStatement&& other) noexcept;
+    SqliteStatement& operator=(SqliteStatement&& other) noexcept;
+    SqliteStatement(const SqliteStatement&) = delete;
+    SqliteStatement& operator=(const SqliteStatement&) = delete;
+
+    bool isValid() const { return m_stmt != nullptr; }
+    // SQLite result code of the last prepare/step (SQLITE_OK, SQLITE_ROW, ...).
+    int resultCode() const { return m_resultCode; }
+    QString errorMessage() const;
+
+    void bind(int index, std::int64_t value);
+    void bind(int index, const QByteArray& blob);           // bound as BLOB
+    void bindText(int index, const QString& text);          // bound as TEXT (UTF-8)
+    void bindBlob(int index, const void* data, int size);   // copied by SQLite
+    void bindNull(int index);
+
+    // Steps once: true while a row is available. After false, resultCode() tells
+    // SQLITE_DONE (finished) from an error.
+    bool step();
+    // Steps to completion of a statement that returns no rows; false on error.
+    bool exec();
+    void reset();
+
+    std::int64_t columnInt(int column) const;
+    QByteArray columnBlob(int column) const;
+    QString columnText(int column) const;
+    // Pointer/size into SQLite's buffer, valid until the next step/reset.
+    std::string_view columnBytes(int column) const;
+    bool columnIsNull(int column) const;
+
+private:
+    sqlite3* m_db = nullptr;
+    sqlite3_stmt* m_stmt = nullptr;
+    int m_resultCode = 0;
+};
+
+// Runs one or more statements that return no rows.
+bool sqliteExec(sqlite3* db, std::string_view sql, QString* error);
+
+} // namespace trailmark

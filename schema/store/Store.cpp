@@ -1,0 +1,509 @@
+#include "Store.h"
+
+#include "Clock.h"
+#include "Migrations.h"
+#include "PrivateFiles.h"
+#include "SqliteStatement.h"
+#include "Uuid.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QFileInfo>
+#include <QtEndian>
+
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+namespace trailmark {
+
+static_assert(Store::kSchemaVersion == migrations::kLatestVersion, "add a migration step with the new version");
+
+namespace {
+
+constexpr char kSqliteMagic[] = "SQLite format 3";
+
+// Reads the 100-byte SQLite header ourselves before SQLite opens the file, so a file
+// that is not SQLite or was cut short gets a message a person can act on rather than
+// "file is not a database" on the first query.
+bool checkFileHeader(const QString& path, QString* error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    const qint64 fileSize = file.size();
+    if (fileSize == 0)
+        return true; // a new, empty database
+    const QByteArray header = file.read(100);
+    if (header.size() < 16 || !header.startsWith(QByteArray::fromRawData(kSqliteMagic, sizeof kSqliteMagic))) {
+        *error = QStringLiteral("%1 is not a Trailmark database: it is not an SQLite file").arg(path);
+        return false;
+    }
+    if (header.size() < 100) {
+        *error = QStringLiteral("%1 is truncated: only %2 bytes, less than an SQLite header").arg(path).arg(fileSize);
+        return false;
+    }
+    const auto* bytes = reinterpret_cast<const uchar*>(header.constData());
+    qint64 pageSize = qFromBigEndian<quint16>(bytes + 16);
+    if (pageSize == 1)
+        pageSize = 65536;
+    const quint32 pageCount = qFromBigEndian<quint32>(bytes + 28);
+    const quint32 changeCounter = qFromBigEndian<quint32>(bytes + 24);
+    const quint32 validFor = qFromBigEndian<quint32>(bytes + 92);
+    // The page count in the header is only authoritative when it was written by the
+    // same transaction as the change counter (SQLite file format, section 1.3.7).
+    if (pageCount != 0 && changeCounter == validFor && fileSize < pageSize * pageCount) {
+        *error = QStringLiteral("%1 is truncated: the header says %2 bytes, the file has %3")
+                     .arg(path)
+                     .arg(pageSize * pageCount)
+                     .arg(fileSize);
+        return false;
+    }
+    return true;
+}
+
+std::optional<qint64> pragmaInt(sqlite3* db, const char* pragma)
+{
+    SqliteStatement statement(db, pragma);
+    if (!statement.step())
+        return std::nullopt;
+    return statement.columnInt(0);
+}
+
+QString describeSqlite(sqlite3* db)
+{
+    const int code = sqlite3_extended_errcode(db);
+    if ((code & 0xFF) == SQLITE_NOTADB)
+        return QStringLiteral("it is not an SQLite database or it is encrypted");
+    if ((code & 0xFF) == SQLITE_CORRUPT)
+        return QStringLiteral("the file is damaged (%1); run `trailmark verify`")
+            .arg(QString::fromUtf8(sqlite3_errmsg(db)));
+    return QString::fromUtf8(sqlite3_errmsg(db));
+}
+
+QByteArray serialize(const google::protobuf::MessageLite& message)
+{
+    QByteArray bytes(static_cast<qsizetype>(message.ByteSizeLong()), Qt::Uninitialized);
+    message.SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(bytes.data()));
+    return bytes;
+}
+
+QString fromStd(const std::string& text)
+{
+    return QString::fromStdString(text);
+}
+
+} // namespace
+
+std::unique_ptr<Store> Store::open(const QString& path, Access access, QString* error)
+{
+    QString localError;
+    QString& message = error ? *error : localError;
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+
+    if (access == Access::ReadOnly && !QFileInfo::exists(absolute)) {
+        message = QStringLiteral("no Trailmark database at %1").arg(absolute);
+        return nullptr;
+    }
+    if (access == Access::ReadWrite && !privatefiles::ensureFile(absolute, &message))
+        return nullptr;
+    if (!checkFileHeader(absolute, &message))
+        return nullptr;
+
+    sqlite3* db = nullptr;
+    const int flags = (access == Access::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+                      SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    if (sqlite3_open_v2(QFile::encodeName(absolute).constData(), &db, flags, nullptr) != SQLITE_OK) {
+        message = QStringLiteral("cannot open %1: %2").arg(absolute, describeSqlite(db));
+        sqlite3_close_v2(db);
+        return nullptr;
+    }
+    std::unique_ptr<Store> store(new Store(absolute, access, db));
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_extended_result_codes(db, 1);
+
+    const auto applicationId = pragmaInt(db, "PRAGMA application_id");
+    const auto version = pragmaInt(db, "PRAGMA user_version");
+    const auto tableCount = pragmaInt(db, "SELECT count(*) FROM sqlite_schema");
+    if (!applicationId || !version || !tableCount) {
+        message = QStringLiteral("cannot read %1: %2").arg(absolute, describeSqlite(db));
+        return nullptr;
+    }
+    const bool isEmpty = *applicationId == 0 && *version == 0 && *tableCount == 0;
+    if (!isEmpty && *applicationId != kApplicationId) {
+        message = QStringLiteral("%1 is an SQLite database but not a Trailmark one (application_id %2)")
+                      .arg(absolute)
+                      .arg(*applicationId);
+        return nullptr;
+    }
+    if (*version > kSchemaVersion) {
+        message = QStringLiteral("%1 was written by a newer Trailmark (schema version %2); this Trailmark reads "
+                                 "schema versions up to %3. Upgrade Trailmark to open it; the file was not changed.")
+                      .arg(absolute)
+                      .arg(*version)
+                      .arg(kSchemaVersion);
+        return nullptr;
+    }
+
+    if (access == Access::ReadOnly) {
+        if (*version < kSchemaVersion) {
+            message = QStringLiteral("%1 has schema version %2 from an older Trailmark; open it once for writing "
+                                     "(e.g. `trailmark sessions`) to upgrade it to version %3")
+                          .arg(absolute)
+                          .arg(*version)
+                          .arg(kSchemaVersion);
+            return nullptr;
+        }
+        return store;
+    }
+
+    // WAL: readers (GUI, CLI) never block the recorder, and a crash loses at most the
+    // transaction in flight. NORMAL sync is durable across application crashes.
+    if (!sqliteExec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16384;", &message)) {
+        message = QStringLiteral("cannot prepare %1 for writing: %2").arg(absolute, message);
+        return nullptr;
+    }
+    if (*version < kSchemaVersion && !store->migrate(static_cast<int>(*version), &message))
+        return nullptr;
+    return store;
+}
+
+Store::Store(QString path, Access access, sqlite3* db)
+    : m_path(std::move(path))
+    , m_access(access)
+    , m_db(db)
+    , m_clock(&Clock::system())
+    , m_ids(std::make_unique<UuidV7Generator>())
+{
+}
+
+Store::~Store()
+{
+    sqlite3_close_v2(m_db);
+}
+
+const Clock& Store::clock() const
+{
+    return *m_clock;
+}
+
+void Store::setClock(const Clock* clock)
+{
+    m_clock = clock ? clock : &Clock::system();
+}
+
+QByteArray Store::newId()
+{
+    return m_ids->next(m_clock->nowNs() / 1'000'000);
+}
+
+QString Store::lastError(const QString& doing) const
+{
+    return QStringLiteral("%1: %2: %3").arg(m_path, doing, describeSqlite(m_db));
+}
+
+bool Store::migrate(int fromVersion, QString* error)
+{
+    if (!sqliteExec(m_db, "BEGIN IMMEDIATE", error)) {
+        *error = lastError(QStringLiteral("cannot start the schema upgrade"));
+        return false;
+    }
+    // Another process may have migrated between our check and the lock.
+    const int current = static_cast<int>(pragmaInt(m_db, "PRAGMA user_version").value_or(fromVersion));
+    for (int version = current + 1; version <= kSchemaVersion; ++version) {
+        QString stepError;
+        if (!sqliteExec(m_db, migrations::kSteps[version - 1], &stepError)) {
+            *error = QStringLiteral("%1: upgrading to schema version %2 failed: %3").arg(m_path).arg(version).arg(stepError);
+            sqliteExec(m_db, "ROLLBACK", nullptr);
+            return false;
+        }
+        spdlog::info("{}: schema upgraded to version {}", m_path.toStdString(), version);
+    }
+    const std::string stamp = "PRAGMA user_version=" + std::to_string(kSchemaVersion) +
+                              "; PRAGMA application_id=" + std::to_string(kApplicationId) + "; COMMIT";
+    if (!sqliteExec(m_db, stamp, error)) {
+        *error = lastError(QStringLiteral("cannot finish the schema upgrade"));
+        sqliteExec(m_db, "ROLLBACK", nullptr);
+        return false;
+    }
+    return true;
+}
+
+bool Store::createSession(v1::Session& session, QString* error)
+{
+    if (session.id().empty())
+        session.set_id(uuid::toText(newId()).toStdString());
+    if (session.started_ns() == 0)
+        session.set_started_ns(m_clock->nowNs());
+    if (session.state() == v1::Session::STATE_UNSPECIFIED)
+        session.set_state(v1::Session::STATE_RECORDING);
+    const QByteArray key = uuid::fromText(fromStd(session.id()));
+    if (key.isEmpty()) {
+        *error = QStringLiteral("session id %1 is not a UUID").arg(fromStd(session.id()));
+        return false;
+    }
+    SqliteStatement insert(m_db, "INSERT INTO sessions(id, started_ns, ended_ns, state, payload) VALUES(?,?,?,?,?)");
+    insert.bind(1, key);
+    insert.bind(2, session.started_ns());
+    insert.bind(3, session.ended_ns());
+    insert.bind(4, static_cast<std::int64_t>(session.state()));
+    insert.bind(5, serialize(session));
+    if (!insert.exec()) {
+        *error = lastError(QStringLiteral("cannot create session"));
+        return false;
+    }
+    return true;
+}
+
+bool Store::updateSession(const v1::Session& session, QString* error)
+{
+    SqliteStatement update(m_db, "UPDATE sessions SET started_ns=?, ended_ns=?, state=?, payload=? WHERE id=?");
+    update.bind(1, session.started_ns());
+    update.bind(2, session.ended_ns());
+    update.bind(3, static_cast<std::int64_t>(session.state()));
+    update.bind(4, serialize(session));
+    update.bind(5, uuid::fromText(fromStd(session.id())));
+    if (!update.exec()) {
+        *error = lastError(QStringLiteral("cannot update session"));
+        return false;
+    }
+    if (sqlite3_changes(m_db) == 0) {
+        *error = QStringLiteral("%1: no session %2").arg(m_path, fromStd(session.id()));
+        return false;
+    }
+    return true;
+}
+
+std::optional<v1::Session> Store::session(const QString& id, QString* error)
+{
+    SqliteStatement select(m_db, "SELECT payload FROM sessions WHERE id=?");
+    select.bind(1, uuid::fromText(id));
+    if (!select.step()) {
+        *error = select.resultCode() == SQLITE_DONE ? QStringLiteral("no session %1 in %2").arg(id, m_path)
+                                                    : lastError(QStringLiteral("cannot read session %1").arg(id));
+        return std::nullopt;
+    }
+    v1::Session session;
+    const std::string_view payload = select.columnBytes(0);
+    if (!session.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+        *error = QStringLiteral("%1: the record of session %2 is damaged (not a trailmark.v1.Session)").arg(m_path, id);
+        return std::nullopt;
+    }
+    session.set_id(id.toStdString());
+    return session;
+}
+
+std::optional<QList<SessionSummary>> Store::sessionSummaries(QString* error)
+{
+    // Event count is max(seq)+1 because seq is gapless: an index lookup, not a scan.
+    SqliteStatement select(m_db, R"sql(
+        SELECT s.id, s.payload,
+               (SELECT e.seq + 1 FROM events e WHERE e.session = s.rowid ORDER BY e.seq DESC LIMIT 1),
+               (SELECT e.time_ns FROM events e WHERE e.session = s.rowid ORDER BY e.seq DESC LIMIT 1)
+        FROM sessions s ORDER BY s.started_ns DESC, s.rowid DESC)sql");
+    QList<SessionSummary> summaries;
+    while (select.step()) {
+        SessionSummary summary;
+        const std::string_view payload = select.columnBytes(1);
+        if (!summary.session.ParseFromArray(payload.data(), static_cast<int>(payload.size())))
+            summary.decodeError = QStringLiteral("session record is damaged");
+        summary.session.set_id(uuid::toText(select.columnBlob(0)).toStdString());
+        summary.eventCount = select.columnInt(2);
+        summary.lastEventNs = select.columnInt(3);
+        summaries.append(std::move(summary));
+    }
+    if (select.resultCode() != SQLITE_DONE) {
+        *error = lastError(QStringLiteral("cannot list sessions"));
+        return std::nullopt;
+    }
+    return summaries;
+}
+
+std::optional<QString> Store::resolveSessionId(const QString& idOrPrefix, QString* error)
+{
+    const QString wanted = idOrPrefix.trimmed().toLower();
+    if (wanted.size() == 36 && !uuid::fromText(wanted).isEmpty())
+        return wanted;
+    if (wanted.size() < 4) {
+        *error = QStringLiteral("session id '%1' is too short: give at least 4 characters").arg(idOrPrefix);
+        return std::nullopt;
+    }
+    // Ids are stored as blobs; a hex prefix of the text form (dashes removed) is a
+    // prefix of hex(id).
+    QString hexPrefix = wanted;
+    hexPrefix.remove(QLatin1Char('-'));
+    SqliteStatement select(m_db, "SELECT id FROM sessions WHERE hex(id) LIKE ? LIMIT 2");
+    select.bindText(1, hexPrefix.toUpper() + QLatin1Char('%'));
+    QStringList matches;
+    while (select.step())
+        matches.append(uuid::toText(select.columnBlob(0)));
+    if (matches.size() == 1)
+        return matches.first();
+    *error = matches.isEmpty() ? QStringLiteral("no session matches '%1' in %2").arg(idOrPrefix, m_path)
+                               : QStringLiteral("session id '%1' is ambiguous: give more characters").arg(idOrPrefix);
+    return std::nullopt;
+}
+
+std::optional<qint64> Store::sessionRow(const QByteArray& sessionKey, QString* error)
+{
+    SqliteStatement select(m_db, "SELECT rowid FROM sessions WHERE id=?");
+    select.bind(1, sessionKey);
+    if (select.step())
+        return select.columnInt(0);
+    *error = select.resultCode() == SQLITE_DONE
+                 ? QStringLiteral("no session %1 in %2").arg(uuid::toText(sessionKey), m_path)
+                 : lastError(QStringLiteral("cannot look up session"));
+    return std::nullopt;
+}
+
+bool Store::readEvents(const QString& sessionId, qint64 fromSeq, qint64 limit,
+                       const std::function<bool(const StoredEvent&)>& visitor, QString* error)
+{
+    const auto row = sessionRow(uuid::fromText(sessionId), error);
+    if (!row)
+        return false;
+    SqliteStatement select(
+        m_db, "SELECT id, seq, time_ns, kind, payload FROM events WHERE session=? AND seq>=? ORDER BY seq LIMIT ?");
+    select.bind(1, *row);
+    select.bind(2, fromSeq);
+    select.bind(3, limit);
+    const std::string sessionText = sessionId.toStdString();
+    StoredEvent stored;
+    while (select.step()) {
+        stored.event.Clear();
+        stored.decodeError.clear();
+        const std::string_view payload = select.columnBytes(4);
+        const qint64 kind = select.columnInt(3);
+        if (!stored.event.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+            stored.event.Clear();
+            stored.decodeError = QStringLiteral("payload is not a valid trailmark.v1.Event");
+        } else if (stored.event.body_case() != kind) {
+            stored.event.Clear();
+            stored.decodeError = QStringLiteral("payload holds body %1 but the row says %2")
+                                     .arg(static_cast<int>(stored.event.body_case()))
+                                     .arg(kind);
+        }
+        stored.event.set_id(uuid::toText(select.columnBlob(0)).toStdString());
+        stored.event.set_session_id(sessionText);
+        stored.event.set_seq(select.columnInt(1));
+        stored.event.set_time_ns(select.columnInt(2));
+        if (!visitor(stored))
+            return true;
+    }
+    if (select.resultCode() != SQLITE_DONE) {
+        *error = lastError(QStringLiteral("cannot read events of session %1").arg(sessionId));
+        return false;
+    }
+    return true;
+}
+
+std::optional<qint64> Store::eventCount(const QString& sessionId, QString* error)
+{
+    const auto row = sessionRow(uuid::fromText(sessionId), error);
+    if (!row)
+        return std::nullopt;
+    SqliteStatement select(m_db, "SELECT coalesce(max(seq) + 1, 0) FROM events WHERE session=?");
+    select.bind(1, *row);
+    if (!select.step()) {
+        *error = lastError(QStringLiteral("cannot count events"));
+        return std::nullopt;
+    }
+    return select.columnInt(0);
+}
+
+bool Store::addAnnotation(v1::Annotation& annotation, QString* error)
+{
+    const QByteArray sessionKey = uuid::fromText(fromStd(annotation.session_id()));
+    const QByteArray targetKey = uuid::fromText(fromStd(annotation.target_id()));
+    if (targetKey.isEmpty()) {
+        *error = QStringLiteral("annotation target '%1' is not an id").arg(fromStd(annotation.target_id()));
+        return false;
+    }
+    const auto row = sessionRow(sessionKey, error);
+    if (!row)
+        return false;
+    if (annotation.id().empty())
+        annotation.set_id(uuid::toText(newId()).toStdString());
+    if (annotation.time_ns() == 0)
+        annotation.set_time_ns(m_clock->nowNs());
+    SqliteStatement insert(
+        m_db, "INSERT INTO annotations(id, session, target_id, reviewer, time_ns, payload) VALUES(?,?,?,?,?,?)");
+    insert.bind(1, uuid::fromText(fromStd(annotation.id())));
+    insert.bind(2, *row);
+    insert.bind(3, targetKey);
+    insert.bindText(4, fromStd(annotation.reviewer()));
+    insert.bind(5, annotation.time_ns());
+    insert.bind(6, serialize(annotation));
+    if (!insert.exec()) {
+        *error = lastError(QStringLiteral("cannot store annotation"));
+        return false;
+    }
+    return true;
+}
+
+std::optional<QList<v1::Annotation>> Store::annotations(const QString& sessionId, QString* error)
+{
+    const auto row = sessionRow(uuid::fromText(sessionId), error);
+    if (!row)
+        return std::nullopt;
+    SqliteStatement select(m_db, "SELECT id, payload FROM annotations WHERE session=? ORDER BY time_ns, rowid");
+    select.bind(1, *row);
+    QList<v1::Annotation> result;
+    while (select.step()) {
+        v1::Annotation annotation;
+        const std::string_view payload = select.columnBytes(1);
+        if (!annotation.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+            spdlog::warn("{}: annotation {} is damaged; skipped", m_path.toStdString(),
+                         uuid::toText(select.columnBlob(0)).toStdString());
+            continue;
+        }
+        result.append(std::move(annotation));
+    }
+    if (select.resultCode() != SQLITE_DONE) {
+        *error = lastError(QStringLiteral("cannot read annotations"));
+        return std::nullopt;
+    }
+    return result;
+}
+
+std::optional<QByteArray> Store::putBlob(const QByteArray& bytes, const QString& mime, QString* error)
+{
+    const QByteArray sha256 = QCryptographicHash::hash(bytes, QCryptographicHash::Sha256);
+    SqliteStatement insert(m_db, "INSERT OR IGNORE INTO blobs(sha256, mime, size, bytes) VALUES(?,?,?,?)");
+    insert.bind(1, sha256);
+    insert.bindText(2, mime);
+    insert.bind(3, static_cast<std::int64_t>(bytes.size()));
+    insert.bind(4, bytes);
+    if (!insert.exec()) {
+        *error = lastError(QStringLiteral("cannot store blob"));
+        return std::nullopt;
+    }
+    return sha256;
+}
+
+std::optional<QByteArray> Store::blob(const QByteArray& sha256, QString* error)
+{
+    SqliteStatement select(m_db, "SELECT bytes FROM blobs WHERE sha256=?");
+    select.bind(1, sha256);
+    if (select.step())
+        return select.columnBlob(0);
+    *error = select.resultCode() == SQLITE_DONE
+                 ? QStringLiteral("%1: no blob %2").arg(m_path, QString::fromLatin1(sha256.toHex()))
+                 : lastError(QStringLiteral("cannot read blob"));
+    return std::nullopt;
+}
+
+std::optional<qint64> Store::ingestPosition(const QString& source, QString* error)
+{
+    SqliteStatement select(m_db, "SELECT position FROM ingest WHERE source=?");
+    select.bindText(1, source);
+    if (select.step())
+        return select.columnInt(0);
+    if (select.resultCode() == SQLITE_DONE)
+        return 0;
+    *error = lastError(QStringLiteral("cannot read ingest position"));
+    return std::nullopt;
+}
+
+} // namespace trailmark

@@ -1,0 +1,122 @@
+#pragma once
+
+#include "trailmark/v1/annotation.pb.h"
+#include "trailmark/v1/event.pb.h"
+#include "trailmark/v1/session.pb.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+struct sqlite3;
+
+namespace trailmark {
+
+class Clock;
+class UuidV7Generator;
+
+// An event as read back from the store. The envelope (id, session, seq, time) always
+// comes from the row; the body comes from the payload, and when the payload cannot be
+// decoded the event is still returned, with the reason in decodeError, so one bad row
+// never hides the others.
+struct StoredEvent
+{
+    v1::Event event;
+    QString decodeError; // empty when the payload decoded
+    bool isReadable() const { return decodeError.isEmpty(); }
+};
+
+// Per-session figures the session list needs without decoding events.
+struct SessionSummary
+{
+    v1::Session session;
+    qint64 eventCount = 0;
+    qint64 commandCount = 0;
+    qint64 lastEventNs = 0;
+    QString decodeError; // the session payload could not be decoded
+};
+
+// The SQLite file that holds sessions, events, annotations and blobs.
+//
+// One Store is one connection and belongs to one thread. Reads are plain calls; event
+// writes go through an EventWriter (batched). Everything that can fail returns false /
+// nullopt and says why in *error, naming the file.
+class Store
+{
+public:
+    enum class Access
+    {
+        ReadOnly,  // never writes; the file must exist
+        ReadWrite, // creates the file (0600) and migrates it to the current schema
+    };
+
+    // The schema this build writes. A file with a higher PRAGMA user_version comes from
+    // a newer Trailmark and is refused, never modified.
+    static constexpr int kSchemaVersion = 1;
+    // PRAGMA application_id of Trailmark databases ("TMRK").
+    static constexpr int kApplicationId = 0x544D524B;
+
+    static std::unique_ptr<Store> open(const QString& path, Access access, QString* error);
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    QString path() const { return m_path; }
+    bool isReadOnly() const { return m_access == Access::ReadOnly; }
+    const Clock& clock() const;
+    void setClock(const Clock* clock);
+
+    // Sessions. createSession fills id (UUIDv7), started_ns and state when unset.
+    bool createSession(v1::Session& session, QString* error);
+    bool updateSession(const v1::Session& session, QString* error);
+    std::optional<v1::Session> session(const QString& id, QString* error);
+    // All sessions, newest first, with counts.
+    std::optional<QList<SessionSummary>> sessionSummaries(QString* error);
+    // Full id from a unique prefix of at least 4 characters (as git does for hashes).
+    std::optional<QString> resolveSessionId(const QString& idOrPrefix, QString* error);
+
+    // Events of a session in seq order, from fromSeq on, at most limit (-1: all).
+    // The visitor returns false to stop early.
+    bool readEvents(const QString& sessionId, qint64 fromSeq, qint64 limit,
+                    const std::function<bool(const StoredEvent&)>& visitor, QString* error);
+    std::optional<qint64> eventCount(const QString& sessionId, QString* error);
+
+    // Annotations; addAnnotation fills id and time_ns when unset.
+    bool addAnnotation(v1::Annotation& annotation, QString* error);
+    std::optional<QList<v1::Annotation>> annotations(const QString& sessionId, QString* error);
+
+    // Content-addressed blobs (screenshots, large outputs). Returns the SHA-256 key;
+    // storing the same bytes twice keeps one copy.
+    std::optional<QByteArray> putBlob(const QByteArray& bytes, const QString& mime, QString* error);
+    std::optional<QByteArray> blob(const QByteArray& sha256, QString* error);
+
+    // How far a spool source has been ingested (0 when never). Positions are written by
+    // EventWriter in the same transaction as the events they cover.
+    std::optional<qint64> ingestPosition(const QString& source, QString* error);
+
+    // A fresh UUIDv7 (16 bytes) stamped with the store's clock.
+    QByteArray newId();
+
+    // For the writer and the verifier.
+    sqlite3* handle() const { return m_db; }
+    // The 16-byte key of a session, and its row number in the events table.
+    std::optional<qint64> sessionRow(const QByteArray& sessionKey, QString* error);
+    // "<path>: <what SQLite said>" for the last failure on this connection.
+    QString lastError(const QString& doing) const;
+
+private:
+    Store(QString path, Access access, sqlite3* db);
+    bool migrate(int fromVersion, QString* error);
+
+    QString m_path;
+    Access m_access;
+    sqlite3* m_db = nullptr;
+    const Clock* m_clock = nullptr;
+    std::unique_ptr<UuidV7Generator> m_ids;
+};
+
+} // namespace trailmark

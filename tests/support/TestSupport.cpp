@@ -1,0 +1,43 @@
+#include "TestSupport.h"
+
+#include "Store.h"
+
+#include <QTest>
+
+#include <sys/stat.h>
+
+namespace trailmark::test {
+
+TempDatabase::TempDatabase()
+    : m_path(m_directory.path() + QStringLiteral("/data/trailmark.db"))
+{
+}
+
+std::unique_ptr<Store> TempDatabase::open() const
+{
+    QString error;
+    auto store = Store::open(m_path, Store::Access::ReadWrite, &error);
+    if (!store)
+        qWarning("cannot open test database: %s", qPrintable(error));
+    return store;
+}
+
+QString createSession(Store& store, const QString& task)
+{
+    v1::Session session;
+    session.set_task(task.toStdString());
+    QString error;
+    if (!store.createSession(session, &error))
+        qWarning("cannot create session: %s", qPrintable(error));
+    return QString::fromStdString(session.id());
+}
+
+int modeOf(const QString& path)
+{
+    struct stat info {};
+    if (::stat(QFile::encodeName(path).constData(), &info) != 0)
+        return -1;
+    return static_cast<int>(info.st_mode & 07777);
+}
+
+} // namespace trailmark::test

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "Clock.h"
+
+#include <QString>
+#include <QTemporaryDir>
+
+#include <memory>
+
+namespace trailmark {
+
+class Store;
+namespace v1 {
+class Session;
+}
+
+namespace test {
+
+// A clock the test moves by hand.
+class ManualClock final : public Clock
+{
+public:
+    explicit ManualClock(qint64 startNs = 1'767'225'600'000'000'000) // 2026-01-01T00:00:00Z
+        : m_nowNs(startNs)
+    {
+    }
+    qint64 nowNs() const override { return m_nowNs; }
+    qint64 monotonicNs() const override { return m_nowNs; }
+    void advanceMs(qint64 ms) { m_nowNs += ms * 1'000'000; }
+
+private:
+    qint64 m_nowNs;
+};
+
+// A fresh temporary directory with a database path inside it; removed at the end.
+class TempDatabase
+{
+public:
+    TempDatabase();
+    QString path() const { return m_path; }
+    QString directory() const { return m_directory.path(); }
+    // Opens (creating) the database read-write; fails the current test when it cannot.
+    std::unique_ptr<Store> open() const;
+
+private:
+    QTemporaryDir m_directory;
+    QString m_path;
+};
+
+// Creates a session with the given task, failing the test on error.
+QString createSession(Store& store, const QString& task);
+
+// The permission bits of a path (e.g. 0600).
+int modeOf(const QString& path);
+
+} // namespace test
+} // namespace trailmark
