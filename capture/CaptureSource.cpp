@@ -1,0 +1,2 @@
+// Anchors the CaptureSource vtable and moc output in this library.
+#include "CaptureSource.h"

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+namespace trailmark {
+
+namespace v1 {
+class Event;
+}
+
+// Where captured events go. The Recorder implements it: it stamps the session, applies
+// redaction and exclusions, and hands the event to the EventWriter. Sources never talk
+// to the store directly, so nothing unredacted can reach the disk by a side path.
+class EventSink
+{
+public:
+    virtual ~EventSink() = default;
+    // Records one event (body set; time_ns set by the source when it knows better than
+    // "now"). The event may be modified (redacted) and gets its id and seq.
+    virtual bool record(v1::Event& event, QString* error) = 0;
+    // For sources that read files from a saved position (shell spool): stores the
+    // position in the same transaction as the events recorded before this call.
+    virtual bool recordIngestPosition(const QString& source, qint64 position, QString* error) = 0;
+    // The position saved by recordIngestPosition (0 when never saved).
+    virtual qint64 ingestPosition(const QString& source) = 0;
+};
+
+// Whether a source can run on this machine, and if not, why, in words for the user.
+struct SourceSupport
+{
+    bool supported = false;
+    QString reason; // empty when supported
+};
+
+// A source of events: the X11 window watcher, the shell spool, the note hotkey, ...
+// Every platform we cannot run yet still gets an implementation that reports
+// "not supported yet" with the reason, never a fake.
+class CaptureSource : public QObject
+{
+    Q_OBJECT
+
+public:
+    using QObject::QObject;
+    ~CaptureSource() override = default;
+
+    // Short stable name for logs and settings: "x11-windows", "shell-spool", ...
+    virtual QString name() const = 0;
+    virtual SourceSupport supportHere() const = 0;
+    // Starts delivering events into sink; false (and why) when it cannot.
+    virtual bool start(EventSink& sink, QString* error) = 0;
+    // Stops delivering; events already delivered stay delivered.
+    virtual void stop() = 0;
+
+Q_SIGNALS:
+    // Something the user should know that does not stop capture (e.g. "no window
+    // manager: window switches cannot be seen").
+    void warning(const QString& message);
+};
+
+} // namespace trailmark
