@@ -1,0 +1,47 @@
+#include "SessionSink.h"
+
+#include "EventWriter.h"
+#include "Store.h"
+
+#include <spdlog/spdlog.h>
+
+namespace trailmark {
+
+SessionSink::SessionSink(Store& store, EventWriter& writer, QString sessionId)
+    : m_store(store)
+    , m_writer(writer)
+    , m_sessionId(std::move(sessionId))
+    , m_sessionIdStd(m_sessionId.toStdString())
+{}
+
+void SessionSink::addFilter(const EventFilter* filter)
+{
+    m_filters.append(filter);
+}
+
+bool SessionSink::record(v1::Event& event, QString* error)
+{
+    event.set_session_id(m_sessionIdStd);
+    for (const EventFilter* filter : std::as_const(m_filters))
+        filter->apply(event);
+    return m_writer.append(event, error);
+}
+
+bool SessionSink::recordIngestPosition(const QString& source, qint64 position, QString* error)
+{
+    return m_writer.setIngestPosition(source, position, error);
+}
+
+qint64 SessionSink::ingestPosition(const QString& source)
+{
+    // Same connection as the writer, so a position written in the open batch is seen.
+    QString error;
+    const auto position = m_store.ingestPosition(source, &error);
+    if (!position) {
+        spdlog::error("{}", error.toStdString());
+        return 0;
+    }
+    return *position;
+}
+
+} // namespace trailmark

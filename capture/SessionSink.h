@@ -1,0 +1,46 @@
+#pragma once
+
+#include "CaptureSource.h"
+
+#include <QList>
+#include <QString>
+
+namespace trailmark {
+
+class EventWriter;
+class Store;
+
+// Rewrites an event before it is stored: secret redaction, excluded apps and titles.
+// Filters see every event of every source; one that does not apply returns at once.
+class EventFilter
+{
+public:
+    virtual ~EventFilter() = default;
+    virtual void apply(v1::Event& event) const = 0;
+};
+
+// The EventSink that stores into one session: stamps the session id, runs the filters
+// in order, and appends through the EventWriter. Every capture path (live sources,
+// spool ingest, imports) ends here, so no event reaches the disk unfiltered.
+class SessionSink final : public EventSink
+{
+public:
+    SessionSink(Store& store, EventWriter& writer, QString sessionId);
+
+    QString sessionId() const { return m_sessionId; }
+    // Filters are applied in the order added; not owned, must outlive the sink.
+    void addFilter(const EventFilter* filter);
+
+    bool record(v1::Event& event, QString* error) override;
+    bool recordIngestPosition(const QString& source, qint64 position, QString* error) override;
+    qint64 ingestPosition(const QString& source) override;
+
+private:
+    Store& m_store;
+    EventWriter& m_writer;
+    QString m_sessionId;
+    std::string m_sessionIdStd;
+    QList<const EventFilter*> m_filters;
+};
+
+} // namespace trailmark
