@@ -3,6 +3,8 @@
 #include <QObject>
 #include <QString>
 
+#include <optional>
+
 namespace trailmark {
 
 namespace v1 {
@@ -22,8 +24,9 @@ public:
     // For sources that read files from a saved position (shell spool): stores the
     // position in the same transaction as the events recorded before this call.
     virtual bool recordIngestPosition(const QString& source, qint64 position, QString* error) = 0;
-    // The position saved by recordIngestPosition (0 when never saved).
-    virtual qint64 ingestPosition(const QString& source) = 0;
+    // The position saved by recordIngestPosition (0 when never saved); nullopt when it
+    // cannot be read, so a caller never re-ingests from 0 by mistake.
+    virtual std::optional<qint64> ingestPosition(const QString& source, QString* error) = 0;
 };
 
 // Whether a source can run on this machine, and if not, why, in words for the user.

@@ -3,8 +3,6 @@
 #include "EventWriter.h"
 #include "Store.h"
 
-#include <spdlog/spdlog.h>
-
 namespace trailmark {
 
 SessionSink::SessionSink(Store& store, EventWriter& writer, QString sessionId)
@@ -32,16 +30,10 @@ bool SessionSink::recordIngestPosition(const QString& source, qint64 position, Q
     return m_writer.setIngestPosition(source, position, error);
 }
 
-qint64 SessionSink::ingestPosition(const QString& source)
+std::optional<qint64> SessionSink::ingestPosition(const QString& source, QString* error)
 {
     // Same connection as the writer, so a position written in the open batch is seen.
-    QString error;
-    const auto position = m_store.ingestPosition(source, &error);
-    if (!position) {
-        spdlog::error("{}", error.toStdString());
-        return 0;
-    }
-    return *position;
+    return m_store.ingestPosition(source, error);
 }
 
 } // namespace trailmark

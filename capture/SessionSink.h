@@ -33,7 +33,7 @@ public:
 
     bool record(v1::Event& event, QString* error) override;
     bool recordIngestPosition(const QString& source, qint64 position, QString* error) override;
-    qint64 ingestPosition(const QString& source) override;
+    std::optional<qint64> ingestPosition(const QString& source, QString* error) override;
 
 private:
     Store& m_store;
