@@ -1,12 +1,12 @@
 #pragma once
 
-#include <QHash>
 #include <QObject>
 #include <QTimer>
 
 #include <chrono>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 namespace trailmark {
 
@@ -68,7 +68,7 @@ private:
     std::unique_ptr<SqliteStatement> m_insertEvent;
     std::unique_ptr<SqliteStatement> m_lastSeq;
     std::unique_ptr<SqliteStatement> m_saveIngest;
-    QHash<QByteArray, SessionCursor> m_sessions;
+    std::unordered_map<std::string, SessionCursor> m_sessions;
     std::string m_payloadBuffer;
     QTimer m_commitTimer;
     qint64 m_maxBatchAgeNs = 250'000'000;
