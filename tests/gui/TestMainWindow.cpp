@@ -5,6 +5,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QImage>
 #include <QLabel>
 #include <QStackedWidget>
 #include <QTableView>
@@ -20,6 +21,7 @@ private Q_SLOTS:
     void emptyDatabaseExplainsWhatToDo();
     void listsSessionsNewestFirst();
     void sessionModelIsAWellBehavedModel();
+    void appIconIsCompiledIn();
 };
 
 void TestMainWindow::emptyDatabaseExplainsWhatToDo()
@@ -77,6 +79,15 @@ void TestMainWindow::sessionModelIsAWellBehavedModel()
     QCOMPARE(model.rowCount(), 5);
     QCOMPARE(model.columnCount(), static_cast<int>(gui::SessionListModel::ColumnCount));
     QVERIFY(!model.index(0, 0).data(gui::SessionListModel::SessionIdRole).toString().isEmpty());
+}
+
+void TestMainWindow::appIconIsCompiledIn()
+{
+    for (const char* size : {"32x32", "256x256"}) {
+        const QImage icon(QStringLiteral(":/icons/%1/apps/dev.trailmark.Trailmark.png").arg(QLatin1String(size)));
+        QVERIFY2(!icon.isNull(), size);
+        QCOMPARE(QStringLiteral("%1x%2").arg(icon.width()).arg(icon.height()), QLatin1String(size));
+    }
 }
 
 QTEST_MAIN(TestMainWindow)
