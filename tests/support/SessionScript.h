@@ -48,3 +48,22 @@ private:
 
 } // namespace test
 } // namespace trailmark
+
+namespace trailmark::test {
+
+// A session as an expert really leaves one: a goal, a failing test, an edit, a look at
+// the docs in a browser (with a screenshot), the re-run that passes, a mistake in a
+// second shell, a command whose bytes are not UTF-8, one that never finished, and a
+// closing reflection. Reviewers rated two steps and accepted the session.
+struct MessySession
+{
+    QString sessionId;
+    QString failedTestEventId;  // step 2: pytest fails
+    QString recoveryEventId;    // the pytest re-run that passes
+    QString wrongTargetEventId; // make build in shell B, rated -1
+    QByteArray screenshotSha256;
+};
+MessySession createMessySession(Store& store, const QString& task = QStringLiteral("make the parser tests pass"),
+                                qint64 startNs = 1'767'225'600'000'000'000, bool accepted = true);
+
+} // namespace trailmark::test
