@@ -23,7 +23,7 @@ struct CommandEntry
 // Only commands that work are listed; later ones are added here as they land.
 constexpr CommandEntry kCommands[] = {
     {"sessions", "sessions [--json]", "list recorded sessions", runSessions},
-    {"show", "show SESSION [--json]", "print a session's events, notes and annotations", runShow},
+    {"show", "show SESSION [--json]", "print a session as steps: errors, retries, notes, reviews", runShow},
     {"verify", "verify [--json]", "check the database; non-zero exit on a problem", runVerify},
 };
 

@@ -1,0 +1,101 @@
+#include "ErrorText.h"
+
+#include <array>
+#include <cctype>
+
+namespace trailmark::chains {
+namespace {
+
+bool isWordChar(char c)
+{
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
+
+char lower(char c)
+{
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
+
+bool equalsIgnoringCase(std::string_view a, std::string_view b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (lower(a[i]) != lower(b[i]))
+            return false;
+    }
+    return true;
+}
+
+bool containsIgnoringCase(std::string_view haystack, std::string_view needle)
+{
+    if (needle.size() > haystack.size())
+        return false;
+    for (size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
+        if (equalsIgnoringCase(haystack.substr(i, needle.size()), needle))
+            return true;
+    }
+    return false;
+}
+
+// "error:" in any case at a word start, or "Error:" right after a lower-case letter
+// (the end of a CamelCase exception name).
+std::optional<size_t> findErrorColon(std::string_view text)
+{
+    constexpr std::string_view kPattern = "error:";
+    for (size_t i = 0; i + kPattern.size() <= text.size(); ++i) {
+        if (!equalsIgnoringCase(text.substr(i, kPattern.size()), kPattern))
+            continue;
+        const bool atWordStart = i == 0 || !isWordChar(text[i - 1]);
+        const bool endsCamelCase =
+            i > 0 && text[i] == 'E' && std::islower(static_cast<unsigned char>(text[i - 1])) != 0;
+        if (atWordStart || endsCamelCase)
+            return i;
+    }
+    return std::nullopt;
+}
+
+std::optional<size_t> findWord(std::string_view text, std::string_view word)
+{
+    size_t from = 0;
+    while (true) {
+        const size_t at = text.find(word, from);
+        if (at == std::string_view::npos)
+            return std::nullopt;
+        const bool startOk = at == 0 || !isWordChar(text[at - 1]) || !isWordChar(word.front());
+        const size_t end = at + word.size();
+        const bool endOk = end >= text.size() || !isWordChar(text[end]) || !isWordChar(word.back());
+        if (startOk && endOk)
+            return at;
+        from = at + 1;
+    }
+}
+
+} // namespace
+
+std::optional<QString> findErrorText(std::string_view output, std::string_view command)
+{
+    constexpr std::array<std::string_view, 6> kExact = {
+        "Traceback", "FAILED", "fatal:", "panic:", "No such file or directory", "command not found",
+    };
+    std::optional<size_t> best;
+    std::string_view bestPattern;
+    if (const auto at = findErrorColon(output); at && !containsIgnoringCase(command, "error:")) {
+        best = at;
+        bestPattern = output.substr(*at, 6);
+    }
+    for (const std::string_view pattern : kExact) {
+        if (command.find(pattern) != std::string_view::npos)
+            continue;
+        const auto at = findWord(output, pattern);
+        if (at && (!best || *at < *best)) {
+            best = at;
+            bestPattern = pattern;
+        }
+    }
+    if (!best)
+        return std::nullopt;
+    return QString::fromUtf8(bestPattern.data(), static_cast<qsizetype>(bestPattern.size()));
+}
+
+} // namespace trailmark::chains

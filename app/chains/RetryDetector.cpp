@@ -1,0 +1,138 @@
+#include "RetryDetector.h"
+
+#include "Step.h"
+
+#include <QHash>
+
+#include <algorithm>
+
+namespace trailmark::chains {
+namespace {
+
+bool isSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+std::vector<std::string_view> words(std::string_view text, size_t wanted)
+{
+    std::vector<std::string_view> result;
+    size_t i = 0;
+    while (i < text.size() && result.size() < wanted) {
+        while (i < text.size() && isSpace(text[i]))
+            ++i;
+        const size_t start = i;
+        while (i < text.size() && !isSpace(text[i]))
+            ++i;
+        if (i > start)
+            result.push_back(text.substr(start, i - start));
+    }
+    return result;
+}
+
+// The program and its first operand, skipping environment assignments (FOO=1 make)
+// and sudo, which change how a command runs but not what it is.
+std::pair<std::string_view, std::string_view> programAndFirstArgument(std::string_view command)
+{
+    const auto tokens = words(command, 16);
+    size_t i = 0;
+    while (i < tokens.size() &&
+           ((tokens[i].find('=') != std::string_view::npos && tokens[i].front() != '-') || tokens[i] == "sudo"))
+        ++i;
+    if (i >= tokens.size())
+        return {};
+    // The first operand, not the first option: "gcc -Wall x.c" and "gcc x.c" both
+    // compile x.c.
+    for (size_t j = i + 1; j < tokens.size(); ++j) {
+        if (tokens[j].front() != '-')
+            return {tokens[i], tokens[j]};
+    }
+    return {tokens[i], std::string_view()};
+}
+
+} // namespace
+
+double RetryDetector::normalisedDistance(std::string_view a, std::string_view b)
+{
+    if (a.empty() && b.empty())
+        return 0.0;
+    // Commands longer than this are compared on their first bytes: a pasted script is
+    // not retried by typing, and the quadratic cost stays bounded.
+    constexpr size_t kMaxCompared = 2048;
+    a = a.substr(0, kMaxCompared);
+    b = b.substr(0, kMaxCompared);
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            const size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return static_cast<double>(row[b.size()]) / static_cast<double>(std::max(a.size(), b.size()));
+}
+
+bool RetryDetector::similar(std::string_view a, std::string_view b) const
+{
+    if (a == b)
+        return true;
+    const auto [programA, argumentA] = programAndFirstArgument(a);
+    const auto [programB, argumentB] = programAndFirstArgument(b);
+    if (!programA.empty() && programA == programB && argumentA == argumentB)
+        return true;
+    // The distance cannot be below |len a - len b| / max: skip the quadratic part when
+    // the lengths alone rule it out.
+    const double longer = static_cast<double>(std::max(a.size(), b.size()));
+    const double lengthGap = static_cast<double>(a.size() > b.size() ? a.size() - b.size() : b.size() - a.size());
+    if (lengthGap / longer > m_options.maxDistance)
+        return false;
+    return normalisedDistance(a, b) <= m_options.maxDistance;
+}
+
+void RetryDetector::link(std::vector<Step>& steps) const
+{
+    // Shell steps per shell session, in step order; only those within the window matter,
+    // so each list is trimmed from the front as time moves on.
+    QHash<QString, std::vector<int>> recentByShell;
+    for (Step& step : steps) {
+        if (step.tool != StepTool::Shell || step.command.empty())
+            continue;
+        std::vector<int>& recent = recentByShell[step.shellSessionId];
+        const auto endOf = [&](int index) {
+            const Step& earlier = steps[static_cast<size_t>(index)];
+            return earlier.hasExit ? earlier.endNs : earlier.startNs;
+        };
+        recent.erase(std::remove_if(recent.begin(), recent.end(),
+                                    [&](int index) { return step.startNs - endOf(index) > m_options.windowNs; }),
+                     recent.end());
+        for (auto it = recent.rbegin(); it != recent.rend(); ++it) {
+            Step& earlier = steps[static_cast<size_t>(*it)];
+            if (!similar(earlier.command, step.command))
+                continue;
+            if (earlier.outcome == StepOutcome::Error && earlier.retriedBy < 0) {
+                step.retryOf = earlier.index;
+                step.attempt = earlier.attempt + 1;
+                earlier.retriedBy = step.index;
+                if (step.outcome == StepOutcome::Ok) {
+                    int first = earlier.index;
+                    while (steps[static_cast<size_t>(first)].retryOf >= 0)
+                        first = steps[static_cast<size_t>(first)].retryOf;
+                    step.recovers = first;
+                }
+            }
+            break; // only the most recent similar command decides
+        }
+        recent.push_back(step.index);
+        // A retry comes within a few commands of its failure; the bound keeps sessions
+        // of many fast commands linear.
+        constexpr size_t kMaxLookback = 64;
+        if (recent.size() > kMaxLookback)
+            recent.erase(recent.begin());
+    }
+}
+
+} // namespace trailmark::chains
