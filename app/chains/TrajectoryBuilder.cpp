@@ -93,6 +93,8 @@ void TrajectoryBuilder::applyRedactions(v1::Event& event)
     if (found != m_annotationsByEvent.cend()) {
         for (const auto& annotation : *found) {
             for (const auto& span : annotation.redactions()) {
+                if (span.applied())
+                    continue; // already rewritten in the stored event
                 std::string* field = fieldOf(event, span.field());
                 // A step is annotated on its opening event; output spans on a command
                 // belong to its finish record, which comes later.

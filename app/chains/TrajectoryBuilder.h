@@ -47,6 +47,10 @@ public:
     // Adds the next event. Returns the event as it should be exported: the same object,
     // or a copy with reviewer redactions applied.
     const v1::Event& add(const StoredEvent& stored);
+    // The steps derived so far, for showing a long session while it loads. The last
+    // steps may still change (a command waiting for its finish, titles of the current
+    // app); retry links are only set by finish().
+    const std::vector<Step>& stepsSoFar() const { return m_trajectory.steps; }
     Trajectory finish();
 
     // Reads a whole session from the store. onEvent sees every readable event after

@@ -2,17 +2,15 @@
 
 #include <QMainWindow>
 
-class QLabel;
-class QStackedWidget;
-class QTableView;
+class QTabWidget;
 
 namespace trailmark {
 class Store;
 namespace gui {
-class SessionListModel;
+class ReviewView;
+class SessionBrowser;
 
-// The app's window: the list of sessions in the database, with an explanation of how
-// to record one when there are none yet.
+// The app's window: the session browser and the review of one session, as tabs.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -21,13 +19,19 @@ public:
     explicit MainWindow(Store& store, QWidget* parent = nullptr);
 
     void refreshSessions();
+    void openSession(const QString& sessionId);
+    SessionBrowser* sessionBrowser() const { return m_browser; }
+    ReviewView* reviewView() const { return m_review; }
 
 private:
+    void showSettings();
+    void showShortcuts();
+    void applySettings();
+
     Store& m_store;
-    SessionListModel* m_sessions = nullptr;
-    QStackedWidget* m_pages = nullptr;
-    QTableView* m_sessionTable = nullptr;
-    QLabel* m_emptyState = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    SessionBrowser* m_browser = nullptr;
+    ReviewView* m_review = nullptr;
 };
 
 } // namespace gui

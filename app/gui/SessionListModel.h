@@ -3,10 +3,22 @@
 #include "Store.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 
 namespace trailmark::gui {
 
-// The sessions of a store as a table: task, started, state, events.
+// What review needs to know about a session beyond its record: derived from its
+// steps and annotations, computed off the GUI thread (SessionStatsLoader).
+struct SessionStats
+{
+    int steps = 0;
+    int errors = 0;
+    int retries = 0;
+    int verdict = 0; // v1::Annotation::Verdict
+};
+
+// The sessions of a store as a table. Figures that need the steps (steps, errors,
+// retries, verdict) show "…" until their stats arrive.
 class SessionListModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -16,19 +28,33 @@ public:
     {
         TaskColumn,
         StartedColumn,
+        DurationColumn,
         StateColumn,
+        VerdictColumn,
+        StepsColumn,
+        ErrorsColumn,
+        RetriesColumn,
         EventsColumn,
         ColumnCount
     };
     enum Role
     {
         SessionIdRole = Qt::UserRole + 1,
+        StateRole,     // v1::Session::State
+        VerdictRole,   // v1::Annotation::Verdict, -1 while unknown
+        ErrorCountRole, // -1 while unknown
+        StartedNsRole,
+        SearchTextRole, // task, expert, host, tags: what the search box matches
     };
 
     explicit SessionListModel(Store& store, QObject* parent = nullptr);
 
-    // Reloads from the store; false (and the reason) when it cannot be read.
+    // Reloads from the store; false (and the reason) when it cannot be read. Stats
+    // already known for a session are kept.
     bool refresh(QString* error);
+    void setStats(const QString& sessionId, const SessionStats& stats);
+    QStringList sessionIds() const;
+    bool hasStats(const QString& sessionId) const { return m_stats.contains(sessionId); }
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -38,6 +64,10 @@ public:
 private:
     Store& m_store;
     QList<SessionSummary> m_sessions;
+    QHash<QString, SessionStats> m_stats;
 };
+
+QString verdictName(int verdict);
+QString stateName(int state);
 
 } // namespace trailmark::gui

@@ -11,6 +11,8 @@
 #include <QFileInfo>
 #include <QtEndian>
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
@@ -446,6 +448,131 @@ bool Store::addAnnotation(v1::Annotation& annotation, QString* error)
         *error = lastError(QStringLiteral("cannot store annotation"));
         return false;
     }
+    return true;
+}
+
+namespace {
+
+// The text fields a reviewer can redact, by the names used in RedactionSpan.field.
+std::string* redactableField(v1::Event& event, const std::string& field)
+{
+    switch (event.body_case()) {
+    case v1::Event::kCommandStarted:
+        return field == "command" ? event.mutable_command_started()->mutable_command() : nullptr;
+    case v1::Event::kCommandFinished:
+        if (field == "output_head")
+            return event.mutable_command_finished()->mutable_output_head();
+        return field == "output_tail" ? event.mutable_command_finished()->mutable_output_tail() : nullptr;
+    case v1::Event::kNote:
+        return field == "text" ? event.mutable_note()->mutable_text() : nullptr;
+    case v1::Event::kAppSwitch:
+        return field == "title" ? event.mutable_app_switch()->mutable_title() : nullptr;
+    case v1::Event::kTitleChange:
+        return field == "title" ? event.mutable_title_change()->mutable_title() : nullptr;
+    default:
+        return nullptr;
+    }
+}
+
+google::protobuf::RepeatedPtrField<v1::Redaction>* redactionsOf(v1::Event& event)
+{
+    switch (event.body_case()) {
+    case v1::Event::kCommandStarted:
+        return event.mutable_command_started()->mutable_redactions();
+    case v1::Event::kCommandFinished:
+        return event.mutable_command_finished()->mutable_redactions();
+    case v1::Event::kNote:
+        return event.mutable_note()->mutable_redactions();
+    case v1::Event::kAppSwitch:
+        return event.mutable_app_switch()->mutable_redactions();
+    case v1::Event::kTitleChange:
+        return event.mutable_title_change()->mutable_redactions();
+    default:
+        return nullptr;
+    }
+}
+
+} // namespace
+
+bool Store::addRedaction(v1::Annotation& annotation, QString* error)
+{
+    const QByteArray eventKey = uuid::fromText(fromStd(annotation.target_id()));
+    if (annotation.redactions_size() == 0) {
+        *error = QStringLiteral("a redaction needs at least one span");
+        return false;
+    }
+    if (!sqliteExec(m_db, "PRAGMA secure_delete=ON; BEGIN IMMEDIATE", error)) {
+        *error = lastError(QStringLiteral("cannot start the redaction"));
+        return false;
+    }
+    const auto fail = [&](const QString& message) {
+        *error = message;
+        sqliteExec(m_db, "ROLLBACK", nullptr);
+        return false;
+    };
+    SqliteStatement select(m_db, "SELECT payload FROM events WHERE id=?");
+    select.bind(1, eventKey);
+    if (!select.step())
+        return fail(QStringLiteral("%1: no event %2 to redact").arg(m_path, fromStd(annotation.target_id())));
+    v1::Event event;
+    const std::string_view payload = select.columnBytes(0);
+    if (!event.ParseFromArray(payload.data(), static_cast<int>(payload.size())))
+        return fail(QStringLiteral("%1: event %2 is damaged and cannot be redacted")
+                        .arg(m_path, fromStd(annotation.target_id())));
+    select.reset();
+
+    // Later spans first, so the offsets of earlier ones stay valid as lengths change.
+    std::vector<v1::RedactionSpan*> spans;
+    for (auto& span : *annotation.mutable_redactions())
+        spans.push_back(&span);
+    std::sort(spans.begin(), spans.end(), [](const auto* a, const auto* b) { return a->offset() > b->offset(); });
+    const std::string marker = "[REDACTED:reviewer]";
+    for (v1::RedactionSpan* span : spans) {
+        std::string* field = redactableField(event, span->field());
+        if (!field)
+            return fail(QStringLiteral("event %1 has no text field '%2' to redact")
+                            .arg(fromStd(annotation.target_id()), fromStd(span->field())));
+        if (span->length() == 0 || span->offset() + static_cast<size_t>(span->length()) > field->size())
+            return fail(QStringLiteral("span %1+%2 lies outside field '%3' (%4 bytes)")
+                            .arg(span->offset())
+                            .arg(span->length())
+                            .arg(fromStd(span->field()))
+                            .arg(field->size()));
+        field->replace(span->offset(), span->length(), marker);
+        v1::Redaction* record = redactionsOf(event)->Add();
+        record->set_rule("reviewer");
+        record->set_field(span->field());
+        record->set_offset(span->offset());
+        record->set_length(static_cast<uint32_t>(marker.size()));
+        span->set_applied(true);
+    }
+    SqliteStatement update(m_db, "UPDATE events SET payload=? WHERE id=?");
+    update.bind(1, serialize(event));
+    update.bind(2, eventKey);
+    if (!update.exec())
+        return fail(lastError(QStringLiteral("cannot rewrite the redacted event")));
+
+    const auto row = sessionRow(uuid::fromText(fromStd(annotation.session_id())), error);
+    if (!row)
+        return fail(*error);
+    if (annotation.id().empty())
+        annotation.set_id(uuid::toText(newId()).toStdString());
+    if (annotation.time_ns() == 0)
+        annotation.set_time_ns(m_clock->nowNs());
+    SqliteStatement insert(
+        m_db, "INSERT INTO annotations(id, session, target_id, reviewer, time_ns, payload) VALUES(?,?,?,?,?,?)");
+    insert.bind(1, uuid::fromText(fromStd(annotation.id())));
+    insert.bind(2, *row);
+    insert.bind(3, eventKey);
+    insert.bindText(4, fromStd(annotation.reviewer()));
+    insert.bind(5, annotation.time_ns());
+    insert.bind(6, serialize(annotation));
+    if (!insert.exec())
+        return fail(lastError(QStringLiteral("cannot store the redaction")));
+    if (!sqliteExec(m_db, "COMMIT", nullptr))
+        return fail(lastError(QStringLiteral("cannot commit the redaction")));
+    // The old page images live on in the WAL until a checkpoint overwrites them.
+    sqliteExec(m_db, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA secure_delete=OFF", nullptr);
     return true;
 }
 

@@ -89,6 +89,13 @@ public:
     bool addAnnotation(v1::Annotation& annotation, QString* error);
     std::optional<QList<v1::Annotation>> annotations(const QString& sessionId, QString* error);
 
+    // A reviewer's redaction: rewrites every span of annotation.redactions in the target
+    // event's stored text (replaced by "[REDACTED:reviewer]", recorded in the body's
+    // redactions), marks the spans applied, and stores the annotation, in one
+    // transaction. The old text is zeroed in the file (secure_delete) and the WAL is
+    // checkpointed, so the secret leaves the disk, not just the view.
+    bool addRedaction(v1::Annotation& annotation, QString* error);
+
     // Content-addressed blobs (screenshots, large outputs). Returns the SHA-256 key;
     // storing the same bytes twice keeps one copy.
     std::optional<QByteArray> putBlob(const QByteArray& bytes, const QString& mime, QString* error);

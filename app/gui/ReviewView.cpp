@@ -1,0 +1,380 @@
+#include "ReviewView.h"
+
+#include "AnnotationPanel.h"
+#include "RedactDialog.h"
+#include "StepDetailView.h"
+#include "StepListModel.h"
+#include "Store.h"
+#include "TimelineWidget.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QShortcut>
+#include <QSplitter>
+#include <QTableView>
+#include <QThread>
+#include <QVBoxLayout>
+
+#include <spdlog/spdlog.h>
+
+namespace trailmark::gui {
+
+ReviewView::ReviewView(Store& store, QWidget* parent)
+    : QWidget(parent)
+    , m_store(store)
+    , m_steps(new StepListModel(this))
+    , m_header(new QLabel(this))
+    , m_loadingLabel(new QLabel(this))
+    , m_verdict(new QComboBox(this))
+    , m_timeline(new TimelineWidget(*m_steps, this))
+    , m_stepTable(new QTableView(this))
+    , m_detail(new StepDetailView(store, this))
+    , m_annotate(new AnnotationPanel(this))
+{
+    setObjectName(QStringLiteral("reviewView"));
+    m_header->setObjectName(QStringLiteral("reviewHeader"));
+    m_header->setTextFormat(Qt::RichText);
+    m_header->setWordWrap(true);
+    m_loadingLabel->setObjectName(QStringLiteral("loadingLabel"));
+    m_verdict->setObjectName(QStringLiteral("verdict"));
+    m_verdict->addItem(tr("No verdict"), static_cast<int>(v1::Annotation::VERDICT_UNSPECIFIED));
+    m_verdict->addItem(tr("Accepted"), static_cast<int>(v1::Annotation::VERDICT_ACCEPTED));
+    m_verdict->addItem(tr("Needs work"), static_cast<int>(v1::Annotation::VERDICT_NEEDS_WORK));
+    m_verdict->addItem(tr("Rejected"), static_cast<int>(v1::Annotation::VERDICT_REJECTED));
+    auto* setVerdictButton = new QPushButton(tr("Set verdict"), this);
+    setVerdictButton->setObjectName(QStringLiteral("setVerdict"));
+
+    auto* headerRow = new QHBoxLayout;
+    headerRow->addWidget(m_header, 1);
+    headerRow->addWidget(m_loadingLabel);
+    headerRow->addWidget(new QLabel(tr("Verdict:"), this));
+    headerRow->addWidget(m_verdict);
+    headerRow->addWidget(setVerdictButton);
+
+    m_stepTable->setObjectName(QStringLiteral("stepTable"));
+    m_stepTable->setModel(m_steps);
+    m_stepTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_stepTable->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_stepTable->setAlternatingRowColors(true);
+    m_stepTable->setWordWrap(false);
+    m_stepTable->verticalHeader()->hide();
+    // Fixed row heights: the view never measures a million rows.
+    m_stepTable->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_stepTable->verticalHeader()->setDefaultSectionSize(m_stepTable->fontMetrics().height() + 6);
+    m_stepTable->horizontalHeader()->setStretchLastSection(false);
+    m_stepTable->horizontalHeader()->setSectionResizeMode(StepListModel::ActionColumn, QHeaderView::Stretch);
+    m_stepTable->setColumnWidth(StepListModel::IndexColumn, 56);
+    m_stepTable->setColumnWidth(StepListModel::TimeColumn, 60);
+    m_stepTable->setColumnWidth(StepListModel::ToolColumn, 60);
+    m_stepTable->setColumnWidth(StepListModel::OutcomeColumn, 90);
+    m_stepTable->setColumnWidth(StepListModel::MarksColumn, 150);
+
+    auto* rightSide = new QWidget(this);
+    auto* rightLayout = new QVBoxLayout(rightSide);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->addWidget(m_detail, 1);
+    rightLayout->addWidget(m_annotate);
+
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(m_stepTable);
+    split->addWidget(rightSide);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+
+    auto* vertical = new QSplitter(Qt::Vertical, this);
+    vertical->addWidget(m_timeline);
+    vertical->addWidget(split);
+    vertical->setStretchFactor(1, 1);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(headerRow);
+    layout->addWidget(vertical, 1);
+
+    connect(m_stepTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
+        showCurrentStep();
+        m_timeline->setSelectedStep(currentStep());
+    });
+    connect(m_timeline, &TimelineWidget::stepClicked, this, &ReviewView::selectStep);
+    connect(m_detail, &StepDetailView::stepLinkActivated, this, &ReviewView::selectStep);
+    connect(m_annotate, &AnnotationPanel::saveRequested, this, &ReviewView::saveAnnotation);
+    connect(m_annotate, &AnnotationPanel::redactRequested, this, &ReviewView::redactCurrentStep);
+    connect(setVerdictButton, &QPushButton::clicked, this, &ReviewView::setVerdict);
+
+    // Rating keys work wherever the review has focus, except inside text fields,
+    // which take printable keys for themselves.
+    const auto addRatingKey = [this](const QKeySequence& key, int rating) {
+        auto* shortcut = new QShortcut(key, this);
+        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
+        connect(shortcut, &QShortcut::activated, m_annotate, [this, rating] { m_annotate->rate(rating); });
+    };
+    addRatingKey(QKeySequence(Qt::Key_Minus), -1);
+    addRatingKey(QKeySequence(Qt::Key_0), 0);
+    addRatingKey(QKeySequence(Qt::Key_Plus), 1);
+    addRatingKey(QKeySequence(Qt::Key_Equal), 1);
+    auto* nextError = new QShortcut(QKeySequence(Qt::Key_N), this);
+    nextError->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(nextError, &QShortcut::activated, this, &ReviewView::selectNextError);
+}
+
+ReviewView::~ReviewView()
+{
+    if (m_loader)
+        m_loader->cancel();
+    for (const auto& thread : std::as_const(m_threads)) {
+        if (thread) {
+            thread->quit();
+            thread->wait();
+        }
+    }
+}
+
+void ReviewView::setReviewer(const QString& reviewer)
+{
+    m_reviewer = reviewer;
+    m_annotate->setReviewer(reviewer);
+}
+
+void ReviewView::setLabelSet(const QStringList& labels)
+{
+    m_annotate->setLabelSet(labels);
+}
+
+void ReviewView::openSession(const QString& sessionId)
+{
+    QString error;
+    const auto session = m_store.session(sessionId, &error);
+    const auto annotations = session ? m_store.annotations(sessionId, &error) : std::nullopt;
+    if (!session || !annotations) {
+        Q_EMIT statusMessage(tr("Cannot open the session: %1").arg(error));
+        return;
+    }
+    m_sessionId = sessionId;
+    m_session = *session;
+    m_sessionAnnotations.clear();
+    for (const auto& annotation : *annotations)
+        if (annotation.target_id() == annotation.session_id())
+            m_sessionAnnotations.append(annotation);
+    m_steps->clear();
+    m_steps->setStartNs(m_session.started_ns());
+    m_detail->showStep(nullptr, 0);
+    m_annotate->resetForStep(false);
+    startLoading();
+}
+
+void ReviewView::startLoading()
+{
+    if (m_loader)
+        m_loader->cancel();
+    const quint64 generation = ++m_generation;
+    m_loading = true;
+    m_loadingLabel->setText(tr("Loading…"));
+    updateHeader();
+
+    auto* thread = new QThread;
+    auto* loader = new TrajectoryLoader(m_store.path(), m_sessionId);
+    loader->moveToThread(thread);
+    m_loader = loader;
+    m_threads.append(thread);
+    connect(thread, &QThread::started, loader, [loader] {
+        loader->run();
+        QThread::currentThread()->quit();
+    });
+    connect(thread, &QThread::finished, loader, &QObject::deleteLater);
+    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    connect(loader, &TrajectoryLoader::stepsLoaded, this,
+            [this, generation](int first, const TrajectoryLoader::StepBatch& steps, qint64 events) {
+                onStepsLoaded(generation, first, steps, events);
+            });
+    connect(loader, &TrajectoryLoader::finished, this,
+            [this, generation](const TrajectoryLoader::TrajectoryPointer& trajectory) {
+                onLoaded(generation, trajectory);
+            });
+    connect(loader, &TrajectoryLoader::failed, this, [this, generation](const QString& error) {
+        if (generation != m_generation)
+            return;
+        m_loading = false;
+        m_loadingLabel->setText(tr("Failed"));
+        Q_EMIT statusMessage(tr("Cannot load the session: %1").arg(error));
+        Q_EMIT loaded();
+    });
+    thread->start(QThread::LowPriority);
+}
+
+void ReviewView::onStepsLoaded(quint64 generation, int firstIndex, const TrajectoryLoader::StepBatch& steps,
+                               qint64 events)
+{
+    if (generation != m_generation || !steps)
+        return;
+    const bool wasEmpty = m_steps->stepCount() == 0;
+    m_steps->appendSteps(firstIndex, std::move(*steps));
+    m_loadingLabel->setText(tr("Loading… %1 events").arg(events));
+    if (wasEmpty && m_steps->stepCount() > 0)
+        selectStep(0);
+}
+
+void ReviewView::onLoaded(quint64 generation, const TrajectoryLoader::TrajectoryPointer& trajectory)
+{
+    if (generation != m_generation || !trajectory)
+        return;
+    const int selected = currentStep();
+    m_steps->setSteps(std::move(trajectory->steps));
+    m_loading = false;
+    m_loadingLabel->clear();
+    updateHeader();
+    if (m_steps->stepCount() > 0)
+        selectStep(selected >= 0 ? std::min(selected, m_steps->stepCount() - 1) : 0);
+    showCurrentStep();
+    if (!trajectory->unreadable.empty())
+        Q_EMIT statusMessage(tr("%1 event(s) of this session could not be read; run `trailmark verify`")
+                                 .arg(trajectory->unreadable.size()));
+    Q_EMIT loaded();
+}
+
+void ReviewView::updateHeader()
+{
+    int errors = 0;
+    int retries = 0;
+    for (const auto& step : m_steps->steps()) {
+        errors += step.outcome == chains::StepOutcome::Error ? 1 : 0;
+        retries += step.retryOf >= 0 ? 1 : 0;
+    }
+    const qint64 durationNs =
+        (m_session.ended_ns() > 0 ? m_session.ended_ns() : m_session.started_ns()) - m_session.started_ns();
+    const QString task = m_session.task().empty() ? tr("(no task given)") : QString::fromStdString(m_session.task());
+    m_header->setText(tr("<b>%1</b><br>%2 · %3 min · %4 steps · %5 errors · %6 retries")
+                          .arg(task.toHtmlEscaped(), QString::fromStdString(m_session.expert()).toHtmlEscaped())
+                          .arg(durationNs / 60'000'000'000)
+                          .arg(m_steps->stepCount())
+                          .arg(errors)
+                          .arg(retries));
+    v1::Annotation::Verdict verdict = v1::Annotation::VERDICT_UNSPECIFIED;
+    for (const auto& annotation : std::as_const(m_sessionAnnotations))
+        if (annotation.verdict() != v1::Annotation::VERDICT_UNSPECIFIED)
+            verdict = annotation.verdict();
+    m_verdict->setCurrentIndex(m_verdict->findData(static_cast<int>(verdict)));
+}
+
+int ReviewView::currentStep() const
+{
+    const QModelIndex current = m_stepTable->currentIndex();
+    return current.isValid() ? current.row() : -1;
+}
+
+void ReviewView::selectStep(int index)
+{
+    if (index < 0 || index >= m_steps->stepCount())
+        return;
+    m_stepTable->setCurrentIndex(m_steps->index(index, StepListModel::ActionColumn));
+    m_stepTable->scrollTo(m_stepTable->currentIndex());
+}
+
+void ReviewView::selectNextError()
+{
+    const auto& steps = m_steps->steps();
+    for (int i = currentStep() + 1; i < static_cast<int>(steps.size()); ++i) {
+        if (steps[static_cast<size_t>(i)].outcome == chains::StepOutcome::Error) {
+            selectStep(i);
+            return;
+        }
+    }
+    Q_EMIT statusMessage(tr("No more errors after this step"));
+}
+
+void ReviewView::showCurrentStep()
+{
+    const chains::Step* step = m_steps->step(currentStep());
+    m_detail->showStep(step, m_session.started_ns());
+    m_annotate->resetForStep(step != nullptr);
+}
+
+void ReviewView::saveAnnotation()
+{
+    const chains::Step* step = m_steps->step(currentStep());
+    if (!step || step->eventIds.isEmpty())
+        return;
+    v1::Annotation annotation;
+    annotation.set_session_id(m_sessionId.toStdString());
+    annotation.set_target_id(step->eventIds.first().toStdString());
+    annotation.set_reviewer(m_reviewer.toStdString());
+    if (const auto rating = m_annotate->rating()) {
+        annotation.set_rating(*rating);
+        annotation.set_has_rating(true);
+    }
+    for (const QString& label : m_annotate->checkedLabels())
+        annotation.add_labels(label.toStdString());
+    annotation.set_rationale(m_annotate->rationale().toStdString());
+    if (!annotation.has_rating() && annotation.labels_size() == 0 && annotation.rationale().empty()) {
+        Q_EMIT statusMessage(tr("Nothing to save: give a rating, a label or a rationale"));
+        return;
+    }
+    QString error;
+    if (!m_store.addAnnotation(annotation, &error)) {
+        spdlog::error("cannot save annotation: {}", error.toStdString());
+        QMessageBox::warning(this, tr("Annotation not saved"), tr("The annotation could not be saved.\n\n%1").arg(error));
+        return;
+    }
+    const int row = currentStep();
+    m_steps->addAnnotation(row, annotation);
+    m_detail->showStep(m_steps->step(row), m_session.started_ns());
+    Q_EMIT statusMessage(tr("Saved %1's annotation on step #%2").arg(m_reviewer).arg(row));
+}
+
+void ReviewView::redactCurrentStep()
+{
+    const chains::Step* step = m_steps->step(currentStep());
+    if (!step)
+        return;
+    RedactDialog dialog(*step, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const auto span = dialog.span();
+    if (!span || span->length == 0)
+        return;
+    v1::Annotation annotation;
+    annotation.set_session_id(m_sessionId.toStdString());
+    annotation.set_target_id(span->eventId.toStdString());
+    annotation.set_reviewer(m_reviewer.toStdString());
+    auto* redaction = annotation.add_redactions();
+    redaction->set_field(span->field.toStdString());
+    redaction->set_offset(span->offset);
+    redaction->set_length(span->length);
+    redaction->set_reason(span->reason.toStdString());
+    QString error;
+    if (!m_store.addRedaction(annotation, &error)) {
+        QMessageBox::warning(this, tr("Not redacted"), tr("The text could not be redacted.\n\n%1").arg(error));
+        return;
+    }
+    Q_EMIT statusMessage(tr("Redacted %1 bytes of %2 in step #%3").arg(span->length).arg(span->field).arg(step->index));
+    startLoading(); // the stored text changed: derive the steps again
+}
+
+void ReviewView::setVerdict()
+{
+    if (m_sessionId.isEmpty())
+        return;
+    const auto verdict = static_cast<v1::Annotation::Verdict>(m_verdict->currentData().toInt());
+    v1::Annotation annotation;
+    annotation.set_session_id(m_sessionId.toStdString());
+    annotation.set_target_id(m_sessionId.toStdString());
+    annotation.set_reviewer(m_reviewer.toStdString());
+    annotation.set_verdict(verdict);
+    QString error;
+    if (!m_store.addAnnotation(annotation, &error)) {
+        QMessageBox::warning(this, tr("Verdict not saved"), error);
+        return;
+    }
+    m_sessionAnnotations.append(annotation);
+    if (verdict != v1::Annotation::VERDICT_UNSPECIFIED && m_session.state() != v1::Session::STATE_RECORDING) {
+        m_session.set_state(v1::Session::STATE_REVIEWED);
+        if (!m_store.updateSession(m_session, &error))
+            spdlog::warn("cannot mark session reviewed: {}", error.toStdString());
+    }
+    Q_EMIT statusMessage(tr("Verdict saved: %1").arg(m_verdict->currentText()));
+    Q_EMIT sessionChanged(m_sessionId);
+}
+
+} // namespace trailmark::gui

@@ -1,0 +1,248 @@
+#include "SessionBrowser.h"
+
+#include "TrajectoryBuilder.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTime>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QStackedWidget>
+#include <QTableView>
+#include <QThread>
+#include <QVBoxLayout>
+
+#include <spdlog/spdlog.h>
+
+namespace trailmark::gui {
+
+void SessionFilterModel::setSearchText(const QString& text)
+{
+    m_search = text.trimmed();
+    invalidateFilter();
+}
+
+void SessionFilterModel::setState(int state)
+{
+    m_state = state;
+    invalidateFilter();
+}
+
+void SessionFilterModel::setVerdict(int verdict)
+{
+    m_verdict = verdict;
+    invalidateFilter();
+}
+
+void SessionFilterModel::setErrorsOnly(bool errorsOnly)
+{
+    m_errorsOnly = errorsOnly;
+    invalidateFilter();
+}
+
+void SessionFilterModel::setSinceNs(qint64 sinceNs)
+{
+    m_sinceNs = sinceNs;
+    invalidateFilter();
+}
+
+bool SessionFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
+{
+    const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
+    const auto value = [&](int role) { return sourceModel()->data(index, role); };
+    if (!m_search.isEmpty() &&
+        !value(SessionListModel::SearchTextRole).toString().contains(m_search, Qt::CaseInsensitive))
+        return false;
+    if (m_state >= 0 && value(SessionListModel::StateRole).toInt() != m_state)
+        return false;
+    if (m_verdict >= 0 && value(SessionListModel::VerdictRole).toInt() != m_verdict)
+        return false;
+    if (m_errorsOnly && value(SessionListModel::ErrorCountRole).toInt() <= 0)
+        return false;
+    if (m_sinceNs > 0 && value(SessionListModel::StartedNsRole).toLongLong() < m_sinceNs)
+        return false;
+    return true;
+}
+
+SessionBrowser::SessionBrowser(Store& store, QWidget* parent)
+    : QWidget(parent)
+    , m_store(store)
+    , m_model(new SessionListModel(store, this))
+    , m_filter(new SessionFilterModel(this))
+    , m_search(new QLineEdit(this))
+    , m_state(new QComboBox(this))
+    , m_verdict(new QComboBox(this))
+    , m_since(new QComboBox(this))
+    , m_errorsOnly(new QCheckBox(tr("With errors"), this))
+    , m_table(new QTableView(this))
+    , m_emptyState(new QLabel(this))
+    , m_pages(new QStackedWidget(this))
+{
+    m_filter->setSourceModel(m_model);
+    m_filter->setSortRole(Qt::DisplayRole);
+
+    m_search->setObjectName(QStringLiteral("sessionSearch"));
+    m_search->setPlaceholderText(tr("Search task, expert, host, tag…"));
+    m_search->setClearButtonEnabled(true);
+    m_state->setObjectName(QStringLiteral("stateFilter"));
+    m_state->addItem(tr("Any state"), -1);
+    for (int state : {v1::Session::STATE_RECORDING, v1::Session::STATE_PAUSED, v1::Session::STATE_FINISHED,
+                      v1::Session::STATE_INTERRUPTED, v1::Session::STATE_REVIEWED})
+        m_state->addItem(stateName(state), state);
+    m_verdict->setObjectName(QStringLiteral("verdictFilter"));
+    m_verdict->addItem(tr("Any verdict"), -1);
+    m_verdict->addItem(tr("Not reviewed"), static_cast<int>(v1::Annotation::VERDICT_UNSPECIFIED));
+    for (int verdict : {v1::Annotation::VERDICT_ACCEPTED, v1::Annotation::VERDICT_NEEDS_WORK,
+                        v1::Annotation::VERDICT_REJECTED})
+        m_verdict->addItem(verdictName(verdict), verdict);
+    m_since->setObjectName(QStringLiteral("sinceFilter"));
+    m_since->addItem(tr("Any time"), 0);
+    m_since->addItem(tr("Today"), 1);
+    m_since->addItem(tr("Last 7 days"), 7);
+    m_since->addItem(tr("Last 30 days"), 30);
+    m_errorsOnly->setObjectName(QStringLiteral("errorsOnly"));
+
+    auto* filters = new QHBoxLayout;
+    filters->addWidget(m_search, 1);
+    filters->addWidget(m_state);
+    filters->addWidget(m_verdict);
+    filters->addWidget(m_since);
+    filters->addWidget(m_errorsOnly);
+
+    m_table->setObjectName(QStringLiteral("sessionTable"));
+    m_table->setModel(m_filter);
+    m_table->setSortingEnabled(false);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setSectionResizeMode(SessionListModel::TaskColumn, QHeaderView::Stretch);
+    for (int column = SessionListModel::StartedColumn; column < SessionListModel::ColumnCount; ++column)
+        m_table->horizontalHeader()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+
+    m_emptyState->setObjectName(QStringLiteral("emptyState"));
+    m_emptyState->setAlignment(Qt::AlignCenter);
+    m_emptyState->setWordWrap(true);
+    m_emptyState->setTextFormat(Qt::RichText);
+    m_emptyState->setMargin(48);
+    m_emptyState->setText(
+        tr("<h2>No sessions yet</h2>"
+           "<p>A session is a recording of you working on one task: the commands you run, the apps you switch to, "
+           "and the notes you leave.</p>"
+           "<p>Press <b>Record</b> to start one, or import a shell history with "
+           "<tt>trailmark import</tt>.</p>"));
+    m_pages->addWidget(m_table);
+    m_pages->addWidget(m_emptyState);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(filters);
+    layout->addWidget(m_pages, 1);
+
+    connect(m_search, &QLineEdit::textChanged, this, &SessionBrowser::applyFilters);
+    for (QComboBox* combo : {m_state, m_verdict, m_since})
+        connect(combo, &QComboBox::currentIndexChanged, this, &SessionBrowser::applyFilters);
+    connect(m_errorsOnly, &QCheckBox::toggled, this, &SessionBrowser::applyFilters);
+    connect(m_table, &QTableView::activated, this, [this](const QModelIndex& index) {
+        Q_EMIT sessionActivated(index.data(SessionListModel::SessionIdRole).toString());
+    });
+}
+
+SessionBrowser::~SessionBrowser()
+{
+    if (m_statsCancel)
+        m_statsCancel->store(true);
+    for (QThread* thread : std::as_const(m_threads)) {
+        thread->quit();
+        thread->wait();
+        delete thread;
+    }
+}
+
+bool SessionBrowser::refresh(QString* error)
+{
+    const QString selected = currentSessionId();
+    if (!m_model->refresh(error))
+        return false;
+    m_pages->setCurrentWidget(m_model->rowCount() == 0 ? static_cast<QWidget*>(m_emptyState) : m_table);
+    QStringList missing;
+    for (const QString& id : m_model->sessionIds())
+        if (!m_model->hasStats(id))
+            missing.append(id);
+    if (!missing.isEmpty())
+        loadStats(missing);
+    for (int row = 0; row < m_filter->rowCount(); ++row)
+        if (m_filter->index(row, 0).data(SessionListModel::SessionIdRole).toString() == selected)
+            m_table->selectRow(row);
+    return true;
+}
+
+void SessionBrowser::invalidateStats(const QString& sessionId)
+{
+    loadStats({sessionId});
+}
+
+QString SessionBrowser::currentSessionId() const
+{
+    const QModelIndex current = m_table->currentIndex();
+    return current.isValid() ? current.data(SessionListModel::SessionIdRole).toString() : QString();
+}
+
+int SessionBrowser::visibleCount() const
+{
+    return m_filter->rowCount();
+}
+
+void SessionBrowser::applyFilters()
+{
+    m_filter->setSearchText(m_search->text());
+    m_filter->setState(m_state->currentData().toInt());
+    m_filter->setVerdict(m_verdict->currentData().toInt());
+    m_filter->setErrorsOnly(m_errorsOnly->isChecked());
+    const int days = m_since->currentData().toInt();
+    qint64 sinceNs = 0;
+    if (days > 0) {
+        const QDateTime start = QDateTime(QDate::currentDate().addDays(1 - days), QTime(0, 0));
+        sinceNs = start.toMSecsSinceEpoch() * 1'000'000;
+    }
+    m_filter->setSinceNs(sinceNs);
+}
+
+void SessionBrowser::loadStats(const QStringList& sessionIds)
+{
+    // One worker thread per request, on its own read-only connection; results come
+    // back as queued calls on this object.
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    m_statsCancel = cancel;
+    auto* thread = QThread::create([this, cancel, sessionIds, path = m_store.path()] {
+        QString error;
+        auto store = Store::open(path, Store::Access::ReadOnly, &error);
+        if (!store) {
+            spdlog::warn("session stats: {}", error.toStdString());
+            return;
+        }
+        for (const QString& id : sessionIds) {
+            if (cancel->load())
+                return;
+            const auto trajectory = chains::TrajectoryBuilder::load(*store, id, {}, nullptr, &error);
+            if (!trajectory) {
+                spdlog::warn("session stats of {}: {}", id.toStdString(), error.toStdString());
+                continue;
+            }
+            SessionStats stats;
+            stats.steps = static_cast<int>(trajectory->steps.size());
+            stats.errors = trajectory->errorCount();
+            stats.retries = trajectory->retryCount();
+            stats.verdict = static_cast<int>(trajectory->verdict());
+            QMetaObject::invokeMethod(this, [this, id, stats] { m_model->setStats(id, stats); }, Qt::QueuedConnection);
+        }
+        QMetaObject::invokeMethod(this, [this] { Q_EMIT statsComplete(); }, Qt::QueuedConnection);
+    });
+    thread->setPriority(QThread::LowPriority);
+    m_threads.append(thread);
+    thread->start();
+}
+
+} // namespace trailmark::gui

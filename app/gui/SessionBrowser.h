@@ -1,0 +1,87 @@
+#pragma once
+
+#include "SessionListModel.h"
+
+#include <QSortFilterProxyModel>
+#include <QWidget>
+
+#include <atomic>
+#include <memory>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QStackedWidget;
+class QTableView;
+class QThread;
+
+namespace trailmark::gui {
+
+// Filters sessions by search text, state, verdict, errors and age.
+class SessionFilterModel final : public QSortFilterProxyModel
+{
+    Q_OBJECT
+
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+
+    void setSearchText(const QString& text);
+    void setState(int state);     // -1: any
+    void setVerdict(int verdict); // -1: any, 0: none yet
+    void setErrorsOnly(bool errorsOnly);
+    void setSinceNs(qint64 sinceNs); // 0: any time
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
+
+private:
+    QString m_search;
+    int m_state = -1;
+    int m_verdict = -1;
+    bool m_errorsOnly = false;
+    qint64 m_sinceNs = 0;
+};
+
+// The session list with its filter bar. Stats (steps, errors, retries, verdict) are
+// derived off the GUI thread, newest session first, and fill in as they arrive.
+class SessionBrowser final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit SessionBrowser(Store& store, QWidget* parent = nullptr);
+    ~SessionBrowser() override;
+
+    bool refresh(QString* error);
+    // Recomputes one session's stats (after a verdict or annotation).
+    void invalidateStats(const QString& sessionId);
+    SessionListModel* sessionModel() const { return m_model; }
+    SessionFilterModel* filterModel() const { return m_filter; }
+    QString currentSessionId() const;
+    int visibleCount() const;
+
+Q_SIGNALS:
+    void sessionActivated(const QString& sessionId);
+    void statsComplete();
+
+private:
+    void applyFilters();
+    void loadStats(const QStringList& sessionIds);
+
+    Store& m_store;
+    SessionListModel* m_model = nullptr;
+    SessionFilterModel* m_filter = nullptr;
+    QLineEdit* m_search = nullptr;
+    QComboBox* m_state = nullptr;
+    QComboBox* m_verdict = nullptr;
+    QComboBox* m_since = nullptr;
+    QCheckBox* m_errorsOnly = nullptr;
+    QTableView* m_table = nullptr;
+    QLabel* m_emptyState = nullptr;
+    QStackedWidget* m_pages = nullptr;
+    std::shared_ptr<std::atomic<bool>> m_statsCancel;
+    QList<QThread*> m_threads;
+};
+
+} // namespace trailmark::gui

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <QDialog>
+
+class QCheckBox;
+class QKeySequenceEdit;
+class QLineEdit;
+class QPlainTextEdit;
+
+namespace trailmark::gui {
+
+// Preferences: who reviews, which labels they pick from, capture options, and where
+// the database lives. Values are read from and written to AppSettings.
+class SettingsDialog final : public QDialog
+{
+    Q_OBJECT
+
+public:
+    explicit SettingsDialog(QWidget* parent = nullptr);
+
+    // Writes the values to AppSettings (on OK).
+    void save() const;
+
+private:
+    QLineEdit* m_reviewer = nullptr;
+    QPlainTextEdit* m_labels = nullptr;
+    QCheckBox* m_screenshots = nullptr;
+    QKeySequenceEdit* m_hotkey = nullptr;
+    QLineEdit* m_database = nullptr;
+};
+
+} // namespace trailmark::gui

@@ -1,0 +1,141 @@
+#include "StepDetailView.h"
+
+#include "Step.h"
+#include "StepListModel.h"
+#include "Store.h"
+
+#include <QLabel>
+#include <QPixmap>
+#include <QTextBrowser>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace trailmark::gui {
+namespace {
+
+QString escaped(const QString& text)
+{
+    return text.toHtmlEscaped();
+}
+
+QString bytesAsText(const std::string& bytes)
+{
+    return QString::fromUtf8(bytes.data(), static_cast<qsizetype>(bytes.size()));
+}
+
+QString seconds(qint64 ns)
+{
+    return QString::number(static_cast<double>(ns) / 1e9, 'f', ns < 10'000'000'000 ? 2 : 0) + QStringLiteral(" s");
+}
+
+QString stepLink(int index)
+{
+    return QStringLiteral("<a href=\"step:%1\">#%1</a>").arg(index);
+}
+
+} // namespace
+
+StepDetailView::StepDetailView(Store& store, QWidget* parent)
+    : QWidget(parent)
+    , m_store(store)
+    , m_text(new QTextBrowser(this))
+    , m_screenshot(new QLabel(this))
+{
+    m_text->setObjectName(QStringLiteral("stepDetail"));
+    m_text->setOpenLinks(false);
+    m_text->setPlaceholderText(tr("Select a step to see what was done, what it produced, and what reviewers said."));
+    m_screenshot->setObjectName(QStringLiteral("stepScreenshot"));
+    m_screenshot->setAlignment(Qt::AlignCenter);
+    m_screenshot->setVisible(false);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_text, 3);
+    layout->addWidget(m_screenshot, 2);
+    connect(m_text, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
+        if (url.scheme() == QLatin1String("step"))
+            Q_EMIT stepLinkActivated(url.path().toInt());
+    });
+}
+
+QString StepDetailView::plainText() const
+{
+    return m_text->toPlainText();
+}
+
+void StepDetailView::showStep(const chains::Step* step, qint64 sessionStartNs)
+{
+    m_screenshot->clear();
+    m_screenshot->setVisible(false);
+    if (!step) {
+        m_text->clear();
+        return;
+    }
+    QString html;
+    html += QStringLiteral("<h3>#%1 · %2 · %3</h3>")
+                .arg(step->index)
+                .arg(escaped(chains::toString(step->tool)), escaped(chains::toString(step->outcome)));
+    html += QStringLiteral("<p>at %1 into the session, took %2")
+                .arg(seconds(step->startNs - sessionStartNs), seconds(step->durationNs));
+    if (step->tool == chains::StepTool::Shell) {
+        html += QStringLiteral(" · %1 in <tt>%2</tt>").arg(escaped(step->shell), escaped(bytesAsText(step->cwd)));
+        if (step->hasExit)
+            html += QStringLiteral(" · exit %1").arg(step->exitCode);
+        if (step->signal != 0)
+            html += QStringLiteral(" · signal %1").arg(step->signal);
+    }
+    html += QStringLiteral("</p>");
+
+    if (!step->errorReasons.isEmpty())
+        html += QStringLiteral("<p style=\"color:#c0392b\"><b>Error:</b> %1</p>")
+                    .arg(escaped(step->errorReasons.join(QStringLiteral("; "))));
+    QStringList links;
+    if (step->retryOf >= 0)
+        links.append(tr("attempt %1, retries %2").arg(step->attempt).arg(stepLink(step->retryOf)));
+    if (step->retriedBy >= 0)
+        links.append(tr("retried by %1").arg(stepLink(step->retriedBy)));
+    if (step->recovers >= 0)
+        links.append(tr("recovers from the error in %1").arg(stepLink(step->recovers)));
+    if (!links.isEmpty())
+        html += QStringLiteral("<p>%1</p>").arg(links.join(QStringLiteral(" · ")));
+
+    if (!step->thought.isEmpty())
+        html += QStringLiteral("<p><b>Thought</b> (%1):</p><blockquote><i>%2</i></blockquote>")
+                    .arg(step->thoughtSource == QLatin1String("reviewer") ? tr("from a reviewer") : tr("expert's note"),
+                         escaped(step->thought));
+
+    html += QStringLiteral("<p><b>Action</b></p><pre>%1</pre>").arg(escaped(step->actionText()));
+    if (step->isAction())
+        html += QStringLiteral("<p><b>Observation</b></p><pre>%1</pre>").arg(escaped(step->observationText()));
+
+    if (!step->annotations.isEmpty()) {
+        html += QStringLiteral("<p><b>Reviews</b></p><table border=\"1\" cellpadding=\"4\" cellspacing=\"0\">"
+                               "<tr><th>Reviewer</th><th>Rating</th><th>Labels</th><th>Rationale</th></tr>");
+        for (const auto& annotation : step->annotations) {
+            QStringList labels;
+            for (const auto& label : annotation.labels())
+                labels.append(QString::fromStdString(label));
+            html += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td></tr>")
+                        .arg(escaped(QString::fromStdString(annotation.reviewer())),
+                             annotation.has_rating() ? ratingText(annotation.rating()) : QString(),
+                             escaped(labels.join(QStringLiteral(", "))),
+                             escaped(QString::fromStdString(annotation.rationale())));
+        }
+        html += QStringLiteral("</table>");
+    }
+    m_text->setHtml(html);
+
+    if (!step->screenshots.isEmpty()) {
+        QString error;
+        const auto bytes = m_store.blob(QByteArray::fromHex(step->screenshots.last().toLatin1()), &error);
+        QPixmap pixmap;
+        if (bytes && pixmap.loadFromData(*bytes)) {
+            m_screenshot->setPixmap(pixmap.scaled(480, 270, Qt::KeepAspectRatio, Qt::SmoothTransformation));
+            m_screenshot->setToolTip(tr("Screenshot taken during this step (%1×%2)").arg(pixmap.width()).arg(pixmap.height()));
+        } else {
+            m_screenshot->setText(tr("Screenshot unavailable: %1").arg(bytes ? tr("not an image") : error));
+        }
+        m_screenshot->setVisible(true);
+    }
+}
+
+} // namespace trailmark::gui
