@@ -37,6 +37,7 @@ private:
     // Sessions with at least one action; the note-only session is left out of chat formats.
     int m_sessionsWithActions = 0;
     int m_steps = 0;
+    qint64 m_events = 0;
 
 private Q_SLOTS:
     void initTestCase();
@@ -71,7 +72,9 @@ TestExport::Result TestExport::validate(const QString& folder, const QStringList
     process.start(QStringLiteral(TRAILMARK_PYTHON),
                   QStringList{QStringLiteral(TRAILMARK_SOURCE_DIR "/tests/python/validate_export.py"), folder,
                               QStringLiteral("--sessions"), QString::number(m_sessionsWithActions),
-                              QStringLiteral("--steps"), QString::number(m_steps)} +
+                              QStringLiteral("--steps"), QString::number(m_steps), QStringLiteral("--all-sessions"),
+                              QStringLiteral("3"), QStringLiteral("--events"), QString::number(m_events),
+                              QStringLiteral("--protoc"), QStringLiteral(TRAILMARK_PROTOC)} +
                       extra);
     Result result;
     if (!process.waitForFinished(120'000))
@@ -97,6 +100,11 @@ QMap<QString, QByteArray> TestExport::folderContents(const QString& folder)
 
 void TestExport::initTestCase()
 {
+    // For a look at the files by hand: TRAILMARK_TEST_KEEP=1 keeps the exports.
+    if (qEnvironmentVariableIsSet("TRAILMARK_TEST_KEEP")) {
+        m_outputs.setAutoRemove(false);
+        qInfo("exports kept in %s", qPrintable(m_outputs.path()));
+    }
     auto store = m_database.open();
     QVERIFY(store);
     m_messy = test::createMessySession(*store);
@@ -112,6 +120,10 @@ void TestExport::initTestCase()
     }
     m_sessionsWithActions = 2;
     m_steps = 12 + 12 + 1;
+    QString error;
+    for (const QString& id : {m_messy.sessionId, m_second, notesOnly})
+        m_events += store->eventCount(id, &error).value_or(0);
+    QCOMPARE(m_events, 2 * 19 + 1);
 }
 
 void TestExport::consumersLoadEveryFormat_data()
@@ -120,6 +132,11 @@ void TestExport::consumersLoadEveryFormat_data()
     QTest::newRow("agent-chain") << QStringLiteral("agent-chain");
     QTest::newRow("openai") << QStringLiteral("openai");
     QTest::newRow("sharegpt") << QStringLiteral("sharegpt");
+    QTest::newRow("atif") << QStringLiteral("atif");
+    QTest::newRow("reasoning") << QStringLiteral("reasoning");
+    QTest::newRow("react") << QStringLiteral("react");
+    QTest::newRow("protobuf") << QStringLiteral("protobuf");
+    QTest::newRow("hf with two formats") << QStringLiteral("agent-chain,reasoning,hf");
     QTest::newRow("all") << QStringLiteral("all");
 }
 
@@ -134,9 +151,9 @@ void TestExport::consumersLoadEveryFormat()
     // Not a terminal here: plain progress lines, ending at 100%.
     QVERIFY2(exported.err.contains(QStringLiteral("export: 100%")), qPrintable(exported.err));
     QCOMPARE(test::modeOf(folder) & 0077, 0);
+    const QString all = QStringLiteral("agent-chain,openai,sharegpt,atif,reasoning,react,protobuf,hf");
     const Result checked =
-        validate(folder, {QStringLiteral("--formats"),
-                          formats == QLatin1String("all") ? QStringLiteral("agent-chain,openai,sharegpt") : formats});
+        validate(folder, {QStringLiteral("--formats"), formats == QLatin1String("all") ? all : formats});
     QVERIFY2(checked.exitCode == 0, qPrintable(checked.out + checked.err));
 }
 

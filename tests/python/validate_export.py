@@ -233,12 +233,157 @@ def check_openai_in_llamafactory(root, rows):
                                        "role", "content", ("user", "tool"), ("assistant",), system_tag="system")
 
 
+def check_atif(root, expected_sessions):
+    files = sorted(glob.glob(os.path.join(root, "atif", "*.json")))
+    if len(files) != expected_sessions:
+        fail(os.path.join(root, "atif"), f"{len(files)} trajectories, expected {expected_sessions}")
+    for path in files:
+        with open(path, encoding="utf-8") as handle:
+            document = json.load(handle)
+        if not str(document.get("schema_version", "")).startswith("ATIF-v1."):
+            fail(path, f"schema_version {document.get('schema_version')}")
+        if os.path.basename(path) != document.get("session_id") + ".json":
+            fail(path, "file name and session_id differ")
+        agent = document.get("agent", {})
+        if not isinstance(agent.get("name"), str) or not isinstance(agent.get("version"), str):
+            fail(path, "agent needs name and version strings")
+        for index, step in enumerate(document.get("steps", []), 1):
+            at = f"{path} step {index}"
+            if step.get("step_id") != index:
+                fail(at, f"step_id {step.get('step_id')} is not sequential from 1")
+            if step.get("source") not in ("user", "agent", "system"):
+                fail(at, f"source {step.get('source')}")
+            datetime.fromisoformat(step["timestamp"].replace("Z", "+00:00"))
+            if not isinstance(step.get("message"), str):
+                fail(at, "message must be a string")
+            calls = {call["tool_call_id"] for call in step.get("tool_calls", [])}
+            for call in step.get("tool_calls", []):
+                if not isinstance(call.get("function_name"), str) or not isinstance(call.get("arguments"), dict):
+                    fail(at, f"bad tool call {call}")
+            results = step.get("observation", {}).get("results", [])
+            if {result["source_call_id"] for result in results} != calls:
+                fail(at, "observation results do not answer the tool calls")
+            if step["source"] != "agent" and (calls or "observation" in step):
+                fail(at, "only agent steps may call tools")
+        if document.get("final_metrics", {}).get("total_steps") != len(document.get("steps", [])):
+            fail(path, "final_metrics.total_steps does not count the steps")
+
+
+def check_reasoning(root, expected_sessions):
+    path = os.path.join(root, "reasoning", "train.jsonl")
+    rows = read_jsonl(path)
+    check_stable_keys_and_types(path, rows)
+    check_pandas(path, ["session_id", "prompt", "completions", "finish_reason"])
+    if len(rows) != expected_sessions:
+        fail(path, f"{len(rows)} chains, expected {expected_sessions}")
+    for number, row in enumerate(rows, 1):
+        where = f"{path}:{number}"
+        if row["finish_reason"] not in ("solution", "give_up", "found_error", "bad_problem"):
+            fail(where, f"finish_reason {row['finish_reason']} is not one of PRM800K's")
+        for completion in row["completions"]:
+            if not isinstance(completion["text"], str) or not completion["text"]:
+                fail(where, "completion without text")
+            if completion["rating"] not in (None, -1, 0, 1):
+                fail(where, f"rating {completion['rating']} is not -1/0/1/null")
+            if not isinstance(completion["labels"], list):
+                fail(where, "labels must be a list")
+
+
+def check_react(root, expected_sessions):
+    files = sorted(glob.glob(os.path.join(root, "react", "*.txt")))
+    if len(files) != expected_sessions:
+        fail(os.path.join(root, "react"), f"{len(files)} transcripts, expected {expected_sessions}")
+    for path in files:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().split("\n")
+        if not lines[0].startswith("Question: ") or not any(line.startswith("Final Answer: ") for line in lines):
+            fail(path, "needs a Question and a Final Answer")
+        for index, line in enumerate(lines):
+            if line.startswith("Action: "):
+                if not lines[index + 1].startswith("Action Input: "):
+                    fail(path, f"line {index + 2}: Action without Action Input")
+                elif not isinstance(json.loads(lines[index + 1][len("Action Input: "):]), dict):
+                    fail(path, f"line {index + 2}: Action Input is not a JSON object")
+                if not lines[index + 2].startswith("Observation: "):
+                    fail(path, f"line {index + 3}: Action without Observation")
+
+
+def check_protobuf(root, expected_events, protoc):
+    """Compiles the shipped .proto files with protoc and parses trailmark.pb with them."""
+    with tempfile.TemporaryDirectory() as generated:
+        proto_root = os.path.join(root, "proto")
+        protos = sorted(glob.glob(os.path.join(proto_root, "trailmark", "v1", "*.proto")))
+        if len(protos) != 3:
+            fail(proto_root, f"expected 3 .proto files, found {len(protos)}")
+            return
+        subprocess.run([protoc, f"--proto_path={proto_root}", f"--python_out={generated}", *protos], check=True)
+        sys.path.insert(0, generated)
+        from trailmark.v1 import event_pb2
+        from google.protobuf.internal.decoder import _DecodeVarint32
+
+        path = os.path.join(root, "trailmark.pb")
+        with open(path, "rb") as handle:
+            data = handle.read()
+        position = 0
+        events = []
+        while position < len(data):
+            size, position = _DecodeVarint32(data, position)
+            if position + size > len(data):
+                fail(path, f"the last message is cut short ({len(data) - position} of {size} bytes)")
+                break
+            event = event_pb2.Event()
+            try:
+                event.ParseFromString(data[position:position + size])
+            except Exception as error:  # protobuf's DecodeError differs between implementations
+                fail(path, f"message at byte {position} does not parse: {error}")
+                break
+            position += size
+            events.append(event)
+        if position < len(data) and not problems:
+            fail(path, "trailing bytes after the last event")
+        if len(events) != expected_events:
+            fail(path, f"{len(events)} events, expected {expected_events}")
+        next_seq = {}
+        for event in events:
+            if not event.id or not event.session_id or event.time_ns <= 0:
+                fail(path, f"event {event.seq} of {event.session_id} lacks its envelope")
+            if event.seq != next_seq.get(event.session_id, 0):
+                fail(path, f"session {event.session_id}: seq {event.seq} out of order")
+            next_seq[event.session_id] = event.seq + 1
+            if event.WhichOneof("body") is None:
+                fail(path, f"event {event.id} has no body")
+
+
+def check_dataset_card(root, formats):
+    path = os.path.join(root, "README.md")
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    if not text.startswith("---\n"):
+        fail(path, "no YAML front matter")
+        return
+    front = text[4:text.index("\n---\n", 4)]
+    names = [line.split(":", 1)[1].strip() for line in front.splitlines() if line.startswith("- config_name:")]
+    paths = [line.split(":", 1)[1].strip() for line in front.splitlines() if line.strip().startswith("path:")]
+    expected = [name.replace("-", "_") for name in formats
+                if name in ("agent-chain", "openai", "sharegpt", "atif", "reasoning", "react")]
+    if names != expected:
+        fail(path, f"configs {names}, expected {expected}")
+    for pattern in paths:
+        if not glob.glob(os.path.join(root, pattern)):
+            fail(path, f"config path {pattern} matches no file")
+    if "## Statistics" not in text:
+        fail(path, "no statistics section")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("root")
     parser.add_argument("--sessions", type=int, required=True, help="sessions with actions")
     parser.add_argument("--steps", type=int, required=True)
-    parser.add_argument("--formats", default="agent-chain,openai,sharegpt")
+    parser.add_argument("--all-sessions", type=int, help="every exported session (default: --sessions)")
+    parser.add_argument("--events", type=int, default=-1, help="events in trailmark.pb")
+    parser.add_argument("--protoc", default="protoc")
+    parser.add_argument("--formats", default="agent-chain,openai,sharegpt,atif,reasoning,react,protobuf,hf")
     arguments = parser.parse_args()
     formats = arguments.formats.split(",")
     root = arguments.root
@@ -249,6 +394,17 @@ def main():
         check_openai_in_llamafactory(root, rows)
     if "sharegpt" in formats:
         check_sharegpt(root, arguments.sessions)
+    all_sessions = arguments.all_sessions if arguments.all_sessions is not None else arguments.sessions
+    if "atif" in formats:
+        check_atif(root, all_sessions)
+    if "reasoning" in formats:
+        check_reasoning(root, all_sessions)
+    if "react" in formats:
+        check_react(root, all_sessions)
+    if "protobuf" in formats:
+        check_protobuf(root, arguments.events, arguments.protoc)
+    if "hf" in formats:
+        check_dataset_card(root, formats)
     if problems:
         for problem in problems:
             print("FAIL:", problem)

@@ -11,9 +11,10 @@ struct Format
 
 // Canonical order: files are written and listed in this order.
 constexpr Format kFormats[] = {
-    {"agent-chain", makeAgentChainWriter},
-    {"openai", makeOpenAiWriter},
-    {"sharegpt", makeShareGptWriter},
+    {"agent-chain", makeAgentChainWriter}, {"openai", makeOpenAiWriter},
+    {"sharegpt", makeShareGptWriter},      {"atif", makeAtifWriter},
+    {"reasoning", makeReasoningWriter},    {"react", makeReactWriter},
+    {"protobuf", makeProtobufWriter},      {"hf", makeDatasetCardWriter},
 };
 
 } // namespace
