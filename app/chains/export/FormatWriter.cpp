@@ -1,0 +1,162 @@
+#include "FormatWriter.h"
+
+#include "JsonWriter.h"
+#include "Step.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace trailmark::chains {
+
+namespace {
+constexpr size_t kFlushAt = 1 << 20;
+}
+
+OutputFile::~OutputFile()
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+bool OutputFile::open(const QString& path, QString* error)
+{
+    m_path = path;
+    if (!QDir().mkpath(QFileInfo(path).absolutePath())) {
+        *error = QStringLiteral("cannot create the folder of %1").arg(path);
+        return false;
+    }
+    m_fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (m_fd < 0) {
+        *error = QStringLiteral("cannot create %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
+        return false;
+    }
+    m_buffer.reserve(kFlushAt + (kFlushAt >> 2));
+    return true;
+}
+
+bool OutputFile::drain(QString* error)
+{
+    size_t done = 0;
+    while (done < m_buffer.size()) {
+        const ssize_t written = ::write(m_fd, m_buffer.data() + done, m_buffer.size() - done);
+        if (written < 0) {
+            if (errno == EINTR)
+                continue;
+            *error = QStringLiteral("cannot write %1: %2").arg(m_path, QString::fromLocal8Bit(std::strerror(errno)));
+            return false;
+        }
+        done += static_cast<size_t>(written);
+    }
+    m_buffer.clear();
+    return true;
+}
+
+bool OutputFile::write(std::string_view bytes, QString* error)
+{
+    m_buffer.append(bytes);
+    return m_buffer.size() < kFlushAt || drain(error);
+}
+
+bool OutputFile::close(QString* error)
+{
+    if (m_fd < 0)
+        return true;
+    const bool drained = drain(error);
+    const int closed = ::close(m_fd);
+    m_fd = -1;
+    if (drained && closed != 0) {
+        *error = QStringLiteral("cannot write %1: %2").arg(m_path, QString::fromLocal8Bit(std::strerror(errno)));
+        return false;
+    }
+    return drained;
+}
+
+namespace exportutil {
+
+QString isoTime(qint64 ns)
+{
+    return QDateTime::fromMSecsSinceEpoch(ns / 1'000'000, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+std::string_view toolName(const Step& step)
+{
+    return step.tool == StepTool::App ? std::string_view("switch_app") : std::string_view("shell");
+}
+
+std::string toolArguments(const Step& step)
+{
+    std::string out;
+    JsonWriter json(out);
+    json.beginObject();
+    if (step.tool == StepTool::App) {
+        json.field("app", step.appClass.isEmpty() ? QStringLiteral("(unknown)") : step.appClass);
+        json.field("title", step.titles.value(0));
+    } else {
+        json.field("command", step.command);
+        json.field("cwd", step.cwd);
+    }
+    json.endObject();
+    return out;
+}
+
+QString systemPrompt()
+{
+    return QStringLiteral(
+        "You are an expert working at a Linux desktop. You act by running commands in a shell (tool `shell`) and by "
+        "switching between application windows (tool `switch_app`). Think before each action, read what it "
+        "produced, and recover from errors until the task is done.");
+}
+
+std::string toolSchemas()
+{
+    std::string out;
+    JsonWriter json(out);
+    json.beginArray();
+    json.beginObject().field("type", "function").key("function").beginObject();
+    json.field("name", "shell");
+    json.field("description", "Run a command line in an interactive shell; returns its output and exit status.");
+    json.key("parameters").beginObject().field("type", "object").key("properties").beginObject();
+    json.key("command")
+        .beginObject()
+        .field("type", "string")
+        .field("description", "The command line, as typed.")
+        .endObject();
+    json.key("cwd").beginObject().field("type", "string").field("description", "Working directory.").endObject();
+    json.endObject().key("required").beginArray().value("command").endArray().endObject();
+    json.endObject().endObject();
+    json.beginObject().field("type", "function").key("function").beginObject();
+    json.field("name", "switch_app");
+    json.field("description", "Bring an application window to the front; returns the window titles seen there.");
+    json.key("parameters").beginObject().field("type", "object").key("properties").beginObject();
+    json.key("app")
+        .beginObject()
+        .field("type", "string")
+        .field("description", "Application class, e.g. Firefox.")
+        .endObject();
+    json.key("title").beginObject().field("type", "string").field("description", "Window title to pick.").endObject();
+    json.endObject().key("required").beginArray().value("app").endArray().endObject();
+    json.endObject().endObject();
+    json.endArray();
+    return out;
+}
+
+QString closingMessage(const Trajectory& trajectory)
+{
+    return trajectory.closingNotes.isEmpty() ? QStringLiteral("Done.")
+                                             : trajectory.closingNotes.join(QLatin1Char('\n'));
+}
+
+bool hasAction(const Trajectory& trajectory)
+{
+    return std::any_of(trajectory.steps.begin(), trajectory.steps.end(), [](const Step& s) { return s.isAction(); });
+}
+
+} // namespace exportutil
+} // namespace trailmark::chains
