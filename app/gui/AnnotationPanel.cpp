@@ -44,7 +44,8 @@ AnnotationPanel::AnnotationPanel(QWidget* parent)
         widget->setToolTip(button.tip);
         widget->setCheckable(true);
         widget->setObjectName(QStringLiteral("rating%1").arg(button.rating));
-        m_ratings->addButton(widget, button.rating);
+        // QButtonGroup treats id -1 as "assign one": store ratings shifted by one.
+        m_ratings->addButton(widget, button.rating + 1);
         ratingRow->addWidget(widget);
         connect(widget, &QToolButton::clicked, this, [this, rating = button.rating] { rate(rating); });
     }
@@ -117,8 +118,7 @@ void AnnotationPanel::resetForStep(bool hasStep)
 
 std::optional<int> AnnotationPanel::rating() const
 {
-    const int id = m_ratings->checkedId();
-    return m_ratings->checkedButton() ? std::optional<int>(id) : std::nullopt;
+    return m_ratings->checkedButton() ? std::optional<int>(m_ratings->checkedId() - 1) : std::nullopt;
 }
 
 QStringList AnnotationPanel::checkedLabels() const
@@ -139,7 +139,7 @@ void AnnotationPanel::rate(int rating)
 {
     if (!isEnabled())
         return;
-    if (auto* button = m_ratings->button(rating))
+    if (auto* button = m_ratings->button(rating + 1))
         button->setChecked(true);
     Q_EMIT saveRequested();
 }

@@ -2,8 +2,8 @@
 
 #include <QSettings>
 
-#include <unistd.h>
 #include <pwd.h>
+#include <unistd.h>
 
 namespace trailmark::gui {
 namespace {

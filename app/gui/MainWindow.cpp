@@ -40,9 +40,8 @@ MainWindow::MainWindow(Store& store, QWidget* parent)
     helpMenu->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts);
 
     connect(m_browser, &SessionBrowser::sessionActivated, this, &MainWindow::openSession);
-    connect(m_review, &ReviewView::statusMessage, this, [this](const QString& message) {
-        statusBar()->showMessage(message, 8000);
-    });
+    connect(m_review, &ReviewView::statusMessage, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 8000); });
     connect(m_review, &ReviewView::sessionChanged, this, [this](const QString& sessionId) {
         refreshSessions();
         m_browser->invalidateStats(sessionId);

@@ -10,10 +10,10 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QShortcut>
 #include <QSplitter>
 #include <QTableView>
 #include <QThread>
@@ -104,20 +104,10 @@ ReviewView::ReviewView(Store& store, QWidget* parent)
     connect(m_annotate, &AnnotationPanel::redactRequested, this, &ReviewView::redactCurrentStep);
     connect(setVerdictButton, &QPushButton::clicked, this, &ReviewView::setVerdict);
 
-    // Rating keys work wherever the review has focus, except inside text fields,
-    // which take printable keys for themselves.
-    const auto addRatingKey = [this](const QKeySequence& key, int rating) {
-        auto* shortcut = new QShortcut(key, this);
-        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
-        connect(shortcut, &QShortcut::activated, m_annotate, [this, rating] { m_annotate->rate(rating); });
-    };
-    addRatingKey(QKeySequence(Qt::Key_Minus), -1);
-    addRatingKey(QKeySequence(Qt::Key_0), 0);
-    addRatingKey(QKeySequence(Qt::Key_Plus), 1);
-    addRatingKey(QKeySequence(Qt::Key_Equal), 1);
-    auto* nextError = new QShortcut(QKeySequence(Qt::Key_N), this);
-    nextError->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(nextError, &QShortcut::activated, this, &ReviewView::selectNextError);
+    // Rating keys act on the selected step while the step list or the timeline has
+    // focus; text fields keep their keys.
+    m_stepTable->installEventFilter(this);
+    m_timeline->installEventFilter(this);
 }
 
 ReviewView::~ReviewView()
@@ -129,6 +119,32 @@ ReviewView::~ReviewView()
             thread->quit();
             thread->wait();
         }
+    }
+}
+
+bool ReviewView::eventFilter(QObject* watched, QEvent* event)
+{
+    if (event->type() != QEvent::KeyPress)
+        return QWidget::eventFilter(watched, event);
+    const auto* key = static_cast<QKeyEvent*>(event);
+    if (key->modifiers() & ~(Qt::ShiftModifier | Qt::KeypadModifier))
+        return QWidget::eventFilter(watched, event);
+    switch (key->key()) {
+    case Qt::Key_Minus:
+        m_annotate->rate(-1);
+        return true;
+    case Qt::Key_0:
+        m_annotate->rate(0);
+        return true;
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+        m_annotate->rate(1);
+        return true;
+    case Qt::Key_N:
+        selectNextError();
+        return true;
+    default:
+        return QWidget::eventFilter(watched, event);
     }
 }
 
@@ -222,6 +238,7 @@ void ReviewView::onLoaded(quint64 generation, const TrajectoryLoader::Trajectory
         return;
     const int selected = currentStep();
     m_steps->setSteps(std::move(trajectory->steps));
+    m_timeline->rebuildLanes();
     m_loading = false;
     m_loadingLabel->clear();
     updateHeader();
@@ -242,12 +259,14 @@ void ReviewView::updateHeader()
         errors += step.outcome == chains::StepOutcome::Error ? 1 : 0;
         retries += step.retryOf >= 0 ? 1 : 0;
     }
-    const qint64 durationNs =
-        (m_session.ended_ns() > 0 ? m_session.ended_ns() : m_session.started_ns()) - m_session.started_ns();
+    qint64 endNs = m_session.ended_ns();
+    for (const auto& step : m_steps->steps())
+        endNs = std::max(endNs, step.endNs);
+    const qint64 durationNs = std::max<qint64>(0, endNs - m_session.started_ns());
     const QString task = m_session.task().empty() ? tr("(no task given)") : QString::fromStdString(m_session.task());
     m_header->setText(tr("<b>%1</b><br>%2 · %3 min · %4 steps · %5 errors · %6 retries")
                           .arg(task.toHtmlEscaped(), QString::fromStdString(m_session.expert()).toHtmlEscaped())
-                          .arg(durationNs / 60'000'000'000)
+                          .arg(QString::number(static_cast<double>(durationNs) / 60e9, 'f', 1))
                           .arg(m_steps->stepCount())
                           .arg(errors)
                           .arg(retries));
@@ -314,7 +333,8 @@ void ReviewView::saveAnnotation()
     QString error;
     if (!m_store.addAnnotation(annotation, &error)) {
         spdlog::error("cannot save annotation: {}", error.toStdString());
-        QMessageBox::warning(this, tr("Annotation not saved"), tr("The annotation could not be saved.\n\n%1").arg(error));
+        QMessageBox::warning(this, tr("Annotation not saved"),
+                             tr("The annotation could not be saved.\n\n%1").arg(error));
         return;
     }
     const int row = currentStep();

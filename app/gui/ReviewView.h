@@ -47,6 +47,9 @@ Q_SIGNALS:
     // Loading finished (or failed); for tests and the status bar.
     void loaded();
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void startLoading();
     void onStepsLoaded(quint64 generation, int firstIndex, const TrajectoryLoader::StepBatch& steps, qint64 events);

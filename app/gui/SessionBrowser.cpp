@@ -51,7 +51,9 @@ void SessionFilterModel::setSinceNs(qint64 sinceNs)
 bool SessionFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
 {
     const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
-    const auto value = [&](int role) { return sourceModel()->data(index, role); };
+    const auto value = [&](int role) {
+        return sourceModel()->data(index, role);
+    };
     if (!m_search.isEmpty() &&
         !value(SessionListModel::SearchTextRole).toString().contains(m_search, Qt::CaseInsensitive))
         return false;
@@ -94,8 +96,8 @@ SessionBrowser::SessionBrowser(Store& store, QWidget* parent)
     m_verdict->setObjectName(QStringLiteral("verdictFilter"));
     m_verdict->addItem(tr("Any verdict"), -1);
     m_verdict->addItem(tr("Not reviewed"), static_cast<int>(v1::Annotation::VERDICT_UNSPECIFIED));
-    for (int verdict : {v1::Annotation::VERDICT_ACCEPTED, v1::Annotation::VERDICT_NEEDS_WORK,
-                        v1::Annotation::VERDICT_REJECTED})
+    for (int verdict :
+         {v1::Annotation::VERDICT_ACCEPTED, v1::Annotation::VERDICT_NEEDS_WORK, v1::Annotation::VERDICT_REJECTED})
         m_verdict->addItem(verdictName(verdict), verdict);
     m_since->setObjectName(QStringLiteral("sinceFilter"));
     m_since->addItem(tr("Any time"), 0);
@@ -236,13 +238,14 @@ void SessionBrowser::loadStats(const QStringList& sessionIds)
             stats.errors = trajectory->errorCount();
             stats.retries = trajectory->retryCount();
             stats.verdict = static_cast<int>(trajectory->verdict());
-            QMetaObject::invokeMethod(this, [this, id, stats] { m_model->setStats(id, stats); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, id, stats] { m_model->setStats(id, stats); }, Qt::QueuedConnection);
         }
-        QMetaObject::invokeMethod(this, [this] { Q_EMIT statsComplete(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this] { Q_EMIT statsComplete(); }, Qt::QueuedConnection);
     });
-    thread->setPriority(QThread::LowPriority);
     m_threads.append(thread);
-    thread->start();
+    thread->start(QThread::LowPriority);
 }
 
 } // namespace trailmark::gui

@@ -27,8 +27,7 @@ QString stateName(int state)
 SessionListModel::SessionListModel(Store& store, QObject* parent)
     : QAbstractTableModel(parent)
     , m_store(store)
-{
-}
+{}
 
 bool SessionListModel::refresh(QString* error)
 {
@@ -114,7 +113,8 @@ QVariant SessionListModel::data(const QModelIndex& index, int role) const
             return tr("(damaged record)");
         return session.task().empty() ? tr("(no task given)") : QString::fromStdString(session.task());
     case StartedColumn:
-        return QDateTime::fromMSecsSinceEpoch(session.started_ns() / 1'000'000).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+        return QDateTime::fromMSecsSinceEpoch(session.started_ns() / 1'000'000)
+            .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
     case DurationColumn: {
         const qint64 end = session.ended_ns() > 0 ? session.ended_ns() : summary.lastEventNs;
         const qint64 minutes = std::max<qint64>(0, end - session.started_ns()) / 60'000'000'000;

@@ -40,8 +40,8 @@ public:
     enum Role
     {
         SessionIdRole = Qt::UserRole + 1,
-        StateRole,     // v1::Session::State
-        VerdictRole,   // v1::Annotation::Verdict, -1 while unknown
+        StateRole,      // v1::Session::State
+        VerdictRole,    // v1::Annotation::Verdict, -1 while unknown
         ErrorCountRole, // -1 while unknown
         StartedNsRole,
         SearchTextRole, // task, expert, host, tags: what the search box matches

@@ -38,9 +38,9 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     databaseRow->addWidget(m_database, 1);
     databaseRow->addWidget(browse);
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Database file"), m_database->text(),
-                                                          tr("Trailmark database (*.db)"), nullptr,
-                                                          QFileDialog::DontConfirmOverwrite);
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Database file"), m_database->text(), tr("Trailmark database (*.db)"),
+                                         nullptr, QFileDialog::DontConfirmOverwrite);
         if (!path.isEmpty())
             m_database->setText(path);
     });

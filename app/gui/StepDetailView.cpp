@@ -130,7 +130,8 @@ void StepDetailView::showStep(const chains::Step* step, qint64 sessionStartNs)
         QPixmap pixmap;
         if (bytes && pixmap.loadFromData(*bytes)) {
             m_screenshot->setPixmap(pixmap.scaled(480, 270, Qt::KeepAspectRatio, Qt::SmoothTransformation));
-            m_screenshot->setToolTip(tr("Screenshot taken during this step (%1×%2)").arg(pixmap.width()).arg(pixmap.height()));
+            m_screenshot->setToolTip(
+                tr("Screenshot taken during this step (%1×%2)").arg(pixmap.width()).arg(pixmap.height()));
         } else {
             m_screenshot->setText(tr("Screenshot unavailable: %1").arg(bytes ? tr("not an image") : error));
         }

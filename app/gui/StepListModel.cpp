@@ -12,8 +12,7 @@ QString ratingText(int rating)
 
 StepListModel::StepListModel(QObject* parent)
     : QAbstractTableModel(parent)
-{
-}
+{}
 
 void StepListModel::clear()
 {

@@ -126,9 +126,25 @@ void TimelineWidget::rebuildLanes()
         m_endNs = std::max({m_endNs, step.endNs, step.startNs + 1});
         m_longestStepNs = std::max(m_longestStepNs, step.endNs - step.startNs);
     }
+    // Room for up to six lanes without scrolling; more scroll vertically.
+    const int visibleLanes = std::clamp(static_cast<int>(m_lanes.size()), 2, 6);
+    setMinimumHeight(kHeaderHeight + visibleLanes * kLaneHeight + horizontalScrollBar()->sizeHint().height() +
+                     2 * frameWidth());
     updateScrollBars();
     updateGeometry();
     viewport()->update();
+}
+
+qint64 TimelineWidget::tickIntervalNs() const
+{
+    // About one tick per 120 px, rounded to an interval people read at a glance.
+    static constexpr qint64 kIntervals[] = {1'000'000'000LL,   5'000'000'000LL,     10'000'000'000LL,
+                                            30'000'000'000LL,  60'000'000'000LL,    300'000'000'000LL,
+                                            600'000'000'000LL, 1'800'000'000'000LL, 3'600'000'000'000LL};
+    for (qint64 interval : kIntervals)
+        if (static_cast<double>(interval) * pixelsPerNs() >= 120)
+            return interval;
+    return kIntervals[std::size(kIntervals) - 1];
 }
 
 double TimelineWidget::pixelsPerNs() const
@@ -168,8 +184,8 @@ QRect TimelineWidget::stepRect(int index) const
     const chains::Step& step = steps[static_cast<size_t>(index)];
     const int left = xForTime(step.startNs);
     const int right = std::max(left + kMinStepWidth, xForTime(step.endNs));
-    const int top = kHeaderHeight + m_laneOfStep[static_cast<size_t>(index)] * kLaneHeight + 4 -
-                    verticalScrollBar()->value();
+    const int top =
+        kHeaderHeight + m_laneOfStep[static_cast<size_t>(index)] * kLaneHeight + 4 - verticalScrollBar()->value();
     return {left, top, right - left, kLaneHeight - 8};
 }
 
@@ -194,28 +210,12 @@ void TimelineWidget::paintEvent(QPaintEvent*)
         return;
     }
 
-    // Time axis: about one tick per 120 px, rounded to a readable interval.
-    painter.setPen(colors.color(QPalette::Mid));
-    const double nsPerPixel = 1.0 / pixelsPerNs();
-    static const qint64 kIntervals[] = {1'000'000'000LL,   5'000'000'000LL,   10'000'000'000LL,  30'000'000'000LL,
-                                        60'000'000'000LL,  300'000'000'000LL, 600'000'000'000LL, 1'800'000'000'000LL,
-                                        3'600'000'000'000LL};
-    qint64 tick = kIntervals[std::size(kIntervals) - 1];
-    for (qint64 interval : kIntervals) {
-        if (static_cast<double>(interval) / nsPerPixel >= 120) {
-            tick = interval;
-            break;
-        }
-    }
-    const qint64 firstVisible = timeForX(kLabelWidth);
-    for (qint64 t = m_startNs + ((std::max<qint64>(0, firstVisible - m_startNs)) / tick) * tick;
-         t <= timeForX(width); t += tick) {
-        const int x = xForTime(t);
-        painter.setPen(colors.color(QPalette::Midlight));
-        painter.drawLine(x, kHeaderHeight, x, viewport()->height());
-        painter.setPen(colors.color(QPalette::Text));
-        painter.drawText(x + 3, 13, durationLabel(t - m_startNs));
-    }
+    // Grid lines of the time axis.
+    const qint64 tick = tickIntervalNs();
+    const qint64 firstTick = m_startNs + (std::max<qint64>(0, timeForX(kLabelWidth) - m_startNs) / tick) * tick;
+    painter.setPen(colors.color(QPalette::Midlight));
+    for (qint64 t = firstTick; t <= timeForX(width); t += tick)
+        painter.drawLine(xForTime(t), kHeaderHeight, xForTime(t), viewport()->height());
 
     // Steps in view: steps are in time order, so binary-search the first one that
     // could reach the left edge.
@@ -255,6 +255,12 @@ void TimelineWidget::paintEvent(QPaintEvent*)
             painter.drawRect(rect.adjusted(-2, -2, 2, 2));
         }
     }
+
+    // The time axis stays on top while lanes scroll under it.
+    painter.fillRect(0, 0, width, kHeaderHeight, colors.window());
+    painter.setPen(colors.color(QPalette::Text));
+    for (qint64 t = firstTick; t <= timeForX(width); t += tick)
+        painter.drawText(xForTime(t) + 3, 13, durationLabel(t - m_startNs));
 
     // Lane names over a solid column so steps scroll underneath.
     painter.fillRect(0, 0, kLabelWidth, viewport()->height(), colors.window());

@@ -24,6 +24,8 @@ class TimelineWidget final : public QAbstractScrollArea
 public:
     explicit TimelineWidget(StepListModel& model, QWidget* parent = nullptr);
 
+    // Recomputes lanes and time range now (otherwise done shortly after model changes).
+    void rebuildLanes();
     void setSelectedStep(int index);
     int selectedStep() const { return m_selected; }
     QStringList lanes() const { return m_lanes; }
@@ -44,9 +46,9 @@ protected:
     void scrollContentsBy(int dx, int dy) override;
 
 private:
-    void rebuildLanes();
     void updateScrollBars();
     double pixelsPerNs() const;
+    qint64 tickIntervalNs() const;
     int xForTime(qint64 ns) const;
     qint64 timeForX(int x) const;
     void ensureVisible(int index);

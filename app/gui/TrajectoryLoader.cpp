@@ -19,8 +19,7 @@ constexpr qint64 kPieceIntervalMs = 100;
 TrajectoryLoader::TrajectoryLoader(QString databasePath, QString sessionId)
     : m_databasePath(std::move(databasePath))
     , m_sessionId(std::move(sessionId))
-{
-}
+{}
 
 void TrajectoryLoader::run()
 {

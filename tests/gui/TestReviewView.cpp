@@ -1,0 +1,293 @@
+#include "AnnotationPanel.h"
+#include "MainWindow.h"
+#include "RedactDialog.h"
+#include "ReviewView.h"
+#include "SessionScript.h"
+#include "StepListModel.h"
+#include "Store.h"
+#include "TestSupport.h"
+#include "TimelineWidget.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QComboBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTest>
+#include <QTimer>
+#include <QToolButton>
+
+using namespace trailmark;
+
+namespace {
+
+// Saves a picture of the widget when TRAILMARK_GUI_SHOTS names a folder (README shots).
+void saveShot(QWidget& widget, const QString& name)
+{
+    const QString folder = qEnvironmentVariable("TRAILMARK_GUI_SHOTS");
+    if (folder.isEmpty())
+        return;
+    QTest::qWait(100); // let pending layout and paint events land
+    widget.grab().save(folder + QLatin1Char('/') + name + QStringLiteral(".png"));
+}
+
+int rowOfEvent(const gui::StepListModel& model, const QString& eventId)
+{
+    for (int row = 0; row < model.stepCount(); ++row)
+        if (model.step(row)->eventIds.contains(eventId))
+            return row;
+    return -1;
+}
+
+QList<v1::Annotation> annotationsBy(Store& store, const QString& sessionId, const std::string& reviewer)
+{
+    QString error;
+    QList<v1::Annotation> result;
+    for (const auto& annotation : store.annotations(sessionId, &error).value_or(QList<v1::Annotation>()))
+        if (annotation.reviewer() == reviewer)
+            result.append(annotation);
+    return result;
+}
+
+} // namespace
+
+class TestReviewView final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void showsTheStepsOfASession();
+    void ratingKeysSaveAnnotationsPerReviewer();
+    void labelsAndRationaleBecomeTheThought();
+    void verdictMarksTheSessionReviewed();
+    void redactionRemovesTheTextFromTheDatabase();
+    void timelineSelectsWhatIsClicked();
+    void longSessionShowsStepsBeforeItFinishesLoading();
+
+private:
+    void openMessySession();
+
+    std::unique_ptr<test::TempDatabase> m_database;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<gui::MainWindow> m_window;
+    test::MessySession m_session;
+};
+
+void TestReviewView::init()
+{
+    m_database = std::make_unique<test::TempDatabase>();
+    m_store = m_database->open();
+    QVERIFY(m_store);
+}
+
+void TestReviewView::cleanup()
+{
+    m_window.reset();
+    m_store.reset();
+    m_database.reset();
+}
+
+void TestReviewView::openMessySession()
+{
+    m_session = test::createMessySession(*m_store);
+    m_window = std::make_unique<gui::MainWindow>(*m_store);
+    m_window->resize(1280, 800);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    gui::ReviewView* review = m_window->reviewView();
+    review->setReviewer(QStringLiteral("sam"));
+    QSignalSpy loaded(review, &gui::ReviewView::loaded);
+    m_window->openSession(m_session.sessionId);
+    QVERIFY(loaded.wait(10'000));
+    QVERIFY(!review->isLoading());
+}
+
+void TestReviewView::showsTheStepsOfASession()
+{
+    openMessySession();
+    gui::StepListModel* model = m_window->reviewView()->stepModel();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    // 3 notes, 3 app switches, 6 commands (one never finished).
+    QCOMPARE(model->stepCount(), 12);
+    const int failed = rowOfEvent(*model, m_session.failedTestEventId);
+    const int recovery = rowOfEvent(*model, m_session.recoveryEventId);
+    QVERIFY(failed >= 0 && recovery > failed);
+    QVERIFY(model->step(failed)->outcome == chains::StepOutcome::Error);
+    QCOMPARE(model->step(recovery)->retryOf, failed);
+    QVERIFY(
+        model->index(recovery, gui::StepListModel::MarksColumn).data().toString().contains(QLatin1String("recovers")));
+    // The earlier reviewer has a column of their own.
+    QVERIFY(model->reviewers().contains(QStringLiteral("rita")));
+    const int wrong = rowOfEvent(*model, m_session.wrongTargetEventId);
+    const int ritaColumn =
+        gui::StepListModel::FixedColumnCount + static_cast<int>(model->reviewers().indexOf(QStringLiteral("rita")));
+    QVERIFY(model->index(wrong, ritaColumn).data().toString().startsWith(QLatin1String("-1")));
+    m_window->reviewView()->selectStep(failed);
+    saveShot(*m_window, QStringLiteral("review"));
+}
+
+void TestReviewView::ratingKeysSaveAnnotationsPerReviewer()
+{
+    openMessySession();
+    gui::ReviewView* review = m_window->reviewView();
+    gui::StepListModel* model = review->stepModel();
+    const int failed = rowOfEvent(*model, m_session.failedTestEventId);
+    review->selectStep(failed);
+    auto* table = review->findChild<QTableView*>(QStringLiteral("stepTable"));
+    table->setFocus();
+    QTest::keyClick(table, Qt::Key_Minus);
+    auto saved = annotationsBy(*m_store, m_session.sessionId, "sam");
+    QCOMPARE(saved.size(), 1);
+    QCOMPARE(saved.first().rating(), -1);
+    QVERIFY(saved.first().has_rating());
+    QCOMPARE(QString::fromStdString(saved.first().target_id()), m_session.failedTestEventId);
+
+    // Down to the next step and "+": a second annotation, on that step.
+    QTest::keyClick(table, Qt::Key_Down);
+    QTest::keyClick(table, Qt::Key_Plus);
+    saved = annotationsBy(*m_store, m_session.sessionId, "sam");
+    QCOMPARE(saved.size(), 2);
+    QCOMPARE(saved.last().rating(), 1);
+    QCOMPARE(QString::fromStdString(saved.last().target_id()), model->step(failed + 1)->eventIds.first());
+
+    // sam and rita now sit side by side.
+    QVERIFY(model->reviewers().contains(QStringLiteral("sam")));
+    QVERIFY(model->reviewers().contains(QStringLiteral("rita")));
+    const int samColumn =
+        gui::StepListModel::FixedColumnCount + static_cast<int>(model->reviewers().indexOf(QStringLiteral("sam")));
+    QCOMPARE(model->index(failed, samColumn).data().toString(), QStringLiteral("-1"));
+}
+
+void TestReviewView::labelsAndRationaleBecomeTheThought()
+{
+    openMessySession();
+    gui::ReviewView* review = m_window->reviewView();
+    gui::StepListModel* model = review->stepModel();
+    // The "make build" in the second shell had no note before it.
+    const int wrong = rowOfEvent(*model, m_session.wrongTargetEventId);
+    review->selectStep(wrong);
+    auto* panel = review->findChild<gui::AnnotationPanel*>();
+    auto* rationale = panel->findChild<QPlainTextEdit*>(QStringLiteral("rationale"));
+    rationale->setFocus();
+    // Typing "-" into the rationale must not rate the step.
+    QTest::keyClicks(rationale, QStringLiteral("wrong shell - should have run make all"));
+    QCOMPARE(annotationsBy(*m_store, m_session.sessionId, "sam").size(), 0);
+    const auto labelButtons = panel->findChildren<QToolButton*>();
+    for (QToolButton* button : labelButtons)
+        if (button->text() == QLatin1String("wrong-command"))
+            button->click();
+    QTest::keyClick(rationale, Qt::Key_Return, Qt::ControlModifier);
+    const auto saved = annotationsBy(*m_store, m_session.sessionId, "sam");
+    QCOMPARE(saved.size(), 1);
+    QCOMPARE(saved.first().rationale(), std::string("wrong shell - should have run make all"));
+    QCOMPARE(saved.first().labels_size(), 1);
+    QCOMPARE(saved.first().labels(0), std::string("wrong-command"));
+    QVERIFY(!saved.first().has_rating());
+}
+
+void TestReviewView::verdictMarksTheSessionReviewed()
+{
+    openMessySession();
+    gui::ReviewView* review = m_window->reviewView();
+    auto* verdict = review->findChild<QComboBox*>(QStringLiteral("verdict"));
+    QCOMPARE(verdict->currentText(), QStringLiteral("Accepted")); // rita's
+    verdict->setCurrentIndex(verdict->findText(QStringLiteral("Rejected")));
+    review->findChild<QPushButton*>(QStringLiteral("setVerdict"))->click();
+    const auto saved = annotationsBy(*m_store, m_session.sessionId, "sam");
+    QCOMPARE(saved.size(), 1);
+    QCOMPARE(saved.first().verdict(), v1::Annotation::VERDICT_REJECTED);
+    QCOMPARE(QString::fromStdString(saved.first().target_id()), m_session.sessionId);
+    QString error;
+    QCOMPARE(m_store->session(m_session.sessionId, &error)->state(), v1::Session::STATE_REVIEWED);
+}
+
+void TestReviewView::redactionRemovesTheTextFromTheDatabase()
+{
+    openMessySession();
+    gui::ReviewView* review = m_window->reviewView();
+    gui::StepListModel* model = review->stepModel();
+    const int wrong = rowOfEvent(*model, m_session.wrongTargetEventId);
+    review->selectStep(wrong);
+    // Redact "build" in "make build" through the dialog, as a reviewer would.
+    QTimer::singleShot(0, this, [] {
+        auto* dialog = qobject_cast<gui::RedactDialog*>(QApplication::activeModalWidget());
+        QVERIFY(dialog);
+        dialog->selectField(QStringLiteral("command"));
+        dialog->selectText(5, 5);
+        dialog->accept();
+    });
+    QSignalSpy reloaded(review, &gui::ReviewView::loaded);
+    review->findChild<QPushButton*>(QStringLiteral("redactButton"))->click();
+    QVERIFY(reloaded.wait(10'000));
+    const chains::Step* step = model->step(rowOfEvent(*model, m_session.wrongTargetEventId));
+    QCOMPARE(QByteArray::fromStdString(step->command), QByteArray("make [REDACTED:reviewer]"));
+
+    // The stored event itself changed, and the redaction is on record.
+    QString error;
+    QByteArray stored;
+    QVERIFY(m_store->readEvents(
+        m_session.sessionId, 0, -1,
+        [&](const StoredEvent& event) {
+            if (QString::fromStdString(event.event.id()) == m_session.wrongTargetEventId)
+                stored = QByteArray::fromStdString(event.event.command_started().command());
+            return true;
+        },
+        &error));
+    QCOMPARE(stored, QByteArray("make [REDACTED:reviewer]"));
+    const auto saved = annotationsBy(*m_store, m_session.sessionId, "sam");
+    QCOMPARE(saved.size(), 1);
+    QCOMPARE(saved.first().redactions_size(), 1);
+    QVERIFY(saved.first().redactions(0).applied());
+    QCOMPARE(saved.first().redactions(0).offset(), 5u);
+}
+
+void TestReviewView::timelineSelectsWhatIsClicked()
+{
+    openMessySession();
+    gui::ReviewView* review = m_window->reviewView();
+    auto* timeline = review->findChild<gui::TimelineWidget*>();
+    QVERIFY(timeline->lanes().contains(QStringLiteral("Firefox")));
+    QVERIFY(timeline->lanes().contains(QStringLiteral("notes")));
+    const int wrong = rowOfEvent(*review->stepModel(), m_session.wrongTargetEventId);
+    const QRect rect = timeline->stepRect(wrong);
+    QVERIFY(timeline->viewport()->rect().contains(rect.center()));
+    QCOMPARE(timeline->stepAt(rect.center()), wrong);
+    QTest::mouseClick(timeline->viewport(), Qt::LeftButton, {}, rect.center());
+    QCOMPARE(review->currentStep(), wrong);
+    QCOMPARE(timeline->selectedStep(), wrong);
+}
+
+void TestReviewView::longSessionShowsStepsBeforeItFinishesLoading()
+{
+    const QString sessionId = test::createSession(*m_store, QStringLiteral("a long session"));
+    {
+        test::SessionScript script(*m_store, sessionId);
+        for (int i = 0; i < 20'000; ++i)
+            script.command(QByteArray("make test ") + QByteArray::number(i), i % 5 == 0 ? 2 : 0, "ok\n",
+                           QStringLiteral("shell-A"), 10);
+        QVERIFY(script.flush());
+    }
+    gui::ReviewView review(*m_store);
+    review.resize(1280, 800);
+    review.show();
+    int rowsWhenLoaded = -1;
+    bool rowsBeforeLoaded = false;
+    connect(review.stepModel(), &QAbstractItemModel::rowsInserted, this, [&] {
+        if (review.isLoading())
+            rowsBeforeLoaded = true;
+    });
+    QSignalSpy loaded(&review, &gui::ReviewView::loaded);
+    review.openSession(sessionId);
+    QVERIFY(loaded.wait(30'000));
+    rowsWhenLoaded = review.stepModel()->stepCount();
+    QVERIFY(rowsBeforeLoaded);
+    QCOMPARE(rowsWhenLoaded, 20'000);
+    QCOMPARE(review.currentStep(), 0);
+}
+
+QTEST_MAIN(TestReviewView)
+#include "TestReviewView.moc"
