@@ -11,9 +11,10 @@ bool isWordChar(char c)
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
 }
 
+// ASCII only, without the C library's locale lookup per call.
 char lower(char c)
 {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 bool equalsIgnoringCase(std::string_view a, std::string_view b)
@@ -39,18 +40,22 @@ bool containsIgnoringCase(std::string_view haystack, std::string_view needle)
 }
 
 // "error:" in any case at a word start, or "Error:" right after a lower-case letter
-// (the end of a CamelCase exception name).
+// (the end of a CamelCase exception name). Scans for ':' first: outputs are mostly
+// text without colons, and this runs on every command's output.
 std::optional<size_t> findErrorColon(std::string_view text)
 {
-    constexpr std::string_view kPattern = "error:";
-    for (size_t i = 0; i + kPattern.size() <= text.size(); ++i) {
-        if (!equalsIgnoringCase(text.substr(i, kPattern.size()), kPattern))
-            continue;
-        const bool atWordStart = i == 0 || !isWordChar(text[i - 1]);
-        const bool endsCamelCase =
-            i > 0 && text[i] == 'E' && std::islower(static_cast<unsigned char>(text[i - 1])) != 0;
-        if (atWordStart || endsCamelCase)
-            return i;
+    constexpr std::string_view kWord = "error";
+    size_t colon = text.find(':', kWord.size());
+    while (colon != std::string_view::npos) {
+        const size_t i = colon - kWord.size();
+        if (equalsIgnoringCase(text.substr(i, kWord.size()), kWord)) {
+            const bool atWordStart = i == 0 || !isWordChar(text[i - 1]);
+            const bool endsCamelCase =
+                i > 0 && text[i] == 'E' && std::islower(static_cast<unsigned char>(text[i - 1])) != 0;
+            if (atWordStart || endsCamelCase)
+                return i;
+        }
+        colon = text.find(':', colon + 1);
     }
     return std::nullopt;
 }

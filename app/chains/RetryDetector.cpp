@@ -2,9 +2,8 @@
 
 #include "Step.h"
 
-#include <QHash>
-
 #include <algorithm>
+#include <unordered_map>
 
 namespace trailmark::chains {
 namespace {
@@ -32,7 +31,7 @@ std::vector<std::string_view> words(std::string_view text, size_t wanted)
 
 // The program and its first operand, skipping environment assignments (FOO=1 make)
 // and sudo, which change how a command runs but not what it is.
-std::pair<std::string_view, std::string_view> programAndFirstArgument(std::string_view command)
+RetryDetector::CommandKey programAndFirstArgument(std::string_view command)
 {
     const auto tokens = words(command, 16);
     size_t i = 0;
@@ -61,28 +60,60 @@ double RetryDetector::normalisedDistance(std::string_view a, std::string_view b)
     constexpr size_t kMaxCompared = 2048;
     a = a.substr(0, kMaxCompared);
     b = b.substr(0, kMaxCompared);
-    std::vector<size_t> row(b.size() + 1);
+    return static_cast<double>(editDistance(a, b, std::max(a.size(), b.size()))) /
+           static_cast<double>(std::max(a.size(), b.size()));
+}
+
+size_t RetryDetector::editDistance(std::string_view a, std::string_view b, size_t limit)
+{
+    // Levenshtein with one row, stopping as soon as every cell of a row exceeds limit
+    // (the distance can only grow from there): most pairs of unrelated commands stop
+    // after a few characters.
+    // Cheap lower bound first: characters one string has and the other lacks must each
+    // be inserted, deleted or substituted (bag distance, over 64 buckets).
+    int counts[64] = {};
+    for (const char c : a)
+        ++counts[static_cast<unsigned char>(c) & 63];
+    for (const char c : b)
+        --counts[static_cast<unsigned char>(c) & 63];
+    size_t surplus = 0;
+    size_t deficit = 0;
+    for (const int count : counts)
+        (count > 0 ? surplus : deficit) += static_cast<size_t>(count > 0 ? count : -count);
+    if (std::max(surplus, deficit) > limit)
+        return limit + 1;
+
+    thread_local std::vector<size_t> row;
+    row.resize(b.size() + 1);
     for (size_t j = 0; j <= b.size(); ++j)
         row[j] = j;
     for (size_t i = 1; i <= a.size(); ++i) {
         size_t diagonal = row[0];
         row[0] = i;
+        size_t rowMinimum = row[0];
         for (size_t j = 1; j <= b.size(); ++j) {
             const size_t above = row[j];
             row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
             diagonal = above;
+            rowMinimum = std::min(rowMinimum, row[j]);
         }
+        if (rowMinimum > limit)
+            return limit + 1;
     }
-    return static_cast<double>(row[b.size()]) / static_cast<double>(std::max(a.size(), b.size()));
+    return row[b.size()];
 }
 
 bool RetryDetector::similar(std::string_view a, std::string_view b) const
 {
+    return similar(a, b, programAndFirstArgument(a), programAndFirstArgument(b));
+}
+
+bool RetryDetector::similar(std::string_view a, std::string_view b, const CommandKey& keyA,
+                            const CommandKey& keyB) const
+{
     if (a == b)
         return true;
-    const auto [programA, argumentA] = programAndFirstArgument(a);
-    const auto [programB, argumentB] = programAndFirstArgument(b);
-    if (!programA.empty() && programA == programB && argumentA == argumentB)
+    if (!keyA.first.empty() && keyA == keyB)
         return true;
     // The distance cannot be below |len a - len b| / max: skip the quadratic part when
     // the lengths alone rule it out.
@@ -90,17 +121,24 @@ bool RetryDetector::similar(std::string_view a, std::string_view b) const
     const double lengthGap = static_cast<double>(a.size() > b.size() ? a.size() - b.size() : b.size() - a.size());
     if (lengthGap / longer > m_options.maxDistance)
         return false;
-    return normalisedDistance(a, b) <= m_options.maxDistance;
+    constexpr size_t kMaxCompared = 2048;
+    a = a.substr(0, kMaxCompared);
+    b = b.substr(0, kMaxCompared);
+    const double longest = static_cast<double>(std::max(a.size(), b.size()));
+    const auto limit = static_cast<size_t>(m_options.maxDistance * longest);
+    return static_cast<double>(editDistance(a, b, limit)) / longest <= m_options.maxDistance;
 }
 
 void RetryDetector::link(std::vector<Step>& steps) const
 {
     // Shell steps per shell session, in step order; only those within the window matter,
     // so each list is trimmed from the front as time moves on.
-    QHash<QString, std::vector<int>> recentByShell;
+    std::unordered_map<std::string, std::vector<int>> recentByShell;
+    std::vector<CommandKey> keys(steps.size());
     for (Step& step : steps) {
         if (step.tool != StepTool::Shell || step.command.empty())
             continue;
+        keys[static_cast<size_t>(step.index)] = programAndFirstArgument(step.command);
         std::vector<int>& recent = recentByShell[step.shellSessionId];
         const auto endOf = [&](int index) {
             const Step& earlier = steps[static_cast<size_t>(index)];
@@ -111,7 +149,8 @@ void RetryDetector::link(std::vector<Step>& steps) const
                      recent.end());
         for (auto it = recent.rbegin(); it != recent.rend(); ++it) {
             Step& earlier = steps[static_cast<size_t>(*it)];
-            if (!similar(earlier.command, step.command))
+            if (!similar(earlier.command, step.command, keys[static_cast<size_t>(earlier.index)],
+                         keys[static_cast<size_t>(step.index)]))
                 continue;
             if (earlier.outcome == StepOutcome::Error && earlier.retriedBy < 0) {
                 step.retryOf = earlier.index;

@@ -3,6 +3,7 @@
 #include <QtGlobal>
 
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace trailmark::chains {
@@ -42,8 +43,15 @@ public:
     // Levenshtein distance divided by the longer length (0 identical, 1 nothing shared).
     static double normalisedDistance(std::string_view a, std::string_view b);
     bool similar(std::string_view a, std::string_view b) const;
+    // Levenshtein distance, or limit + 1 as soon as it is known to exceed limit.
+    static size_t editDistance(std::string_view a, std::string_view b, size_t limit);
+
+    // A command's program and first operand.
+    using CommandKey = std::pair<std::string_view, std::string_view>;
 
 private:
+    bool similar(std::string_view a, std::string_view b, const CommandKey& keyA, const CommandKey& keyB) const;
+
     Options m_options;
 };
 

@@ -16,6 +16,32 @@ constexpr qsizetype kMaxTitlesShown = 20;
 
 } // namespace
 
+const char* nameOf(StepTool tool)
+{
+    switch (tool) {
+    case StepTool::Shell:
+        return "shell";
+    case StepTool::App:
+        return "app";
+    case StepTool::Note:
+        return "note";
+    }
+    return "";
+}
+
+const char* nameOf(StepOutcome outcome)
+{
+    switch (outcome) {
+    case StepOutcome::Ok:
+        return "ok";
+    case StepOutcome::Error:
+        return "error";
+    case StepOutcome::Interrupted:
+        return "interrupted";
+    }
+    return "";
+}
+
 QString toString(StepTool tool)
 {
     switch (tool) {
@@ -61,34 +87,43 @@ QString Step::actionText() const
     return {};
 }
 
+std::string Step::observationUtf8() const
+{
+    if (tool != StepTool::Shell) {
+        const QByteArray utf8 = observationText().toUtf8();
+        return std::string(utf8.constData(), static_cast<size_t>(utf8.size()));
+    }
+    std::string text;
+    text.reserve(outputHead.size() + outputTail.size() + 64);
+    if (outputCaptured) {
+        text = outputHead;
+        if (outputTruncated) {
+            const quint64 shown = outputHead.size() + outputTail.size();
+            if (!text.empty() && text.back() != '\n')
+                text += '\n';
+            text += "[... " + std::to_string(outputBytes > shown ? outputBytes - shown : 0) +
+                    " bytes of output omitted ...]\n";
+            text += outputTail;
+        }
+    } else if (hasExit) {
+        text = "[output not captured]";
+    }
+    if (!text.empty() && text.back() != '\n')
+        text += '\n';
+    if (!hasExit)
+        text += "[no exit status recorded: interrupted, or the recording stopped]";
+    else if (signal != 0)
+        text += "[killed by signal " + std::to_string(signal) + ", exit code " + std::to_string(exitCode) + "]";
+    else
+        text += "[exit code " + std::to_string(exitCode) + "]";
+    return text;
+}
+
 QString Step::observationText() const
 {
     switch (tool) {
-    case StepTool::Shell: {
-        QString text;
-        if (outputCaptured) {
-            text = lossyText(outputHead);
-            if (outputTruncated) {
-                const quint64 shown = outputHead.size() + outputTail.size();
-                if (!text.endsWith(QLatin1Char('\n')) && !text.isEmpty())
-                    text += QLatin1Char('\n');
-                text += QStringLiteral("[... %1 bytes of output omitted ...]\n")
-                            .arg(outputBytes > shown ? outputBytes - shown : 0);
-                text += lossyText(outputTail);
-            }
-        } else if (hasExit) {
-            text = QStringLiteral("[output not captured]");
-        }
-        if (!text.isEmpty() && !text.endsWith(QLatin1Char('\n')))
-            text += QLatin1Char('\n');
-        if (!hasExit)
-            text += QStringLiteral("[no exit status recorded: interrupted, or the recording stopped]");
-        else if (signal != 0)
-            text += QStringLiteral("[killed by signal %1, exit code %2]").arg(signal).arg(exitCode);
-        else
-            text += QStringLiteral("[exit code %1]").arg(exitCode);
-        return text;
-    }
+    case StepTool::Shell:
+        return lossyText(observationUtf8());
     case StepTool::App: {
         if (excluded)
             return QStringLiteral("(window excluded from capture)");

@@ -31,6 +31,9 @@ enum class StepOutcome
 
 QString toString(StepTool tool);
 QString toString(StepOutcome outcome);
+// The same names as C strings, for exporters writing UTF-8 directly.
+const char* nameOf(StepTool tool);
+const char* nameOf(StepOutcome outcome);
 
 // One action of the expert with what it produced. Derived from events, never stored:
 // a newer Trailmark may derive different steps from the same events.
@@ -51,16 +54,17 @@ struct Step
     qint64 endNs = 0; // == startNs for notes; the last title change for app steps
     qint64 durationNs = 0;
     qint64 firstSeq = 0; // seq of the event that opens the step (for ordering)
-    // Every event the step covers, opening event first.
-    QStringList eventIds;
+    // Every event the step covers, opening event first (kept as protobuf holds them:
+    // exports copy them by the million).
+    std::vector<std::string> eventIds;
 
     // Shell steps.
     std::string command; // exactly as typed (after redaction)
     std::string cwd;
-    QString commandId;
-    QString shell;
-    QString shellSessionId;
-    QString host;
+    std::string commandId;
+    std::string shell;
+    std::string shellSessionId;
+    std::string host;
     bool hasExit = false; // a CommandFinished was recorded
     int exitCode = 0;
     int signal = 0;
@@ -102,6 +106,9 @@ struct Step
     QString actionText() const;
     // What the action produced, as text for people and chat formats.
     QString observationText() const;
+    // The same as UTF-8 bytes (invalid sequences from the terminal left as they are),
+    // without a round trip through QString: exports write it for every step.
+    std::string observationUtf8() const;
     // The latest rating any reviewer gave this step, when one did.
     std::optional<int> rating() const;
     // Every label reviewers gave this step, sorted, without duplicates.

@@ -116,6 +116,14 @@ void TrajectoryBuilder::applyRedactions(v1::Event& event)
     }
 }
 
+void TrajectoryBuilder::rememberStepOf(const v1::Event& event, int stepIndex)
+{
+    // Only annotations need the map; most sessions have none, and exports stream
+    // millions of events past here.
+    if (!m_annotationsByEvent.isEmpty())
+        m_stepOfEvent.insert(QString::fromStdString(event.id()), stepIndex);
+}
+
 Step& TrajectoryBuilder::newStep(StepTool tool, const v1::Event& event)
 {
     Step step;
@@ -124,7 +132,7 @@ Step& TrajectoryBuilder::newStep(StepTool tool, const v1::Event& event)
     step.startNs = event.time_ns();
     step.endNs = event.time_ns();
     step.firstSeq = event.seq();
-    step.eventIds.append(QString::fromStdString(event.id()));
+    step.eventIds.push_back(event.id());
     step.screenshots = std::exchange(m_pendingScreenshots, {});
     if (tool != StepTool::Note) {
         step.thought = std::exchange(m_pendingThought, {});
@@ -133,7 +141,7 @@ Step& TrajectoryBuilder::newStep(StepTool tool, const v1::Event& event)
     }
     m_trajectory.steps.push_back(std::move(step));
     m_lastStep = static_cast<int>(m_trajectory.steps.size()) - 1;
-    m_stepOfEvent.insert(QString::fromStdString(event.id()), m_lastStep);
+    rememberStepOf(event, m_lastStep);
     return m_trajectory.steps.back();
 }
 
@@ -160,8 +168,8 @@ void TrajectoryBuilder::finishCommand(Step& step, const v1::Event& event)
     step.outputBytes = body.output_bytes();
     step.outputHead = body.output_head();
     step.outputTail = body.output_tail();
-    step.eventIds.append(QString::fromStdString(event.id()));
-    m_stepOfEvent.insert(QString::fromStdString(event.id()), step.index);
+    step.eventIds.push_back(event.id());
+    rememberStepOf(event, step.index);
 
     if (step.exitCode != 0)
         step.errorReasons.append(QStringLiteral("exit %1").arg(step.exitCode));
@@ -204,20 +212,20 @@ const v1::Event& TrajectoryBuilder::add(const StoredEvent& stored)
         Step& step = newStep(StepTool::Shell, event);
         step.command = body.command();
         step.cwd = body.cwd();
-        step.commandId = QString::fromStdString(body.command_id());
-        step.shell = QString::fromStdString(body.shell());
-        step.shellSessionId = QString::fromStdString(body.shell_session_id());
-        step.host = QString::fromStdString(body.host());
+        step.commandId = body.command_id();
+        step.shell = body.shell();
+        step.shellSessionId = body.shell_session_id();
+        step.host = body.host();
         step.outcome = StepOutcome::Interrupted;
-        if (!step.commandId.isEmpty())
-            m_openCommands.insert(step.commandId, step.index);
+        if (!step.commandId.empty())
+            m_openCommands[step.commandId] = step.index;
         break;
     }
     case v1::Event::kCommandFinished: {
-        const QString commandId = QString::fromStdString(event.command_finished().command_id());
-        const auto open = m_openCommands.constFind(commandId);
-        if (open != m_openCommands.cend()) {
-            finishCommand(m_trajectory.steps[static_cast<size_t>(*open)], event);
+        const std::string& commandId = event.command_finished().command_id();
+        const auto open = m_openCommands.find(commandId);
+        if (open != m_openCommands.end()) {
+            finishCommand(m_trajectory.steps[static_cast<size_t>(open->second)], event);
             m_openCommands.erase(open);
         } else {
             // The start was lost (recording began mid-command): keep the outcome anyway.
@@ -253,8 +261,8 @@ const v1::Event& TrajectoryBuilder::add(const StoredEvent& stored)
         Step& app = m_trajectory.steps[static_cast<size_t>(m_currentApp)];
         if (!event.title_change().excluded())
             app.titles.append(text(event.title_change().title()));
-        app.eventIds.append(QString::fromStdString(event.id()));
-        m_stepOfEvent.insert(QString::fromStdString(event.id()), app.index);
+        app.eventIds.push_back(event.id());
+        rememberStepOf(event, app.index);
         app.endNs = event.time_ns();
         break;
     }
@@ -271,8 +279,8 @@ const v1::Event& TrajectoryBuilder::add(const StoredEvent& stored)
         if (m_lastStep >= 0) {
             Step& step = m_trajectory.steps[static_cast<size_t>(m_lastStep)];
             step.screenshots.append(hash);
-            step.eventIds.append(QString::fromStdString(event.id()));
-            m_stepOfEvent.insert(QString::fromStdString(event.id()), step.index);
+            step.eventIds.push_back(event.id());
+            rememberStepOf(event, step.index);
         } else {
             m_pendingScreenshots.append(hash);
         }

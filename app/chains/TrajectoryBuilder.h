@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <optional>
+#include <unordered_map>
 
 namespace trailmark {
 class Store;
@@ -63,14 +64,15 @@ private:
     Step& newStep(StepTool tool, const v1::Event& event);
     void applyRedactions(v1::Event& event);
     void closeAppStep(qint64 atNs);
+    void rememberStepOf(const v1::Event& event, int stepIndex);
     void finishCommand(Step& step, const v1::Event& event);
 
     Options m_options;
     Trajectory m_trajectory;
     QHash<QString, QList<v1::Annotation>> m_annotationsByEvent;
     QHash<QString, QList<v1::RedactionSpan>> m_outputRedactionsByCommand;
-    QHash<QString, int> m_openCommands; // command_id -> step index
-    QHash<QString, int> m_stepOfEvent;  // event id -> step index, for annotations
+    std::unordered_map<std::string, int> m_openCommands; // command_id -> step index
+    QHash<QString, int> m_stepOfEvent;                   // event id -> step index, for annotations
     int m_currentApp = -1;
     int m_lastStep = -1;
     QString m_pendingThought;

@@ -41,6 +41,9 @@ QJsonObject stepToJson(const Step& step)
     for (const auto& annotation : step.annotations)
         annotations.append(messageToJson(annotation));
     const auto rating = step.rating();
+    QJsonArray eventIds;
+    for (const std::string& id : step.eventIds)
+        eventIds.append(QString::fromStdString(id));
     return QJsonObject{
         {QStringLiteral("index"), step.index},
         {QStringLiteral("tool"), toString(step.tool)},
@@ -51,12 +54,13 @@ QJsonObject stepToJson(const Step& step)
         {QStringLiteral("start_ns"), step.startNs},
         {QStringLiteral("end_ns"), step.endNs},
         {QStringLiteral("duration_ns"), step.durationNs},
-        {QStringLiteral("event_ids"), QJsonArray::fromStringList(step.eventIds)},
+        {QStringLiteral("event_ids"), eventIds},
         {QStringLiteral("command"), shell ? bytesText(step.command) : QJsonValue()},
         {QStringLiteral("command_base64"), shell ? bytesBase64(step.command) : QJsonValue()},
         {QStringLiteral("cwd"), shell ? bytesText(step.cwd) : QJsonValue()},
-        {QStringLiteral("shell"), shell ? orNull(step.shell) : QJsonValue()},
-        {QStringLiteral("shell_session_id"), shell ? orNull(step.shellSessionId) : QJsonValue()},
+        {QStringLiteral("shell"), shell ? orNull(QString::fromStdString(step.shell)) : QJsonValue()},
+        {QStringLiteral("shell_session_id"),
+         shell ? orNull(QString::fromStdString(step.shellSessionId)) : QJsonValue()},
         {QStringLiteral("exit_code"), shell && step.hasExit ? QJsonValue(step.exitCode) : QJsonValue()},
         {QStringLiteral("signal"), shell && step.hasExit ? QJsonValue(step.signal) : QJsonValue()},
         {QStringLiteral("output_truncated"), shell ? QJsonValue(step.outputTruncated) : QJsonValue()},

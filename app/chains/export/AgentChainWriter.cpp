@@ -21,6 +21,15 @@ void bytesFields(JsonWriter& json, std::string_view name, const std::string& byt
         json.field(base64Name, QString::fromLatin1(QByteArray::fromStdString(bytes).toBase64()));
 }
 
+// A string, or null when it does not apply or is empty.
+void bytesOrNull(JsonWriter& json, std::string_view name, bool applies, const std::string& bytes)
+{
+    if (applies && !bytes.empty())
+        json.field(name, bytes);
+    else
+        json.nullField(name);
+}
+
 // `agent_chain/train.jsonl`: one row per step, every fact we derived and every byte we
 // recorded, so other formats can be rebuilt from it.
 class AgentChainWriter final : public FormatWriter
@@ -34,13 +43,14 @@ public:
 
     bool trajectory(const Trajectory& trajectory, QString* error) override
     {
-        const QString sessionId = QString::fromStdString(trajectory.session.id());
-        const QString task = QString::fromStdString(trajectory.session.task());
-        const QString expert = QString::fromStdString(trajectory.session.expert());
-        QString verdict = QString::fromStdString(v1::Annotation::Verdict_Name(trajectory.verdict())).mid(8).toLower();
-        verdict.replace(QLatin1Char('_'), QLatin1Char('-'));
-        if (verdict == QLatin1String("unspecified"))
-            verdict.clear();
+        const std::string& sessionId = trajectory.session.id();
+        const std::string& task = trajectory.session.task();
+        const std::string& expert = trajectory.session.expert();
+        QString verdictText =
+            QString::fromStdString(v1::Annotation::Verdict_Name(trajectory.verdict())).mid(8).toLower();
+        verdictText.replace(QLatin1Char('_'), QLatin1Char('-'));
+        const std::string verdict =
+            verdictText == QLatin1String("unspecified") ? std::string() : verdictText.toStdString();
         for (const Step& step : trajectory.steps) {
             m_row.clear();
             JsonWriter json(m_row);
@@ -49,33 +59,39 @@ public:
             json.beginObject();
             json.field("session_id", sessionId);
             json.field("task", task);
-            json.textOrNull("expert", expert);
-            json.textOrNull("session_verdict", verdict);
+            bytesOrNull(json, "expert", true, expert);
+            bytesOrNull(json, "session_verdict", true, verdict);
             json.field("step_index", step.index);
-            json.field("tool", toString(step.tool));
-            json.field("action", step.actionText());
+            json.field("tool", nameOf(step.tool));
+            if (shell)
+                json.field("action", step.command);
+            else
+                json.field("action", step.actionText());
             if (step.isAction())
                 json.field("arguments", exportutil::toolArguments(step));
             else
                 json.nullField("arguments");
             if (step.isAction())
-                json.field("observation", step.observationText());
+                json.field("observation", step.observationUtf8());
             else
                 json.nullField("observation");
-            json.field("outcome", toString(step.outcome));
+            json.field("outcome", nameOf(step.outcome));
             json.stringList("error_reasons", step.errorReasons);
             json.textOrNull("thought", step.thought);
             json.textOrNull("thought_source", step.thoughtSource);
             json.field("start_ns", step.startNs);
             json.field("end_ns", step.endNs);
             json.field("duration_ns", step.durationNs);
-            json.field("start_time", exportutil::isoTime(step.startNs));
-            json.stringList("event_ids", step.eventIds);
+            json.field("start_time", exportutil::isoTimeUtf8(step.startNs));
+            json.key("event_ids").beginArray();
+            for (const std::string& id : step.eventIds)
+                json.value(id);
+            json.endArray();
             bytesFields(json, "command", step.command, shell);
             bytesFields(json, "cwd", step.cwd, shell);
-            json.textOrNull("shell", shell ? step.shell : QString());
-            json.textOrNull("shell_session_id", shell ? step.shellSessionId : QString());
-            json.textOrNull("host", shell ? step.host : QString());
+            bytesOrNull(json, "shell", shell, step.shell);
+            bytesOrNull(json, "shell_session_id", shell, step.shellSessionId);
+            bytesOrNull(json, "host", shell, step.host);
             if (shell && step.hasExit)
                 json.field("exit_code", step.exitCode).field("signal", step.signal);
             else

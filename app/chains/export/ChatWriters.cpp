@@ -87,7 +87,7 @@ public:
             json.field("weight", step.retriedBy >= 0 ? 0 : 1);
             json.endObject();
             json.beginObject().field("role", "tool").field("tool_call_id", toolCallId(step));
-            json.field("content", step.observationText()).endObject();
+            json.field("content", step.observationUtf8()).endObject();
         }
         json.beginObject().field("role", "assistant").field("content", exportutil::closingMessage(trajectory));
         json.nullField("reasoning_content").field("weight", 1).endObject();
@@ -143,7 +143,7 @@ public:
             callJson.beginObject().field("name", exportutil::toolName(step));
             callJson.key("arguments").raw(exportutil::toolArguments(step)).endObject();
             json.beginObject().field("from", "function_call").field("value", call).endObject();
-            json.beginObject().field("from", "observation").field("value", step.observationText()).endObject();
+            json.beginObject().field("from", "observation").field("value", step.observationUtf8()).endObject();
         }
         json.beginObject().field("from", "gpt").field("value", exportutil::closingMessage(trajectory)).endObject();
         json.endArray();

@@ -9,6 +9,7 @@
 #include <QFileInfo>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
@@ -80,9 +81,55 @@ bool OutputFile::close(QString* error)
 
 namespace exportutil {
 
+std::string isoTimeUtf8(qint64 ns)
+{
+    // Civil date from days since the epoch (the proleptic Gregorian algorithm of
+    // H. Hinnant's date library, restated): QDateTime formatting costs more than the
+    // rest of a step's row.
+    qint64 ms = ns / 1'000'000;
+    if (ns < 0 && ms * 1'000'000 != ns)
+        --ms;
+    qint64 days = ms / 86'400'000;
+    qint64 msOfDay = ms % 86'400'000;
+    if (msOfDay < 0) {
+        msOfDay += 86'400'000;
+        --days;
+    }
+    days += 719'468;
+    const qint64 era = (days >= 0 ? days : days - 146'096) / 146'097;
+    const qint64 dayOfEra = days - era * 146'097;
+    const qint64 yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36'524 - dayOfEra / 146'096) / 365;
+    const qint64 dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+    const qint64 monthIndex = (5 * dayOfYear + 2) / 153;
+    const qint64 day = dayOfYear - (153 * monthIndex + 2) / 5 + 1;
+    const qint64 month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
+    const qint64 year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+    if (year < 0 || year > 9999) { // outside ISO 8601's four digits: rare enough for snprintf
+        char text[48];
+        std::snprintf(text, sizeof text, "%lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ",
+                      static_cast<long long>(year), static_cast<long long>(month), static_cast<long long>(day),
+                      static_cast<long long>(msOfDay / 3'600'000), static_cast<long long>(msOfDay / 60'000 % 60),
+                      static_cast<long long>(msOfDay / 1000 % 60), static_cast<long long>(msOfDay % 1000));
+        return text;
+    }
+    std::string text = "0000-00-00T00:00:00.000Z";
+    const auto put = [&text](size_t at, qint64 value, int digits) {
+        for (int i = digits - 1; i >= 0; --i, value /= 10)
+            text[at + static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);
+    };
+    put(0, year, 4);
+    put(5, month, 2);
+    put(8, day, 2);
+    put(11, msOfDay / 3'600'000, 2);
+    put(14, msOfDay / 60'000 % 60, 2);
+    put(17, msOfDay / 1000 % 60, 2);
+    put(20, msOfDay % 1000, 3);
+    return text;
+}
+
 QString isoTime(qint64 ns)
 {
-    return QDateTime::fromMSecsSinceEpoch(ns / 1'000'000, Qt::UTC).toString(Qt::ISODateWithMs);
+    return QString::fromLatin1(isoTimeUtf8(ns));
 }
 
 std::string_view toolName(const Step& step)

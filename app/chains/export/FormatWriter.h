@@ -92,6 +92,7 @@ std::unique_ptr<FormatWriter> makeFormatWriter(const QString& format);
 namespace exportutil {
 // "2026-01-01T00:00:01.000Z"
 QString isoTime(qint64 ns);
+std::string isoTimeUtf8(qint64 ns);
 // The tool a chat-format model calls for a step: "shell" or "switch_app".
 std::string_view toolName(const Step& step);
 // The arguments of that call as a JSON object text ({"command": ...}).
