@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "AppSettings.h"
+#include "ExportDialog.h"
 #include "ReviewView.h"
 #include "SessionBrowser.h"
 #include "SettingsDialog.h"
@@ -33,6 +34,9 @@ MainWindow::MainWindow(Store& store, QWidget* parent)
     auto* fileMenu = menuBar()->addMenu(tr("&File"));
     auto* reload = fileMenu->addAction(tr("&Reload"), this, &MainWindow::refreshSessions);
     reload->setShortcut(QKeySequence::Refresh);
+    auto* exportAction = fileMenu->addAction(tr("&Export…"), this, &MainWindow::showExport);
+    exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    exportAction->setObjectName(QStringLiteral("exportAction"));
     fileMenu->addAction(tr("&Settings…"), this, &MainWindow::showSettings)->setShortcut(QKeySequence::Preferences);
     fileMenu->addSeparator();
     fileMenu->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
@@ -83,6 +87,19 @@ void MainWindow::showSettings()
     SettingsDialog dialog(this);
     if (dialog.exec() == QDialog::Accepted)
         applySettings();
+}
+
+void MainWindow::showExport()
+{
+    const QString sessionId = m_review->sessionId();
+    QString task;
+    if (!sessionId.isEmpty()) {
+        QString error;
+        if (const auto session = m_store.session(sessionId, &error))
+            task = QString::fromStdString(session->task());
+    }
+    ExportDialog dialog(m_store.path(), sessionId, task, this);
+    dialog.exec();
 }
 
 void MainWindow::showShortcuts()

@@ -25,6 +25,7 @@ public:
 
 private:
     void showSettings();
+    void showExport();
     void showShortcuts();
     void applySettings();
 

@@ -23,8 +23,11 @@ RedactDialog::RedactDialog(const chains::Step& step, QWidget* parent)
     setWindowTitle(tr("Redact part of step #%1").arg(step.index));
     resize(640, 420);
 
-    const QString opening = step.eventIds.value(0);
-    const QString closing = step.eventIds.value(1);
+    const auto eventIdAt = [&step](size_t index) {
+        return index < step.eventIds.size() ? QString::fromStdString(step.eventIds[index]) : QString();
+    };
+    const QString opening = eventIdAt(0);
+    const QString closing = eventIdAt(1);
     const auto add = [this](const QString& eventId, const QString& name, const QString& label, std::string bytes) {
         if (eventId.isEmpty() || bytes.empty())
             return;

@@ -313,11 +313,11 @@ void ReviewView::showCurrentStep()
 void ReviewView::saveAnnotation()
 {
     const chains::Step* step = m_steps->step(currentStep());
-    if (!step || step->eventIds.isEmpty())
+    if (!step || step->eventIds.empty())
         return;
     v1::Annotation annotation;
     annotation.set_session_id(m_sessionId.toStdString());
-    annotation.set_target_id(step->eventIds.first().toStdString());
+    annotation.set_target_id(step->eventIds.front());
     annotation.set_reviewer(m_reviewer.toStdString());
     if (const auto rating = m_annotate->rating()) {
         annotation.set_rating(*rating);

@@ -77,7 +77,8 @@ void StepDetailView::showStep(const chains::Step* step, qint64 sessionStartNs)
     html += QStringLiteral("<p>at %1 into the session, took %2")
                 .arg(seconds(step->startNs - sessionStartNs), seconds(step->durationNs));
     if (step->tool == chains::StepTool::Shell) {
-        html += QStringLiteral(" · %1 in <tt>%2</tt>").arg(escaped(step->shell), escaped(bytesAsText(step->cwd)));
+        html += QStringLiteral(" · %1 in <tt>%2</tt>")
+                    .arg(escaped(QString::fromStdString(step->shell)), escaped(bytesAsText(step->cwd)));
         if (step->hasExit)
             html += QStringLiteral(" · exit %1").arg(step->exitCode);
         if (step->signal != 0)

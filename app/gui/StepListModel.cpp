@@ -168,7 +168,8 @@ QVariant StepListModel::data(const QModelIndex& index, int role) const
         return QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
     }
     case ToolColumn:
-        return step.tool == chains::StepTool::Shell && !step.shell.isEmpty() ? step.shell : chains::toString(step.tool);
+        return step.tool == chains::StepTool::Shell && !step.shell.empty() ? QString::fromStdString(step.shell)
+                                                                           : chains::toString(step.tool);
     case ActionColumn: {
         QString text = step.actionText();
         text.replace(QLatin1Char('\n'), QStringLiteral(" ⏎ "));

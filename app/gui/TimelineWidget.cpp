@@ -23,8 +23,9 @@ QString laneName(const chains::Step& step)
 {
     switch (step.tool) {
     case chains::StepTool::Shell: {
-        const QString shell = step.shell.isEmpty() ? QStringLiteral("shell") : step.shell;
-        return step.shellSessionId.isEmpty() ? shell : QStringLiteral("%1 %2").arg(shell, step.shellSessionId.right(8));
+        const QString shell = step.shell.empty() ? QStringLiteral("shell") : QString::fromStdString(step.shell);
+        const QString shellSession = QString::fromStdString(step.shellSessionId);
+        return shellSession.isEmpty() ? shell : QStringLiteral("%1 %2").arg(shell, shellSession.right(8));
     }
     case chains::StepTool::App:
         return step.appClass.isEmpty() ? QStringLiteral("(unknown app)") : step.appClass;

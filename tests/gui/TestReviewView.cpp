@@ -19,6 +19,8 @@
 #include <QTimer>
 #include <QToolButton>
 
+#include <algorithm>
+
 using namespace trailmark;
 
 namespace {
@@ -36,7 +38,7 @@ void saveShot(QWidget& widget, const QString& name)
 int rowOfEvent(const gui::StepListModel& model, const QString& eventId)
 {
     for (int row = 0; row < model.stepCount(); ++row)
-        if (model.step(row)->eventIds.contains(eventId))
+        if (std::ranges::count(model.step(row)->eventIds, eventId.toStdString()) > 0)
             return row;
     return -1;
 }
@@ -152,7 +154,7 @@ void TestReviewView::ratingKeysSaveAnnotationsPerReviewer()
     saved = annotationsBy(*m_store, m_session.sessionId, "sam");
     QCOMPARE(saved.size(), 2);
     QCOMPARE(saved.last().rating(), 1);
-    QCOMPARE(QString::fromStdString(saved.last().target_id()), model->step(failed + 1)->eventIds.first());
+    QCOMPARE(saved.last().target_id(), model->step(failed + 1)->eventIds.front());
 
     // sam and rita now sit side by side.
     QVERIFY(model->reviewers().contains(QStringLiteral("sam")));

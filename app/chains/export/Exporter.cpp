@@ -150,7 +150,15 @@ std::optional<ExportStats> Exporter::run(Store& store, const ExportOptions& opti
     }
 
     qint64 doneEvents = 0;
+    const auto cancelled = [&options, error] {
+        if (!options.cancelled || !options.cancelled())
+            return false;
+        *error = QStringLiteral("export cancelled");
+        return true;
+    };
     for (const auto& session : sessions) {
+        if (cancelled())
+            return std::nullopt;
         if (options.acceptedOnly) {
             const auto annotations = store.annotations(session.id, error);
             if (!annotations)
@@ -169,7 +177,10 @@ std::optional<ExportStats> Exporter::run(Store& store, const ExportOptions& opti
         auto trajectory = TrajectoryBuilder::load(
             store, session.id, options.trajectory,
             [&](const v1::Event& event, QString* eventError) {
-                ++stats.events;
+                if (++stats.events % 4096 == 0 && cancelled()) {
+                    *eventError = *error;
+                    return false;
+                }
                 for (auto& writer : writers) {
                     if (!writer->event(event, eventError))
                         return false;

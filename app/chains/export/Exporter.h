@@ -19,6 +19,9 @@ struct ExportOptions
     TrajectoryBuilder::Options trajectory;
     // Called after each session with events done so far and the total.
     std::function<void(qint64 doneEvents, qint64 totalEvents)> progress;
+    // Asked between sessions and every few thousand events; true stops the export
+    // and leaves --out as it was.
+    std::function<bool()> cancelled;
 };
 
 // Writes an export folder.
