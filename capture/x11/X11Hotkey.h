@@ -26,6 +26,7 @@ public:
     // Grabs a shortcut such as "Ctrl+Alt+N" or "Super+Shift+F9" (modifiers Ctrl,
     // Shift, Alt, Super; key a letter, digit, F1-F24 or Space). False and why when the
     // text is not a shortcut, there is no X server, or another application holds it.
+    // Ctrl+Alt+F1..F12 never arrive: the X server's keymap turns them into VT switches.
     bool grab(const QString& shortcut, QString* error);
     void ungrab();
     bool isGrabbed() const { return m_keycode != 0; }
