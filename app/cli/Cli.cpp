@@ -22,7 +22,7 @@ struct CommandEntry
 
 // Only commands that work are listed; later ones are added here as they land.
 constexpr CommandEntry kCommands[] = {
-    {"record", "record [--task TEXT] [--no-screenshots]", "record window activity and notes until Ctrl+C", runRecord},
+    {"record", "record [--task TEXT] [OPTIONS]", "record window activity and notes until Ctrl+C", runRecord},
     {"note", "note TEXT [--kind KIND]", "add a note to the running recording", runNote},
     {"sessions", "sessions [--json]", "list recorded sessions", runSessions},
     {"show", "show SESSION [--json]", "print a session's events, notes and annotations", runShow},

@@ -251,13 +251,18 @@ private Q_SLOTS:
 
     void warnsWithoutWindowManager()
     {
-        // A second X server with no window manager on it.
-        const int displayNumber = 90 + static_cast<int>(QCoreApplication::applicationPid() % 100);
+        // A second X server with no window manager on it; it picks a free display
+        // number itself and writes it to its stdout (-displayfd 1).
         QProcess xvfb;
         xvfb.start(QStringLiteral("Xvfb"),
-                   {QStringLiteral(":%1").arg(displayNumber), QStringLiteral("-nolisten"), QStringLiteral("tcp")});
+                   {QStringLiteral("-displayfd"), QStringLiteral("1"), QStringLiteral("-nolisten"),
+                    QStringLiteral("tcp"), QStringLiteral("-screen"), QStringLiteral("0"),
+                    QStringLiteral("640x480x24")});
         QVERIFY(xvfb.waitForStarted());
-        QTRY_VERIFY(QFileInfo::exists(QStringLiteral("/tmp/.X11-unix/X%1").arg(displayNumber)));
+        QTRY_VERIFY(xvfb.canReadLine());
+        bool isNumber = false;
+        const int displayNumber = xvfb.readLine().trimmed().toInt(&isNumber);
+        QVERIFY(isNumber);
         const QByteArray savedDisplay = qgetenv("DISPLAY");
         qputenv("DISPLAY", QStringLiteral(":%1").arg(displayNumber).toLatin1());
 
