@@ -179,7 +179,8 @@ std::optional<QString> X11Display::title(xcb_window_t window)
         return std::nullopt;
     }
     QString result;
-    if (haveNetName)
+    // An empty _NET_WM_NAME is what some toolkits leave while the title is only in WM_NAME.
+    if (haveNetName && utf8.strings_len > 0)
         result = QString::fromUtf8(utf8.strings, static_cast<qsizetype>(utf8.strings_len));
     else if (havePlainName)
         result = decodeTextProperty(plain.encoding, plain.name, static_cast<int>(plain.name_len));

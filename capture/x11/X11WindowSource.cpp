@@ -68,7 +68,9 @@ void X11WindowSource::stop()
 
 void X11WindowSource::checkWindowManager()
 {
-    if (m_display->windowManagerName()) {
+    if (const auto name = m_display->windowManagerName()) {
+        if (m_warnedNoWindowManager)
+            spdlog::info("x11: window manager '{}' is running now", name->toStdString());
         m_warnedNoWindowManager = false;
         return;
     }
@@ -113,6 +115,14 @@ void X11WindowSource::processEvents()
                 .arg(m_display->name());
         spdlog::error("x11: {}", message.toStdString());
         m_notifier->setEnabled(false);
+        // The session says where its window record ends, so a reader does not take the
+        // last window for where the expert stayed.
+        v1::Event gap;
+        gap.mutable_marker()->set_kind(v1::Marker::KIND_GAP);
+        gap.mutable_marker()->set_label(QStringLiteral("X display %1 lost: window activity not recorded from here")
+                                            .arg(m_display->name())
+                                            .toStdString());
+        deliver(gap);
         Q_EMIT warning(message);
     }
 }

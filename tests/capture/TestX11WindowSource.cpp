@@ -282,9 +282,40 @@ private Q_SLOTS:
                      QStringLiteral("no window manager is running on DISPLAY=:%1").arg(displayNumber)),
                  qPrintable(warnings.at(0).at(0).toString()));
         QCOMPARE(eventsOf(recorder).size(), 0);
-        QVERIFY(recorder.stop(&error));
+
+        // A window manager that starts later is noticed, and switches are recorded.
+        qputenv("DISPLAY", QStringLiteral(":%1").arg(displayNumber).toLatin1());
+        QProcess openbox;
+        openbox.start(QStringLiteral("openbox"), {QStringLiteral("--sm-disable")});
+        QVERIFY(openbox.waitForStarted());
+        QTRY_VERIFY(X11TestClient::runTool(
+            QStringLiteral("sh"),
+            {QStringLiteral("-c"), QStringLiteral("xprop -root _NET_SUPPORTING_WM_CHECK | grep -q 'window id'")}));
+        {
+            X11TestClient late;
+            X11TestClient::WindowSpec spec;
+            spec.instance = QStringLiteral("tm-late");
+            spec.appClass = QStringLiteral("LateApp");
+            spec.netWmName = QStringLiteral("after the window manager");
+            const xcb_window_t window = late.createWindow(spec);
+            QVERIFY(X11TestClient::activate(window));
+            QTRY_COMPARE(describeAll(eventsOf(recorder)),
+                         QStringList{QStringLiteral("switch LateApp | after the window manager")});
+        }
+        qputenv("DISPLAY", savedDisplay);
+        openbox.terminate();
+        QVERIFY(openbox.waitForFinished());
+
+        // The X server goes away under the recorder: a warning and a gap marker, no crash.
         ::kill(static_cast<pid_t>(xvfb.processId()), SIGTERM);
         QVERIFY(xvfb.waitForFinished());
+        QTRY_COMPARE(warnings.size(), 2);
+        QVERIFY2(warnings.at(1).at(0).toString().contains(QStringLiteral("lost the connection to the X server")),
+                 qPrintable(warnings.at(1).at(0).toString()));
+        const QList<v1::Event> events = eventsOf(recorder);
+        QCOMPARE(events.size(), 2);
+        QCOMPARE(events.at(1).marker().kind(), v1::Marker::KIND_GAP);
+        QVERIFY(recorder.stop(&error));
     }
 
     void explainsWhatIsNotSupported()
