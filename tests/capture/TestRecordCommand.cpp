@@ -8,6 +8,9 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLocalSocket>
 #include <QProcess>
 #include <QTest>
 
@@ -34,7 +37,9 @@ QString describe(const v1::Event& event)
                  QString::fromStdString(event.app_switch().title()),
                  event.app_switch().excluded() ? QStringLiteral(" (excluded)") : QString());
     case v1::Event::kTitleChange:
-        return QStringLiteral("title %1").arg(QString::fromStdString(event.title_change().title()));
+        return QStringLiteral("title %1%2")
+            .arg(QString::fromStdString(event.title_change().title()),
+                 event.title_change().excluded() ? QStringLiteral(" (excluded)") : QString());
     case v1::Event::kNote:
         return QStringLiteral("note %1").arg(QString::fromStdString(event.note().text()));
     case v1::Event::kScreenshot:
@@ -243,6 +248,24 @@ private Q_SLOTS:
             run({QStringLiteral("note"), QStringLiteral("--kind"), QStringLiteral("rant"), QStringLiteral("x")});
         QCOMPARE(badKind.exitCode, 2);
 
+        // Whatever arrives on the socket gets an answer, never a crash.
+        QLocalSocket raw;
+        raw.connectToServer(socket);
+        QVERIFY(raw.waitForConnected(5000));
+        for (const auto& [request, answer] : {std::pair{QByteArray("not json\n"), QStringLiteral("malformed request")},
+                                              std::pair{QByteArray("{\"request\": \"format-disk\"}\n"),
+                                                        QStringLiteral("unknown request 'format-disk'")},
+                                              std::pair{QByteArray("{\"request\": \"note\", \"text\": \"\"}\n"),
+                                                        QStringLiteral("the note is empty")}}) {
+            raw.write(request);
+            QTRY_VERIFY(raw.canReadLine());
+            const QJsonObject reply = QJsonDocument::fromJson(raw.readLine()).object();
+            QCOMPARE(reply.value(QStringLiteral("ok")).toBool(true), false);
+            QVERIFY2(reply.value(QStringLiteral("error")).toString().contains(answer),
+                     qPrintable(reply.value(QStringLiteral("error")).toString()));
+        }
+        raw.disconnectFromServer();
+
         QVERIFY(signalAndWait(recorder, SIGTERM));
         QCOMPARE(recorder.exitCode(), 0);
         const QList<v1::Event> events = committedEvents(id);
@@ -314,6 +337,7 @@ private Q_SLOTS:
         const xcb_window_t red = window(QStringLiteral("shot-red"), QStringLiteral("RedApp"), 0xcc0000);
         const xcb_window_t green = window(QStringLiteral("shot-green"), QStringLiteral("GreenApp"), 0x00aa00);
         const xcb_window_t keepass = window(QStringLiteral("keepassxc"), QStringLiteral("KeePassXC"), 0x222222);
+        const xcb_window_t turncoat = window(QStringLiteral("shot-blue"), QStringLiteral("BlueApp"), 0x0000cc);
         X11TestClient::WindowSpec secretSpec;
         secretSpec.instance = QStringLiteral("shot-secret");
         secretSpec.appClass = QStringLiteral("Editor");
@@ -333,6 +357,13 @@ private Q_SLOTS:
         QVERIFY(X11TestClient::activate(red));
         expected << QStringLiteral("switch RedApp | shot-red") << QStringLiteral("screenshot 320x200");
         QTRY_COMPARE(committed(id), expected);
+        // A window whose title turns secret before its screenshot is due: no screenshot.
+        QVERIFY(X11TestClient::activate(turncoat));
+        m_x->setNetWmName(turncoat, QStringLiteral("TOP SECRET draft"));
+        expected << QStringLiteral("switch BlueApp | shot-blue") << QStringLiteral("title  (excluded)");
+        QTRY_COMPARE(committed(id), expected);
+        QTest::qWait(600);
+        QCOMPARE(committed(id), expected);
         QVERIFY(X11TestClient::activate(keepass));
         QVERIFY(X11TestClient::activate(secret));
         expected << QStringLiteral("switch KeePassXC |  (excluded)") << QStringLiteral("switch Editor |  (excluded)");
