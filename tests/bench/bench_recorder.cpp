@@ -6,7 +6,7 @@
 // Reference, measured in the same run: the latency until a bare xcb client sees the
 // window manager change _NET_ACTIVE_WINDOW; the difference is what the recorder adds.
 //
-//     bench_recorder [--seconds N] [--interval-ms M] [--check]
+//     bench_recorder [--seconds N] [--interval-ms M] [--screenshots] [--check]
 // --check: exit 1 when a target is missed (idle CPU < 0.1 %, median < 300 ms, none missed).
 #include "Store.h"
 #include "X11TestClient.h"
@@ -80,7 +80,9 @@ int main(int argc, char* argv[])
     const QCommandLineOption intervalOption(QStringLiteral("interval-ms"), QStringLiteral("Time between switches."),
                                             QStringLiteral("MS"), QStringLiteral("100"));
     const QCommandLineOption checkOption(QStringLiteral("check"), QStringLiteral("Exit 1 when a target is missed."));
-    parser.addOptions({secondsOption, intervalOption, checkOption});
+    const QCommandLineOption screenshotsOption(QStringLiteral("screenshots"),
+                                               QStringLiteral("Record with screenshots (default: --no-screenshots)."));
+    parser.addOptions({secondsOption, intervalOption, checkOption, screenshotsOption});
     parser.process(application);
     const double seconds = parser.value(secondsOption).toDouble();
     const qint64 intervalNs = parser.value(intervalOption).toLongLong() * 1'000'000;
@@ -115,9 +117,11 @@ int main(int argc, char* argv[])
     environment.insert(QStringLiteral("TRAILMARK_SPOOL_DIR"), directory.filePath(QStringLiteral("spool")));
     environment.insert(QStringLiteral("TRAILMARK_LOG"), QStringLiteral("warn"));
     recorder.setProcessEnvironment(environment);
-    recorder.start(QStringLiteral(TRAILMARK_BINARY),
-                   {QStringLiteral("--db"), database, QStringLiteral("record"), QStringLiteral("--no-screenshots"),
-                    QStringLiteral("--task"), QStringLiteral("benchmark")});
+    QStringList recordArguments{QStringLiteral("--db"), database, QStringLiteral("record"), QStringLiteral("--task"),
+                                QStringLiteral("benchmark")};
+    if (!parser.isSet(screenshotsOption))
+        recordArguments.append(QStringLiteral("--no-screenshots"));
+    recorder.start(QStringLiteral(TRAILMARK_BINARY), recordArguments);
     if (!recorder.waitForReadyRead(10000)) {
         std::fprintf(stderr, "bench_recorder: the recorder did not start: %s\n",
                      recorder.readAllStandardError().constData());
@@ -219,8 +223,9 @@ int main(int argc, char* argv[])
     const qsizetype missed = switches.size() - latencies.size();
     const double median = percentile(latencies, 0.5);
 
-    std::printf("bench_recorder: %.0f s per phase, a switch every %lld ms, database polled every ~2 ms\n", seconds,
-                static_cast<long long>(intervalNs / 1'000'000));
+    std::printf(
+        "bench_recorder: %.0f s per phase, a switch every %lld ms, screenshots %s, database polled every ~2 ms\n",
+        seconds, static_cast<long long>(intervalNs / 1'000'000), parser.isSet(screenshotsOption) ? "on" : "off");
     std::printf("  idle:      recorder CPU %.3f %% of one core              (target < 0.1 %%)\n", idleCpu);
     std::printf("  switching: recorder CPU %.3f %% of one core, %lld switches, %lld recorded, %lld missed (target 0)\n",
                 busyCpu, static_cast<long long>(switches.size()), static_cast<long long>(latencies.size()),
