@@ -17,11 +17,12 @@
 namespace trailmark::cli {
 namespace {
 
-// SIGINT/SIGTERM end the recording through the event loop, never inside the handler:
+// SIGINT/SIGTERM/SIGHUP (terminal closed) end the recording through the event loop, never inside the handler:
 // the handler only writes the signal number into a pipe (async-signal-safe), and a
 // QSocketNotifier on the other end quits the loop, after which the session is closed
 // and the last batch committed like on any other stop.
 int g_signalPipe[2] = {-1, -1};
+constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
 
 void onSignal(int signal)
 {
@@ -45,8 +46,8 @@ public:
         action.sa_handler = onSignal;
         sigemptyset(&action.sa_mask);
         action.sa_flags = SA_RESTART;
-        ::sigaction(SIGINT, &action, nullptr);
-        ::sigaction(SIGTERM, &action, nullptr);
+        for (const int signal : kSignals)
+            ::sigaction(signal, &action, nullptr);
         m_notifier = std::make_unique<QSocketNotifier>(g_signalPipe[0], QSocketNotifier::Read);
         QObject::connect(m_notifier.get(), &QSocketNotifier::activated, QCoreApplication::instance(), [] {
             char byte = 0;
@@ -62,8 +63,8 @@ public:
         struct sigaction action
         {};
         action.sa_handler = SIG_DFL;
-        ::sigaction(SIGINT, &action, nullptr);
-        ::sigaction(SIGTERM, &action, nullptr);
+        for (const int signal : kSignals)
+            ::sigaction(signal, &action, nullptr);
         for (int& fd : g_signalPipe) {
             if (fd >= 0)
                 ::close(fd);
@@ -81,7 +82,7 @@ int runRecord(CommandContext& context)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Record a session without the GUI until SIGINT (Ctrl+C) or SIGTERM: window switches and "
+        QStringLiteral("Record a session without the GUI until SIGINT (Ctrl+C), SIGTERM or SIGHUP: window switches and "
                        "titles, notes (`trailmark note`), screenshots. Prints the session id."));
     parser.addHelpOption();
     const QCommandLineOption taskOption(QStringLiteral("task"), QStringLiteral("What you set out to do."),
