@@ -23,6 +23,8 @@ struct CommandEntry
 // Only commands that work are listed; later ones are added here as they land.
 constexpr CommandEntry kCommands[] = {
     {"export", "export --format FMT[,FMT...] --out DIR", "write agent and reasoning chains for trainers", runExport},
+    {"record", "record [--task TEXT] [OPTIONS]", "record window activity and notes until Ctrl+C", runRecord},
+    {"note", "note TEXT [--kind KIND]", "add a note to the running recording", runNote},
     {"sessions", "sessions [--json]", "list recorded sessions", runSessions},
     {"show", "show SESSION [--json]", "print a session as steps: errors, retries, notes, reviews", runShow},
     {"verify", "verify [--json]", "check the database; non-zero exit on a problem", runVerify},
