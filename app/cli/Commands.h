@@ -5,6 +5,7 @@ namespace trailmark::cli {
 struct CommandContext;
 
 // One function per subcommand; the table in Cli.cpp maps names to them.
+int runImport(CommandContext& context);
 int runSessions(CommandContext& context);
 int runShow(CommandContext& context);
 int runVerify(CommandContext& context);

@@ -53,6 +53,18 @@ CREATE TABLE ingest (
     position INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 2: bookkeeping of `trailmark import`, so re-importing a history file adds nothing.
+    // key is a 64-bit hash of the imported record's identity (atuin's history id; for
+    // zsh/bash the file, time, command text and occurrence), and of an atuin shell
+    // session; session is the sessions.rowid its events went to, so a later import of
+    // the grown file continues that session. An integer key keeps the row small: at
+    // 1M imported commands the table is ~20 MB less than a text key would make it.
+    R"sql(
+CREATE TABLE imported (
+    key     INTEGER PRIMARY KEY,
+    session INTEGER NOT NULL
+);
+)sql",
 };
 
 inline constexpr int kLatestVersion = static_cast<int>(std::size(kSteps));
