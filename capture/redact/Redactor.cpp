@@ -21,13 +21,9 @@ bool isUtf8Continuation(char byte)
     return (static_cast<unsigned char>(byte) & 0xC0) == 0x80;
 }
 
-bool containsAny(const std::string& lowered, const QByteArrayList& keywords)
+quint16 bigramAt(const char* bytes)
 {
-    for (const QByteArray& keyword : keywords) {
-        if (memmem(lowered.data(), lowered.size(), keyword.constData(), static_cast<size_t>(keyword.size())))
-            return true;
-    }
-    return false;
+    return static_cast<quint16>(static_cast<unsigned char>(bytes[0]) << 8 | static_cast<unsigned char>(bytes[1]));
 }
 
 // The span of the secret in a match: the first capturing group that matched something,
@@ -47,27 +43,78 @@ std::optional<std::pair<qsizetype, qsizetype>> secretSpan(const QRegularExpressi
 
 Redactor::Redactor(RedactionRules rules)
     : m_rules(std::move(rules))
-{}
+    , m_bigramSeen(65536 / 64, 0)
+{
+    QHash<QByteArray, int> keywordIndex;
+    const auto& all = m_rules.rules();
+    for (size_t rule = 0; rule < all.size(); ++rule) {
+        if (all[rule].keywords.isEmpty()) {
+            m_alwaysActive.push_back(rule);
+            continue;
+        }
+        for (const QByteArray& keyword : all[rule].keywords) {
+            if (keyword.size() < 2) { // cannot be indexed by a bigram: run the rule always
+                m_alwaysActive.push_back(rule);
+                continue;
+            }
+            auto it = keywordIndex.find(keyword);
+            if (it == keywordIndex.end()) {
+                it = keywordIndex.insert(keyword, static_cast<int>(m_keywords.size()));
+                m_keywords.push_back({keyword, {}});
+                const quint16 bigram = bigramAt(keyword.constData());
+                m_bigramSeen[bigram / 64] |= quint64(1) << (bigram % 64);
+                m_byBigram[bigram].push_back(*it);
+            }
+            m_keywords[static_cast<size_t>(*it)].rules.push_back(rule);
+        }
+    }
+}
+
+void Redactor::findActiveRules(const std::string& lowered, std::vector<char>& active) const
+{
+    active.assign(m_rules.rules().size(), 0);
+    for (size_t rule : m_alwaysActive)
+        active[rule] = 1;
+    const char* data = lowered.data();
+    const size_t size = lowered.size();
+    for (size_t i = 0; i + 1 < size; ++i) {
+        const quint16 bigram = bigramAt(data + i);
+        if ((m_bigramSeen[bigram / 64] & (quint64(1) << (bigram % 64))) == 0)
+            continue;
+        const auto bucket = m_byBigram.constFind(bigram);
+        for (int index : *bucket) {
+            const Keyword& keyword = m_keywords[static_cast<size_t>(index)];
+            const auto length = static_cast<size_t>(keyword.bytes.size());
+            if (i + length <= size && std::memcmp(data + i, keyword.bytes.constData(), length) == 0) {
+                for (size_t rule : keyword.rules)
+                    active[rule] = 1;
+            }
+        }
+    }
+}
 
 int Redactor::redact(std::string& text, std::string_view field,
                      google::protobuf::RepeatedPtrField<v1::Redaction>* redactions) const
 {
     if (text.empty())
         return 0;
-    // Keywords are checked on an ASCII-lowercased copy: one pass over the text, then a
-    // memmem per keyword, far cheaper than running every pattern over 64 KiB.
+    // Keywords are found in an ASCII-lowercased copy in one pass; only the rules whose
+    // keywords occur run their pattern, far cheaper than every pattern over 64 KiB.
     thread_local std::string lowered;
     lowered.resize(text.size());
     std::transform(text.begin(), text.end(), lowered.begin(),
                    [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; });
 
+    thread_local std::vector<char> active;
+    findActiveRules(lowered, active);
+
     QString view; // the Latin-1 view, built only when some rule has to run
     std::vector<Span> spans;
     const auto& rules = m_rules.rules();
     for (size_t index = 0; index < rules.size(); ++index) {
-        const RedactionRule& rule = rules[index];
-        if (!rule.keywords.isEmpty() && !containsAny(lowered, rule.keywords))
+        if (!active[index])
             continue;
+        const RedactionRule& rule = rules[index];
         if (view.isNull())
             view = QString::fromLatin1(text.data(), static_cast<qsizetype>(text.size()));
         const int captureCount = rule.pattern.captureCount();

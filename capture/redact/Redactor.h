@@ -4,8 +4,11 @@
 #include "SessionSink.h"
 #include "trailmark/v1/event.pb.h"
 
+#include <QHash>
+
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace trailmark {
 
@@ -39,7 +42,22 @@ public:
     const RedactionRules& rules() const { return m_rules; }
 
 private:
+    // Keyword index: every keyword of every rule, found in one pass over the lowercased
+    // text by its first two bytes (a 64 Kbit table rejects most positions at once).
+    struct Keyword
+    {
+        QByteArray bytes;
+        std::vector<size_t> rules; // indexes of the rules it wakes
+    };
+    // Marks in active[] the rules whose keywords occur in lowered (and all rules without
+    // keywords).
+    void findActiveRules(const std::string& lowered, std::vector<char>& active) const;
+
     RedactionRules m_rules;
+    std::vector<Keyword> m_keywords;
+    std::vector<quint64> m_bigramSeen;           // 65536 bits: a keyword starts with these two bytes
+    QHash<quint16, std::vector<int>> m_byBigram; // bigram -> indexes into m_keywords
+    std::vector<size_t> m_alwaysActive;          // rules without keywords
 };
 
 } // namespace trailmark
