@@ -62,6 +62,13 @@ private:
     quint64 m_state = 0xCBF29CE484222325ULL;
 };
 
+// How an imported record is known in the table `imported` (see Migrations.h step 2).
+struct RecordKey
+{
+    qint64 timeNs = 0; // the record's start time as the history gives it (-1: none)
+    qint64 hash = 0;
+};
+
 struct OpenSession
 {
     QString id;
@@ -98,8 +105,8 @@ public:
         , m_options(options)
         , m_path(std::move(path))
         , m_formatName(historyFormatName(options.format).toUtf8())
-        , m_findKey(store.handle(), "SELECT session FROM imported WHERE key=?")
-        , m_insertKey(store.handle(), "INSERT INTO imported(key, session) VALUES(?, ?)")
+        , m_findKey(store.handle(), "SELECT session FROM imported WHERE time_ns=? AND hash=?")
+        , m_insertKey(store.handle(), "INSERT INTO imported(time_ns, hash, session) VALUES(?, ?, ?)")
         , m_sessionIdOfRow(store.handle(), "SELECT id FROM sessions WHERE rowid=?")
     {
         // The importer decides where transactions end (every commandsPerBatch commands,
@@ -177,7 +184,7 @@ public:
         else
             startNs = m_lastKnownNs;
         const qint64 endNs = startNs + std::max<qint64>(command.durationNs, 0);
-        const qint64 key = keyOf(command);
+        const RecordKey key{command.startNs, hashOf(command)};
 
         std::optional<qint64> existingRow;
         if (!findKey(key, &existingRow, error))
@@ -194,7 +201,7 @@ public:
             return false;
 
         const QByteArray commandId =
-            command.recordId.isEmpty() ? QByteArray::number(static_cast<quint64>(key), 16) : command.recordId;
+            command.recordId.isEmpty() ? QByteArray::number(static_cast<quint64>(key.hash), 16) : command.recordId;
         v1::Event started;
         started.set_time_ns(startNs);
         v1::CommandStarted* body = started.mutable_command_started();
@@ -275,7 +282,7 @@ public:
     ImportSummary summary;
 
 private:
-    qint64 keyOf(const ImportedCommand& command)
+    qint64 hashOf(const ImportedCommand& command)
     {
         if (m_options.format == HistoryFormat::Atuin && !command.recordId.isEmpty())
             return KeyHasher().add(QByteArrayView("atuin")).add(command.recordId).key();
@@ -291,14 +298,15 @@ private:
         return KeyHasher().add(base).add(occurrence).key();
     }
 
-    static qint64 atuinSessionKey(const QByteArray& session)
+    static RecordKey atuinSessionKey(const QByteArray& session)
     {
-        return KeyHasher().add(QByteArrayView("atuin-session")).add(session).key();
+        return {0, KeyHasher().add(QByteArrayView("atuin-session")).add(session).key()};
     }
 
-    bool findKey(qint64 key, std::optional<qint64>* row, QString* error)
+    bool findKey(const RecordKey& key, std::optional<qint64>* row, QString* error)
     {
-        m_findKey.bind(1, key);
+        m_findKey.bind(1, key.timeNs);
+        m_findKey.bind(2, key.hash);
         const bool found = m_findKey.step();
         if (!found && m_findKey.resultCode() != SQLITE_DONE) {
             *error = m_store.lastError(QStringLiteral("cannot look up imported records"));
@@ -310,10 +318,11 @@ private:
         return true;
     }
 
-    bool storeKey(qint64 key, qint64 row, QString* error)
+    bool storeKey(const RecordKey& key, qint64 row, QString* error)
     {
-        m_insertKey.bind(1, key);
-        m_insertKey.bind(2, row);
+        m_insertKey.bind(1, key.timeNs);
+        m_insertKey.bind(2, key.hash);
+        m_insertKey.bind(3, row);
         if (!m_insertKey.exec()) {
             *error = m_store.lastError(QStringLiteral("cannot record an imported record"));
             return false;
@@ -327,7 +336,7 @@ private:
             const auto known = m_atuinSessions.constFind(command.shellSession);
             if (known != m_atuinSessions.constEnd())
                 return *known;
-            const qint64 key = atuinSessionKey(command.shellSession);
+            const RecordKey key = atuinSessionKey(command.shellSession);
             std::optional<qint64> row;
             if (!findKey(key, &row, error))
                 return nullptr;

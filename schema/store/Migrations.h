@@ -54,16 +54,20 @@ CREATE TABLE ingest (
 ) WITHOUT ROWID;
 )sql",
     // 2: bookkeeping of `trailmark import`, so re-importing a history file adds nothing.
-    // key is a 64-bit hash of the imported record's identity (atuin's history id; for
-    // zsh/bash the file, time, command text and occurrence), and of an atuin shell
-    // session; session is the sessions.rowid its events went to, so a later import of
-    // the grown file continues that session. An integer key keeps the row small: at
-    // 1M imported commands the table is ~20 MB less than a text key would make it.
+    // A record is known by its start time and a 64-bit hash of its identity (atuin's
+    // history id; for zsh/bash the file, time, command text and occurrence); an atuin
+    // shell session by time 0 and the hash of its id. The time leads the key so that an
+    // import, which runs in time order, appends to the B-tree instead of writing all
+    // over it (random keys made a 1M-row import rewrite the table in every batch).
+    // session is the sessions.rowid the record went to, so a later import of the grown
+    // file continues that session.
     R"sql(
 CREATE TABLE imported (
-    key     INTEGER PRIMARY KEY,
-    session INTEGER NOT NULL
-);
+    time_ns INTEGER NOT NULL,
+    hash    INTEGER NOT NULL,
+    session INTEGER NOT NULL,
+    PRIMARY KEY (time_ns, hash)
+) WITHOUT ROWID;
 )sql",
 };
 
