@@ -30,6 +30,7 @@ class TestRedactor final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void builtInRulesAreValid();
     void redactsText_data();
     void redactsText();
     void recordsWhereMarkersAre();
@@ -43,6 +44,18 @@ private Q_SLOTS:
     void userFile();
     void userFileErrorNamesTheLine();
 };
+
+void TestRedactor::builtInRulesAreValid()
+{
+    const RedactionRules rules = RedactionRules::builtIn();
+    QVERIFY(rules.rules().size() >= 40);
+    for (const RedactionRule& rule : rules.rules()) {
+        QVERIFY2(rule.pattern.isValid(), qPrintable(rule.name + QStringLiteral(": ") + rule.pattern.errorString()));
+        QVERIFY2(!rule.keywords.isEmpty(), qPrintable(rule.name)); // every built-in rule is prefiltered
+        for (const QByteArray& keyword : rule.keywords)
+            QVERIFY2(keyword == keyword.toLower() && keyword.size() >= 2, keyword.constData());
+    }
+}
 
 void TestRedactor::redactsText_data()
 {
@@ -197,6 +210,61 @@ void TestRedactor::redactsText_data()
     QTest::newRow("netrc") << QByteArray("machine example.com login bob password hunter2")
                            << "machine example.com login bob password " + m("netrc-password")
                            << QStringList{QStringLiteral("netrc-password")};
+    QTest::newRow("gcp oauth client secret")
+        << QByteArray("gcloud auth --client-secret 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")
+        << "gcloud auth --client-secret " + m("gcp-oauth-secret") + ""
+        << QStringList{QStringLiteral("gcp-oauth-secret")};
+    QTest::newRow("gcp access token")
+        << QByteArray("curl -H 'x-goog-user-project: p' -d t=ya29.L-ak6J0kGODKdinZnLXicaBAg8WY1jzIRlNQb0pr")
+        << "curl -H 'x-goog-user-project: p' -d t=" + m("gcp-access-token") + ""
+        << QStringList{QStringLiteral("gcp-access-token")};
+    QTest::newRow("azure sas signature")
+        << QByteArray("azcopy copy f "
+                      "'https://acct.blob.core.windows.net/c/"
+                      "f?sv=2022-11-02&sr=b&sig=Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6%2BcXV4Zm9v%3D&se=2026'")
+        << "azcopy copy f 'https://acct.blob.core.windows.net/c/f?sv=2022-11-02&sr=b&sig=" + m("azure-sas-token") +
+               "&se=2026'"
+        << QStringList{QStringLiteral("azure-sas-token")};
+    QTest::newRow("slack app token")
+        << QByteArray("export SLACK_APP=xapp-1-A0123456789-1234567890123-1dab89f080e76d670a23a0f6dbe082a436ccc01a")
+        << "export SLACK_APP=" + m("slack-token") + "" << QStringList{QStringLiteral("slack-token")};
+    QTest::newRow("stripe webhook secret")
+        << QByteArray("stripe listen --forward-to localhost # whsec_MxxNDi9LE1Ki3ylOjt6o0NpUmkVO8JmR")
+        << "stripe listen --forward-to localhost # " + m("stripe-key") + ""
+        << QStringList{QStringLiteral("stripe-key")};
+    QTest::newRow("sendgrid key")
+        << QByteArray("echo 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 > key")
+        << "echo " + m("sendgrid-key") + " > key" << QStringList{QStringLiteral("sendgrid-key")};
+    QTest::newRow("pulumi token") << QByteArray("pulumi login # pul-410fb9102f29a422eb14ab2f2d0f0cc022238dac")
+                                  << "pulumi login # " + m("pulumi-token") + ""
+                                  << QStringList{QStringLiteral("pulumi-token")};
+    QTest::newRow("digitalocean token")
+        << QByteArray("doctl auth init -t dop_v1_eee2092f073ff80b9465aef7ac86d66c7a644fb12853ef86dcfaea21818b904c")
+        << "doctl auth init -t " + m("digitalocean-token") + "" << QStringList{QStringLiteral("digitalocean-token")};
+    QTest::newRow("shopify token")
+        << QByteArray("curl -H 'X-Shopify-Access-Token: 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' shop")
+        << "curl -H 'X-Shopify-Access-Token: " + m("shopify-token") + "' shop"
+        << QStringList{QStringLiteral("shopify-token")};
+    QTest::newRow("netlify token") << QByteArray("netlify deploy --auth nfp_DmO46ayJKP4GY08vDuPngU30ZP7Thnp5yftI")
+                                   << "netlify deploy --auth " + m("netlify-token") + ""
+                                   << QStringList{QStringLiteral("netlify-token")};
+    QTest::newRow("databricks token") << QByteArray(
+                                             "databricks configure --host h # dapia80b21ead8f062d15a4f4ef27e9589c6")
+                                      << "databricks configure --host h # " + m("databricks-token") + ""
+                                      << QStringList{QStringLiteral("databricks-token")};
+    QTest::newRow("aws session token")
+        << QByteArray("export AWS_SESSION_TOKEN=IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJH")
+        << "export AWS_SESSION_TOKEN=" + m("aws-session-token") + ""
+        << QStringList{QStringLiteral("aws-session-token")};
+    QTest::newRow("api key header") << QByteArray("curl -H \"X-API-Key: abcd1234efgh5678\" https://api.example.com")
+                                    << "curl -H \"X-API-Key: " + m("api-key-header") + "\" https://api.example.com"
+                                    << QStringList{QStringLiteral("api-key-header")};
+    QTest::newRow("bare bearer token") << QByteArray("echo Bearer abcdefghijklmnopqrstu | xclip")
+                                       << "echo Bearer " + m("bearer-token") + " | xclip"
+                                       << QStringList{QStringLiteral("bearer-token")};
+    QTest::newRow("signing key assignment")
+        << QByteArray("export SIGNING_KEY=8f7e6d5c4b3a29181716151413121110")
+        << "export SIGNING_KEY=" + m("secret-assignment") + "" << QStringList{QStringLiteral("secret-assignment")};
     QTest::newRow("two secrets, one command")
         << QByteArray("GITHUB_TOKEN=ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d mysql -uroot -pfoo")
         << "GITHUB_TOKEN=" + m("github-token") + " mysql -uroot -p" + m("cli-password")
