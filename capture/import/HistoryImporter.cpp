@@ -80,6 +80,8 @@ struct OpenSession
     qint64 commands = 0;
     QByteArray atuinSession; // for the generated task
     QString host;
+    std::string idText; // id and host as the events carry them, converted once
+    std::string hostText;
 };
 
 QString timeText(qint64 ns)
@@ -210,12 +212,12 @@ public:
         body->set_cwd(command.cwd.constData(), static_cast<size_t>(command.cwd.size()));
         body->set_shell(m_shellName);
         if (command.shellSession.isEmpty())
-            body->set_shell_session_id(session->id.toStdString());
+            body->set_shell_session_id(session->idText);
         else
             body->set_shell_session_id(command.shellSession.constData(),
                                        static_cast<size_t>(command.shellSession.size()));
-        if (!session->host.isEmpty())
-            body->set_host(session->host.toStdString());
+        if (!session->hostText.empty())
+            body->set_host(session->hostText);
         if (!session->sink->record(started, error))
             return false;
         summary.redactions += started.command_started().redactions_size();
@@ -408,6 +410,8 @@ private:
     OpenSession* adopt(qint64 row, std::unique_ptr<OpenSession> session)
     {
         session->row = row;
+        session->idText = session->id.toStdString();
+        session->hostText = session->host.toStdString();
         session->sink = std::make_unique<SessionSink>(m_store, m_writer, session->id);
         session->sink->addFilter(&m_redactor);
         OpenSession* pointer = session.get();

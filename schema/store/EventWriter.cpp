@@ -9,6 +9,26 @@
 #include <sqlite3.h>
 
 namespace trailmark {
+namespace {
+
+// uuid::toText straight into a std::string: the event id is set on every append, and
+// the QString round trip was a measurable part of a bulk import.
+std::string uuidText(const QByteArray& raw)
+{
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string text;
+    text.reserve(36);
+    for (int i = 0; i < 16; ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            text.push_back('-');
+        const auto byte = static_cast<unsigned char>(raw.at(i));
+        text.push_back(kHex[byte >> 4]);
+        text.push_back(kHex[byte & 0x0F]);
+    }
+    return text;
+}
+
+} // namespace
 
 EventWriter::EventWriter(Store& store, QObject* parent)
     : QObject(parent)
@@ -97,7 +117,12 @@ bool EventWriter::flush(QString* error)
 
 EventWriter::SessionCursor* EventWriter::cursorFor(const std::string& sessionId, QString* error)
 {
-    const QByteArray key = uuid::fromText(QString::fromStdString(sessionId));
+    // Consecutive events mostly belong to one session: skip parsing its id again.
+    if (sessionId != m_lastSessionText) {
+        m_lastSessionKey = uuid::fromText(QString::fromStdString(sessionId));
+        m_lastSessionText = sessionId;
+    }
+    const QByteArray& key = m_lastSessionKey;
     auto it = m_sessions.find(key);
     if (it == m_sessions.end()) {
         const auto row = m_store.sessionRow(key, error);
@@ -144,7 +169,7 @@ bool EventWriter::append(v1::Event& event, QString* error)
     const size_t size = event.ByteSizeLong();
     m_payloadBuffer.resize(size);
     event.SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(m_payloadBuffer.data()));
-    event.set_id(uuid::toText(id).toStdString());
+    event.set_id(uuidText(id));
     event.set_session_id(std::move(sessionId));
     event.set_seq(cursor->nextSeq);
     event.set_time_ns(timeNs);

@@ -73,6 +73,8 @@ private:
     std::unique_ptr<SqliteStatement> m_lastSeq;
     std::unique_ptr<SqliteStatement> m_saveIngest;
     QHash<QByteArray, SessionCursor> m_sessions;
+    std::string m_lastSessionText; // the session id text last seen by cursorFor, and its key
+    QByteArray m_lastSessionKey;
     std::string m_payloadBuffer;
     QTimer m_commitTimer;
     qint64 m_maxBatchAgeNs = 250'000'000;
