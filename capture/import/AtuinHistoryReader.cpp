@@ -43,8 +43,16 @@ bool AtuinHistoryReader::read(const QString& path, const CommandVisitor& onComma
         return false;
     }
     sqlite3_busy_timeout(raw, 5000);
-    SqliteStatement select(raw, "SELECT rowid, id, timestamp, duration, exit, command, cwd, session, hostname, "
-                                "deleted_at IS NOT NULL FROM history ORDER BY timestamp, rowid");
+    // atuin added deleted_at in 2023 (v14); older databases have no deletions.
+    bool hasDeletedAt = false;
+    {
+        SqliteStatement columns(raw, "SELECT 1 FROM pragma_table_info('history') WHERE name='deleted_at'");
+        hasDeletedAt = columns.step();
+    }
+    const std::string sql =
+        std::string("SELECT rowid, id, timestamp, duration, exit, command, cwd, session, hostname, ") +
+        (hasDeletedAt ? "deleted_at IS NOT NULL" : "0") + " FROM history ORDER BY timestamp, rowid";
+    SqliteStatement select(raw, sql);
     if (!select.isValid()) {
         *error = QStringLiteral("%1 is not an atuin history database: %2").arg(path, select.errorMessage());
         return false;

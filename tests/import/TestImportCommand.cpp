@@ -63,6 +63,9 @@ private Q_SLOTS:
     void importsEachFormat_data();
     void importsEachFormat();
     void grownFileAddsOnlyNewCommands();
+    void gapOptionSplitsSessions();
+    void atuinRecordsAreKnownWhereverTheFileIs();
+    void olderAtuinWithoutDeletedAt();
     void userPatternsApply();
     void badInputFailsClearly_data();
     void badInputFailsClearly();
@@ -314,6 +317,62 @@ void TestImportCommand::grownFileAddsOnlyNewCommands()
     QCOMPARE(continued.last().text, QStringLiteral("git log -1"));
     QCOMPARE(list.at(1).toObject().value(QStringLiteral("ended_ns")).toInteger(), 1767270030LL * 1'000'000'000);
     QCOMPARE(commandsOf(list.at(2).toObject().value(QStringLiteral("id")).toString()).size(), 1);
+}
+
+void TestImportCommand::gapOptionSplitsSessions()
+{
+    const QString input = fixture(QStringLiteral("zsh_history"));
+    // The fixture has one long pause (2.3 h): a 1000-minute gap keeps everything in one
+    // session (the default 30 makes two), a 1-minute gap still makes two.
+    Run run = trailmark({QStringLiteral("import"), QStringLiteral("--format"), QStringLiteral("zsh-history"),
+                         QStringLiteral("--gap"), QStringLiteral("1000"), input});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QVERIFY2(run.out.contains(QStringLiteral("Imported 8 commands")), qPrintable(run.out));
+    QCOMPARE(sessions().size(), 1);
+
+    m_db = m_dir->filePath(QStringLiteral("other.db"));
+    run = trailmark({QStringLiteral("import"), QStringLiteral("--format"), QStringLiteral("zsh-history"),
+                     QStringLiteral("--gap"), QStringLiteral("1"), input});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    // All other pauses are under 40 s: only the 2.3 h one splits.
+    QCOMPARE(sessions().size(), 2);
+}
+
+void TestImportCommand::atuinRecordsAreKnownWhereverTheFileIs()
+{
+    // atuin's history ids are global: the same database copied elsewhere (a backup, a
+    // second machine's sync) adds nothing.
+    const QString first = m_dir->filePath(QStringLiteral("history.db"));
+    QVERIFY(createAtuinDatabase(first));
+    QCOMPARE(trailmark({QStringLiteral("import"), QStringLiteral("--format"), QStringLiteral("atuin"), first}).exitCode,
+             0);
+    const QString copy = m_dir->filePath(QStringLiteral("backup-history.db"));
+    QVERIFY(QFile::copy(first, copy));
+    const Run again = trailmark({QStringLiteral("import"), QStringLiteral("--format"), QStringLiteral("atuin"), copy});
+    QVERIFY2(again.exitCode == 0, qPrintable(again.err));
+    QVERIFY2(again.out.contains(QStringLiteral("Imported 0 commands")), qPrintable(again.out));
+    QCOMPARE(sessions().size(), 2);
+}
+
+void TestImportCommand::olderAtuinWithoutDeletedAt()
+{
+    const QString path = m_dir->filePath(QStringLiteral("old-history.db"));
+    sqlite3* db = nullptr;
+    QCOMPARE(sqlite3_open(QFile::encodeName(path).constData(), &db), SQLITE_OK);
+    QCOMPARE(sqlite3_exec(db,
+                          "CREATE TABLE history (id text PRIMARY KEY, timestamp integer NOT NULL, duration integer "
+                          "NOT NULL, exit integer NOT NULL, command text NOT NULL, cwd text NOT NULL, session text "
+                          "NOT NULL, hostname text NOT NULL);"
+                          "INSERT INTO history VALUES ('a1', 1767261600000000000, 1000000, 2, 'make', '/src', 's1', "
+                          "'box:bob');",
+                          nullptr, nullptr, nullptr),
+             SQLITE_OK);
+    sqlite3_close(db);
+    const Run run = trailmark({QStringLiteral("import"), QStringLiteral("--format"), QStringLiteral("atuin"), path});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const QList<Command> stored = commandsOf(sessions().at(0).toObject().value(QStringLiteral("id")).toString());
+    QCOMPARE(stored.size(), 1);
+    QCOMPARE(stored.at(0).exit, QStringLiteral("2"));
 }
 
 void TestImportCommand::userPatternsApply()
