@@ -153,7 +153,7 @@ RedactionRules RedactionRules::builtIn()
     // ("--password --verbose") is not a value.
     r("password-option",
       QStringLiteral(
-          R"re((?i)(?<![A-Za-z0-9_-])--?(?:password|passwd|pass|passphrase|pwd|token|secret|api-key|apikey|auth-token|access-token|client-secret)(?:=|[ \t]+)(?!-))re") +
+          R"re((?i)(?<![A-Za-z0-9_-])--?(?:password|passwd|pass|passin|passout|passphrase|pwd|token|secret|api-key|apikey|auth-token|access-token|client-secret)(?:=|[ \t]+)(?!-))re") +
           optionValue,
       {"pass", "pwd", "token", "secret", "api-key", "apikey"});
     // Tools that take the password in -p: mysql-like clients (-pSECRET; "-p SECRET" is
@@ -168,6 +168,12 @@ RedactionRules RedactionRules::builtIn()
     r("cli-password",
       QStringLiteral(R"re((?<![A-Za-z0-9_./-])redis-cli(?![A-Za-z0-9_-])[^\n;&|]*?[ \t]-a[ \t]+(?!-))re") + optionValue,
       {"redis-cli"});
+    // LDAP tools take the bind password in -w.
+    r("cli-password",
+      QStringLiteral(
+          R"re((?<![A-Za-z0-9_./-])ldap(?:search|add|modify|delete|whoami|passwd|compare|modrdn)(?![A-Za-z0-9_-])[^\n;&|]*?[ \t]-w[ \t]*(?!-))re") +
+          optionValue,
+      {"ldap"});
     // .netrc and ftp-style "login NAME password SECRET".
     r("netrc-password", QStringLiteral(R"re((?i)\blogin[ \t]+\S+[ \t]+password[ \t]+(?!\[REDACTED:)(\S+))re"),
       {"login"});

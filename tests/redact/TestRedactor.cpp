@@ -265,6 +265,15 @@ void TestRedactor::redactsText_data()
     QTest::newRow("signing key assignment")
         << QByteArray("export SIGNING_KEY=8f7e6d5c4b3a29181716151413121110")
         << "export SIGNING_KEY=" + m("secret-assignment") + "" << QStringList{QStringLiteral("secret-assignment")};
+    QTest::newRow("openssl -passin") << QByteArray("openssl rsa -in key.pem -passin pass:Sw0rdf1sh -out plain.pem")
+                                     << "openssl rsa -in key.pem -passin " + m("password-option") + " -out plain.pem"
+                                     << QStringList{QStringLiteral("password-option")};
+    QTest::newRow("ldapsearch -w") << QByteArray("ldapsearch -x -D cn=admin,dc=example -w 'bind secret' -b dc=example")
+                                   << "ldapsearch -x -D cn=admin,dc=example -w '" + m("cli-password") +
+                                          "' -b dc=example"
+                                   << QStringList{QStringLiteral("cli-password")};
+    QTest::newRow("ldapsearch -W prompts") << QByteArray("ldapsearch -x -W -b dc=example")
+                                           << QByteArray("ldapsearch -x -W -b dc=example") << QStringList{};
     QTest::newRow("two secrets, one command")
         << QByteArray("GITHUB_TOKEN=ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d mysql -uroot -pfoo")
         << "GITHUB_TOKEN=" + m("github-token") + " mysql -uroot -p" + m("cli-password")
