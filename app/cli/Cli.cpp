@@ -22,8 +22,8 @@ struct CommandEntry
 
 // Only commands that work are listed; later ones are added here as they land.
 constexpr CommandEntry kCommands[] = {
-    {"import", "import --format FMT FILE [--task T]",
-     "import atuin, zsh or bash history (secrets redacted)", runImport},
+    {"import", "import --format FMT FILE [--task T]", "import atuin, zsh or bash history (secrets redacted)",
+     runImport},
     {"sessions", "sessions [--json]", "list recorded sessions", runSessions},
     {"show", "show SESSION [--json]", "print a session's events, notes and annotations", runShow},
     {"verify", "verify [--json]", "check the database; non-zero exit on a problem", runVerify},
