@@ -186,7 +186,16 @@ public:
         else
             startNs = m_lastKnownNs;
         const qint64 endNs = startNs + std::max<qint64>(command.durationNs, 0);
-        const RecordKey key{command.startNs, hashOf(command)};
+        // Redacted here, before the key is computed: the key of a zsh/bash line is a hash
+        // of its text, and a hash of the raw text would let anyone holding the database
+        // test guesses of a password offline. The sink's Redactor runs again and finds
+        // nothing new (markers are never redacted twice).
+        v1::Event started;
+        started.set_time_ns(startNs);
+        v1::CommandStarted* body = started.mutable_command_started();
+        body->set_command(command.command.constData(), static_cast<size_t>(command.command.size()));
+        m_redactor.redact(*body->mutable_command(), "command", body->mutable_redactions());
+        const RecordKey key{command.startNs, hashOf(command, body->command())};
 
         std::optional<qint64> existingRow;
         if (!findKey(key, &existingRow, error))
@@ -204,11 +213,7 @@ public:
 
         const QByteArray commandId =
             command.recordId.isEmpty() ? QByteArray::number(static_cast<quint64>(key.hash), 16) : command.recordId;
-        v1::Event started;
-        started.set_time_ns(startNs);
-        v1::CommandStarted* body = started.mutable_command_started();
         body->set_command_id(commandId.constData(), static_cast<size_t>(commandId.size()));
-        body->set_command(command.command.constData(), static_cast<size_t>(command.command.size()));
         body->set_cwd(command.cwd.constData(), static_cast<size_t>(command.cwd.size()));
         body->set_shell(m_shellName);
         if (command.shellSession.isEmpty())
@@ -284,18 +289,19 @@ public:
     ImportSummary summary;
 
 private:
-    qint64 hashOf(const ImportedCommand& command)
+    qint64 hashOf(const ImportedCommand& command, const std::string& redactedCommand)
     {
         if (m_options.format == HistoryFormat::Atuin && !command.recordId.isEmpty())
             return KeyHasher().add(QByteArrayView("atuin")).add(command.recordId).key();
-        // zsh and bash have no record ids: the file, the time and the text, plus the
-        // occurrence, so the same command twice in one second is two commands.
-        const qint64 base = KeyHasher()
-                                .add(m_formatName)
-                                .add(QFile::encodeName(m_path))
-                                .add(command.startNs)
-                                .add(command.command)
-                                .key();
+        // zsh and bash have no record ids: the file, the time and the redacted text, plus
+        // the occurrence, so the same command twice in one second is two commands.
+        const qint64 base =
+            KeyHasher()
+                .add(m_formatName)
+                .add(QFile::encodeName(m_path))
+                .add(command.startNs)
+                .add(QByteArrayView(redactedCommand.data(), static_cast<qsizetype>(redactedCommand.size())))
+                .key();
         const qint64 occurrence = m_occurrences[base]++;
         return KeyHasher().add(base).add(occurrence).key();
     }

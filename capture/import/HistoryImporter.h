@@ -55,11 +55,12 @@ struct ImportSummary
 // pause between commands exceeds the idle gap. Sessions have platform
 // "import:<format>" and source "<format>:<absolute path>".
 //
-// Re-importing adds nothing: every imported record's key (its time and a 64-bit hash of its identity,
-// see Migrations.h step 2) is stored in the table `imported` in the same transaction as
-// its events, and records whose key is there are skipped. A grown file (zsh and bash
-// append; atuin inserts) imports only the new commands, continuing the session the
-// previous command went to when the pause is short (or it is the same atuin session).
+// Re-importing adds nothing: every imported record's key (its time and a 64-bit hash
+// of its identity; for zsh/bash, of its redacted text: see Migrations.h step 2) is
+// stored in the table `imported` in the same transaction as its events, and records
+// whose key is there are skipped. A grown file (zsh and bash append; atuin inserts)
+// imports only the new commands, continuing the session the previous command went to
+// when the pause is short (or it is the same atuin session).
 class HistoryImporter
 {
 public:

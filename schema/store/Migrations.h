@@ -55,7 +55,8 @@ CREATE TABLE ingest (
 )sql",
     // 2: bookkeeping of `trailmark import`, so re-importing a history file adds nothing.
     // A record is known by its start time and a 64-bit hash of its identity (atuin's
-    // history id; for zsh/bash the file, time, command text and occurrence); an atuin
+    // history id; for zsh/bash the file, time, redacted command text and occurrence:
+    // never the raw text, whose hash would allow offline guessing of a secret in it); an atuin
     // shell session by time 0 and the hash of its id. The time leads the key so that an
     // import, which runs in time order, appends to the B-tree instead of writing all
     // over it (random keys made a 1M-row import rewrite the table in every batch).

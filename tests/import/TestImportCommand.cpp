@@ -66,6 +66,7 @@ private Q_SLOTS:
     void gapOptionSplitsSessions();
     void atuinRecordsAreKnownWhereverTheFileIs();
     void olderAtuinWithoutDeletedAt();
+    void importKeysCarryNoSecret();
     void userPatternsApply();
     void badInputFailsClearly_data();
     void badInputFailsClearly();
@@ -373,6 +374,29 @@ void TestImportCommand::olderAtuinWithoutDeletedAt()
     const QList<Command> stored = commandsOf(sessions().at(0).toObject().value(QStringLiteral("id")).toString());
     QCOMPARE(stored.size(), 1);
     QCOMPARE(stored.at(0).exit, QStringLiteral("2"));
+}
+
+void TestImportCommand::importKeysCarryNoSecret()
+{
+    // The key of a zsh/bash line is computed from its redacted text, so the database
+    // holds nothing (not even a hash) that depends on the secret: the same line with
+    // another password is the same record.
+    const QString input = m_dir->filePath(QStringLiteral("zsh_history"));
+    const auto write = [&](const QByteArray& line) {
+        QFile file(input);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(line);
+    };
+    const QStringList arguments{QStringLiteral("import"), QStringLiteral("--format"), QStringLiteral("zsh-history"),
+                                input};
+    write(": 1767261600:0;mysql -u root -pFirstPassw0rd shop\n");
+    QVERIFY(trailmark(arguments).out.contains(QStringLiteral("Imported 1 commands")));
+    write(": 1767261600:0;mysql -u root -pOtherPassw0rd shop\n");
+    const Run again = trailmark(arguments);
+    QVERIFY2(again.out.contains(QStringLiteral("Imported 0 commands")), qPrintable(again.out));
+    QVERIFY2(again.out.contains(QStringLiteral("already imported: 1")), qPrintable(again.out));
+    write(": 1767261600:0;mysql -u admin -pFirstPassw0rd shop\n"); // a different command
+    QVERIFY(trailmark(arguments).out.contains(QStringLiteral("Imported 1 commands")));
 }
 
 void TestImportCommand::userPatternsApply()
