@@ -274,6 +274,17 @@ void TestRedactor::redactsText_data()
                                    << QStringList{QStringLiteral("cli-password")};
     QTest::newRow("ldapsearch -W prompts") << QByteArray("ldapsearch -x -W -b dc=example")
                                            << QByteArray("ldapsearch -x -W -b dc=example") << QStringList{};
+    QTest::newRow("_PASS and _PW names") << QByteArray("SMTP_PASS=hunter2 DB_PW='x y' ./mail")
+                                         << "SMTP_PASS=" + m("secret-assignment") + " DB_PW='" +
+                                                m("secret-assignment") + "' ./mail"
+                                         << QStringList{QStringLiteral("secret-assignment"),
+                                                        QStringLiteral("secret-assignment")};
+    QTest::newRow("bypass and compass are not passwords")
+        << QByteArray("./run --cache bypass=1 compass=north") << QByteArray("./run --cache bypass=1 compass=north")
+        << QStringList{};
+    QTest::newRow("test runner verdicts")
+        << QByteArray("PASS: t/basic.sh\nFAIL: t/other.sh\nPass: 12\n")
+        << QByteArray("PASS: t/basic.sh\nFAIL: t/other.sh\nPass: 12\n") << QStringList{};
     QTest::newRow("two secrets, one command")
         << QByteArray("GITHUB_TOKEN=ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d mysql -uroot -pfoo")
         << "GITHUB_TOKEN=" + m("github-token") + " mysql -uroot -p" + m("cli-password")
