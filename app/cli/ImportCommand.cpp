@@ -82,6 +82,7 @@ int runImport(CommandContext& context)
         context.out << " (and " << summary->sessionsContinued << " earlier ones continued)";
     context.out << ".\n"
                 << "  already imported: " << summary->alreadyImported << '\n'
+                << "  opted out:        " << summary->optedOut << " (typed with a leading space)\n"
                 << "  skipped:          " << summary->problems << (summary->problems ? " (see above)" : "") << '\n';
     if (*format == HistoryFormat::Atuin)
         context.out << "  deleted in atuin: " << summary->deleted << '\n';

@@ -144,6 +144,10 @@ public:
 
     bool onCommand(const ImportedCommand& command, QString* error)
     {
+        if (Redactor::isOptedOut(std::string_view(command.command.constData(), command.command.size()))) {
+            ++summary.optedOut;
+            return true;
+        }
         // Untimed history lines take the time of the command before them; those before
         // any timed command wait for the first one (or the file's time when none comes),
         // so a history that gained timestamps later does not start at the file's mtime.

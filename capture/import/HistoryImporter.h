@@ -39,6 +39,7 @@ struct ImportSummary
 {
     qint64 commands = 0;        // imported now
     qint64 alreadyImported = 0; // found from an earlier import, not added again
+    qint64 optedOut = 0;        // typed with a leading space (Redactor::isOptedOut): not imported
     qint64 problems = 0;        // reported and skipped
     qint64 deleted = 0;         // atuin rows the user deleted
     qint64 redactions = 0;      // secrets replaced in the imported commands

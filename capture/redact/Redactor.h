@@ -41,6 +41,10 @@ public:
 
     const RedactionRules& rules() const { return m_rules; }
 
+    // The per-command opt-out, as shells' ignorespace: a command typed with a leading
+    // space is not recorded at all (not even redacted).
+    static bool isOptedOut(std::string_view command) { return command.starts_with(' '); }
+
 private:
     // Keyword index: every keyword of every rule, found in one pass over the lowercased
     // text by its first two bytes (a 64 Kbit table rejects most positions at once).

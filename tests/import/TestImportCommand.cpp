@@ -67,6 +67,7 @@ private Q_SLOTS:
     void atuinRecordsAreKnownWhereverTheFileIs();
     void olderAtuinWithoutDeletedAt();
     void importKeysCarryNoSecret();
+    void leadingSpaceOptsOut();
     void userPatternsApply();
     void badInputFailsClearly_data();
     void badInputFailsClearly();
@@ -397,6 +398,21 @@ void TestImportCommand::importKeysCarryNoSecret()
     QVERIFY2(again.out.contains(QStringLiteral("already imported: 1")), qPrintable(again.out));
     write(": 1767261600:0;mysql -u admin -pFirstPassw0rd shop\n"); // a different command
     QVERIFY(trailmark(arguments).out.contains(QStringLiteral("Imported 1 commands")));
+}
+
+void TestImportCommand::leadingSpaceOptsOut()
+{
+    const QString input = m_dir->filePath(QStringLiteral("bash_history"));
+    QFile file(input);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("#1767261600\n export VAULT_SEED=correct-horse-battery\n#1767261601\nls\n");
+    file.close();
+    const Run run =
+        trailmark({QStringLiteral("import"), QStringLiteral("--format"), QStringLiteral("bash-history"), input});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QVERIFY2(run.out.contains(QStringLiteral("Imported 1 commands")), qPrintable(run.out));
+    QVERIFY2(run.out.contains(QStringLiteral("opted out:        1")), qPrintable(run.out));
+    QVERIFY(!databaseBytes().contains("VAULT_SEED"));
 }
 
 void TestImportCommand::userPatternsApply()
