@@ -108,7 +108,7 @@ public:
         , m_path(std::move(path))
         , m_formatName(historyFormatName(options.format).toUtf8())
         , m_findKey(store.handle(), "SELECT session FROM imported WHERE time_ns=? AND hash=?")
-        , m_insertKey(store.handle(), "INSERT INTO imported(time_ns, hash, session) VALUES(?, ?, ?)")
+        , m_insertKey(store.handle(), "INSERT OR REPLACE INTO imported(time_ns, hash, session) VALUES(?, ?, ?)")
         , m_sessionIdOfRow(store.handle(), "SELECT id FROM sessions WHERE rowid=?")
     {
         // The importer decides where transactions end (every commandsPerBatch commands,
@@ -352,40 +352,56 @@ private:
             std::optional<qint64> row;
             if (!findKey(key, &row, error))
                 return nullptr;
-            OpenSession* session = row ? openExisting(*row, error) : create(startNs, command, error);
-            if (!session || (!row && !storeKey(key, session->row, error)))
+            OpenSession* session = nullptr;
+            if (row && !openExisting(*row, &session, error))
+                return nullptr;
+            // New, or its earlier session was deleted since: a new session (the key is
+            // replaced to point at it).
+            const bool isNew = session == nullptr;
+            if (isNew && !(session = create(startNs, command, error)))
+                return nullptr;
+            if (isNew && !storeKey(key, session->row, error))
                 return nullptr;
             m_atuinSessions.insert(QByteArray(command.shellSession.constData(), command.shellSession.size()), session);
             return session;
         }
-        if (m_previousRow && startNs - m_previousEndNs <= m_options.idleGapNs)
-            return openExisting(*m_previousRow, error);
+        if (m_previousRow && startNs - m_previousEndNs <= m_options.idleGapNs) {
+            OpenSession* previous = nullptr;
+            if (!openExisting(*m_previousRow, &previous, error))
+                return nullptr;
+            if (previous)
+                return previous;
+        }
         return create(startNs, command, error);
     }
 
-    OpenSession* openExisting(qint64 row, QString* error)
+    // The session with this row, opened to take more commands; *session stays null when
+    // the session no longer exists (deleted since the earlier import). False on a read
+    // error.
+    bool openExisting(qint64 row, OpenSession** session, QString* error)
     {
         const auto it = m_sessions.find(row);
-        if (it != m_sessions.end())
-            return it->second.get();
+        if (it != m_sessions.end()) {
+            *session = it->second.get();
+            return true;
+        }
         m_sessionIdOfRow.bind(1, row);
         if (!m_sessionIdOfRow.step()) {
-            *error = m_sessionIdOfRow.resultCode() == SQLITE_DONE
-                         ? QStringLiteral("%1: imported records point at session row %2, which is gone")
-                               .arg(m_store.path())
-                               .arg(row)
-                         : m_store.lastError(QStringLiteral("cannot read a session"));
+            const bool gone = m_sessionIdOfRow.resultCode() == SQLITE_DONE;
+            if (!gone)
+                *error = m_store.lastError(QStringLiteral("cannot read a session"));
             m_sessionIdOfRow.reset();
-            return nullptr;
+            return gone;
         }
-        auto session = std::make_unique<OpenSession>();
-        session->id = uuid::toText(m_sessionIdOfRow.columnBlob(0));
+        auto open = std::make_unique<OpenSession>();
+        open->id = uuid::toText(m_sessionIdOfRow.columnBlob(0));
         m_sessionIdOfRow.reset();
-        const auto stored = m_store.session(session->id, error);
+        const auto stored = m_store.session(open->id, error);
         if (!stored)
-            return nullptr;
-        session->host = QString::fromStdString(stored->host());
-        return adopt(row, std::move(session));
+            return false;
+        open->host = QString::fromStdString(stored->host());
+        *session = adopt(row, std::move(open));
+        return true;
     }
 
     OpenSession* create(qint64 startNs, const ImportedCommand& command, QString* error)

@@ -68,6 +68,7 @@ private Q_SLOTS:
     void olderAtuinWithoutDeletedAt();
     void importKeysCarryNoSecret();
     void leadingSpaceOptsOut();
+    void deletedSessionIsStartedAgain();
     void userPatternsApply();
     void badInputFailsClearly_data();
     void badInputFailsClearly();
@@ -398,6 +399,38 @@ void TestImportCommand::importKeysCarryNoSecret()
     QVERIFY2(again.out.contains(QStringLiteral("already imported: 1")), qPrintable(again.out));
     write(": 1767261600:0;mysql -u admin -pFirstPassw0rd shop\n"); // a different command
     QVERIFY(trailmark(arguments).out.contains(QStringLiteral("Imported 1 commands")));
+}
+
+void TestImportCommand::deletedSessionIsStartedAgain()
+{
+    // Records already imported stay skipped, but new commands that would continue a
+    // session that has since been deleted go to a new session instead of failing.
+    const QString input = m_dir->filePath(QStringLiteral("history.db"));
+    QVERIFY(createAtuinDatabase(input));
+    const QStringList arguments{QStringLiteral("import"), QStringLiteral("--format"), QStringLiteral("atuin"), input};
+    QCOMPARE(trailmark(arguments).exitCode, 0);
+    sqlite3* db = nullptr;
+    QCOMPARE(sqlite3_open(QFile::encodeName(m_db).constData(), &db), SQLITE_OK);
+    QCOMPARE(sqlite3_exec(db,
+                          "DELETE FROM events WHERE session=(SELECT min(rowid) FROM sessions);"
+                          "DELETE FROM sessions WHERE rowid=(SELECT min(rowid) FROM sessions);",
+                          nullptr, nullptr, nullptr),
+             SQLITE_OK);
+    sqlite3_close(db);
+    QCOMPARE(sessions().size(), 1);
+    QCOMPARE(sqlite3_open(QFile::encodeName(input).constData(), &db), SQLITE_OK);
+    QCOMPARE(sqlite3_exec(db,
+                          "INSERT INTO history VALUES ('0194a1b2c3d47e8f9a0b1c2d3e4f5a10', 1767261700000000000, "
+                          "1000000, 0, 'git push', '/home/alice/proj', '0194a1b2aaaa7000a000aaaaaaaaaaaa', "
+                          "'laptop:alice', NULL);",
+                          nullptr, nullptr, nullptr),
+             SQLITE_OK);
+    sqlite3_close(db);
+    const Run again = trailmark(arguments);
+    QVERIFY2(again.exitCode == 0, qPrintable(again.err));
+    QVERIFY2(again.out.contains(QStringLiteral("Imported 1 commands")), qPrintable(again.out));
+    QVERIFY2(again.out.contains(QStringLiteral("into 1 new sessions")), qPrintable(again.out));
+    QCOMPARE(sessions().size(), 2);
 }
 
 void TestImportCommand::leadingSpaceOptsOut()
