@@ -24,6 +24,8 @@ struct CommandEntry
 constexpr CommandEntry kCommands[] = {
     {"record", "record [--task TEXT] [OPTIONS]", "record window activity and notes until Ctrl+C", runRecord},
     {"note", "note TEXT [--kind KIND]", "add a note to the running recording", runNote},
+    {"import", "import --format FMT FILE [--task T]", "import atuin, zsh or bash history (secrets redacted)",
+     runImport},
     {"sessions", "sessions [--json]", "list recorded sessions", runSessions},
     {"show", "show SESSION [--json]", "print a session's events, notes and annotations", runShow},
     {"verify", "verify [--json]", "check the database; non-zero exit on a problem", runVerify},

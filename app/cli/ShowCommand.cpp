@@ -50,8 +50,11 @@ QString describe(const StoredEvent& stored)
     }
     case v1::Event::kCommandFinished: {
         const auto& body = event.command_finished();
-        QString line =
-            QStringLiteral("finished exit %1 after %2 ms").arg(body.exit_code()).arg(body.duration_ns() / 1'000'000);
+        // Imported histories may not know the exit status or duration: say so, not "0".
+        QString line = QStringLiteral("finished exit %1 after %2")
+                           .arg(body.exit_code_unknown() ? QStringLiteral("?") : QString::number(body.exit_code()),
+                                body.duration_unknown() ? QStringLiteral("? ms")
+                                                        : QStringLiteral("%1 ms").arg(body.duration_ns() / 1'000'000));
         if (body.signal() != 0)
             line += QStringLiteral(" (signal %1)").arg(body.signal());
         return line;
