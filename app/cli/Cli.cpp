@@ -22,6 +22,8 @@ struct CommandEntry
 
 // Only commands that work are listed; later ones are added here as they land.
 constexpr CommandEntry kCommands[] = {
+    {"init", "init bash|zsh|fish", "print shell integration for eval in your shell's rc file", runInit},
+    {"ingest", "ingest [--json]", "store pending shell commands from the spool once, then exit", runIngest},
     {"sessions", "sessions [--json]", "list recorded sessions", runSessions},
     {"show", "show SESSION [--json]", "print a session's events, notes and annotations", runShow},
     {"verify", "verify [--json]", "check the database; non-zero exit on a problem", runVerify},

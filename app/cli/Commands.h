@@ -5,6 +5,8 @@ namespace trailmark::cli {
 struct CommandContext;
 
 // One function per subcommand; the table in Cli.cpp maps names to them.
+int runInit(CommandContext& context);
+int runIngest(CommandContext& context);
 int runSessions(CommandContext& context);
 int runShow(CommandContext& context);
 int runVerify(CommandContext& context);
