@@ -41,16 +41,17 @@ QString describe(const StoredEvent& stored)
             .arg(text(body.app_class()), body.excluded() ? QStringLiteral("(excluded)") : text(body.title()));
     }
     case v1::Event::kTitleChange:
-        return QStringLiteral("title    %1").arg(event.title_change().excluded() ? QStringLiteral("(excluded)")
-                                                                                   : text(event.title_change().title()));
+        return QStringLiteral("title    %1")
+            .arg(event.title_change().excluded() ? QStringLiteral("(excluded)") : text(event.title_change().title()));
     case v1::Event::kCommandStarted: {
         const auto& body = event.command_started();
-        return QStringLiteral("command  $ %1   [%2 in %3]").arg(oneLine(body.command()), text(body.shell()),
-                                                                 text(body.cwd()));
+        return QStringLiteral("command  $ %1   [%2 in %3]")
+            .arg(oneLine(body.command()), text(body.shell()), text(body.cwd()));
     }
     case v1::Event::kCommandFinished: {
         const auto& body = event.command_finished();
-        QString line = QStringLiteral("finished exit %1 after %2 ms").arg(body.exit_code()).arg(body.duration_ns() / 1'000'000);
+        QString line =
+            QStringLiteral("finished exit %1 after %2 ms").arg(body.exit_code()).arg(body.duration_ns() / 1'000'000);
         if (body.signal() != 0)
             line += QStringLiteral(" (signal %1)").arg(body.signal());
         return line;
@@ -103,25 +104,29 @@ int runShow(CommandContext& context)
                     << "  task:  " << QString::fromStdString(session->task()) << '\n'
                     << "  state: " << QString::fromStdString(v1::Session::State_Name(session->state())) << '\n';
     }
-    const bool read = store->readEvents(*id, 0, -1, [&](const StoredEvent& stored) {
-        if (!stored.isReadable())
-            ++unreadable;
-        if (json) {
-            QJsonObject object = messageToJson(stored.event);
-            object.insert(QStringLiteral("kind"), stored.isReadable()
-                                                      ? QString::fromStdString(v1::Event::descriptor()
-                                                                                   ->FindFieldByNumber(stored.event.body_case())
-                                                                                   ->name())
-                                                      : QStringLiteral("unreadable"));
-            object.insert(QStringLiteral("decode_error"), stored.decodeError.isEmpty() ? QJsonValue() : stored.decodeError);
-            events.append(object);
-        } else {
-            context.out << QStringLiteral("%1  %2  %3\n")
-                               .arg(QString::number(stored.event.seq()).rightJustified(6), clockTime(stored.event.time_ns()),
-                                    describe(stored));
-        }
-        return true;
-    }, &error);
+    const bool read = store->readEvents(
+        *id, 0, -1,
+        [&](const StoredEvent& stored) {
+            if (!stored.isReadable())
+                ++unreadable;
+            if (json) {
+                QJsonObject object = messageToJson(stored.event);
+                object.insert(QStringLiteral("kind"),
+                              stored.isReadable()
+                                  ? QString::fromStdString(
+                                        v1::Event::descriptor()->FindFieldByNumber(stored.event.body_case())->name())
+                                  : QStringLiteral("unreadable"));
+                object.insert(QStringLiteral("decode_error"),
+                              stored.decodeError.isEmpty() ? QJsonValue() : stored.decodeError);
+                events.append(object);
+            } else {
+                context.out << QStringLiteral("%1  %2  %3\n")
+                                   .arg(QString::number(stored.event.seq()).rightJustified(6),
+                                        clockTime(stored.event.time_ns()), describe(stored));
+            }
+            return true;
+        },
+        &error);
     if (!read)
         return context.fail(error);
 
