@@ -25,6 +25,7 @@ constexpr CommandEntry kCommands[] = {
     {"init", "init bash|zsh|fish", "print shell integration for eval in your shell's rc file", runInit},
     {"ingest", "ingest [--json]", "store pending shell commands from the spool once, then exit", runIngest},
     {"sessions", "sessions [--json]", "list recorded sessions", runSessions},
+    {"shell", "shell [-- SHELL [ARGS]]", "run your shell on a watched terminal: commands with their output", runShell},
     {"show", "show SESSION [--json]", "print a session's events, notes and annotations", runShow},
     {"verify", "verify [--json]", "check the database; non-zero exit on a problem", runVerify},
 };

@@ -8,6 +8,7 @@ struct CommandContext;
 int runInit(CommandContext& context);
 int runIngest(CommandContext& context);
 int runSessions(CommandContext& context);
+int runShell(CommandContext& context);
 int runShow(CommandContext& context);
 int runVerify(CommandContext& context);
 

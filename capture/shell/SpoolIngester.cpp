@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QRegularExpression>
 #include <QSysInfo>
 
 #include <spdlog/spdlog.h>
@@ -102,6 +103,24 @@ bool SpoolIngester::ingestAll(Result* result, QString* error)
     for (const QString& name : std::as_const(names)) {
         if (!ingestFile(directory.filePath(name), result, error))
             return false;
+    }
+    // `trailmark shell` keeps its shell's spool in "pty-<its pid>" and ingests it itself;
+    // when that process is gone (killed, crashed), what it left is adopted here.
+    static const QRegularExpression ptyDirectory(QStringLiteral("^pty-([0-9]{1,10})$"));
+    for (const QString& name : directory.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden)) {
+        const QRegularExpressionMatch match = ptyDirectory.match(name);
+        if (!match.hasMatch() || shellAlive(match.captured(1).toLongLong()))
+            continue;
+        SpoolIngester orphan(directory.filePath(name), m_sinkForSession, m_commit);
+        orphan.m_host = m_host;
+        if (!orphan.ingestAll(result, error))
+            return false;
+        QDir leftover(directory.filePath(name));
+        if (leftover.entryList({QStringLiteral("*.spool")}, QDir::Files | QDir::Hidden).isEmpty()) {
+            for (const QString& file : leftover.entryList(QDir::Files | QDir::Hidden))
+                leftover.remove(file); // the rc files `trailmark shell` wrote
+            directory.rmdir(name);
+        }
     }
     // bash's scratch files of sessions that are gone and have no spool file left.
     for (const QString& scratch : directory.entryList({QStringLiteral("*.scratch")}, QDir::Files | QDir::Hidden)) {

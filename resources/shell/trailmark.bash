@@ -76,7 +76,7 @@ if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
         local cwd=$__tm_e
         __tm_escape "$text"
         __tm_write "S${__tm_tab}${__tm_id}${__tm_tab}${__tm_t0}${__tm_tab}${cwd}${__tm_tab}${__tm_e}"
-        [[ -n $__tm_tty ]] && builtin printf '\e]133;C;%s\a' "$__tm_id" >&"$__tm_tty"
+        [[ -n $__tm_tty ]] && builtin printf '\e]133;B\a\e]133;C;%s\a' "$__tm_id" >&"$__tm_tty"
         return 0
     }
 

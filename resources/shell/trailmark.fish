@@ -63,7 +63,7 @@ if status is-interactive; and not set -q __tm_sid; and test -r /proc/uptime
         set -l cwd (string escape --style=url -- $PWD)
         set -l cmd (string escape --style=url -- "$text")
         __tm_write "S%"\t"$__tm_id"\t(__tm_now)\t"$cwd"\t"$cmd"
-        test -n "$__tm_tty"; and printf '\e]133;C;%s\a' $__tm_id >$__tm_tty
+        test -n "$__tm_tty"; and printf '\e]133;B\a\e]133;C;%s\a' $__tm_id >$__tm_tty
         return 0
     end
 

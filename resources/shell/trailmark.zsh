@@ -53,7 +53,7 @@ if [[ -o interactive && -z ${__tm_sid-} ]] && zmodload zsh/datetime zsh/system 2
         local cwd=$__tm_e
         __tm_escape "$text"
         __tm_write "S"$'\t'"$__tm_id"$'\t'"$__tm_t0"$'\t'"$cwd"$'\t'"$__tm_e"
-        [[ -n $__tm_tty ]] && print -rn -- $'\e]133;C;'"$__tm_id"$'\a' >&$__tm_tty
+        [[ -n $__tm_tty ]] && print -rn -- $'\e]133;B\a\e]133;C;'"$__tm_id"$'\a' >&$__tm_tty
         return 0
     }
 

@@ -117,6 +117,15 @@ bool PtyDriver::run(const QByteArray& command, int timeoutMs)
     return waitFor(marker + "\r\n", timeoutMs) || waitFor(marker + "\n", 1);
 }
 
+bool PtyDriver::resize(int rows, int columns)
+{
+    struct winsize size
+    {};
+    size.ws_row = static_cast<unsigned short>(rows);
+    size.ws_col = static_cast<unsigned short>(columns);
+    return ::ioctl(m_master, TIOCSWINSZ, &size) == 0;
+}
+
 int PtyDriver::waitForExit(int timeoutMs)
 {
     QDeadlineTimer deadline(timeoutMs);
