@@ -9,9 +9,8 @@
 if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
     __tm_dir=${TRAILMARK_SPOOL_DIR:-'@TRAILMARK_SPOOL_DIR@'}
     __tm_sid=bash-$$-${EPOCHREALTIME//[.,]/}
-    __tm_gen=0 __tm_records=0 __tm_n=0 __tm_id= __tm_t0= __tm_ready= __tm_hist= __tm_fd= __tm_tty=
+    __tm_gen=0 __tm_records=0 __tm_n=0 __tm_id= __tm_t0= __tm_ready= __tm_hist= __tm_fd= __tm_tty= __tm_scratch_fd=
     __tm_rotate=${TRAILMARK_SPOOL_ROTATE:-1000}
-    __tm_histre='^ *([0-9]+)\*?  '
     __tm_scratch=$__tm_dir/$__tm_sid.scratch
     __tm_bs='\' __tm_bs2='\\' __tm_nl=$'\n' __tm_nle='\n' __tm_tab=$'\t' __tm_tabe='\t' __tm_cr=$'\r' __tm_cre='\r'
 
@@ -30,12 +29,16 @@ if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
         builtin umask 077
         [[ -n $__tm_fd ]] && exec {__tm_fd}>&-
         { exec {__tm_fd}>>"$file"; } 2>/dev/null || __tm_fd=
+        # The scratch file only grows by one history line per command; start it afresh.
+        [[ -n $__tm_scratch_fd ]] && exec {__tm_scratch_fd}<&-
+        { : >|"$__tm_scratch" && exec {__tm_scratch_fd}<"$__tm_scratch"; } 2>/dev/null || __tm_scratch_fd=
         builtin ${um:-umask 022}
         __tm_file=$file
     }
 
     # Sets __tm_e to $1 with backslash, newline, tab and CR escaped; every other byte is
-    # kept as is. LC_ALL=C makes the substitution work on bytes in any locale.
+    # kept as is. Called only for text that has one of them; LC_ALL=C makes the
+    # substitution work on bytes in any locale.
     __tm_escape() {
         local LC_ALL=C
         __tm_e=${1//"$__tm_bs"/"$__tm_bs2"}
@@ -44,6 +47,9 @@ if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
         __tm_e=${__tm_e//"$__tm_cr"/"$__tm_cre"}
     }
 
+    # Appends one record. Bash copies a function's body on every call, so the hooks
+    # call as few (and as small) functions as they can: this one is only for notes and
+    # the rare paths; the hooks below append inline.
     __tm_write() {
         [[ -n $__tm_fd && -e $__tm_file ]] || __tm_open
         [[ -n $__tm_fd ]] && builtin printf '%s\n' "$1" >&"$__tm_fd"
@@ -51,17 +57,31 @@ if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
         return 0
     }
 
-    # DEBUG trap: the first simple command after a prompt starts a command line.
-    # Bash restores $? and PIPESTATUS after the trap; $_ comes back because the trap's
-    # own last argument is the old $_.
+    # DEBUG trap: the first simple command after a prompt starts a command line. The
+    # trap tests __tm_ready itself, so the other simple commands cost no function call.
+    # Bash restores $? and PIPESTATUS after the trap; $_ comes back because it is the
+    # last argument of the trap's own command.
     __tm_preexec() {
-        [[ -n $__tm_ready && $BASH_COMMAND != __tm_precmd* ]] || return 0
+        [[ $BASH_COMMAND != __tm_precmd* ]] || return 0
         __tm_ready=
-        local line= text= number HISTTIMEFORMAT=
-        { builtin history 1 >|"$__tm_scratch" && IFS= read -r -d '' line <"$__tm_scratch"; } 2>/dev/null
-        [[ $line =~ $__tm_histre ]] || return 0
-        number=${BASH_REMATCH[1]}
-        text=${line:${#BASH_REMATCH[0]}}
+        # The line as history saw it ("  123  text\n"). Appended to the scratch file and
+        # read back through a descriptor that follows the end: no fork, and no
+        # truncation (which costs milliseconds on ext4).
+        local line= text number HISTTIMEFORMAT=
+        [[ -n $__tm_scratch_fd && -e $__tm_scratch ]] || { __tm_open; [[ -n $__tm_scratch_fd ]] || return 0; }
+        builtin history 1 >>"$__tm_scratch"
+        IFS= read -r -d '' line <&"$__tm_scratch_fd"
+        # Bash prints "%5d%c %s\n": the number right-aligned in 5 columns (wider past
+        # 99999), a flag, a space, the line. Patterns on the whole line would be slow.
+        number=${line:0:5}
+        if [[ ${line:5:2} == [\ *]\  ]]; then
+            text=${line:7}
+        else
+            local head=${line:0:24} digits
+            digits=${head#"${head%%[! ]*}"}
+            number=${digits%%[!0-9]*}
+            text=${line:$((${#head} - ${#digits} + ${#number} + 2))}
+        fi
         text=${text%"$__tm_nl"}
         if [[ $number == "$__tm_hist" ]]; then
             # Not added to history: a leading space under ignorespace (the user's opt-out,
@@ -72,10 +92,18 @@ if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
         [[ $text == [[:space:]]* || $text == 'tm note'* ]] && return 0
         __tm_id=$__tm_sid-$((++__tm_n))
         __tm_t0=$EPOCHREALTIME
-        __tm_escape "$PWD"
-        local cwd=$__tm_e
-        __tm_escape "$text"
-        __tm_write "S${__tm_tab}${__tm_id}${__tm_tab}${__tm_t0}${__tm_tab}${cwd}${__tm_tab}${__tm_e}"
+        local cwd=$PWD
+        if [[ $cwd == *[$'\\\n\t\r']* ]]; then
+            __tm_escape "$cwd"
+            cwd=$__tm_e
+        fi
+        if [[ $text == *[$'\\\n\t\r']* ]]; then
+            __tm_escape "$text"
+            text=$__tm_e
+        fi
+        [[ -n $__tm_fd && -e $__tm_file ]] || __tm_open
+        [[ -n $__tm_fd ]] && builtin printf 'S\t%s\t%s\t%s\t%s\n' "$__tm_id" "$__tm_t0" "$cwd" "$text" >&"$__tm_fd"
+        ((++__tm_records >= __tm_rotate)) && __tm_open
         [[ -n $__tm_tty ]] && builtin printf '\e]133;B\a\e]133;C;%s\a' "$__tm_id" >&"$__tm_tty"
         return 0
     }
@@ -85,7 +113,10 @@ if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
         local status=$? pipe="${PIPESTATUS[*]}"
         if [[ -n $__tm_id ]]; then
             local t1=$EPOCHREALTIME
-            __tm_write "E${__tm_tab}${__tm_id}${__tm_tab}${t1}${__tm_tab}${status}${__tm_tab}${pipe}${__tm_tab}$((${t1//[.,]/} - ${__tm_t0//[.,]/}))"
+            [[ -n $__tm_fd && -e $__tm_file ]] || __tm_open
+            [[ -n $__tm_fd ]] && builtin printf 'E\t%s\t%s\t%s\t%s\t%s\n' "$__tm_id" "$t1" "$status" "$pipe" \
+                "$((${t1//[.,]/} - ${__tm_t0//[.,]/}))" >&"$__tm_fd"
+            ((++__tm_records >= __tm_rotate)) && __tm_open
             [[ -n $__tm_tty ]] && builtin printf '\e]133;D;%s;%s\a' "$status" "$__tm_id" >&"$__tm_tty"
             __tm_id=
         fi
@@ -105,13 +136,13 @@ if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
         fi
     }
 
-    # The scratch file holds the last history line; create it private. This subshell is
-    # the only fork, once at shell start.
+    # The scratch file holds the history lines read back by the hook; create it private.
+    # These subshells are the only forks, once at shell start.
     [[ -d $__tm_dir ]] || (umask 077 && mkdir -p -- "$__tm_dir") 2>/dev/null
     (umask 077 && : >>"$__tm_scratch") 2>/dev/null
     __tm_open
-    { builtin history 1 >|"$__tm_scratch" && IFS= read -r __tm_hist <"$__tm_scratch"; } 2>/dev/null
-    [[ $__tm_hist =~ ^\ *([0-9]+) ]] && __tm_hist=${BASH_REMATCH[1]} || __tm_hist=
+    __tm_hist=$(builtin history 1)
+    __tm_hist=${__tm_hist:0:5}
     [[ -n ${TRAILMARK_PTY-} ]] && { exec {__tm_tty}>/dev/tty; } 2>/dev/null
 
     # Keep the user's PROMPT_COMMAND (string or bash 5.1 array); ours runs first so it
@@ -121,14 +152,14 @@ if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
     else
         PROMPT_COMMAND=__tm_precmd${PROMPT_COMMAND:+$'\n'$PROMPT_COMMAND}
     fi
-    # Keep a DEBUG trap the user already had: it runs after ours, with $_ intact.
+    # Keep a DEBUG trap the user already had: it runs after ours.
     __tm_user_debug=$(trap -p DEBUG)
     __tm_user_debug=${__tm_user_debug#"trap -- '"}
     __tm_user_debug=${__tm_user_debug%"' DEBUG"}
     __tm_user_debug=${__tm_user_debug//"'\\''"/"'"}
     if [[ -n $__tm_user_debug ]]; then
-        trap '__tm_preexec "$_"; eval "$__tm_user_debug"' DEBUG
+        trap '[[ -z $__tm_ready ]] || __tm_preexec "$_"; eval "$__tm_user_debug"' DEBUG
     else
-        trap '__tm_preexec "$_"' DEBUG
+        trap '[[ -z $__tm_ready ]] || __tm_preexec "$_"' DEBUG
     fi
 fi

@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <fcntl.h>
 #include <poll.h>
 #include <pty.h>
 #include <sys/ioctl.h>
@@ -51,6 +52,9 @@ bool PtyDriver::start(const QStringList& program, const QProcessEnvironment& env
     m_pid = ::forkpty(&m_master, nullptr, nullptr, &size);
     if (m_pid < 0)
         return false;
+    // Non-blocking: a long write must never wait on a child that waits for us to read.
+    if (m_pid > 0)
+        ::fcntl(m_master, F_SETFL, ::fcntl(m_master, F_GETFL) | O_NONBLOCK);
     if (m_pid == 0) {
         if (::chdir(directory.constData()) != 0)
             ::_exit(126);
@@ -100,7 +104,7 @@ bool PtyDriver::waitFor(const QByteArray& needle, int timeoutMs)
     while (!m_output.contains(needle)) {
         if (deadline.hasExpired())
             return false;
-        readSome(static_cast<int>(std::max<qint64>(1, deadline.remainingTime())));
+        readSome(static_cast<int>(std::clamp<qint64>(deadline.remainingTime(), 1, 100)));
     }
     return true;
 }
