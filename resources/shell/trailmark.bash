@@ -9,7 +9,7 @@
 if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
     __tm_dir=${TRAILMARK_SPOOL_DIR:-'@TRAILMARK_SPOOL_DIR@'}
     __tm_sid=bash-$$-${EPOCHREALTIME//[.,]/}
-    __tm_gen=0 __tm_records=0 __tm_n=0 __tm_id= __tm_t0= __tm_ready= __tm_hist= __tm_fd= __tm_tty= __tm_scratch_fd=
+    __tm_gen=0 __tm_records=0 __tm_n=0 __tm_id= __tm_t0= __tm_ready= __tm_hist=0 __tm_fd= __tm_tty= __tm_scratch_fd= __tm_scratch_wfd=
     __tm_rotate=${TRAILMARK_SPOOL_ROTATE:-1000}
     __tm_scratch=$__tm_dir/$__tm_sid.scratch
     __tm_bs='\' __tm_bs2='\\' __tm_nl=$'\n' __tm_nle='\n' __tm_tab=$'\t' __tm_tabe='\t' __tm_cr=$'\r' __tm_cre='\r'
@@ -30,8 +30,9 @@ if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
         [[ -n $__tm_fd ]] && exec {__tm_fd}>&-
         { exec {__tm_fd}>>"$file"; } 2>/dev/null || __tm_fd=
         # The scratch file only grows by one history line per command; start it afresh.
-        [[ -n $__tm_scratch_fd ]] && exec {__tm_scratch_fd}<&-
-        { : >|"$__tm_scratch" && exec {__tm_scratch_fd}<"$__tm_scratch"; } 2>/dev/null || __tm_scratch_fd=
+        [[ -n $__tm_scratch_fd ]] && exec {__tm_scratch_fd}<&- {__tm_scratch_wfd}>&-
+        { : >|"$__tm_scratch" && exec {__tm_scratch_wfd}>>"$__tm_scratch" {__tm_scratch_fd}<"$__tm_scratch"; } 2>/dev/null ||
+            __tm_scratch_fd=
         builtin ${um:-umask 022}
         __tm_file=$file
     }
@@ -63,14 +64,14 @@ if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
     # last argument of the trap's own command.
     __tm_preexec() {
         [[ $BASH_COMMAND != __tm_precmd* ]] || return 0
-        __tm_ready=
         # The line as history saw it ("  123  text\n"). Appended to the scratch file and
         # read back through a descriptor that follows the end: no fork, and no
         # truncation (which costs milliseconds on ext4).
         local line= text number HISTTIMEFORMAT=
-        [[ -n $__tm_scratch_fd && -e $__tm_scratch ]] || { __tm_open; [[ -n $__tm_scratch_fd ]] || return 0; }
-        builtin history 1 >>"$__tm_scratch"
-        IFS= read -r -d '' line <&"$__tm_scratch_fd"
+        [[ -n $__tm_scratch_fd ]] || { __tm_open; [[ -n $__tm_scratch_fd ]] || return 0; }
+        builtin history 1 >&"$__tm_scratch_wfd"
+        IFS= read -r -d '' -u "$__tm_scratch_fd" line
+        [[ -n $line ]] || return 0 # empty history
         # Bash prints "%5d%c %s\n": the number right-aligned in 5 columns (wider past
         # 99999), a flag, a space, the line. Patterns on the whole line would be slow.
         number=${line:0:5}
@@ -83,11 +84,14 @@ if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
             text=${line:$((${#head} - ${#digits} + ${#number} + 2))}
         fi
         text=${text%"$__tm_nl"}
-        if [[ $number == "$__tm_hist" ]]; then
-            # Not added to history: a leading space under ignorespace (the user's opt-out,
-            # skipped), or a repeat under ignoredups (same text as the last entry).
-            [[ $text == "$BASH_COMMAND"* ]] || return 0
+        if ((number == __tm_hist)); then
+            # Nothing new in history: a later entry of PROMPT_COMMAND (the user's own),
+            # a leading space under ignorespace (the user's opt-out), or a repeat under
+            # ignoredups (the same text as the last entry, which is recorded).
+            [[ -n $text && $text == "$BASH_COMMAND"* ]] || return 0
         fi
+        # A command line starts here; the next DEBUG traps until the prompt are its own.
+        __tm_ready=
         __tm_hist=$number
         [[ $text == [[:space:]]* || $text == 'tm note'* ]] && return 0
         __tm_id=$__tm_sid-$((++__tm_n))
@@ -113,7 +117,7 @@ if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
         local status=$? pipe="${PIPESTATUS[*]}"
         if [[ -n $__tm_id ]]; then
             local t1=$EPOCHREALTIME
-            [[ -n $__tm_fd && -e $__tm_file ]] || __tm_open
+            # No existence check here: preexec made one a moment ago.
             [[ -n $__tm_fd ]] && builtin printf 'E\t%s\t%s\t%s\t%s\t%s\n' "$__tm_id" "$t1" "$status" "$pipe" \
                 "$((${t1//[.,]/} - ${__tm_t0//[.,]/}))" >&"$__tm_fd"
             ((++__tm_records >= __tm_rotate)) && __tm_open
@@ -121,6 +125,8 @@ if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
             __tm_id=
         fi
         [[ -n $__tm_tty ]] && builtin printf '\e]133;A\a' >&"$__tm_tty"
+        # The newest history entry now; the next command line is the first one past it.
+        __tm_hist=$((HISTCMD - 1))
         __tm_ready=1
         return $status
     }
@@ -141,8 +147,6 @@ if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
     [[ -d $__tm_dir ]] || (umask 077 && mkdir -p -- "$__tm_dir") 2>/dev/null
     (umask 077 && : >>"$__tm_scratch") 2>/dev/null
     __tm_open
-    __tm_hist=$(builtin history 1)
-    __tm_hist=${__tm_hist:0:5}
     [[ -n ${TRAILMARK_PTY-} ]] && { exec {__tm_tty}>/dev/tty; } 2>/dev/null
 
     # Keep the user's PROMPT_COMMAND (string or bash 5.1 array); ours runs first so it

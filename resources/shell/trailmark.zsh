@@ -44,15 +44,24 @@ if [[ -o interactive && -z ${__tm_sid-} ]] && zmodload zsh/datetime zsh/system 2
         return 0
     }
 
+    # The hooks append inline and escape only text that needs it: they run for every
+    # command, so every statement counts.
     __tm_preexec() {
-        local text=$1
+        local text=$1 cwd=$PWD
         [[ $text == [[:space:]]* || $text == 'tm note'* ]] && return 0
         __tm_id=$__tm_sid-$(( ++__tm_n ))
         __tm_t0=$EPOCHREALTIME
-        __tm_escape "$PWD"
-        local cwd=$__tm_e
-        __tm_escape "$text"
-        __tm_write "S"$'\t'"$__tm_id"$'\t'"$__tm_t0"$'\t'"$cwd"$'\t'"$__tm_e"
+        if [[ $cwd == *[$'\\\n\t\r']* ]]; then
+            __tm_escape "$cwd"
+            cwd=$__tm_e
+        fi
+        if [[ $text == *[$'\\\n\t\r']* ]]; then
+            __tm_escape "$text"
+            text=$__tm_e
+        fi
+        [[ -n $__tm_fd && -e $__tm_file ]] || __tm_open
+        [[ -n $__tm_fd ]] && print -rn -- "S"$'\t'"$__tm_id"$'\t'"$__tm_t0"$'\t'"$cwd"$'\t'"$text"$'\n' >&$__tm_fd
+        (( ++__tm_records >= __tm_rotate )) && __tm_open
         [[ -n $__tm_tty ]] && print -rn -- $'\e]133;B\a\e]133;C;'"$__tm_id"$'\a' >&$__tm_tty
         return 0
     }
@@ -63,7 +72,9 @@ if [[ -o interactive && -z ${__tm_sid-} ]] && zmodload zsh/datetime zsh/system 2
             local t1=$EPOCHREALTIME
             local -i duration
             (( duration = (t1 - __tm_t0) * 1000000 ))
-            __tm_write "E"$'\t'"$__tm_id"$'\t'"$t1"$'\t'"$exit_status"$'\t'"$pipe"$'\t'"$duration"
+            [[ -n $__tm_fd && -e $__tm_file ]] || __tm_open
+            [[ -n $__tm_fd ]] && print -rn -- "E"$'\t'"$__tm_id"$'\t'"$t1"$'\t'"$exit_status"$'\t'"$pipe"$'\t'"$duration"$'\n' >&$__tm_fd
+            (( ++__tm_records >= __tm_rotate )) && __tm_open
             [[ -n $__tm_tty ]] && print -rn -- $'\e]133;D;'"$exit_status;$__tm_id"$'\a' >&$__tm_tty
             __tm_id=
         fi

@@ -21,7 +21,7 @@ ShellHarness::ShellHarness(const QString& shell)
     : m_shell(shell)
 {}
 
-bool ShellHarness::start(const QStringList& extraEnvironment)
+bool ShellHarness::start(const QStringList& extraEnvironment, const QByteArray& rcPrelude)
 {
     const QString dir = m_directory.path();
     QDir().mkpath(dir + QStringLiteral("/work/sub dir"));
@@ -44,17 +44,18 @@ bool ShellHarness::start(const QStringList& extraEnvironment)
     QStringList program;
     if (m_shell == QLatin1String("bash")) {
         const QString rc = dir + QStringLiteral("/bashrc");
-        writeFile(rc, "PS1='$ '\neval \"$('" + binary + "' init bash)\"\n");
+        writeFile(rc, "PS1='$ '\n" + rcPrelude + "eval \"$('" + binary + "' init bash)\"\n");
         program = {QStringLiteral("/bin/bash"), QStringLiteral("--noprofile"), QStringLiteral("--rcfile"), rc,
                    QStringLiteral("-i")};
     } else if (m_shell == QLatin1String("zsh")) {
-        writeFile(dir + QStringLiteral("/.zshrc"), "PS1='%# '\neval \"$('" + binary + "' init zsh)\"\n");
+        writeFile(dir + QStringLiteral("/.zshrc"),
+                  "PS1='%# '\n" + rcPrelude + "eval \"$('" + binary + "' init zsh)\"\n");
         environment.insert(QStringLiteral("ZDOTDIR"), dir);
         m_environment = environment;
         program = {QStringLiteral("/bin/zsh"), QStringLiteral("-i")};
     } else {
         writeFile(dir + QStringLiteral("/config/fish/config.fish"),
-                  "set -g fish_greeting ''\nfunction fish_prompt; printf '> '; end\n'" + binary +
+                  "set -g fish_greeting ''\nfunction fish_prompt; printf '> '; end\n" + rcPrelude + "'" + binary +
                       "' init fish | source\n");
         program = {QStringLiteral("/usr/bin/fish"), QStringLiteral("-i")};
     }

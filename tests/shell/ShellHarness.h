@@ -17,7 +17,8 @@ class ShellHarness
 {
 public:
     explicit ShellHarness(const QString& shell);
-    bool start(const QStringList& extraEnvironment = {});
+    // rcPrelude: lines the rc file runs before loading the hooks (the user's own setup).
+    bool start(const QStringList& extraEnvironment = {}, const QByteArray& rcPrelude = {});
 
     PtyDriver& pty() { return m_pty; }
     QString directory() const { return m_directory.path(); }

@@ -46,6 +46,7 @@ private Q_SLOTS:
     void recordsCommandsExitCodesAndNotes();
     void byteExactCommands_data();
     void byteExactCommands();
+    void bashHistoryControlAndUserHooks();
     void killedShellLeavesTheStart_data();
     void killedShellLeavesTheStart();
     void fishHookEncodesAnyBytes();
@@ -177,6 +178,31 @@ void TestShellHooks::byteExactCommands()
     QCOMPARE(commands.size(), 2);
     QCOMPARE(bytes(commands.at(0).started.command()), command);
     QCOMPARE(commands.at(0).finished->exit_code(), 0);
+}
+
+// Debian's default HISTCONTROL=ignoreboth: a repeated command is still recorded (it
+// ran twice), a leading space is not; the user's own PROMPT_COMMAND and DEBUG trap
+// keep working and see the command's $?.
+void TestShellHooks::bashHistoryControlAndUserHooks()
+{
+    ShellHarness harness(QStringLiteral("bash"));
+    QVERIFY(harness.start({QStringLiteral("HISTCONTROL=ignoreboth")},
+                          "user_prompt() { user_status=$?; ((++user_prompts)); }\n"
+                          "PROMPT_COMMAND=user_prompt\n"
+                          "trap '((++user_traps))' DEBUG\n"));
+    PtyDriver& pty = harness.pty();
+    QVERIFY(pty.run("echo same"));
+    QVERIFY(pty.run("echo same"));
+    QVERIFY(pty.run(" echo hidden"));
+    pty.clearOutput();
+    QVERIFY(pty.write("sh -c 'exit 4'\r"));
+    QVERIFY(pty.run(" echo \"user_status=$user_status prompts>0=$((user_prompts > 0)) traps>0=$((user_traps > 0))\""));
+    QVERIFY2(pty.output().contains("user_status=4 prompts>0=1 traps>0=1"), pty.output().constData());
+    QVERIFY(harness.exitShell());
+    QVERIFY(!harness.ingest().isEmpty());
+    const QList<StoredCommand> commands = commandsOf(harness.storedEvents());
+    QCOMPARE(commandTexts(commands), QList<QByteArray>({"echo same", "echo same", "sh -c 'exit 4'", "exit"}));
+    QCOMPARE(commands.at(2).finished->exit_code(), 4);
 }
 
 void TestShellHooks::killedShellLeavesTheStart_data()
