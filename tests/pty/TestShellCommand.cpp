@@ -33,6 +33,8 @@ void TestShellCommand::capturesOutputPerCommand()
     QFETCH(QString, shell);
     QTemporaryDir home;
     QDir(home.path()).mkpath(QStringLiteral(".config/fish"));
+    // Keeps fish from starting its background man-page parser, which would outlive the test.
+    QDir(home.path()).mkpath(QStringLiteral(".local/share/fish/generated_completions"));
     QFile bashrc(home.path() + QStringLiteral("/.bashrc"));
     QVERIFY(bashrc.open(QIODevice::WriteOnly));
     bashrc.write("PS1='$ '\n");

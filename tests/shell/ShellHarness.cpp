@@ -25,6 +25,9 @@ bool ShellHarness::start(const QStringList& extraEnvironment, const QByteArray& 
 {
     const QString dir = m_directory.path();
     QDir().mkpath(dir + QStringLiteral("/work/sub dir"));
+    // With this directory present fish does not start its background man-page parser,
+    // which would outlive the test.
+    QDir().mkpath(dir + QStringLiteral("/share/fish/generated_completions"));
     const QByteArray binary = TRAILMARK_BINARY;
     QProcessEnvironment environment;
     environment.insert(QStringLiteral("HOME"), dir);
