@@ -26,7 +26,10 @@ constexpr CommandEntry kCommands[] = {
     {"note", "note TEXT [--kind KIND]", "add a note to the running recording", runNote},
     {"import", "import --format FMT FILE [--task T]", "import atuin, zsh or bash history (secrets redacted)",
      runImport},
+    {"init", "init bash|zsh|fish", "print shell integration for eval in your shell's rc file", runInit},
+    {"ingest", "ingest [--json]", "store pending shell commands from the spool once, then exit", runIngest},
     {"sessions", "sessions [--json]", "list recorded sessions", runSessions},
+    {"shell", "shell [-- SHELL [ARGS]]", "run your shell on a watched terminal: commands with their output", runShell},
     {"show", "show SESSION [--json]", "print a session's events, notes and annotations", runShow},
     {"verify", "verify [--json]", "check the database; non-zero exit on a problem", runVerify},
 };
