@@ -22,7 +22,7 @@ struct CommandEntry
 
 // Only commands that work are listed; later ones are added here as they land.
 constexpr CommandEntry kCommands[] = {
-    {"record", "record [--task TEXT] [OPTIONS]", "record window activity and notes until Ctrl+C", runRecord},
+    {"record", "record [--task TEXT] [OPTIONS]", "record windows, shell commands and notes until Ctrl+C", runRecord},
     {"note", "note TEXT [--kind KIND]", "add a note to the running recording", runNote},
     {"import", "import --format FMT FILE [--task T]", "import atuin, zsh or bash history (secrets redacted)",
      runImport},

@@ -2,6 +2,8 @@
 #include "Commands.h"
 #include "EventWriter.h"
 #include "PrivateFiles.h"
+#include "RedactionRules.h"
+#include "Redactor.h"
 #include "ShellSessionRouter.h"
 #include "SpoolIngester.h"
 
@@ -34,11 +36,19 @@ int runIngest(CommandContext& context)
     const QString spool =
         parser.isSet(QStringLiteral("spool")) ? parser.value(QStringLiteral("spool")) : paths::spoolDirectory();
 
+    // Secrets are redacted before anything is stored; a broken rules file stops here
+    // rather than letting through what its rules should catch.
+    QString rulesError;
+    const auto rules = RedactionRules::load(&rulesError);
+    if (!rules)
+        return context.fail(rulesError);
+    const Redactor redactor(*rules);
     auto store = context.openStore(Store::Access::ReadWrite);
     if (!store)
         return 1;
     EventWriter writer(*store);
     ShellSessionRouter router(*store, writer);
+    router.addFilter(&redactor);
     QString error;
     if (!router.prepare(&error))
         return context.fail(error);

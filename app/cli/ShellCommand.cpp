@@ -4,6 +4,8 @@
 #include "OutputCapture.h"
 #include "PrivateFiles.h"
 #include "PtyShell.h"
+#include "RedactionRules.h"
+#include "Redactor.h"
 #include "ShellIntegration.h"
 #include "ShellSessionRouter.h"
 #include "SpoolIngester.h"
@@ -106,6 +108,13 @@ int runShell(CommandContext& context)
     }
     const QString shell = QFileInfo(program.first()).fileName();
 
+    // Secrets are redacted before anything is stored; a broken rules file stops here
+    // rather than letting through what its rules should catch.
+    QString rulesError;
+    const auto rules = RedactionRules::load(&rulesError);
+    if (!rules)
+        return context.fail(rulesError);
+    const Redactor redactor(*rules);
     auto store = context.openStore(Store::Access::ReadWrite);
     if (!store)
         return 1;
@@ -123,6 +132,7 @@ int runShell(CommandContext& context)
 
     EventWriter writer(*store);
     ShellSessionRouter router(*store, writer);
+    router.addFilter(&redactor);
     if (!router.prepare(&error))
         return context.fail(error);
 
