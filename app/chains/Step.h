@@ -65,7 +65,8 @@ struct Step
     std::string shell;
     std::string shellSessionId;
     std::string host;
-    bool hasExit = false; // a CommandFinished was recorded
+    bool hasExit = false;     // a CommandFinished was recorded
+    bool exitUnknown = false; // ...but it did not know the exit status (imported history)
     int exitCode = 0;
     int signal = 0;
     bool outputCaptured = false;

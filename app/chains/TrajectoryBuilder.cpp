@@ -158,10 +158,15 @@ void TrajectoryBuilder::closeAppStep(qint64 atNs)
 void TrajectoryBuilder::finishCommand(Step& step, const v1::Event& event)
 {
     const auto& body = event.command_finished();
+    // An imported history may not know the exit status (bash, zsh) or the duration:
+    // the step then has no exit and is judged by its output alone, never as exit 0.
     step.hasExit = true;
-    step.exitCode = body.exit_code();
+    step.exitUnknown = body.exit_code_unknown();
+    step.exitCode = step.exitUnknown ? 0 : body.exit_code();
     step.signal = body.signal();
-    step.durationNs = body.duration_ns() > 0 ? body.duration_ns() : event.time_ns() - step.startNs;
+    step.durationNs = body.duration_unknown()  ? 0
+                      : body.duration_ns() > 0 ? body.duration_ns()
+                                               : event.time_ns() - step.startNs;
     step.endNs = event.time_ns();
     step.outputCaptured = body.output_captured() || !body.output_head().empty();
     step.outputTruncated = body.output_truncated();

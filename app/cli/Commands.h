@@ -8,7 +8,11 @@ struct CommandContext;
 int runExport(CommandContext& context);
 int runNote(CommandContext& context);
 int runRecord(CommandContext& context);
+int runImport(CommandContext& context);
+int runInit(CommandContext& context);
+int runIngest(CommandContext& context);
 int runSessions(CommandContext& context);
+int runShell(CommandContext& context);
 int runShow(CommandContext& context);
 int runVerify(CommandContext& context);
 

@@ -1,9 +1,9 @@
+#include "CaptureSetup.h"
 #include "CommandContext.h"
 #include "Commands.h"
 #include "EventWriter.h"
-#include "Platform.h"
+#include "PrivateFiles.h"
 #include "Recorder.h"
-#include "WindowExclusionFilter.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -83,14 +83,20 @@ int runRecord(CommandContext& context)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Record a session without the GUI until SIGINT (Ctrl+C), SIGTERM or SIGHUP: window switches and "
-                       "titles, notes (`trailmark note`), screenshots. Prints the session id."));
+                       "titles, shell commands, notes (`trailmark note`), screenshots. Prints the session id."));
     parser.addHelpOption();
     const QCommandLineOption taskOption(QStringLiteral("task"), QStringLiteral("What you set out to do."),
                                         QStringLiteral("TEXT"));
     const QCommandLineOption noScreenshotsOption(QStringLiteral("no-screenshots"),
                                                  QStringLiteral("Take no screenshots in this session."));
+    const QCommandLineOption screenshotDelayOption(
+        QStringLiteral("screenshot-delay"),
+        QStringLiteral("Milliseconds to wait after a switch before the screenshot, so the window has painted "
+                       "(default 300)."),
+        QStringLiteral("MS"), QStringLiteral("300"));
     parser.addOption(taskOption);
     parser.addOption(noScreenshotsOption);
+    parser.addOption(screenshotDelayOption);
     parser.process(context.arguments);
     if (!parser.positionalArguments().isEmpty())
         return context.usageError(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
@@ -99,25 +105,22 @@ int runRecord(CommandContext& context)
     options.databasePath = context.databasePath;
     options.task = parser.value(taskOption);
     options.screenshots = !parser.isSet(noScreenshotsOption);
+    bool delayOk = false;
+    const int delayMs = parser.value(screenshotDelayOption).toInt(&delayOk);
+    if (!delayOk || delayMs < 0 || delayMs > 60'000)
+        return context.usageError(QStringLiteral("--screenshot-delay needs milliseconds between 0 and 60000"));
+    options.screenshotDelay = std::chrono::milliseconds(delayMs);
     Recorder recorder(options);
     QObject::connect(&recorder, &Recorder::warning, &recorder, [&context](const QString& message) {
         context.err << "trailmark record: warning: " << message << Qt::endl;
     });
 
-    auto exclusions = std::make_unique<WindowExclusionFilter>();
     QString error;
-    if (!exclusions->loadUserRules(WindowExclusionFilter::defaultUserRulesPath(), &error))
+    QStringList warnings;
+    if (!StandardCapture::addTo(recorder, options.screenshots, paths::spoolDirectory(), &warnings, &error))
         return context.fail(error);
-    recorder.setWindowExclusions(std::move(exclusions));
-    // New sources and filters (shell spool, redaction) are one line each here.
-    recorder.addSource(createWindowSource());
-    if (options.screenshots) {
-        auto grabber = createScreenGrabber(&error);
-        if (grabber)
-            recorder.setScreenGrabber(std::move(grabber));
-        else
-            context.err << "trailmark record: warning: no screenshots: " << error << Qt::endl;
-    }
+    for (const QString& warning : std::as_const(warnings))
+        context.err << "trailmark record: warning: " << warning << Qt::endl;
 
     SignalQuit signalQuit;
     if (!signalQuit.install(&error))

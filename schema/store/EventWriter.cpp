@@ -9,7 +9,6 @@
 #include <sqlite3.h>
 
 namespace trailmark {
-
 EventWriter::EventWriter(Store& store, QObject* parent)
     : QObject(parent)
     , m_store(store)

@@ -40,6 +40,10 @@ public:
     bool setIngestPosition(const QString& source, qint64 position, QString* error);
     // Commits the open batch now. True when nothing was pending.
     bool flush(QString* error);
+    // Opens the batch transaction now (nothing when one is open), so a caller can write
+    // rows of its own on the store's connection that must commit or roll back together
+    // with the events (import bookkeeping). A failed append rolls them back too.
+    bool beginBatch(QString* error) { return begin(error); }
 
     qint64 pendingEvents() const { return m_pendingEvents; }
     qint64 committedEvents() const { return m_committedEvents; }

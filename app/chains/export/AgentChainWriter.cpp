@@ -92,7 +92,7 @@ public:
             bytesOrNull(json, "shell", shell, step.shell);
             bytesOrNull(json, "shell_session_id", shell, step.shellSessionId);
             bytesOrNull(json, "host", shell, step.host);
-            if (shell && step.hasExit)
+            if (shell && step.hasExit && !step.exitUnknown)
                 json.field("exit_code", step.exitCode).field("signal", step.signal);
             else
                 json.nullField("exit_code").nullField("signal");

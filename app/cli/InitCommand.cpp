@@ -1,0 +1,46 @@
+#include "CommandContext.h"
+#include "Commands.h"
+#include "PrivateFiles.h"
+#include "ShellIntegration.h"
+
+#include <QCommandLineParser>
+
+#include <cstdio>
+
+namespace trailmark::cli {
+
+int runInit(CommandContext& context)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Print the shell integration that records every command, for your shell's rc file:\n"
+                       "  bash (~/.bashrc):                eval \"$(trailmark init bash)\"\n"
+                       "  zsh (~/.zshrc):                  eval \"$(trailmark init zsh)\"\n"
+                       "  fish (~/.config/fish/config.fish): trailmark init fish | source\n"
+                       "Put it last, after anything that sets PROMPT_COMMAND or a DEBUG trap.\n"
+                       "Commands go to the spool directory ($TRAILMARK_SPOOL_DIR, else\n"
+                       "$XDG_RUNTIME_DIR/trailmark) until the recorder or `trailmark ingest` stores them.\n"
+                       "A command line that starts with a space is not recorded."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("SHELL"), QStringLiteral("bash, zsh or fish"));
+    parser.process(context.arguments);
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1)
+        return context.usageError(QStringLiteral("name one shell: bash, zsh or fish"));
+    const QString spool = paths::spoolDirectory();
+    const auto script = shellintegration::script(positional.first(), spool);
+    if (!script)
+        return context.usageError(
+            QStringLiteral("unsupported shell '%1' (supported: bash, zsh, fish)").arg(positional.first()));
+    // Created here, private, so the hooks never need to fork a mkdir.
+    QString error;
+    if (!privatefiles::ensureDirectory(spool, &error))
+        return context.fail(error);
+    // Raw bytes: the spool path may not be valid in the stream's codec.
+    context.out.flush();
+    std::fwrite(script->constData(), 1, static_cast<size_t>(script->size()), stdout);
+    std::fflush(stdout);
+    return 0;
+}
+
+} // namespace trailmark::cli

@@ -1,0 +1,208 @@
+#include "CommandContext.h"
+#include "Commands.h"
+#include "EventWriter.h"
+#include "OutputCapture.h"
+#include "PrivateFiles.h"
+#include "PtyShell.h"
+#include "RedactionRules.h"
+#include "Redactor.h"
+#include "ShellIntegration.h"
+#include "ShellSessionRouter.h"
+#include "SpoolIngester.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QHash>
+#include <QProcessEnvironment>
+#include <QSaveFile>
+
+#include <spdlog/spdlog.h>
+
+#include <optional>
+
+namespace trailmark::cli {
+namespace {
+
+bool writePrivateFile(const QString& path, const QByteArray& content, QString* error)
+{
+    if (!privatefiles::ensureFile(path, error))
+        return false;
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(content) != content.size()) {
+        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+// Makes the shell load the hooks after the user's own startup files, without touching
+// those files. Returns the program to run; nullopt with *error on failure.
+std::optional<QStringList> withHooks(const QString& shell, QStringList program, const QString& directory,
+                                     QProcessEnvironment& environment, QString* error)
+{
+    const auto script = shellintegration::script(shell, directory);
+    const QString init = directory + QStringLiteral("/init.") + shell;
+    if (!script || !writePrivateFile(init, *script, error))
+        return std::nullopt;
+    const QString quotedInit =
+        QLatin1Char('\'') + QString(init).replace(QLatin1String("'"), QLatin1String("'\\''")) + QLatin1Char('\'');
+    if (shell == QLatin1String("bash")) {
+        const QString rc = directory + QStringLiteral("/bashrc");
+        if (!writePrivateFile(rc, "[ -f ~/.bashrc ] && . ~/.bashrc\n. " + quotedInit.toLocal8Bit() + "\n", error))
+            return std::nullopt;
+        QStringList arguments = program.mid(1);
+        if (arguments.isEmpty())
+            arguments = {QStringLiteral("-i")};
+        return QStringList{program.first(), QStringLiteral("--rcfile"), rc} + arguments;
+    }
+    if (shell == QLatin1String("zsh")) {
+        // zsh reads its rc files from $ZDOTDIR: ours load the user's, then the hooks.
+        const QString userDirectory = environment.value(QStringLiteral("ZDOTDIR"), QDir::homePath());
+        const QByteArray user = QFile::encodeName(userDirectory).replace("'", "'\\''");
+        if (!writePrivateFile(directory + QStringLiteral("/.zshenv"),
+                              "[[ -f '" + user + "/.zshenv' ]] && source '" + user + "/.zshenv'\n", error) ||
+            !writePrivateFile(directory + QStringLiteral("/.zshrc"),
+                              "ZDOTDIR='" + user + "'\n[[ -f $ZDOTDIR/.zshrc ]] && source $ZDOTDIR/.zshrc\nsource " +
+                                  quotedInit.toLocal8Bit() + "\n",
+                              error))
+            return std::nullopt;
+        environment.insert(QStringLiteral("ZDOTDIR"), directory);
+        return program;
+    }
+    if (shell == QLatin1String("fish")) {
+        const QString fishInit = QLatin1Char('\'') +
+                                 QString(init)
+                                     .replace(QLatin1String("\\"), QLatin1String("\\\\"))
+                                     .replace(QLatin1String("'"), QLatin1String("\\'")) +
+                                 QLatin1Char('\'');
+        return QStringList{program.first(), QStringLiteral("--init-command"), QStringLiteral("source ") + fishInit} +
+               program.mid(1);
+    }
+    *error = QStringLiteral("no shell integration for '%1'").arg(shell);
+    return std::nullopt;
+}
+
+} // namespace
+
+// The shell's spool goes to a private subdirectory "pty-<our pid>" of the spool
+// directory, which only this process ingests, so output and command meet in one
+// CommandFinished; records land where `trailmark ingest` puts them (ShellSessionRouter).
+int runShell(CommandContext& context)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Run your shell ($SHELL, else bash) on a terminal that Trailmark watches: every command is\n"
+                       "recorded with its output (stdout and stderr as shown, escape sequences removed; the\n"
+                       "first and last $TRAILMARK_OUTPUT_CAP bytes, default 64 KiB each). Exits with the\n"
+                       "shell's exit status. Example: trailmark shell -- zsh"));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("SHELL"), QStringLiteral("The shell and its arguments, after --."),
+                                 QStringLiteral("[-- SHELL [ARGS...]]"));
+    parser.process(context.arguments);
+    QStringList program = parser.positionalArguments();
+    if (program.isEmpty()) {
+        const QString userShell = qEnvironmentVariable("SHELL");
+        program = {userShell.isEmpty() ? QStringLiteral("bash") : userShell};
+    }
+    const QString shell = QFileInfo(program.first()).fileName();
+
+    // Secrets are redacted before anything is stored; a broken rules file stops here
+    // rather than letting through what its rules should catch.
+    QString rulesError;
+    const auto rules = RedactionRules::load(&rulesError);
+    if (!rules)
+        return context.fail(rulesError);
+    const Redactor redactor(*rules);
+    auto store = context.openStore(Store::Access::ReadWrite);
+    if (!store)
+        return 1;
+    QString error;
+    const QString spool = paths::spoolDirectory() + QStringLiteral("/pty-%1").arg(QCoreApplication::applicationPid());
+    if (!privatefiles::ensureDirectory(spool, &error))
+        return context.fail(error);
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("TRAILMARK_SPOOL_DIR"), spool);
+    environment.insert(QStringLiteral("TRAILMARK_PTY"), QStringLiteral("1"));
+    const auto hooked = withHooks(shell, program, spool, environment, &error);
+    if (!hooked)
+        context.err << "trailmark shell: warning: " << error << "; commands are not recorded" << Qt::endl;
+    const QStringList command = hooked.value_or(program);
+
+    EventWriter writer(*store);
+    ShellSessionRouter router(*store, writer);
+    router.addFilter(&redactor);
+    if (!router.prepare(&error))
+        return context.fail(error);
+
+    // Output of the command between its C and D marks, by command id.
+    const qsizetype cap = OutputCapture::capFromEnvironment();
+    QHash<QByteArray, OutputCapture> finishedOutput;
+    std::optional<OutputCapture> current;
+    QByteArray currentId;
+    SpoolIngester ingester(
+        spool, [&router](const SpoolFileName& name, QString* why) { return router.sinkFor(name, why); },
+        [&writer](QString* why) { return writer.flush(why); });
+    ingester.setFinishedHook([&finishedOutput](v1::CommandFinished& finished) {
+        const QByteArray id = QByteArray::fromStdString(finished.command_id());
+        const auto found = finishedOutput.constFind(id);
+        if (found != finishedOutput.cend()) {
+            found->fillInto(finished);
+            finishedOutput.erase(found);
+        }
+    });
+    QStringList warnings;
+    bool failed = false;
+    const auto ingest = [&] {
+        SpoolIngester::Result result;
+        QString why;
+        if (!ingester.ingestAll(&result, &why)) {
+            spdlog::error("trailmark shell: {}", why.toStdString());
+            warnings.append(why);
+            failed = true;
+        }
+        warnings.append(result.warnings);
+    };
+
+    PtyShell pty(
+        [&](QByteArrayView text) {
+            if (current)
+                current->append(text);
+        },
+        [&](const TerminalStreamParser::Mark& mark) {
+            if (mark.kind == 'C') {
+                current.emplace(cap);
+                currentId = mark.commandId;
+            } else if (mark.kind == 'D') {
+                if (current && !currentId.isEmpty() && (mark.commandId.isEmpty() || mark.commandId == currentId)) {
+                    current->finish();
+                    finishedOutput.insert(currentId, std::move(*current));
+                }
+                current.reset();
+                currentId.clear();
+                // The hook wrote the end record before printing D.
+                ingest();
+            }
+        });
+    const QStringList childEnvironment = environment.toStringList();
+    if (!pty.start(command, childEnvironment, &error))
+        return context.fail(error);
+    const int status = pty.waitForExit();
+    ingest();
+    if (!router.finish(&error)) {
+        warnings.append(error);
+        failed = true;
+    }
+    for (const QString& name : {QStringLiteral("init.bash"), QStringLiteral("init.zsh"), QStringLiteral("init.fish"),
+                                QStringLiteral("bashrc"), QStringLiteral(".zshrc"), QStringLiteral(".zshenv")})
+        QFile::remove(spool + QLatin1Char('/') + name);
+    QDir().rmdir(spool); // only when empty: what could not be ingested stays for `trailmark ingest`
+    for (const QString& warning : std::as_const(warnings))
+        context.err << "trailmark shell: warning: " << warning << Qt::endl;
+    if (failed)
+        context.err << "trailmark shell: some commands were not stored; run `trailmark ingest` to retry" << Qt::endl;
+    return status;
+}
+
+} // namespace trailmark::cli

@@ -1,0 +1,41 @@
+#include "CaptureSetup.h"
+
+#include "EventWriter.h"
+#include "Platform.h"
+#include "Recorder.h"
+#include "RedactionRules.h"
+#include "Redactor.h"
+#include "ShellSpoolSource.h"
+#include "WindowExclusionFilter.h"
+
+namespace trailmark {
+
+bool StandardCapture::addTo(Recorder& recorder, bool screenshots, const QString& spoolDirectory, QStringList* warnings,
+                            QString* error)
+{
+    auto exclusions = std::make_unique<WindowExclusionFilter>();
+    if (!exclusions->loadUserRules(WindowExclusionFilter::defaultUserRulesPath(), error))
+        return false;
+    const auto rules = RedactionRules::load(error);
+    if (!rules)
+        return false;
+    recorder.setWindowExclusions(std::move(exclusions));
+    recorder.addFilter(std::make_unique<Redactor>(*rules));
+
+    recorder.addSource(createWindowSource());
+    // Shell commands from the spool land in this recording; the source makes each pass
+    // durable through the recorder's writer, which exists once the recorder started.
+    recorder.addSource(std::make_unique<ShellSpoolSource>(spoolDirectory, [&recorder](QString* why) {
+        return recorder.writer() ? recorder.writer()->flush(why) : true;
+    }));
+    if (screenshots) {
+        QString grabberError;
+        if (auto grabber = createScreenGrabber(&grabberError))
+            recorder.setScreenGrabber(std::move(grabber));
+        else
+            warnings->append(QStringLiteral("no screenshots: %1").arg(grabberError));
+    }
+    return true;
+}
+
+} // namespace trailmark

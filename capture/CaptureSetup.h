@@ -1,0 +1,23 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace trailmark {
+
+class Recorder;
+
+// What every live recording captures, set up in one place for `trailmark record` and
+// the desktop app: window exclusions and secret redaction (from the user's config
+// files), the window source of this platform, the shell spool, and screenshots.
+struct StandardCapture
+{
+    // Adds everything to recorder (before Recorder::start). False when a config file is
+    // broken: recording without the user's exclusions or redaction rules could store
+    // what they asked never to store. Things that merely cannot run here (no display,
+    // no screenshots) are returned in *warnings and recording goes on without them.
+    static bool addTo(Recorder& recorder, bool screenshots, const QString& spoolDirectory, QStringList* warnings,
+                      QString* error);
+};
+
+} // namespace trailmark

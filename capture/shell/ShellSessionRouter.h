@@ -1,0 +1,62 @@
+#pragma once
+
+#include "SessionSink.h"
+#include "SpoolRecord.h"
+
+#include <QHash>
+#include <QList>
+#include <QString>
+
+#include <map>
+#include <memory>
+#include <optional>
+
+namespace trailmark {
+
+class EventWriter;
+class Store;
+
+// Decides which session spool records land in, for `trailmark ingest` and
+// `trailmark shell`:
+//  - the session being recorded right now (state RECORDING, newest first), if any: the
+//    expert's shell work belongs to the task they are recording;
+//  - otherwise one session per shell session id, created on first sight with task
+//    "shell session <host> <start time> (<shell> pid N)", platform "linux-shell" and
+//    source "shell-spool:<shell session id>", and found again by that source on later
+//    runs. Such sessions are stored FINISHED (they are never "being recorded"), with
+//    ended_ns moved to their last event by finish().
+// Every sink it hands out goes through SessionSink, with the filters added here.
+class ShellSessionRouter
+{
+public:
+    ShellSessionRouter(Store& store, EventWriter& writer);
+    ~ShellSessionRouter();
+
+    // Looks for the recording session and the existing shell sessions.
+    bool prepare(QString* error);
+    // Filters for every sink (redaction); not owned.
+    void addFilter(const EventFilter* filter) { m_filters.append(filter); }
+    EventSink* sinkFor(const SpoolFileName& name, QString* error);
+    // Sets ended_ns of the shell sessions written to.
+    bool finish(QString* error);
+
+    // Empty when there is no recording session.
+    QString recordingSessionId() const { return m_recordingSessionId; }
+    QStringList createdSessionIds() const { return m_created; }
+
+    static QString sourceFor(const QString& shellSessionId);
+
+private:
+    SessionSink* sinkForSession(const QString& sessionId);
+
+    Store& m_store;
+    EventWriter& m_writer;
+    QList<const EventFilter*> m_filters;
+    QString m_recordingSessionId;
+    QHash<QString, QString> m_sessionBySource;
+    std::map<QString, std::unique_ptr<SessionSink>> m_sinks;
+    QStringList m_created;
+    QStringList m_touchedShellSessions;
+};
+
+} // namespace trailmark

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "CaptureSource.h"
+#include "SpoolIngester.h"
+
+#include <QFileSystemWatcher>
+#include <QTimer>
+
+#include <memory>
+
+namespace trailmark {
+
+// The recorder's live view of the shell spool: ingests what is pending at start
+// (everything written while Trailmark was not running), then again whenever the spool
+// directory or one of its files changes (inotify through QFileSystemWatcher; no polling).
+// All records go to the sink given to start(), i.e. the session being recorded.
+class ShellSpoolSource final : public CaptureSource
+{
+    Q_OBJECT
+
+public:
+    // commit makes the sink's events durable (the recorder's EventWriter::flush).
+    ShellSpoolSource(QString directory, SpoolIngester::Commit commit, QObject* parent = nullptr);
+    ~ShellSpoolSource() override;
+
+    QString name() const override { return QStringLiteral("shell-spool"); }
+    SourceSupport supportHere() const override;
+    bool start(EventSink& sink, QString* error) override;
+    void stop() override;
+
+    // Ingests now (also what the watcher triggers).
+    bool ingestNow(QString* error);
+
+Q_SIGNALS:
+    // After each pass that stored something.
+    void ingested(qint64 events);
+
+private:
+    void watchFiles();
+
+    QString m_directory;
+    SpoolIngester::Commit m_commit;
+    std::unique_ptr<SpoolIngester> m_ingester;
+    QFileSystemWatcher m_watcher;
+    // Coalesces a burst of change notifications into one pass (single shot, not polling).
+    QTimer m_coalesce;
+};
+
+} // namespace trailmark

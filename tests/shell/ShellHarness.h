@@ -1,0 +1,53 @@
+#pragma once
+
+#include "PtyDriver.h"
+#include "Store.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QTemporaryDir>
+
+#include <memory>
+
+namespace trailmark::test {
+
+// One real interactive shell (bash, zsh or fish) with `trailmark init` loaded from its
+// rc file, a private spool directory and database, on a pty.
+class ShellHarness
+{
+public:
+    explicit ShellHarness(const QString& shell);
+    // rcPrelude: lines the rc file runs before loading the hooks (the user's own setup).
+    bool start(const QStringList& extraEnvironment = {}, const QByteArray& rcPrelude = {});
+
+    PtyDriver& pty() { return m_pty; }
+    QString directory() const { return m_directory.path(); }
+    QString spoolDirectory() const { return m_directory.path() + QStringLiteral("/spool"); }
+    QString databasePath() const { return m_directory.path() + QStringLiteral("/data/trailmark.db"); }
+    QString shell() const { return m_shell; }
+    QProcessEnvironment environment() const { return m_environment; }
+
+    // Types `exit` and waits for the shell to end.
+    bool exitShell();
+    // Runs `trailmark ingest --json`; the parsed document, empty on failure (stderr in *log).
+    QJsonObject ingest(QString* log = nullptr);
+    // Every stored event of every session, in session then seq order.
+    QList<v1::Event> storedEvents();
+
+private:
+    QString m_shell;
+    QTemporaryDir m_directory;
+    QProcessEnvironment m_environment;
+    PtyDriver m_pty;
+};
+
+// Commands (CommandStarted) and the CommandFinished paired with each, by command id.
+struct StoredCommand
+{
+    v1::CommandStarted started;
+    std::optional<v1::CommandFinished> finished;
+    qint64 timeNs = 0;
+};
+QList<StoredCommand> commandsOf(const QList<v1::Event>& events);
+
+} // namespace trailmark::test

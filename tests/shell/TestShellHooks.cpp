@@ -1,0 +1,315 @@
+#include "ShellHarness.h"
+#include "TestSupport.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QTest>
+
+#include <csignal>
+#include <sys/stat.h>
+
+using namespace trailmark;
+using namespace trailmark::test;
+
+namespace {
+
+QByteArray bytes(const std::string& text)
+{
+    return QByteArray(text.data(), static_cast<qsizetype>(text.size()));
+}
+
+QList<QByteArray> commandTexts(const QList<StoredCommand>& commands)
+{
+    QList<QByteArray> texts;
+    for (const StoredCommand& command : commands)
+        texts.append(bytes(command.started.command()));
+    return texts;
+}
+
+// Bracketed paste: the shell's line editor inserts the text as is (tabs, newlines,
+// any bytes) instead of acting on it, as when a user pastes.
+QByteArray pasted(const QByteArray& text)
+{
+    return "\x1b[200~" + text + "\x1b[201~";
+}
+
+} // namespace
+
+// Real bash, zsh and fish, driven through a pty with `trailmark init` loaded, then
+// `trailmark ingest` run as the user would.
+class TestShellHooks final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void recordsCommandsExitCodesAndNotes_data();
+    void recordsCommandsExitCodesAndNotes();
+    void byteExactCommands_data();
+    void byteExactCommands();
+    void bashHistoryControlAndUserHooks();
+    void killedShellLeavesTheStart_data();
+    void killedShellLeavesTheStart();
+    void fishHookEncodesAnyBytes();
+    void megabyteCommand();
+    void exactlyOnceWhileTheAppIsStopped();
+    void rotatesSpoolFiles();
+};
+
+void TestShellHooks::recordsCommandsExitCodesAndNotes_data()
+{
+    QTest::addColumn<QString>("shell");
+    QTest::newRow("bash") << QStringLiteral("bash");
+    QTest::newRow("zsh") << QStringLiteral("zsh");
+    QTest::newRow("fish") << QStringLiteral("fish");
+}
+
+void TestShellHooks::recordsCommandsExitCodesAndNotes()
+{
+    QFETCH(QString, shell);
+    ShellHarness harness(shell);
+    QVERIFY(harness.start());
+    PtyDriver& pty = harness.pty();
+    const bool fish = shell == QLatin1String("fish");
+    const QByteArray status = fish ? "$status" : "$?";
+    const QByteArray pipe = shell == QLatin1String("bash")  ? "${PIPESTATUS[*]}"
+                            : shell == QLatin1String("zsh") ? "${pipestatus[*]}"
+                                                            : "$pipestatus";
+
+    QList<QByteArray> typed;
+    const auto type = [&](const QByteArray& command) {
+        typed.append(command);
+        return pty.run(command);
+    };
+    // Types `command` and then `check` right after it (no marker command between, which
+    // would reset $?): the hooks ran in between and must not have changed what check sees.
+    const auto typeAndCheck = [&](const QByteArray& command, const QByteArray& check) {
+        typed.append(command);
+        typed.append(check);
+        pty.clearOutput();
+        return pty.write(command + "\r") && pty.run(check);
+    };
+    QVERIFY(type("cd 'sub dir'"));
+    QVERIFY(typeAndCheck("sh -c 'exit 3'", "echo \"st=" + status + "\""));
+    QVERIFY2(pty.output().contains("st=3"), pty.output().constData());
+    QVERIFY(typeAndCheck("false | true", "echo \"ps=" + pipe + "\""));
+    QVERIFY2(pty.output().contains("ps=1 0"), pty.output().constData());
+    if (!fish) { // fish's $_ means something else (the running command's name)
+        QVERIFY(typeAndCheck("echo lastarg", "echo \"u=$_\""));
+        QVERIFY2(pty.output().contains("u=lastarg"), pty.output().constData());
+    }
+    QVERIFY(pty.run("tm note checking the build"));
+    QVERIFY(pty.run(" echo leading-space-is-not-recorded"));
+    QVERIFY(type("sh -c 'kill -TERM $$'"));
+    typed.append("exit");
+    QVERIFY(harness.exitShell());
+
+    const QJsonObject result = harness.ingest();
+    QCOMPARE(result.value(QStringLiteral("malformed_lines")).toInt(), 0);
+    QCOMPARE(result.value(QStringLiteral("created_sessions")).toArray().size(), 1);
+    QCOMPARE(result.value(QStringLiteral("files_removed")).toInt(), 1);
+    const QList<v1::Event> events = harness.storedEvents();
+    const QList<StoredCommand> commands = commandsOf(events);
+    QCOMPARE(commandTexts(commands), typed);
+
+    const QString work = harness.directory() + QStringLiteral("/work");
+    QCOMPARE(QString::fromStdString(commands.at(0).started.cwd()), work);
+    QCOMPARE(QString::fromStdString(commands.at(1).started.cwd()), work + QStringLiteral("/sub dir"));
+    for (const StoredCommand& command : commands) {
+        QCOMPARE(QString::fromStdString(command.started.shell()), shell);
+        QCOMPARE(command.started.shell_session_id(), commands.first().started.shell_session_id());
+        QVERIFY(command.started.command_id() != commands.first().started.command_id() || &command == &commands.first());
+        QVERIFY(command.started.shell_pid() == pty.pid());
+    }
+    QCOMPARE(commands.at(1).finished->exit_code(), 3);
+    QCOMPARE(commands.at(3).finished->exit_code(), 0);
+    QCOMPARE(QList<int>(commands.at(3).finished->pipe_status().begin(), commands.at(3).finished->pipe_status().end()),
+             QList<int>({1, 0}));
+    QVERIFY(fish || commands.at(3).finished->duration_ns() > 0); // fish reports whole milliseconds
+    const StoredCommand& killed = commands.at(commands.size() - 2);
+    QCOMPARE(killed.finished->exit_code(), 143);
+    // bash and zsh never return from `exit`: its start record is all there is (fish
+    // runs its postexec event first).
+    QVERIFY(fish || !commands.last().finished.has_value());
+    for (qsizetype i = 1; i < commands.size(); ++i)
+        QVERIFY(commands.at(i).timeNs >= commands.at(i - 1).timeNs);
+
+    // The note sits between the command before it and the one after it.
+    qsizetype noteIndex = -1;
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        if (events.at(i).has_note()) {
+            QCOMPARE(noteIndex, -1);
+            noteIndex = i;
+            QCOMPARE(QString::fromStdString(events.at(i).note().text()), QStringLiteral("checking the build"));
+            QCOMPARE(QString::fromStdString(events.at(i).note().origin()), QStringLiteral("shell"));
+        }
+    }
+    QVERIFY(noteIndex > 0);
+    QVERIFY(events.at(noteIndex - 1).has_command_finished());
+    QVERIFY(events.at(noteIndex + 1).has_command_started());
+    QVERIFY(bytes(events.at(noteIndex + 1).command_started().command()).startsWith("sh -c 'kill"));
+}
+
+void TestShellHooks::byteExactCommands_data()
+{
+    QTest::addColumn<QString>("shell");
+    QTest::addColumn<QByteArray>("command");
+    // What a terminal can put on a command line (a pasted CR arrives as LF, so none here).
+    const QByteArray any =
+        "true 'tab\there back\\slash \\n \"double\" nl\nsecond line \xff\xfe\x80 end \xc3\xa9 %41 %'";
+    QTest::newRow("bash") << QStringLiteral("bash") << any;
+    QTest::newRow("zsh") << QStringLiteral("zsh") << any;
+    // fish's line editor drops invalid UTF-8 and tabs from what is typed or pasted, so
+    // a fish command line cannot hold them; the rest must survive.
+    QTest::newRow("fish") << QStringLiteral("fish")
+                          << QByteArray("true 'back\\\\slash \\n \"double\" nl\nsecond line end \xc3\xa9 %41 %'");
+}
+
+void TestShellHooks::byteExactCommands()
+{
+    QFETCH(QString, shell);
+    QFETCH(QByteArray, command);
+    ShellHarness harness(shell);
+    QVERIFY(harness.start());
+    QVERIFY(harness.pty().write(pasted(command)));
+    QVERIFY(harness.pty().run(QByteArray()));
+    QVERIFY(harness.exitShell());
+    QVERIFY(!harness.ingest().isEmpty());
+    const QList<StoredCommand> commands = commandsOf(harness.storedEvents());
+    QCOMPARE(commands.size(), 2);
+    QCOMPARE(bytes(commands.at(0).started.command()), command);
+    QCOMPARE(commands.at(0).finished->exit_code(), 0);
+}
+
+// Debian's default HISTCONTROL=ignoreboth: a repeated command is still recorded (it
+// ran twice), a leading space is not; the user's own PROMPT_COMMAND and DEBUG trap
+// keep working and see the command's $?.
+void TestShellHooks::bashHistoryControlAndUserHooks()
+{
+    ShellHarness harness(QStringLiteral("bash"));
+    QVERIFY(harness.start({QStringLiteral("HISTCONTROL=ignoreboth")},
+                          "user_prompt() { user_status=$?; ((++user_prompts)); }\n"
+                          "PROMPT_COMMAND=user_prompt\n"
+                          "trap '((++user_traps))' DEBUG\n"));
+    PtyDriver& pty = harness.pty();
+    QVERIFY(pty.run("echo same"));
+    QVERIFY(pty.run("echo same"));
+    QVERIFY(pty.run(" echo hidden"));
+    pty.clearOutput();
+    QVERIFY(pty.write("sh -c 'exit 4'\r"));
+    QVERIFY(pty.run(" echo \"user_status=$user_status prompts>0=$((user_prompts > 0)) traps>0=$((user_traps > 0))\""));
+    QVERIFY2(pty.output().contains("user_status=4 prompts>0=1 traps>0=1"), pty.output().constData());
+    QVERIFY(harness.exitShell());
+    QVERIFY(!harness.ingest().isEmpty());
+    const QList<StoredCommand> commands = commandsOf(harness.storedEvents());
+    QCOMPARE(commandTexts(commands), QList<QByteArray>({"echo same", "echo same", "sh -c 'exit 4'", "exit"}));
+    QCOMPARE(commands.at(2).finished->exit_code(), 4);
+}
+
+void TestShellHooks::killedShellLeavesTheStart_data()
+{
+    recordsCommandsExitCodesAndNotes_data();
+}
+
+// The terminal goes away in the middle of a command: the command is still recorded.
+void TestShellHooks::killedShellLeavesTheStart()
+{
+    QFETCH(QString, shell);
+    ShellHarness harness(shell);
+    QVERIFY(harness.start());
+    QVERIFY(harness.pty().write("sleep 30\r"));
+    // Ingested while the command still runs: its start is there, its end is not yet.
+    const auto startedCommands = [&harness] {
+        harness.ingest();
+        return commandsOf(harness.storedEvents()).size();
+    };
+    QTRY_COMPARE(startedCommands(), 1);
+    ::kill(harness.pty().pid(), SIGKILL);
+    harness.pty().waitForExit();
+    const QJsonObject result = harness.ingest();
+    QCOMPARE(result.value(QStringLiteral("files_removed")).toInt(), 1);
+    const QList<StoredCommand> commands = commandsOf(harness.storedEvents());
+    QCOMPARE(commands.size(), 1);
+    QCOMPARE(bytes(commands.first().started.command()), QByteArray("sleep 30"));
+    QVERIFY(!commands.first().finished.has_value());
+}
+
+// fish's editor cannot produce these bytes (see above), but its hook must still encode
+// whatever fish hands it: fire the real fish_preexec event with them.
+void TestShellHooks::fishHookEncodesAnyBytes()
+{
+    ShellHarness harness(QStringLiteral("fish"));
+    QVERIFY(harness.start());
+    QVERIFY(harness.pty().run("emit fish_preexec (printf 'a\\tb\\xff\\xfe\\x80 %%41\\nline2' | string collect)"));
+    QVERIFY(harness.exitShell());
+    QVERIFY(!harness.ingest().isEmpty());
+    const QList<StoredCommand> commands = commandsOf(harness.storedEvents());
+    QCOMPARE(commands.size(), 3);
+    QCOMPARE(bytes(commands.at(1).started.command()), QByteArray("a\tb\xff\xfe\x80 %41\nline2"));
+}
+
+void TestShellHooks::megabyteCommand()
+{
+    ShellHarness harness(QStringLiteral("zsh"));
+    QVERIFY(harness.start());
+    QByteArray payload;
+    payload.reserve(1 << 20);
+    for (int i = 0; payload.size() < (1 << 20) - 16; ++i)
+        payload += "x" + QByteArray::number(i % 10) + (i % 97 == 0 ? "\t\\\n" : "");
+    const QByteArray command = "true '" + payload + "'";
+    QVERIFY(harness.pty().write(pasted(command)));
+    QVERIFY(harness.pty().run(QByteArray(), 120000));
+    QVERIFY(harness.exitShell());
+    QVERIFY(!harness.ingest().isEmpty());
+    const QList<StoredCommand> commands = commandsOf(harness.storedEvents());
+    QCOMPARE(commands.size(), 2);
+    QCOMPARE(bytes(commands.at(0).started.command()).size(), command.size());
+    QVERIFY(bytes(commands.at(0).started.command()) == command);
+}
+
+// The hooks write while no ingester runs; `trailmark ingest` later stores each record
+// once, however often it runs, and the shell's file goes away when it has ended.
+void TestShellHooks::exactlyOnceWhileTheAppIsStopped()
+{
+    ShellHarness harness(QStringLiteral("bash"));
+    QVERIFY(harness.start());
+    QVERIFY(harness.pty().run("echo one"));
+    QVERIFY(harness.pty().run("echo two"));
+    QJsonObject first = harness.ingest();
+    QCOMPARE(first.value(QStringLiteral("events")).toInt(), 4);
+    QCOMPARE(first.value(QStringLiteral("files_removed")).toInt(), 0); // the shell still runs
+    QCOMPARE(harness.ingest().value(QStringLiteral("events")).toInt(), 0);
+    QVERIFY(harness.pty().run("echo three"));
+    QVERIFY(harness.exitShell());
+    const QJsonObject last = harness.ingest();
+    QCOMPARE(last.value(QStringLiteral("events")).toInt(), 3); // three's S and E, exit's S
+    QCOMPARE(last.value(QStringLiteral("files_removed")).toInt(), 1);
+    QCOMPARE(last.value(QStringLiteral("created_sessions")).toArray().size(), 0); // same session as before
+    QCOMPARE(harness.ingest().value(QStringLiteral("events")).toInt(), 0);
+    QCOMPARE(commandTexts(commandsOf(harness.storedEvents())),
+             QList<QByteArray>({"echo one", "echo two", "echo three", "exit"}));
+    QVERIFY(QDir(harness.spoolDirectory()).entryList(QDir::Files).isEmpty()); // scratch file gone too
+}
+
+void TestShellHooks::rotatesSpoolFiles()
+{
+    ShellHarness harness(QStringLiteral("bash"));
+    QVERIFY(harness.start({QStringLiteral("TRAILMARK_SPOOL_ROTATE=4")}));
+    for (int i = 0; i < 5; ++i)
+        QVERIFY(harness.pty().run("echo r" + QByteArray::number(i)));
+    const QStringList before = QDir(harness.spoolDirectory()).entryList({QStringLiteral("*.spool")}, QDir::Files);
+    QCOMPARE(before.size(), 3); // 10 records, 4 per file
+    for (const QString& name : before)
+        QCOMPARE(modeOf(harness.spoolDirectory() + QLatin1Char('/') + name), 0600);
+    QCOMPARE(modeOf(harness.spoolDirectory()), 0700);
+    QCOMPARE(harness.ingest().value(QStringLiteral("files_removed")).toInt(), 2); // the live one stays
+    QCOMPARE(QDir(harness.spoolDirectory()).entryList({QStringLiteral("*.spool")}, QDir::Files).size(), 1);
+    QVERIFY(harness.pty().run("echo after"));
+    QVERIFY(harness.exitShell());
+    QVERIFY(!harness.ingest().isEmpty());
+    QCOMPARE(commandTexts(commandsOf(harness.storedEvents())),
+             QList<QByteArray>({"echo r0", "echo r1", "echo r2", "echo r3", "echo r4", "echo after", "exit"}));
+    QVERIFY(QDir(harness.spoolDirectory()).entryList(QDir::Files).isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TestShellHooks)
+#include "TestShellHooks.moc"

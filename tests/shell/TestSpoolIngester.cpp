@@ -1,0 +1,277 @@
+#include "EventWriter.h"
+#include "SessionSink.h"
+#include "ShellSpoolSource.h"
+#include "SpoolIngester.h"
+#include "Store.h"
+#include "TestSupport.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace trailmark;
+using namespace trailmark::test;
+
+namespace {
+
+// A pid that cannot exist (above Linux's pid_max): the shell that wrote the file is gone.
+constexpr qint64 kGonePid = 99999999;
+// Exit code of the child that "crashes" instead of committing.
+constexpr int kCrashedInCommit = 42;
+
+QString spoolName(qint64 pid, int generation = 1)
+{
+    return QStringLiteral("bash-%1-1764335400000000.%2.spool").arg(pid).arg(generation);
+}
+
+bool writeSpool(const QString& path, const QByteArray& content, QIODevice::OpenMode mode = QIODevice::WriteOnly)
+{
+    QFile file(path);
+    if (!file.open(mode))
+        return false;
+    file.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+    return file.write(content) == content.size();
+}
+
+} // namespace
+
+class TestSpoolIngester final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void keepsLinesAroundAMalformedOne();
+    void waitsForAPartialLastLine();
+    void reportsTruncatedLineOfEndedShell();
+    void refusesUnsafeFiles();
+    void exactlyOnceAcrossACrash();
+    void liveSourceFollowsTheSpool();
+
+private:
+    // Ingests the spool directory into m_session.
+    SpoolIngester::Result ingest(bool* ok = nullptr);
+    QList<v1::Event> events();
+
+    std::unique_ptr<TempDatabase> m_database;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<EventWriter> m_writer;
+    std::unique_ptr<SessionSink> m_sink;
+    QString m_session;
+    QString m_spool;
+};
+
+void TestSpoolIngester::init()
+{
+    m_database = std::make_unique<TempDatabase>();
+    m_store = m_database->open();
+    QVERIFY(m_store);
+    m_writer = std::make_unique<EventWriter>(*m_store);
+    m_session = createSession(*m_store, QStringLiteral("spool test"));
+    m_sink = std::make_unique<SessionSink>(*m_store, *m_writer, m_session);
+    m_spool = m_database->directory() + QStringLiteral("/spool");
+    QVERIFY(QDir().mkpath(m_spool));
+}
+
+void TestSpoolIngester::cleanup()
+{
+    m_sink.reset();
+    m_writer.reset();
+    m_store.reset();
+    m_database.reset();
+}
+
+SpoolIngester::Result TestSpoolIngester::ingest(bool* ok)
+{
+    SpoolIngester ingester(
+        m_spool, [this](const SpoolFileName&, QString*) -> EventSink* { return m_sink.get(); },
+        [this](QString* error) { return m_writer->flush(error); });
+    SpoolIngester::Result result;
+    QString error;
+    const bool done = ingester.ingestAll(&result, &error);
+    if (!done)
+        qWarning("ingest failed: %s", qPrintable(error));
+    if (ok)
+        *ok = done;
+    return result;
+}
+
+QList<v1::Event> TestSpoolIngester::events()
+{
+    QList<v1::Event> list;
+    QString error;
+    m_writer->flush(&error);
+    m_store->readEvents(
+        m_session, 0, -1,
+        [&](const StoredEvent& stored) {
+            list.append(stored.event);
+            return true;
+        },
+        &error);
+    return list;
+}
+
+void TestSpoolIngester::keepsLinesAroundAMalformedOne()
+{
+    const QString path = m_spool + QLatin1Char('/') + spoolName(kGonePid);
+    QVERIFY(writeSpool(path, "S\tc-1\t10.5\t/home\tmake\n"
+                             "S\tc-2\tnot-a-time\t/home\tbroken\n"
+                             "E\tc-1\t11\t2\t2\t500000\n"
+                             "N\t12\tbuild fails\\n on arm\n"));
+    bool ok = false;
+    const SpoolIngester::Result result = ingest(&ok);
+    QVERIFY(ok);
+    QCOMPARE(result.events, 3);
+    QCOMPARE(result.malformedLines, 1);
+    QCOMPARE(result.warnings.size(), 1);
+    QVERIFY2(result.warnings.first().startsWith(path + QStringLiteral(":2: malformed spool line skipped: bad time")),
+             qPrintable(result.warnings.first()));
+    const QList<v1::Event> stored = events();
+    QCOMPARE(stored.size(), 3);
+    QCOMPARE(stored.at(0).command_started().command(), "make");
+    QCOMPARE(stored.at(0).command_started().shell(), "bash");
+    QCOMPARE(stored.at(0).command_started().shell_pid(), kGonePid);
+    QCOMPARE(stored.at(0).time_ns(), 10'500'000'000);
+    QCOMPARE(stored.at(1).command_finished().command_id(), "c-1");
+    QCOMPARE(stored.at(1).command_finished().exit_code(), 2);
+    QCOMPARE(stored.at(1).command_finished().duration_ns(), 500'000'000);
+    QCOMPARE(stored.at(2).note().text(), "build fails\n on arm");
+    QCOMPARE(result.filesRemoved, 1); // ended shell, fully ingested
+    QVERIFY(!QFile::exists(path));
+}
+
+void TestSpoolIngester::waitsForAPartialLastLine()
+{
+    const QString path = m_spool + QLatin1Char('/') + spoolName(QCoreApplication::applicationPid());
+    QVERIFY(writeSpool(path, "S\tc-1\t1\t/\tfirst\nS\tc-2\t2\t/\tsec"));
+    SpoolIngester::Result result = ingest();
+    QCOMPARE(result.events, 1);
+    QCOMPARE(result.malformedLines, 0);
+    QCOMPARE(result.filesRemoved, 0);
+    QVERIFY(writeSpool(path, "ond\\tpart\n", QIODevice::Append));
+    result = ingest();
+    QCOMPARE(result.events, 1);
+    QCOMPARE(result.malformedLines, 0);
+    QCOMPARE(ingest().events, 0);
+    const QList<v1::Event> stored = events();
+    QCOMPARE(stored.size(), 2);
+    QCOMPARE(stored.at(1).command_started().command(), "second\tpart");
+    QCOMPARE(
+        *m_store->ingestPosition(SpoolIngester::positionKey(spoolName(QCoreApplication::applicationPid())), nullptr),
+        QFileInfo(path).size());
+    // A newer generation makes this file final: it is removed once fully read.
+    QVERIFY(writeSpool(m_spool + QLatin1Char('/') + spoolName(QCoreApplication::applicationPid(), 2), "N\t3\tx\n"));
+    result = ingest();
+    QCOMPARE(result.events, 1);
+    QCOMPARE(result.filesRemoved, 1);
+    QVERIFY(!QFile::exists(path));
+}
+
+void TestSpoolIngester::reportsTruncatedLineOfEndedShell()
+{
+    const QString path = m_spool + QLatin1Char('/') + spoolName(kGonePid);
+    QVERIFY(writeSpool(path, "S\tc-1\t1\t/\tok\nE\tc-1\t2\t0\t0\t1\nS\tc-2\t3\t/\tcut off"));
+    const SpoolIngester::Result result = ingest();
+    QCOMPARE(result.events, 2);
+    QCOMPARE(result.malformedLines, 1);
+    QVERIFY2(result.warnings.value(0).startsWith(path + QStringLiteral(":3: last line is truncated")),
+             qPrintable(result.warnings.value(0)));
+    QCOMPARE(result.filesRemoved, 1);
+}
+
+void TestSpoolIngester::refusesUnsafeFiles()
+{
+    const QString real = m_database->directory() + QStringLiteral("/elsewhere.spool");
+    QVERIFY(writeSpool(real, "N\t1\tplanted\n"));
+    const QString link = m_spool + QLatin1Char('/') + spoolName(kGonePid, 1);
+    QVERIFY(QFile::link(real, link));
+    const QString writable = m_spool + QLatin1Char('/') + spoolName(kGonePid, 2);
+    QVERIFY(writeSpool(writable, "N\t1\tplanted\n"));
+    QVERIFY(::chmod(QFile::encodeName(writable).constData(), 0620) == 0);
+    const SpoolIngester::Result result = ingest();
+    QCOMPARE(result.events, 0);
+    QCOMPARE(result.filesRemoved, 0);
+    QCOMPARE(result.warnings.size(), 2);
+    QVERIFY2(result.warnings.at(0) == link + QStringLiteral(": is a symbolic link, skipped"),
+             qPrintable(result.warnings.at(0)));
+    QVERIFY2(result.warnings.at(1) ==
+                 writable + QStringLiteral(": is writable by group or others (mode 0620), skipped"),
+             qPrintable(result.warnings.at(1)));
+    QVERIFY(QFile::exists(writable));
+    QVERIFY(events().isEmpty());
+}
+
+// A child process ingests and dies before its batch commits; the next ingest stores
+// every record exactly once, and a third stores nothing.
+void TestSpoolIngester::exactlyOnceAcrossACrash()
+{
+    QByteArray content;
+    for (int i = 0; i < 50; ++i)
+        content += "S\tc-" + QByteArray::number(i) + "\t" + QByteArray::number(i + 1) + "\t/\tcmd " +
+                   QByteArray::number(i) + "\n";
+    const QString path = m_spool + QLatin1Char('/') + spoolName(QCoreApplication::applicationPid());
+    QVERIFY(writeSpool(path, content.left(content.size() / 2)));
+    QString error;
+    QVERIFY(m_writer->flush(&error));
+
+    const pid_t child = ::fork();
+    if (child == 0) {
+        QString childError;
+        auto store = Store::open(m_database->path(), Store::Access::ReadWrite, &childError);
+        EventWriter writer(*store);
+        writer.setMaxBatchAge(std::chrono::hours(1));
+        SessionSink sink(*store, writer, m_session);
+        SpoolIngester ingester(
+            m_spool, [&sink](const SpoolFileName&, QString*) -> EventSink* { return &sink; },
+            [](QString*) -> bool { ::_exit(kCrashedInCommit); });
+        SpoolIngester::Result result;
+        ingester.ingestAll(&result, &childError);
+        ::_exit(1); // not reached: the commit "crashes"
+    }
+    int status = 0;
+    QCOMPARE(::waitpid(child, &status, 0), child);
+    QVERIFY(WIFEXITED(status));
+    QCOMPARE(WEXITSTATUS(status), kCrashedInCommit);
+    QVERIFY(events().isEmpty());
+
+    QCOMPARE(ingest().events, 25);
+    QVERIFY(writeSpool(path, content.mid(content.size() / 2), QIODevice::Append));
+    QCOMPARE(ingest().events, 25);
+    QCOMPARE(ingest().events, 0);
+    const QList<v1::Event> stored = events();
+    QCOMPARE(stored.size(), 50);
+    for (int i = 0; i < 50; ++i)
+        QCOMPARE(QByteArray::fromStdString(stored.at(i).command_started().command()), "cmd " + QByteArray::number(i));
+}
+
+void TestSpoolIngester::liveSourceFollowsTheSpool()
+{
+    const QString path = m_spool + QLatin1Char('/') + spoolName(QCoreApplication::applicationPid());
+    QVERIFY(writeSpool(path, "N\t1\twritten while stopped\n"));
+    ShellSpoolSource source(m_spool, [this](QString* error) { return m_writer->flush(error); });
+    QVERIFY(source.supportHere().supported);
+    QSignalSpy ingested(&source, &ShellSpoolSource::ingested);
+    QString error;
+    QVERIFY2(source.start(*m_sink, &error), qPrintable(error));
+    QCOMPARE(events().size(), 1);
+    QVERIFY(writeSpool(path, "N\t2\tappended", QIODevice::Append));
+    QVERIFY(writeSpool(path, " live\n", QIODevice::Append));
+    QTRY_COMPARE(events().size(), 2);
+    QCOMPARE(events().at(1).note().text(), "appended live");
+    QVERIFY(
+        writeSpool(m_spool + QLatin1Char('/') + spoolName(QCoreApplication::applicationPid(), 2), "N\t3\tnew file\n"));
+    QTRY_COMPARE(events().size(), 3);
+    QTRY_VERIFY(!QFile::exists(path)); // superseded and fully read
+    source.stop();
+    QVERIFY(ingested.size() >= 2);
+}
+
+QTEST_GUILESS_MAIN(TestSpoolIngester)
+#include "TestSpoolIngester.moc"
