@@ -15,6 +15,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <limits>
+
 #include <pwd.h>
 #include <unistd.h>
 
@@ -35,13 +38,33 @@ QString loginName()
 class Recorder::ForwardingSink final : public EventSink
 {
 public:
-    ForwardingSink(SessionSink& sink, Screenshotter* screenshotter)
+    ForwardingSink(SessionSink& sink, Screenshotter* screenshotter, const Clock& clock)
         : m_sink(sink)
         , m_screenshotter(screenshotter)
+        , m_clock(clock)
     {}
+
+    void pause(qint64 atNs) { m_pauses.push_back({atNs, std::numeric_limits<qint64>::max()}); }
+    void resume(qint64 atNs)
+    {
+        if (!m_pauses.empty())
+            m_pauses.back().second = atNs;
+    }
+    bool isPaused() const { return !m_pauses.empty() && m_pauses.back().second == std::numeric_limits<qint64>::max(); }
+    bool isPausedAt(qint64 ns) const
+    {
+        return std::any_of(m_pauses.begin(), m_pauses.end(),
+                           [ns](const auto& pause) { return ns >= pause.first && ns < pause.second; });
+    }
+    // Markers are the one thing recorded at the edges of a pause.
+    bool recordMarker(v1::Event& event, QString* error) { return m_sink.record(event, error); }
 
     bool record(v1::Event& event, QString* error) override
     {
+        // Nothing that happened while paused is stored, including shell commands that
+        // reach the spool only after the resume: judge by the event's own time.
+        if (isPausedAt(event.time_ns() != 0 ? event.time_ns() : m_clock.nowNs()))
+            return true;
         if (!m_sink.record(event, error))
             return false;
         if (m_screenshotter != nullptr && event.has_app_switch())
@@ -60,6 +83,8 @@ public:
 private:
     SessionSink& m_sink;
     Screenshotter* m_screenshotter;
+    const Clock& m_clock;
+    std::vector<std::pair<qint64, qint64>> m_pauses; // [from, to) in Unix ns; open while paused
 };
 
 Recorder::Recorder(RecorderOptions options, QObject* parent)
@@ -188,7 +213,7 @@ bool Recorder::start(QString* error)
         m_screenshotter->setDelay(static_cast<int>(m_options.screenshotDelay.count()));
         connect(m_screenshotter.get(), &Screenshotter::warning, this, &Recorder::warning);
     }
-    m_sink = std::make_unique<ForwardingSink>(*m_sessionSink, m_screenshotter.get());
+    m_sink = std::make_unique<ForwardingSink>(*m_sessionSink, m_screenshotter.get(), m_store->clock());
 
     if (m_options.controlSocket) {
         m_control = std::make_unique<RecorderControlServer>(
@@ -245,6 +270,41 @@ bool Recorder::stop(QString* error)
     return ok;
 }
 
+bool Recorder::setPaused(bool paused, QString* error)
+{
+    if (!isRecording()) {
+        *error = QStringLiteral("not recording");
+        return false;
+    }
+    if (paused == m_sink->isPaused())
+        return true;
+    const qint64 now = m_store->clock().nowNs();
+    v1::Event marker;
+    marker.set_time_ns(now);
+    marker.mutable_marker()->set_kind(paused ? v1::Marker::KIND_PAUSE : v1::Marker::KIND_RESUME);
+    if (paused) {
+        if (!m_sink->recordMarker(marker, error))
+            return false;
+        m_sink->pause(now);
+        if (m_screenshotter)
+            m_screenshotter->cancel();
+    } else {
+        m_sink->resume(now);
+        if (!m_sink->recordMarker(marker, error))
+            return false;
+    }
+    m_session.set_state(paused ? v1::Session::STATE_PAUSED : v1::Session::STATE_RECORDING);
+    if (!m_store->updateSession(m_session, error))
+        return false;
+    spdlog::info("recorder: session {} {}", m_session.id(), paused ? "paused" : "resumed");
+    return m_writer->flush(error);
+}
+
+bool Recorder::isPaused() const
+{
+    return m_sink && m_sink->isPaused();
+}
+
 std::optional<QString> Recorder::addNote(const QString& text, v1::Note::Kind kind, const QString& origin,
                                          QString* error)
 {
@@ -254,6 +314,10 @@ std::optional<QString> Recorder::addNote(const QString& text, v1::Note::Kind kin
     }
     if (text.trimmed().isEmpty()) {
         *error = QStringLiteral("the note is empty");
+        return std::nullopt;
+    }
+    if (isPaused()) {
+        *error = QStringLiteral("recording is paused; resume it to add notes");
         return std::nullopt;
     }
     v1::Event event;

@@ -67,6 +67,11 @@ public:
     // Stops the sources, commits the last batch, and marks the session FINISHED.
     bool stop(QString* error);
     bool isRecording() const { return m_sink != nullptr; }
+    // Pausing stores a PAUSE marker and then nothing, from any source, until a resume
+    // stores a RESUME marker; shell commands typed meanwhile are read from the spool
+    // and dropped. The session shows as PAUSED while it lasts.
+    bool setPaused(bool paused, QString* error);
+    bool isPaused() const;
 
     QString sessionId() const;
     const v1::Session& session() const { return m_session; }

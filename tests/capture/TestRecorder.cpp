@@ -1,6 +1,7 @@
 // The Recorder's session lifecycle without any display: lock, interrupted sessions,
 // notes, clean stop.
 #include "EventWriter.h"
+#include "Clock.h"
 #include "Recorder.h"
 #include "RecorderLock.h"
 #include "Store.h"
@@ -147,6 +148,74 @@ private Q_SLOTS:
         QCOMPARE(events.at(0).note().kind(), v1::Note::KIND_GOAL);
         QVERIFY(recorder.stop(&error));
         QVERIFY(!recorder.addNote(QStringLiteral("late"), v1::Note::KIND_GOAL, QStringLiteral("cli"), &error));
+    }
+
+    void pauseStoresNothingUntilResumed()
+    {
+        // A source the test drives by hand, standing for the shell spool whose records
+        // can arrive after the moment they describe.
+        class ManualSource final : public CaptureSource
+        {
+        public:
+            QString name() const override { return QStringLiteral("manual"); }
+            SourceSupport supportHere() const override { return {true, {}}; }
+            bool start(EventSink& sink, QString*) override
+            {
+                m_sink = &sink;
+                return true;
+            }
+            void stop() override { m_sink = nullptr; }
+            bool emitNote(const std::string& text, qint64 timeNs)
+            {
+                v1::Event event;
+                event.set_time_ns(timeNs);
+                event.mutable_note()->set_text(text);
+                QString error;
+                return m_sink && m_sink->record(event, &error);
+            }
+
+        private:
+            EventSink* m_sink = nullptr;
+        };
+
+        TempDatabase database;
+        Recorder recorder(options(database));
+        auto source = std::make_unique<ManualSource>();
+        ManualSource* manual = source.get();
+        recorder.addSource(std::move(source));
+        QString error;
+        QVERIFY(recorder.start(&error));
+        const auto now = [] { return Clock::system().nowNs(); };
+        QVERIFY(manual->emitNote("before", now()));
+        QVERIFY2(recorder.setPaused(true, &error), qPrintable(error));
+        QVERIFY(recorder.isPaused());
+        const qint64 duringPause = now();
+        QVERIFY(manual->emitNote("while paused", duringPause));
+        QVERIFY(!recorder.addNote(QStringLiteral("typed while paused"), v1::Note::KIND_UNSPECIFIED, QStringLiteral("cli"),
+                                  &error));
+        QVERIFY(error.contains(QLatin1String("paused")));
+        auto reader = Store::open(database.path(), Store::Access::ReadOnly, &error);
+        QCOMPARE(reader->session(recorder.sessionId(), &error)->state(), v1::Session::STATE_PAUSED);
+        QTest::qWait(5);
+        QVERIFY(recorder.setPaused(false, &error));
+        QVERIFY(manual->emitNote("after", now()));
+        QVERIFY(manual->emitNote("late record from the pause", duringPause)); // dropped by its time
+        QVERIFY(recorder.writer()->flush(&error));
+
+        QStringList stored;
+        reader->readEvents(
+            recorder.sessionId(), 0, -1,
+            [&](const StoredEvent& event) {
+                stored.append(event.event.has_marker()
+                                  ? QString::fromStdString(v1::Marker::Kind_Name(event.event.marker().kind()))
+                                  : QString::fromStdString(event.event.note().text()));
+                return true;
+            },
+            &error);
+        QCOMPARE(stored, (QStringList{QStringLiteral("before"), QStringLiteral("KIND_PAUSE"),
+                                      QStringLiteral("KIND_RESUME"), QStringLiteral("after")}));
+        QCOMPARE(reader->session(recorder.sessionId(), &error)->state(), v1::Session::STATE_RECORDING);
+        QVERIFY(recorder.stop(&error));
     }
 
     void parsesNoteKinds_data()
