@@ -124,8 +124,9 @@ void TrajectoryBuilder::rememberStepOf(const v1::Event& event, int stepIndex)
 
 Step& TrajectoryBuilder::newStep(StepTool tool, const v1::Event& event)
 {
-    Step step;
-    step.index = static_cast<int>(m_trajectory.steps.size());
+    // Built in place: a session can hold hundreds of thousands of steps.
+    Step& step = m_trajectory.steps.emplace_back();
+    step.index = static_cast<int>(m_trajectory.steps.size()) - 1;
     step.tool = tool;
     step.startNs = event.time_ns();
     step.endNs = event.time_ns();
@@ -137,10 +138,9 @@ Step& TrajectoryBuilder::newStep(StepTool tool, const v1::Event& event)
         if (!step.thought.isEmpty())
             step.thoughtSource = QStringLiteral("note");
     }
-    m_trajectory.steps.push_back(std::move(step));
-    m_lastStep = static_cast<int>(m_trajectory.steps.size()) - 1;
+    m_lastStep = step.index;
     rememberStepOf(event, m_lastStep);
-    return m_trajectory.steps.back();
+    return step;
 }
 
 void TrajectoryBuilder::closeAppStep(qint64 atNs)
@@ -344,6 +344,12 @@ std::optional<Trajectory> TrajectoryBuilder::load(Store& store, const QString& s
     if (!annotations)
         return std::nullopt;
     TrajectoryBuilder builder(std::move(*session), *annotations, options);
+    // At most one step per event. Reserving up front saves moving every step on each
+    // growth; pages never written are never touched, so this costs no resident memory.
+    if (const auto events = store.eventCount(sessionId, error))
+        builder.m_trajectory.steps.reserve(static_cast<size_t>(*events));
+    else
+        return std::nullopt;
     QString visitError;
     const bool read = store.readEvents(
         sessionId, 0, -1,

@@ -176,8 +176,10 @@ JsonWriter& JsonWriter::endArray()
 JsonWriter& JsonWriter::key(std::string_view name)
 {
     separate();
-    appendString(m_out, name);
-    m_out += ':';
+    // Keys are our own ASCII identifiers: nothing to escape.
+    m_out += '"';
+    m_out += name;
+    m_out += "\":";
     m_afterKey = true;
     return *this;
 }

@@ -25,6 +25,7 @@ public:
     JsonWriter& endObject();
     JsonWriter& beginArray();
     JsonWriter& endArray();
+    // name must be plain ASCII without quotes or backslashes (it is written as is).
     JsonWriter& key(std::string_view name);
 
     JsonWriter& value(std::string_view utf8);
