@@ -355,7 +355,8 @@ std::optional<Trajectory> TrajectoryBuilder::load(Store& store, const QString& s
         sessionId, 0, -1,
         [&](const StoredEvent& stored) {
             const v1::Event& event = builder.add(stored);
-            return !onEvent || onEvent(event, &visitError);
+            // An undecodable payload has no body to pass on; the trajectory lists it.
+            return !onEvent || !stored.isReadable() || onEvent(event, &visitError);
         },
         error);
     if (!read)

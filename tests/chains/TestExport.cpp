@@ -1,4 +1,5 @@
 #include "SessionScript.h"
+#include "SqliteStatement.h"
 #include "Store.h"
 #include "TestSupport.h"
 
@@ -50,6 +51,7 @@ private Q_SLOTS:
     void reviewerRedactionsReachNoFile();
     void badArgumentsFailClearly();
     void validatorRejectsBrokenRows();
+    void unreadableEventsAreSkippedAndReported();
 };
 
 TestExport::Result TestExport::trailmark(const QStringList& arguments, const QString& database)
@@ -377,6 +379,31 @@ void TestExport::validatorRejectsBrokenRows()
           "tool calls never answered", "no trailmark_openai entry", "turn 1 has role observation"})
         QVERIFY2(checked.out.contains(QLatin1String(expected)),
                  qPrintable(QLatin1String(expected) + QStringLiteral(" in ") + checked.out));
+}
+
+void TestExport::unreadableEventsAreSkippedAndReported()
+{
+    test::TempDatabase database;
+    {
+        auto store = database.open();
+        QVERIFY(store);
+        test::createMessySession(*store);
+        // The goal note (seq 0) is damaged on disk.
+        QVERIFY(sqliteExec(store->handle(), "UPDATE events SET payload = x'ffff' WHERE seq = 0", nullptr));
+    }
+    const QString folder = m_outputs.filePath(QStringLiteral("damaged"));
+    const Result result = trailmark(
+        {QStringLiteral("export"), QStringLiteral("--format=all"), QStringLiteral("--out"), folder}, database.path());
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QVERIFY2(result.err.contains(QStringLiteral("1 unreadable event(s) skipped")), qPrintable(result.err));
+    QProcess process;
+    process.start(QStringLiteral(TRAILMARK_PYTHON),
+                  {QStringLiteral(TRAILMARK_SOURCE_DIR "/tests/python/validate_export.py"), folder,
+                   QStringLiteral("--sessions"), QStringLiteral("1"), QStringLiteral("--steps"), QStringLiteral("11"),
+                   QStringLiteral("--events"), QStringLiteral("18"), QStringLiteral("--protoc"),
+                   QStringLiteral(TRAILMARK_PROTOC)});
+    QVERIFY(process.waitForFinished(120'000));
+    QVERIFY2(process.exitCode() == 0, process.readAllStandardOutput().constData());
 }
 
 QTEST_GUILESS_MAIN(TestExport)
