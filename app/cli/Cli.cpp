@@ -22,7 +22,7 @@ struct CommandEntry
 
 // Only commands that work are listed; later ones are added here as they land.
 constexpr CommandEntry kCommands[] = {
-    {"export", "export --format FMT[,FMT...] --out DIR", "write agent and reasoning chains for trainers", runExport},
+    {"export", "export --format FMT,... --out DIR", "write agent and reasoning chains for trainers", runExport},
     {"sessions", "sessions [--json]", "list recorded sessions", runSessions},
     {"show", "show SESSION [--json]", "print a session as steps: errors, retries, notes, reviews", runShow},
     {"verify", "verify [--json]", "check the database; non-zero exit on a problem", runVerify},
