@@ -173,7 +173,12 @@ void TrajectoryBuilder::finishCommand(Step& step, const v1::Event& event)
         step.errorReasons.append(QStringLiteral("exit %1").arg(step.exitCode));
     if (step.signal != 0)
         step.errorReasons.append(QStringLiteral("signal %1").arg(step.signal));
+    // A viewer's output is what the expert reads (a log full of ERROR lines); only its
+    // exit status says whether it worked.
+    const bool viewer = step.errorReasons.isEmpty() && showsContent(step.command);
     for (const std::string* output : {&step.outputHead, &step.outputTail}) {
+        if (viewer)
+            break;
         if (const auto found = findErrorText(*output, step.command)) {
             step.errorReasons.append(QStringLiteral("output: %1").arg(*found));
             break;

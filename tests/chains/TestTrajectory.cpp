@@ -196,6 +196,15 @@ void TestTrajectory::retries_data()
     QTest::newRow("searching for error text is no error")
         << QStringList{QStringLiteral("A$ grep -rn error: logs =0 #> logs/a.log:3: error: disk full")}
         << QStringLiteral("ok");
+    QTest::newRow("reading a log full of errors is no error")
+        << QStringList{QStringLiteral(
+                           "A$ tail -n 50 /var/log/app.log =0 #> ERROR: disk full\nTraceback (most recent call last):"),
+                       QStringLiteral("A$ git log -3 =0 #> fix: FAILED build"),
+                       QStringLiteral("A$ sudo journalctl -u app =0 #> panic: nil map")}
+        << QStringLiteral("ok ok ok");
+    QTest::newRow("a viewer that fails still fails")
+        << QStringList{QStringLiteral("A$ cat missing.txt =1 #> cat: missing.txt: No such file or directory")}
+        << QStringLiteral("error");
     QTest::newRow("killed by a signal") << QStringList{QStringLiteral("A$ sleep 100 =130!2")}
                                         << QStringLiteral("error");
     QTest::newRow("started, never finished")
