@@ -18,8 +18,8 @@ build_dir="$here/build/$preset"
 
 # What building needs.
 build_packages=(
-    cmake ninja-build ccache g++ pkg-config
-    qt6-base-dev qt6-base-dev-tools libgl-dev
+    cmake ninja-build ccache g++ pkg-config clang-format
+    qt6-base-dev qt6-base-dev-tools qt6-svg-dev libgl-dev
     libsqlite3-dev sqlite3
     libprotobuf-dev protobuf-compiler
     libspdlog-dev libfmt-dev

@@ -38,6 +38,8 @@ const char* nameOf(StepOutcome outcome)
         return "error";
     case StepOutcome::Interrupted:
         return "interrupted";
+    case StepOutcome::Unknown:
+        return "unknown";
     }
     return "";
 }
@@ -64,6 +66,8 @@ QString toString(StepOutcome outcome)
         return QStringLiteral("error");
     case StepOutcome::Interrupted:
         return QStringLiteral("interrupted");
+    case StepOutcome::Unknown:
+        return QStringLiteral("unknown");
     }
     return {};
 }
@@ -112,6 +116,8 @@ std::string Step::observationUtf8() const
         text += '\n';
     if (!hasExit)
         text += "[no exit status recorded: interrupted, or the recording stopped]";
+    else if (!exitKnown)
+        text += "[exit status not recorded by the source]";
     else if (signal != 0)
         text += "[killed by signal " + std::to_string(signal) + ", exit code " + std::to_string(exitCode) + "]";
     else

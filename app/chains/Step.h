@@ -27,6 +27,7 @@ enum class StepOutcome
     Ok,
     Error,       // non-zero exit, killed by a signal, or error text in the output
     Interrupted, // started but no end was recorded: the outcome is unknown
+    Unknown,     // it ended, but the source kept no exit status (zsh/bash history imports)
 };
 
 QString toString(StepTool tool);
@@ -65,7 +66,8 @@ struct Step
     std::string shell;
     std::string shellSessionId;
     std::string host;
-    bool hasExit = false; // a CommandFinished was recorded
+    bool hasExit = false;   // a CommandFinished was recorded
+    bool exitKnown = false; // ... and it says how the command exited
     int exitCode = 0;
     int signal = 0;
     bool outputCaptured = false;

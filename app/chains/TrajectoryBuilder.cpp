@@ -157,9 +157,12 @@ void TrajectoryBuilder::finishCommand(Step& step, const v1::Event& event)
 {
     const auto& body = event.command_finished();
     step.hasExit = true;
+    step.exitKnown = !body.exit_code_unknown();
     step.exitCode = body.exit_code();
     step.signal = body.signal();
-    step.durationNs = body.duration_ns() > 0 ? body.duration_ns() : event.time_ns() - step.startNs;
+    step.durationNs = body.duration_unknown()  ? 0
+                      : body.duration_ns() > 0 ? body.duration_ns()
+                                               : event.time_ns() - step.startNs;
     step.endNs = event.time_ns();
     step.outputCaptured = body.output_captured() || !body.output_head().empty();
     step.outputTruncated = body.output_truncated();
@@ -169,7 +172,7 @@ void TrajectoryBuilder::finishCommand(Step& step, const v1::Event& event)
     step.eventIds.push_back(event.id());
     rememberStepOf(event, step.index);
 
-    if (step.exitCode != 0)
+    if (step.exitKnown && step.exitCode != 0)
         step.errorReasons.append(QStringLiteral("exit %1").arg(step.exitCode));
     if (step.signal != 0)
         step.errorReasons.append(QStringLiteral("signal %1").arg(step.signal));
@@ -184,7 +187,9 @@ void TrajectoryBuilder::finishCommand(Step& step, const v1::Event& event)
             break;
         }
     }
-    step.outcome = step.errorReasons.isEmpty() ? StepOutcome::Ok : StepOutcome::Error;
+    step.outcome = !step.errorReasons.isEmpty() ? StepOutcome::Error
+                   : step.exitKnown             ? StepOutcome::Ok
+                                                : StepOutcome::Unknown;
 }
 
 const v1::Event& TrajectoryBuilder::add(const StoredEvent& stored)

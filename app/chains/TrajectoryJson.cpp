@@ -61,7 +61,7 @@ QJsonObject stepToJson(const Step& step)
         {QStringLiteral("shell"), shell ? orNull(QString::fromStdString(step.shell)) : QJsonValue()},
         {QStringLiteral("shell_session_id"),
          shell ? orNull(QString::fromStdString(step.shellSessionId)) : QJsonValue()},
-        {QStringLiteral("exit_code"), shell && step.hasExit ? QJsonValue(step.exitCode) : QJsonValue()},
+        {QStringLiteral("exit_code"), shell && step.exitKnown ? QJsonValue(step.exitCode) : QJsonValue()},
         {QStringLiteral("signal"), shell && step.hasExit ? QJsonValue(step.signal) : QJsonValue()},
         {QStringLiteral("output_truncated"), shell ? QJsonValue(step.outputTruncated) : QJsonValue()},
         {QStringLiteral("app"), app ? orNull(step.appClass) : QJsonValue()},

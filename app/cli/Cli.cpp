@@ -22,6 +22,10 @@ struct CommandEntry
 
 // Only commands that work are listed; later ones are added here as they land.
 constexpr CommandEntry kCommands[] = {
+    {"record", "record [--task TEXT] [OPTIONS]", "record window activity and notes until Ctrl+C", runRecord},
+    {"note", "note TEXT [--kind KIND]", "add a note to the running recording", runNote},
+    {"import", "import --format FMT FILE [--task T]", "import atuin, zsh or bash history (secrets redacted)",
+     runImport},
     {"export", "export --format FMT,... --out DIR", "write agent and reasoning chains for trainers", runExport},
     {"sessions", "sessions [--json]", "list recorded sessions", runSessions},
     {"show", "show SESSION [--json]", "print a session as steps: errors, retries, notes, reviews", runShow},

@@ -6,6 +6,9 @@ struct CommandContext;
 
 // One function per subcommand; the table in Cli.cpp maps names to them.
 int runExport(CommandContext& context);
+int runNote(CommandContext& context);
+int runRecord(CommandContext& context);
+int runImport(CommandContext& context);
 int runSessions(CommandContext& context);
 int runShow(CommandContext& context);
 int runVerify(CommandContext& context);

@@ -70,8 +70,8 @@ int runSessions(CommandContext& context)
         QJsonArray sessions;
         for (const auto& summary : *summaries)
             sessions.append(sessionJson(summary));
-        context.printJson(QJsonDocument(QJsonObject{{QStringLiteral("database"), store->path()},
-                                                    {QStringLiteral("sessions"), sessions}}));
+        context.printJson(QJsonDocument(
+            QJsonObject{{QStringLiteral("database"), store->path()}, {QStringLiteral("sessions"), sessions}}));
         return 0;
     }
     if (summaries->isEmpty()) {
@@ -85,8 +85,8 @@ int runSessions(CommandContext& context)
                             QStringLiteral("TASK"));
     for (const auto& summary : *summaries) {
         const v1::Session& session = summary.session;
-        const QString task = summary.decodeError.isEmpty() ? QString::fromStdString(session.task())
-                                                           : QStringLiteral("(damaged record)");
+        const QString task =
+            summary.decodeError.isEmpty() ? QString::fromStdString(session.task()) : QStringLiteral("(damaged record)");
         context.out << QStringLiteral("%1  %2  %3  %4  %5\n")
                            .arg(QString::fromStdString(session.id()), localTime(session.started_ns()),
                                 stateName(session.state()).leftJustified(11),

@@ -46,7 +46,8 @@ int runVerify(CommandContext& context)
             context.out << problem.what << "  " << problem.where << "  " << problem.detail << '\n';
         context.out << store->path() << ": " << report.sessions << " sessions, " << report.events << " events, "
                     << report.annotations << " annotations, " << report.blobs << " blobs: "
-                    << (report.isClean() ? QStringLiteral("ok") : QStringLiteral("%1 problem(s)").arg(report.problems.size()))
+                    << (report.isClean() ? QStringLiteral("ok")
+                                         : QStringLiteral("%1 problem(s)").arg(report.problems.size()))
                     << '\n';
     }
     return report.isClean() ? 0 : 1;

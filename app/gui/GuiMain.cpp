@@ -5,6 +5,7 @@
 #include "Store.h"
 
 #include <QApplication>
+#include <QIcon>
 #include <QMessageBox>
 
 #include <spdlog/spdlog.h>
@@ -25,6 +26,11 @@ int runGui(int argc, char* argv[])
     }
     QApplication application(argc, argv);
     QApplication::setApplicationDisplayName(QStringLiteral("Trailmark"));
+    QApplication::setDesktopFileName(QStringLiteral("dev.trailmark.Trailmark"));
+    QIcon icon;
+    icon.addFile(QStringLiteral(":/icons/32x32/apps/dev.trailmark.Trailmark.png"));
+    icon.addFile(QStringLiteral(":/icons/256x256/apps/dev.trailmark.Trailmark.png"));
+    QApplication::setWindowIcon(icon);
 
     QStringList arguments = QApplication::arguments();
     QString error;

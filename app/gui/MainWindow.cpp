@@ -68,7 +68,9 @@ void MainWindow::refreshSessions()
     }
     const int count = m_sessions->rowCount();
     m_pages->setCurrentWidget(count == 0 ? static_cast<QWidget*>(m_emptyState) : m_sessionTable);
-    statusBar()->showMessage(tr("%n session(s) in %1", nullptr, count).arg(m_store.path()));
+    // Spelled out rather than "%n session(s)": plural forms need a translation file.
+    const QString sessions = count == 1 ? tr("1 session") : tr("%1 sessions").arg(count);
+    statusBar()->showMessage(tr("%1 in %2").arg(sessions, m_store.path()));
 }
 
 } // namespace trailmark::gui

@@ -7,8 +7,7 @@ namespace trailmark::gui {
 SessionListModel::SessionListModel(Store& store, QObject* parent)
     : QAbstractTableModel(parent)
     , m_store(store)
-{
-}
+{}
 
 bool SessionListModel::refresh(QString* error)
 {

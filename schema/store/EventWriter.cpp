@@ -9,7 +9,6 @@
 #include <sqlite3.h>
 
 namespace trailmark {
-
 EventWriter::EventWriter(Store& store, QObject* parent)
     : QObject(parent)
     , m_store(store)
@@ -17,9 +16,9 @@ EventWriter::EventWriter(Store& store, QObject* parent)
           store.handle(), "INSERT INTO events(id, session, seq, time_ns, kind, payload) VALUES(?,?,?,?,?,?)"))
     , m_lastSeq(std::make_unique<SqliteStatement>(store.handle(),
                                                   "SELECT coalesce(max(seq) + 1, 0) FROM events WHERE session=?"))
-    , m_saveIngest(std::make_unique<SqliteStatement>(
-          store.handle(), "INSERT INTO ingest(source, position) VALUES(?1, ?2) "
-                          "ON CONFLICT(source) DO UPDATE SET position=excluded.position"))
+    , m_saveIngest(std::make_unique<SqliteStatement>(store.handle(),
+                                                     "INSERT INTO ingest(source, position) VALUES(?1, ?2) "
+                                                     "ON CONFLICT(source) DO UPDATE SET position=excluded.position"))
 {
     m_commitTimer.setSingleShot(true);
     connect(&m_commitTimer, &QTimer::timeout, this, [this] {
@@ -50,7 +49,7 @@ bool EventWriter::begin(QString* error)
         *error = m_store.lastError(QStringLiteral("cannot start a write transaction"));
         return false;
     }
-    for (auto& cursor : m_sessions)
+    for (auto& [id, cursor] : m_sessions)
         cursor.nextSeq = -1;
     m_inTransaction = true;
     m_batchStartedNs = m_store.clock().monotonicNs();
@@ -84,7 +83,7 @@ void EventWriter::rollback()
         sqliteExec(m_store.handle(), "ROLLBACK", nullptr);
     m_inTransaction = false;
     m_pendingEvents = 0;
-    for (auto& cursor : m_sessions)
+    for (auto& [id, cursor] : m_sessions)
         cursor.nextSeq = -1;
 }
 
@@ -97,25 +96,25 @@ bool EventWriter::flush(QString* error)
 
 EventWriter::SessionCursor* EventWriter::cursorFor(const std::string& sessionId, QString* error)
 {
-    const QByteArray key = uuid::fromText(QString::fromStdString(sessionId));
-    auto it = m_sessions.find(key);
+    auto it = m_sessions.find(sessionId);
     if (it == m_sessions.end()) {
-        const auto row = m_store.sessionRow(key, error);
+        const auto row = m_store.sessionRow(uuid::fromText(QString::fromStdString(sessionId)), error);
         if (!row)
             return nullptr;
-        it = m_sessions.insert(key, SessionCursor{*row, -1});
+        it = m_sessions.emplace(sessionId, SessionCursor{*row, -1}).first;
     }
-    if (it->nextSeq < 0) {
-        m_lastSeq->bind(1, it->row);
+    SessionCursor& cursor = it->second;
+    if (cursor.nextSeq < 0) {
+        m_lastSeq->bind(1, cursor.row);
         if (!m_lastSeq->step()) {
             *error = m_store.lastError(QStringLiteral("cannot read the last event of a session"));
             m_lastSeq->reset();
             return nullptr;
         }
-        it->nextSeq = m_lastSeq->columnInt(0);
+        cursor.nextSeq = m_lastSeq->columnInt(0);
         m_lastSeq->reset();
     }
-    return &it.value();
+    return &cursor;
 }
 
 bool EventWriter::append(v1::Event& event, QString* error)
@@ -144,7 +143,7 @@ bool EventWriter::append(v1::Event& event, QString* error)
     const size_t size = event.ByteSizeLong();
     m_payloadBuffer.resize(size);
     event.SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(m_payloadBuffer.data()));
-    event.set_id(uuid::toText(id).toStdString());
+    event.set_id(uuid::toStdText(id.constData()));
     event.set_session_id(std::move(sessionId));
     event.set_seq(cursor->nextSeq);
     event.set_time_ns(timeNs);

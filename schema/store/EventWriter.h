@@ -1,12 +1,12 @@
 #pragma once
 
-#include <QHash>
 #include <QObject>
 #include <QTimer>
 
 #include <chrono>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 namespace trailmark {
 
@@ -40,6 +40,10 @@ public:
     bool setIngestPosition(const QString& source, qint64 position, QString* error);
     // Commits the open batch now. True when nothing was pending.
     bool flush(QString* error);
+    // Opens the batch transaction now (nothing when one is open), so a caller can write
+    // rows of its own on the store's connection that must commit or roll back together
+    // with the events (import bookkeeping). A failed append rolls them back too.
+    bool beginBatch(QString* error) { return begin(error); }
 
     qint64 pendingEvents() const { return m_pendingEvents; }
     qint64 committedEvents() const { return m_committedEvents; }
@@ -68,7 +72,7 @@ private:
     std::unique_ptr<SqliteStatement> m_insertEvent;
     std::unique_ptr<SqliteStatement> m_lastSeq;
     std::unique_ptr<SqliteStatement> m_saveIngest;
-    QHash<QByteArray, SessionCursor> m_sessions;
+    std::unordered_map<std::string, SessionCursor> m_sessions;
     std::string m_payloadBuffer;
     QTimer m_commitTimer;
     qint64 m_maxBatchAgeNs = 250'000'000;

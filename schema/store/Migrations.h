@@ -53,6 +53,23 @@ CREATE TABLE ingest (
     position INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 2: bookkeeping of `trailmark import`, so re-importing a history file adds nothing.
+    // A record is known by its start time and a 64-bit hash of its identity (atuin's
+    // history id; for zsh/bash the file, time, redacted command text and occurrence:
+    // never the raw text, whose hash would allow offline guessing of a secret in it); an atuin
+    // shell session by time 0 and the hash of its id. The time leads the key so that an
+    // import, which runs in time order, appends to the B-tree instead of writing all
+    // over it (random keys made a 1M-row import rewrite the table in every batch).
+    // session is the sessions.rowid the record went to, so a later import of the grown
+    // file continues that session.
+    R"sql(
+CREATE TABLE imported (
+    time_ns INTEGER NOT NULL,
+    hash    INTEGER NOT NULL,
+    session INTEGER NOT NULL,
+    PRIMARY KEY (time_ns, hash)
+) WITHOUT ROWID;
+)sql",
 };
 
 inline constexpr int kLatestVersion = static_cast<int>(std::size(kSteps));

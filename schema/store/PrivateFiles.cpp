@@ -31,7 +31,8 @@ bool ensureDirectory(const QString& path, QString* error)
 {
     const QString absolute = QFileInfo(path).absoluteFilePath();
     const QByteArray native = QFile::encodeName(absolute);
-    struct stat info {};
+    struct stat info
+    {};
     if (::stat(native.constData(), &info) == 0) {
         if (!S_ISDIR(info.st_mode)) {
             if (error)
@@ -68,7 +69,8 @@ bool ensureFile(const QString& path, QString* error)
             *error = QStringLiteral("cannot create %1: %2").arg(info.absoluteFilePath(), errnoText(errno));
         return false;
     }
-    struct stat status {};
+    struct stat status
+    {};
     if (::fstat(fd, &status) == 0 && (status.st_mode & 077) != 0 && status.st_uid == ::geteuid())
         ::fchmod(fd, 0600);
     ::close(fd);

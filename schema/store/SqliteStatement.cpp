@@ -10,8 +10,8 @@ namespace trailmark {
 SqliteStatement::SqliteStatement(sqlite3* db, std::string_view sql)
     : m_db(db)
 {
-    m_resultCode = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
-                                      &m_stmt, nullptr);
+    m_resultCode =
+        sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr);
     if (m_resultCode != SQLITE_OK) {
         sqlite3_finalize(m_stmt);
         m_stmt = nullptr;
@@ -27,8 +27,7 @@ SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
     : m_db(std::exchange(other.m_db, nullptr))
     , m_stmt(std::exchange(other.m_stmt, nullptr))
     , m_resultCode(other.m_resultCode)
-{
-}
+{}
 
 SqliteStatement& SqliteStatement::operator=(SqliteStatement&& other) noexcept
 {

@@ -31,9 +31,9 @@ public:
     QString errorMessage() const;
 
     void bind(int index, std::int64_t value);
-    void bind(int index, const QByteArray& blob);           // bound as BLOB
-    void bindText(int index, const QString& text);          // bound as TEXT (UTF-8)
-    void bindBlob(int index, const void* data, int size);   // copied by SQLite
+    void bind(int index, const QByteArray& blob);         // bound as BLOB
+    void bindText(int index, const QString& text);        // bound as TEXT (UTF-8)
+    void bindBlob(int index, const void* data, int size); // copied by SQLite
     void bindNull(int index);
 
     // Steps once: true while a row is available. After false, resultCode() tells

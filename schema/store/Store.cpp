@@ -98,6 +98,13 @@ QString fromStd(const std::string& text)
 
 std::unique_ptr<Store> Store::open(const QString& path, Access access, QString* error)
 {
+    // SQLite's memory statistics take a global mutex on every allocation; we never read
+    // them. Must be set before SQLite initialises; harmless (ignored) afterwards.
+    static const bool configured = [] {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        return true;
+    }();
+    Q_UNUSED(configured);
     QString localError;
     QString& message = error ? *error : localError;
     const QString absolute = QFileInfo(path).absoluteFilePath();
@@ -175,8 +182,7 @@ Store::Store(QString path, Access access, sqlite3* db)
     , m_db(db)
     , m_clock(&Clock::system())
     , m_ids(std::make_unique<UuidV7Generator>())
-{
-}
+{}
 
 Store::~Store()
 {
@@ -214,7 +220,8 @@ bool Store::migrate(int fromVersion, QString* error)
     for (int version = current + 1; version <= kSchemaVersion; ++version) {
         QString stepError;
         if (!sqliteExec(m_db, migrations::kSteps[version - 1], &stepError)) {
-            *error = QStringLiteral("%1: upgrading to schema version %2 failed: %3").arg(m_path).arg(version).arg(stepError);
+            *error =
+                QStringLiteral("%1: upgrading to schema version %2 failed: %3").arg(m_path).arg(version).arg(stepError);
             sqliteExec(m_db, "ROLLBACK", nullptr);
             return false;
         }

@@ -56,7 +56,7 @@ public:
 
     // The schema this build writes. A file with a higher PRAGMA user_version comes from
     // a newer Trailmark and is refused, never modified.
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
     // PRAGMA application_id of Trailmark databases ("TMRK").
     static constexpr int kApplicationId = 0x544D524B;
 

@@ -32,19 +32,26 @@ QByteArray UuidV7Generator::next(qint64 unixMs)
 
 namespace uuid {
 
+std::string toStdText(const char* raw16)
+{
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string text(36, '-');
+    int out = 0;
+    for (int i = 0; i < 16; ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            ++out; // keep the dash
+        const auto byte = static_cast<unsigned char>(raw16[i]);
+        text[static_cast<size_t>(out++)] = kDigits[byte >> 4];
+        text[static_cast<size_t>(out++)] = kDigits[byte & 0x0F];
+    }
+    return text;
+}
+
 QString toText(const QByteArray& raw)
 {
     if (raw.size() != 16)
         return {};
-    const QByteArray hex = raw.toHex();
-    QString text;
-    text.reserve(36);
-    for (int i = 0; i < 32; ++i) {
-        if (i == 8 || i == 12 || i == 16 || i == 20)
-            text += QLatin1Char('-');
-        text += QLatin1Char(hex.at(i));
-    }
-    return text;
+    return QString::fromLatin1(toStdText(raw.constData()));
 }
 
 QByteArray fromText(QStringView text)

@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QString>
 
+#include <string>
+
 namespace trailmark {
 
 // UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random bits, so ids sort by
@@ -24,6 +26,8 @@ private:
 namespace uuid {
 // 16 raw bytes -> "0190a2b4-...". Empty for input of the wrong size.
 QString toText(const QByteArray& raw);
+// The same as std::string, without going through QString (hot path: every event).
+std::string toStdText(const char* raw16);
 // Text form (case-insensitive, with dashes) -> 16 raw bytes; empty when malformed.
 QByteArray fromText(QStringView text);
 // The millisecond timestamp inside a UUIDv7.

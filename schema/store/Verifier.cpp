@@ -11,8 +11,7 @@
 namespace trailmark {
 namespace {
 
-template<typename Message>
-bool decodes(Message& message, std::string_view payload)
+template <typename Message> bool decodes(Message& message, std::string_view payload)
 {
     return message.ParseFromArray(payload.data(), static_cast<int>(payload.size()));
 }
@@ -21,8 +20,7 @@ bool decodes(Message& message, std::string_view payload)
 
 Verifier::Verifier(Store& store)
     : m_store(store)
-{
-}
+{}
 
 VerifyReport Verifier::run()
 {
@@ -75,9 +73,9 @@ void Verifier::checkEvents(VerifyReport& report)
             report.problems.append(
                 {QStringLiteral("reference"), id, QStringLiteral("event belongs to no existing session")});
         if (!decodes(event, select.columnBytes(2))) {
-            report.problems.append({QStringLiteral("payload"), id,
-                                    QStringLiteral("payload of event seq %1 is not a valid trailmark.v1.Event")
-                                        .arg(select.columnInt(3))});
+            report.problems.append(
+                {QStringLiteral("payload"), id,
+                 QStringLiteral("payload of event seq %1 is not a valid trailmark.v1.Event").arg(select.columnInt(3))});
         } else if (event.body_case() != select.columnInt(1) || event.body_case() == v1::Event::BODY_NOT_SET) {
             report.problems.append({QStringLiteral("payload"), id,
                                     QStringLiteral("payload body %1 does not match the row's kind %2")
@@ -99,11 +97,9 @@ void Verifier::checkSequences(VerifyReport& report)
         const qint64 first = select.columnInt(2);
         const qint64 last = select.columnInt(3);
         if (first != 0 || last != count - 1)
-            report.problems.append({QStringLiteral("sequence"), uuid::toText(select.columnBlob(0)),
-                                    QStringLiteral("%1 events but seq runs %2..%3: events are missing")
-                                        .arg(count)
-                                        .arg(first)
-                                        .arg(last)});
+            report.problems.append(
+                {QStringLiteral("sequence"), uuid::toText(select.columnBlob(0)),
+                 QStringLiteral("%1 events but seq runs %2..%3: events are missing").arg(count).arg(first).arg(last)});
     }
     if (select.resultCode() != SQLITE_DONE)
         report.problems.append({QStringLiteral("sqlite"), QStringLiteral("events"), select.errorMessage()});

@@ -54,6 +54,7 @@ private Q_SLOTS:
     void unreadableEventsStayVisible();
     void configurableWindowAndDistance();
     void isoTimeMatchesQt();
+    void unknownExitStatusIsNeitherOkNorError();
     void jsonStringsRoundTrip_data();
     void jsonStringsRoundTrip();
 };
@@ -424,6 +425,32 @@ void TestTrajectory::configurableWindowAndDistance()
     auto narrower = TrajectoryBuilder::load(*m_store, sessionId, narrow, {}, &error);
     QVERIFY(narrower);
     QCOMPARE(marks(*narrower), QStringLiteral("error ok"));
+}
+
+void TestTrajectory::unknownExitStatusIsNeitherOkNorError()
+{
+    // zsh/bash history imports: commands without exit status or duration.
+    const QString sessionId = test::createSession(*m_store, QStringLiteral("imported"));
+    {
+        test::SessionScript script(*m_store, sessionId);
+        for (int i = 0; i < 2; ++i) {
+            script.startCommand("make test");
+            v1::Event finished;
+            finished.mutable_command_finished()->set_command_id(QStringLiteral("cmd-%1").arg(i + 1).toStdString());
+            finished.mutable_command_finished()->set_exit_code_unknown(true);
+            finished.mutable_command_finished()->set_duration_unknown(true);
+            script.append(finished);
+        }
+        QVERIFY(script.flush());
+    }
+    QString error;
+    const auto trajectory = TrajectoryBuilder::load(*m_store, sessionId, {}, {}, &error);
+    QVERIFY2(trajectory, qPrintable(error));
+    QCOMPARE(marks(*trajectory), QStringLiteral("unknown unknown")); // no failure, so no retry
+    const Step& step = trajectory->steps.front();
+    QVERIFY(step.hasExit && !step.exitKnown);
+    QCOMPARE(step.durationNs, 0);
+    QVERIFY(step.observationText().contains(QStringLiteral("exit status not recorded")));
 }
 
 void TestTrajectory::isoTimeMatchesQt()

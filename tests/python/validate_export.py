@@ -86,7 +86,7 @@ def check_agent_chain(root, expected_steps):
         where = f"{path}:{number}"
         if row["tool"] not in ("shell", "app", "note"):
             fail(where, f"bad tool {row['tool']}")
-        if row["outcome"] not in ("ok", "error", "interrupted"):
+        if row["outcome"] not in ("ok", "error", "interrupted", "unknown"):
             fail(where, f"bad outcome {row['outcome']}")
         if row["arguments"] is not None and not isinstance(json.loads(row["arguments"]), dict):
             fail(where, "arguments is not a JSON object string")

@@ -10,8 +10,7 @@ namespace trailmark::test {
 
 TempDatabase::TempDatabase()
     : m_path(m_directory.path() + QStringLiteral("/data/trailmark.db"))
-{
-}
+{}
 
 std::unique_ptr<Store> TempDatabase::open() const
 {
@@ -34,7 +33,8 @@ QString createSession(Store& store, const QString& task)
 
 int modeOf(const QString& path)
 {
-    struct stat info {};
+    struct stat info
+    {};
     if (::stat(QFile::encodeName(path).constData(), &info) != 0)
         return -1;
     return static_cast<int>(info.st_mode & 07777);

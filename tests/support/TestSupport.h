@@ -22,8 +22,7 @@ class ManualClock final : public Clock
 public:
     explicit ManualClock(qint64 startNs = 1'767'225'600'000'000'000) // 2026-01-01T00:00:00Z
         : m_nowNs(startNs)
-    {
-    }
+    {}
     qint64 nowNs() const override { return m_nowNs; }
     qint64 monotonicNs() const override { return m_nowNs; }
     void advanceMs(qint64 ms) { m_nowNs += ms * 1'000'000; }

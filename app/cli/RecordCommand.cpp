@@ -1,0 +1,146 @@
+#include "CommandContext.h"
+#include "Commands.h"
+#include "EventWriter.h"
+#include "Platform.h"
+#include "Recorder.h"
+#include "WindowExclusionFilter.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QSocketNotifier>
+
+#include <cerrno>
+#include <csignal>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace trailmark::cli {
+namespace {
+
+// SIGINT/SIGTERM/SIGHUP (terminal closed) end the recording through the event loop, never inside the handler:
+// the handler only writes the signal number into a pipe (async-signal-safe), and a
+// QSocketNotifier on the other end quits the loop, after which the session is closed
+// and the last batch committed like on any other stop.
+int g_signalPipe[2] = {-1, -1};
+constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
+
+void onSignal(int signal)
+{
+    const int savedErrno = errno;
+    const char byte = static_cast<char>(signal);
+    [[maybe_unused]] const ssize_t written = ::write(g_signalPipe[1], &byte, 1);
+    errno = savedErrno;
+}
+
+class SignalQuit
+{
+public:
+    bool install(QString* error)
+    {
+        if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+            *error = QStringLiteral("cannot create the signal pipe");
+            return false;
+        }
+        struct sigaction action
+        {};
+        action.sa_handler = onSignal;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESTART;
+        for (const int signal : kSignals)
+            ::sigaction(signal, &action, nullptr);
+        m_notifier = std::make_unique<QSocketNotifier>(g_signalPipe[0], QSocketNotifier::Read);
+        QObject::connect(m_notifier.get(), &QSocketNotifier::activated, QCoreApplication::instance(), [] {
+            char byte = 0;
+            while (::read(g_signalPipe[0], &byte, 1) > 0) {
+            }
+            QCoreApplication::quit();
+        });
+        return true;
+    }
+    ~SignalQuit()
+    {
+        m_notifier.reset();
+        struct sigaction action
+        {};
+        action.sa_handler = SIG_DFL;
+        for (const int signal : kSignals)
+            ::sigaction(signal, &action, nullptr);
+        for (int& fd : g_signalPipe) {
+            if (fd >= 0)
+                ::close(fd);
+            fd = -1;
+        }
+    }
+
+private:
+    std::unique_ptr<QSocketNotifier> m_notifier;
+};
+
+} // namespace
+
+int runRecord(CommandContext& context)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Record a session without the GUI until SIGINT (Ctrl+C), SIGTERM or SIGHUP: window switches and "
+                       "titles, notes (`trailmark note`), screenshots. Prints the session id."));
+    parser.addHelpOption();
+    const QCommandLineOption taskOption(QStringLiteral("task"), QStringLiteral("What you set out to do."),
+                                        QStringLiteral("TEXT"));
+    const QCommandLineOption noScreenshotsOption(QStringLiteral("no-screenshots"),
+                                                 QStringLiteral("Take no screenshots in this session."));
+    parser.addOption(taskOption);
+    parser.addOption(noScreenshotsOption);
+    parser.process(context.arguments);
+    if (!parser.positionalArguments().isEmpty())
+        return context.usageError(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+
+    RecorderOptions options;
+    options.databasePath = context.databasePath;
+    options.task = parser.value(taskOption);
+    options.screenshots = !parser.isSet(noScreenshotsOption);
+    Recorder recorder(options);
+    QObject::connect(&recorder, &Recorder::warning, &recorder, [&context](const QString& message) {
+        context.err << "trailmark record: warning: " << message << Qt::endl;
+    });
+
+    auto exclusions = std::make_unique<WindowExclusionFilter>();
+    QString error;
+    if (!exclusions->loadUserRules(WindowExclusionFilter::defaultUserRulesPath(), &error))
+        return context.fail(error);
+    recorder.setWindowExclusions(std::move(exclusions));
+    // New sources and filters (shell spool, redaction) are one line each here.
+    recorder.addSource(createWindowSource());
+    if (options.screenshots) {
+        auto grabber = createScreenGrabber(&error);
+        if (grabber)
+            recorder.setScreenGrabber(std::move(grabber));
+        else
+            context.err << "trailmark record: warning: no screenshots: " << error << Qt::endl;
+    }
+
+    SignalQuit signalQuit;
+    if (!signalQuit.install(&error))
+        return context.fail(error);
+    if (!recorder.start(&error))
+        return context.fail(error);
+    for (const QString& interrupted : recorder.interruptedSessions())
+        context.err << "trailmark record: session " << interrupted
+                    << " was left open by a recorder that was killed; marked interrupted" << Qt::endl;
+    context.out << recorder.sessionId() << Qt::endl;
+    context.err << "trailmark record: recording into " << context.databasePath << " ("
+                << (recorder.runningSources().isEmpty() ? QStringLiteral("notes only")
+                                                        : recorder.runningSources().join(QStringLiteral(", ")))
+                << "); stop with Ctrl+C" << Qt::endl;
+
+    QCoreApplication::exec();
+
+    const qint64 events = recorder.writer()->committedEvents() + recorder.writer()->pendingEvents();
+    const QString sessionId = recorder.sessionId();
+    if (!recorder.stop(&error))
+        return context.fail(QStringLiteral("session %1 did not close cleanly: %2").arg(sessionId, error));
+    context.err << "trailmark record: session " << sessionId << " finished with " << events << " events" << Qt::endl;
+    return 0;
+}
+
+} // namespace trailmark::cli

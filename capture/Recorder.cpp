@@ -1,0 +1,299 @@
+#include "Recorder.h"
+
+#include "Clock.h"
+#include "EventWriter.h"
+#include "Platform.h"
+#include "RecorderControl.h"
+#include "RecorderLock.h"
+#include "ScreenGrabber.h"
+#include "Screenshotter.h"
+#include "Store.h"
+#include "WindowExclusionFilter.h"
+
+#include <QJsonObject>
+#include <QSysInfo>
+
+#include <spdlog/spdlog.h>
+
+#include <pwd.h>
+#include <unistd.h>
+
+namespace trailmark {
+namespace {
+
+QString loginName()
+{
+    if (const passwd* entry = ::getpwuid(::getuid()); entry != nullptr && entry->pw_name != nullptr)
+        return QString::fromLocal8Bit(entry->pw_name);
+    return qEnvironmentVariable("USER");
+}
+
+} // namespace
+
+// Between the sources and the session sink: after an AppSwitch has passed the filters
+// (and so knows whether it is excluded) it asks for a screenshot of the new window.
+class Recorder::ForwardingSink final : public EventSink
+{
+public:
+    ForwardingSink(SessionSink& sink, Screenshotter* screenshotter)
+        : m_sink(sink)
+        , m_screenshotter(screenshotter)
+    {}
+
+    bool record(v1::Event& event, QString* error) override
+    {
+        if (!m_sink.record(event, error))
+            return false;
+        if (m_screenshotter != nullptr && event.has_app_switch())
+            m_screenshotter->windowActivated(event.app_switch().window_id(), event.app_switch().excluded());
+        return true;
+    }
+    bool recordIngestPosition(const QString& source, qint64 position, QString* error) override
+    {
+        return m_sink.recordIngestPosition(source, position, error);
+    }
+    std::optional<qint64> ingestPosition(const QString& source, QString* error) override
+    {
+        return m_sink.ingestPosition(source, error);
+    }
+
+private:
+    SessionSink& m_sink;
+    Screenshotter* m_screenshotter;
+};
+
+Recorder::Recorder(RecorderOptions options, QObject* parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+{}
+
+Recorder::~Recorder()
+{
+    if (isRecording()) {
+        QString error;
+        if (!stop(&error))
+            spdlog::error("recorder: {}", error.toStdString());
+    }
+}
+
+void Recorder::addSource(std::unique_ptr<CaptureSource> source)
+{
+    m_sources.push_back(std::move(source));
+}
+
+void Recorder::addFilter(std::unique_ptr<EventFilter> filter)
+{
+    m_filters.push_back(std::move(filter));
+}
+
+void Recorder::setWindowExclusions(std::unique_ptr<WindowExclusionFilter> exclusions)
+{
+    m_exclusions = std::move(exclusions);
+}
+
+void Recorder::setScreenGrabber(std::unique_ptr<ScreenGrabber> grabber)
+{
+    m_grabber = std::move(grabber);
+}
+
+QString Recorder::sessionId() const
+{
+    return QString::fromStdString(m_session.id());
+}
+
+std::optional<v1::Note::Kind> Recorder::parseNoteKind(const QString& name)
+{
+    if (name.isEmpty())
+        return v1::Note::KIND_UNSPECIFIED;
+    if (name == QLatin1String("goal"))
+        return v1::Note::KIND_GOAL;
+    if (name == QLatin1String("plan"))
+        return v1::Note::KIND_PLAN;
+    if (name == QLatin1String("think") || name == QLatin1String("think-aloud"))
+        return v1::Note::KIND_THINK_ALOUD;
+    if (name == QLatin1String("reflection"))
+        return v1::Note::KIND_REFLECTION;
+    return std::nullopt;
+}
+
+bool Recorder::closeInterruptedSessions(QString* error)
+{
+    const auto summaries = m_store->sessionSummaries(error);
+    if (!summaries)
+        return false;
+    for (const SessionSummary& summary : *summaries) {
+        const v1::Session& session = summary.session;
+        // Imports have a source and are not ours to close; only live sessions are
+        // left open by a recorder that died.
+        if (!summary.decodeError.isEmpty() || !session.source().empty() ||
+            (session.state() != v1::Session::STATE_RECORDING && session.state() != v1::Session::STATE_PAUSED))
+            continue;
+        v1::Session closed = session;
+        closed.set_state(v1::Session::STATE_INTERRUPTED);
+        closed.set_ended_ns(summary.lastEventNs > 0 ? summary.lastEventNs : session.started_ns());
+        if (!m_store->updateSession(closed, error))
+            return false;
+        m_interrupted.append(QString::fromStdString(session.id()));
+        spdlog::warn("recorder: session {} was left open by a recorder that stopped without closing it; marked "
+                     "interrupted",
+                     session.id());
+    }
+    return true;
+}
+
+bool Recorder::start(QString* error)
+{
+    if (isRecording())
+        return true;
+    m_lock = std::make_unique<RecorderLock>(m_options.databasePath);
+    if (!m_lock->acquire(error)) {
+        m_lock.reset();
+        return false;
+    }
+    m_store = Store::open(m_options.databasePath, Store::Access::ReadWrite, error);
+    if (!m_store || !closeInterruptedSessions(error)) {
+        m_store.reset();
+        m_lock.reset();
+        return false;
+    }
+
+    m_session = v1::Session();
+    m_session.set_task(m_options.task.toStdString());
+    m_session.set_expert((m_options.expert.isEmpty() ? loginName() : m_options.expert).toStdString());
+    m_session.set_host((m_options.host.isEmpty() ? QSysInfo::machineHostName() : m_options.host).toStdString());
+    m_session.set_platform((m_options.platform.isEmpty() ? currentPlatform() : m_options.platform).toStdString());
+    m_session.set_state(v1::Session::STATE_RECORDING);
+    m_session.set_screenshots_enabled(m_options.screenshots);
+    if (!m_store->createSession(m_session, error)) {
+        m_store.reset();
+        m_lock.reset();
+        return false;
+    }
+
+    m_writer = std::make_unique<EventWriter>(*m_store);
+    m_writer->setMaxBatchAge(m_options.batchAge);
+    connect(m_writer.get(), &EventWriter::writeFailed, this,
+            [this](const QString& message) { Q_EMIT warning(QStringLiteral("events were lost: %1").arg(message)); });
+    m_sessionSink = std::make_unique<SessionSink>(*m_store, *m_writer, sessionId());
+    if (m_exclusions)
+        m_sessionSink->addFilter(m_exclusions.get());
+    for (const auto& filter : m_filters)
+        m_sessionSink->addFilter(filter.get());
+
+    if (m_options.screenshots && m_grabber) {
+        // The screenshotter records through the session sink: its events need no
+        // screenshot of their own.
+        m_screenshotter =
+            std::make_unique<Screenshotter>(*m_store, *m_sessionSink, std::move(m_grabber), m_exclusions.get());
+        m_screenshotter->setDelay(static_cast<int>(m_options.screenshotDelay.count()));
+        connect(m_screenshotter.get(), &Screenshotter::warning, this, &Recorder::warning);
+    }
+    m_sink = std::make_unique<ForwardingSink>(*m_sessionSink, m_screenshotter.get());
+
+    if (m_options.controlSocket) {
+        m_control = std::make_unique<RecorderControlServer>(
+            [this](const QJsonObject& request) { return handleControlRequest(request); });
+        QString controlError;
+        if (!m_control->listen(m_options.databasePath, &controlError)) {
+            m_control.reset();
+            Q_EMIT warning(QStringLiteral("`trailmark note` cannot reach this recorder: %1").arg(controlError));
+        }
+    }
+
+    m_running.clear();
+    for (const auto& source : m_sources) {
+        connect(source.get(), &CaptureSource::warning, this, &Recorder::warning);
+        QString sourceError;
+        if (!source->start(*m_sink, &sourceError)) {
+            Q_EMIT warning(QStringLiteral("%1 is not recorded: %2").arg(source->name(), sourceError));
+            continue;
+        }
+        m_running.append(source->name());
+    }
+    spdlog::info("recorder: session {} started in {} with sources [{}]", m_session.id(),
+                 m_options.databasePath.toStdString(), m_running.join(QStringLiteral(", ")).toStdString());
+    return true;
+}
+
+bool Recorder::stop(QString* error)
+{
+    if (!isRecording())
+        return true;
+    for (const auto& source : m_sources) {
+        source->stop();
+        disconnect(source.get(), nullptr, this, nullptr);
+    }
+    m_control.reset();
+    if (m_screenshotter)
+        m_screenshotter->cancel();
+    bool ok = m_writer->flush(error);
+    m_session.set_ended_ns(m_store->clock().nowNs());
+    m_session.set_state(v1::Session::STATE_FINISHED);
+    QString updateError;
+    if (!m_store->updateSession(m_session, &updateError)) {
+        if (ok)
+            *error = updateError;
+        ok = false;
+    }
+    m_sink.reset();
+    m_screenshotter.reset();
+    m_sessionSink.reset();
+    m_writer.reset();
+    m_store.reset();
+    m_lock.reset();
+    spdlog::info("recorder: session {} finished", m_session.id());
+    return ok;
+}
+
+std::optional<QString> Recorder::addNote(const QString& text, v1::Note::Kind kind, const QString& origin,
+                                         QString* error)
+{
+    if (!isRecording()) {
+        *error = QStringLiteral("not recording");
+        return std::nullopt;
+    }
+    if (text.trimmed().isEmpty()) {
+        *error = QStringLiteral("the note is empty");
+        return std::nullopt;
+    }
+    v1::Event event;
+    auto* note = event.mutable_note();
+    note->set_text(text.toStdString());
+    note->set_kind(kind);
+    note->set_origin(origin.toStdString());
+    if (!m_sink->record(event, error) || !m_writer->flush(error))
+        return std::nullopt;
+    if (m_screenshotter)
+        m_screenshotter->captureScreen();
+    return QString::fromStdString(event.id());
+}
+
+QJsonObject Recorder::handleControlRequest(const QJsonObject& request)
+{
+    const auto failure = [](const QString& message) {
+        return QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), message}};
+    };
+    const QString type = request.value(QStringLiteral("request")).toString();
+    if (type == QLatin1String("status")) {
+        return QJsonObject{{QStringLiteral("ok"), true},
+                           {QStringLiteral("session"), sessionId()},
+                           {QStringLiteral("pid"), static_cast<qint64>(::getpid())}};
+    }
+    if (type != QLatin1String("note"))
+        return failure(QStringLiteral("unknown request '%1'").arg(type));
+    const auto kind = parseNoteKind(request.value(QStringLiteral("kind")).toString());
+    if (!kind)
+        return failure(QStringLiteral("unknown note kind '%1' (goal, plan, think, reflection)")
+                           .arg(request.value(QStringLiteral("kind")).toString()));
+    QString origin = request.value(QStringLiteral("origin")).toString();
+    if (origin.isEmpty())
+        origin = QStringLiteral("cli");
+    QString error;
+    const auto id = addNote(request.value(QStringLiteral("text")).toString(), *kind, origin, &error);
+    if (!id)
+        return failure(error);
+    return QJsonObject{
+        {QStringLiteral("ok"), true}, {QStringLiteral("session"), sessionId()}, {QStringLiteral("event"), *id}};
+}
+
+} // namespace trailmark

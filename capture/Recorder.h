@@ -1,0 +1,113 @@
+#pragma once
+
+#include "CaptureSource.h"
+#include "SessionSink.h"
+#include "trailmark/v1/event.pb.h"
+#include "trailmark/v1/session.pb.h"
+
+#include <QObject>
+#include <QStringList>
+
+#include <chrono>
+#include <memory>
+#include <vector>
+
+namespace trailmark {
+
+class EventWriter;
+class RecorderControlServer;
+class RecorderLock;
+class ScreenGrabber;
+class Screenshotter;
+class Store;
+class WindowExclusionFilter;
+
+struct RecorderOptions
+{
+    QString databasePath;
+    QString task;
+    QString expert;   // empty: the login name
+    QString host;     // empty: this machine's host name
+    QString platform; // empty: currentPlatform()
+    bool screenshots = true;
+    // Live events are few; committing them quickly keeps what a crash loses small and
+    // lets `trailmark show` in another terminal follow along.
+    std::chrono::milliseconds batchAge{100};
+    std::chrono::milliseconds screenshotDelay{300};
+    // Listen for `trailmark note` on the control socket.
+    bool controlSocket = true;
+};
+
+// Owns one live recording: the database lock, the session, the writer and the sink
+// every source and filter is attached to. No widgets; the CLI and the GUI drive it.
+//
+//     Recorder recorder(options);
+//     recorder.addFilter(std::make_unique<SecretRedactor>());   // before start()
+//     recorder.addSource(createWindowSource());
+//     recorder.start(&error);  ...  recorder.stop(&error);
+class Recorder : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Recorder(RecorderOptions options, QObject* parent = nullptr);
+    ~Recorder() override; // stops cleanly if still running
+
+    // Sources and filters, before start(). Filters run in the order added, after the
+    // window exclusions.
+    void addSource(std::unique_ptr<CaptureSource> source);
+    void addFilter(std::unique_ptr<EventFilter> filter);
+    void setWindowExclusions(std::unique_ptr<WindowExclusionFilter> exclusions);
+    void setScreenGrabber(std::unique_ptr<ScreenGrabber> grabber);
+
+    // Locks the database, closes sessions a killed recorder left open (INTERRUPTED),
+    // creates the session and starts every source. A source that cannot run here is
+    // reported through warning() and skipped; false only when recording is impossible.
+    bool start(QString* error);
+    // Stops the sources, commits the last batch, and marks the session FINISHED.
+    bool stop(QString* error);
+    bool isRecording() const { return m_sink != nullptr; }
+
+    QString sessionId() const;
+    const v1::Session& session() const { return m_session; }
+    // Ids of the sessions start() found open and marked INTERRUPTED.
+    QStringList interruptedSessions() const { return m_interrupted; }
+    QStringList runningSources() const { return m_running; }
+    Store* store() const { return m_store.get(); }
+    EventWriter* writer() const { return m_writer.get(); }
+
+    // Adds a note to the session and commits it (plus a screenshot of the screen when
+    // the session allows). Returns the event id.
+    std::optional<QString> addNote(const QString& text, v1::Note::Kind kind, const QString& origin, QString* error);
+    // "goal", "plan", "think", "reflection" (and "" for unspecified).
+    static std::optional<v1::Note::Kind> parseNoteKind(const QString& name);
+
+Q_SIGNALS:
+    // Something the user should know (a source that cannot run, a lost display, a
+    // failed commit); recording goes on.
+    void warning(const QString& message);
+
+private:
+    class ForwardingSink;
+    bool closeInterruptedSessions(QString* error);
+    QJsonObject handleControlRequest(const QJsonObject& request);
+
+    RecorderOptions m_options;
+    std::vector<std::unique_ptr<CaptureSource>> m_sources;
+    std::vector<std::unique_ptr<EventFilter>> m_filters;
+    std::unique_ptr<WindowExclusionFilter> m_exclusions;
+    std::unique_ptr<ScreenGrabber> m_grabber;
+
+    std::unique_ptr<RecorderLock> m_lock;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<EventWriter> m_writer;
+    std::unique_ptr<SessionSink> m_sessionSink;
+    std::unique_ptr<ForwardingSink> m_sink;
+    std::unique_ptr<Screenshotter> m_screenshotter;
+    std::unique_ptr<RecorderControlServer> m_control;
+    v1::Session m_session;
+    QStringList m_interrupted;
+    QStringList m_running;
+};
+
+} // namespace trailmark

@@ -1,0 +1,174 @@
+// The Recorder's session lifecycle without any display: lock, interrupted sessions,
+// notes, clean stop.
+#include "EventWriter.h"
+#include "Recorder.h"
+#include "RecorderLock.h"
+#include "Store.h"
+#include "TestSupport.h"
+
+#include <QCoreApplication>
+#include <QTest>
+
+#include <unistd.h>
+
+using namespace trailmark;
+using namespace trailmark::test;
+
+class TestRecorder final : public QObject
+{
+    Q_OBJECT
+
+private:
+    static RecorderOptions options(const TempDatabase& database)
+    {
+        RecorderOptions result;
+        result.databasePath = database.path();
+        result.task = QStringLiteral("unit");
+        result.controlSocket = false;
+        result.screenshots = false;
+        return result;
+    }
+
+    static v1::Session openSession(Store& store, v1::Session::State state, const std::string& source = {})
+    {
+        v1::Session session;
+        session.set_state(state);
+        session.set_source(source);
+        QString error;
+        if (!store.createSession(session, &error))
+            qWarning("%s", qPrintable(error));
+        return session;
+    }
+
+private Q_SLOTS:
+    void closesSessionsLeftOpenAsInterrupted()
+    {
+        TempDatabase database;
+        qint64 lastEventNs = 0;
+        v1::Session withEvents, empty, paused, imported, finished;
+        {
+            auto store = database.open();
+            QVERIFY(store);
+            withEvents = openSession(*store, v1::Session::STATE_RECORDING);
+            empty = openSession(*store, v1::Session::STATE_RECORDING);
+            paused = openSession(*store, v1::Session::STATE_PAUSED);
+            imported = openSession(*store, v1::Session::STATE_RECORDING, "atuin:/tmp/history.db");
+            finished = openSession(*store, v1::Session::STATE_FINISHED);
+            EventWriter writer(*store);
+            QString error;
+            for (int i = 0; i < 3; ++i) {
+                v1::Event event;
+                event.set_session_id(withEvents.id());
+                event.set_time_ns(withEvents.started_ns() + 1000 * (i + 1));
+                event.mutable_note()->set_text("n");
+                QVERIFY2(writer.append(event, &error), qPrintable(error));
+                lastEventNs = event.time_ns();
+            }
+            QVERIFY(writer.flush(&error));
+        }
+
+        Recorder recorder(options(database));
+        QString error;
+        QVERIFY2(recorder.start(&error), qPrintable(error));
+        QStringList interrupted = recorder.interruptedSessions();
+        QStringList expected{QString::fromStdString(withEvents.id()), QString::fromStdString(empty.id()),
+                             QString::fromStdString(paused.id())};
+        interrupted.sort();
+        expected.sort();
+        QCOMPARE(interrupted, expected);
+        auto reader = database.open();
+        QCOMPARE(reader->session(QString::fromStdString(withEvents.id()), &error)->state(),
+                 v1::Session::STATE_INTERRUPTED);
+        QCOMPARE(reader->session(QString::fromStdString(withEvents.id()), &error)->ended_ns(), lastEventNs);
+        QCOMPARE(reader->session(QString::fromStdString(empty.id()), &error)->ended_ns(), empty.started_ns());
+        QCOMPARE(reader->session(QString::fromStdString(paused.id()), &error)->state(), v1::Session::STATE_INTERRUPTED);
+        QCOMPARE(reader->session(QString::fromStdString(imported.id()), &error)->state(), v1::Session::STATE_RECORDING);
+        QCOMPARE(reader->session(QString::fromStdString(finished.id()), &error)->state(), v1::Session::STATE_FINISHED);
+
+        const auto current = reader->session(recorder.sessionId(), &error);
+        QVERIFY(current);
+        QCOMPARE(current->state(), v1::Session::STATE_RECORDING);
+        QCOMPARE(current->task(), "unit");
+        QVERIFY(!current->expert().empty());
+        QVERIFY(!current->host().empty());
+        QVERIFY(!current->platform().empty());
+        QVERIFY(recorder.stop(&error));
+        QCOMPARE(reader->session(recorder.sessionId(), &error)->state(), v1::Session::STATE_FINISHED);
+    }
+
+    void onlyOneRecorderPerDatabase()
+    {
+        TempDatabase database;
+        Recorder first(options(database));
+        QString error;
+        QVERIFY2(first.start(&error), qPrintable(error));
+        QCOMPARE(modeOf(database.path() + QStringLiteral(".lock")), 0600);
+        qint64 holder = 0;
+        QVERIFY(RecorderLock::isLocked(database.path(), &holder));
+        QCOMPARE(holder, QCoreApplication::applicationPid());
+
+        Recorder second(options(database));
+        QVERIFY(!second.start(&error));
+        QCOMPARE(error, QStringLiteral("another recorder (pid %1) is already recording into %2")
+                            .arg(QCoreApplication::applicationPid())
+                            .arg(database.path()));
+        QVERIFY(!second.isRecording());
+
+        QVERIFY(first.stop(&error));
+        QVERIFY(!RecorderLock::isLocked(database.path(), &holder));
+        QVERIFY2(second.start(&error), qPrintable(error));
+        QVERIFY(second.stop(&error));
+    }
+
+    void notesAreCommittedAtOnce()
+    {
+        TempDatabase database;
+        Recorder recorder(options(database));
+        QString error;
+        QVERIFY(recorder.start(&error));
+        const auto id =
+            recorder.addNote(QStringLiteral("try the staging db"), v1::Note::KIND_GOAL, QStringLiteral("cli"), &error);
+        QVERIFY2(id, qPrintable(error));
+        QCOMPARE(recorder.writer()->pendingEvents(), 0);
+        QVERIFY(!recorder.addNote(QStringLiteral("   "), v1::Note::KIND_UNSPECIFIED, QStringLiteral("cli"), &error));
+        QCOMPARE(error, QStringLiteral("the note is empty"));
+
+        auto reader = Store::open(database.path(), Store::Access::ReadOnly, &error);
+        QList<v1::Event> events;
+        reader->readEvents(
+            recorder.sessionId(), 0, -1,
+            [&](const StoredEvent& stored) {
+                events.append(stored.event);
+                return true;
+            },
+            &error);
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(QString::fromStdString(events.at(0).id()), *id);
+        QCOMPARE(events.at(0).note().kind(), v1::Note::KIND_GOAL);
+        QVERIFY(recorder.stop(&error));
+        QVERIFY(!recorder.addNote(QStringLiteral("late"), v1::Note::KIND_GOAL, QStringLiteral("cli"), &error));
+    }
+
+    void parsesNoteKinds_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("kind");
+        QTest::newRow("none") << QString() << int(v1::Note::KIND_UNSPECIFIED);
+        QTest::newRow("goal") << QStringLiteral("goal") << int(v1::Note::KIND_GOAL);
+        QTest::newRow("plan") << QStringLiteral("plan") << int(v1::Note::KIND_PLAN);
+        QTest::newRow("think") << QStringLiteral("think") << int(v1::Note::KIND_THINK_ALOUD);
+        QTest::newRow("reflection") << QStringLiteral("reflection") << int(v1::Note::KIND_REFLECTION);
+        QTest::newRow("unknown") << QStringLiteral("rant") << -1;
+    }
+
+    void parsesNoteKinds()
+    {
+        QFETCH(QString, name);
+        QFETCH(int, kind);
+        const auto parsed = Recorder::parseNoteKind(name);
+        QCOMPARE(parsed ? int(*parsed) : -1, kind);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRecorder)
+#include "TestRecorder.moc"

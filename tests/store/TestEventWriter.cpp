@@ -1,0 +1,288 @@
+#include "EventWriter.h"
+#include "SqliteStatement.h"
+#include "Store.h"
+#include "TestSupport.h"
+#include "Uuid.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace trailmark;
+
+namespace {
+
+v1::Event commandEvent(const QString& sessionId, const std::string& command)
+{
+    v1::Event event;
+    event.set_session_id(sessionId.toStdString());
+    auto* started = event.mutable_command_started();
+    started->set_command(command);
+    started->set_cwd("/home/ada/project");
+    started->set_shell("bash");
+    return event;
+}
+
+QList<StoredEvent> readAll(Store& store, const QString& sessionId)
+{
+    QList<StoredEvent> events;
+    QString error;
+    const bool ok = store.readEvents(
+        sessionId, 0, -1,
+        [&](const StoredEvent& stored) {
+            events.append(stored);
+            return true;
+        },
+        &error);
+    if (!ok)
+        qWarning("%s", qPrintable(error));
+    return events;
+}
+
+qint64 countFromOtherConnection(const QString& path)
+{
+    QString error;
+    auto other = Store::open(path, Store::Access::ReadOnly, &error);
+    if (!other)
+        return -1;
+    const auto summaries = other->sessionSummaries(&error);
+    qint64 total = 0;
+    for (const auto& summary : *summaries)
+        total += summary.eventCount;
+    return total;
+}
+
+} // namespace
+
+class TestEventWriter final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void fillsEnvelopeAndStoresOnlyTheBody();
+    void seqIsGaplessPerSessionAcrossBatchesAndReopen();
+    void commitsWhenTheBatchIsOlderThanItsAge();
+    void timerCommitsWhenEventsStopFlowing();
+    void uncommittedEventsAreInvisibleToReaders();
+    void ingestPositionCommitsWithItsEvents();
+    void twoWritersOnOneFileKeepSeqGapless();
+    void refusesEventsWithoutBodyOrSession();
+    void preservesArbitraryBytes();
+};
+
+void TestEventWriter::fillsEnvelopeAndStoresOnlyTheBody()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    test::ManualClock clock;
+    store->setClock(&clock);
+    const QString session = test::createSession(*store, QStringLiteral("t"));
+    EventWriter writer(*store);
+    v1::Event event = commandEvent(session, "make test");
+    QString error;
+    QVERIFY2(writer.append(event, &error), qPrintable(error));
+    QVERIFY2(writer.flush(&error), qPrintable(error));
+    QCOMPARE(event.seq(), 0);
+    QCOMPARE(event.time_ns(), clock.nowNs());
+    QCOMPARE(QString::fromStdString(event.session_id()), session);
+    QCOMPARE(uuid::fromText(QString::fromStdString(event.id())).size(), 16);
+
+    const auto events = readAll(*store, session);
+    QCOMPARE(events.size(), 1);
+    QCOMPARE(events.first().event.id(), event.id());
+    QCOMPARE(events.first().event.command_started().command(), std::string("make test"));
+    QCOMPARE(events.first().event.time_ns(), clock.nowNs());
+
+    // The payload on disk carries no envelope: the columns are the single source.
+    SqliteStatement select(store->handle(), "SELECT payload FROM events");
+    QVERIFY(select.step());
+    v1::Event payload;
+    const std::string_view bytes = select.columnBytes(0);
+    QVERIFY(payload.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())));
+    QVERIFY(payload.id().empty());
+    QVERIFY(payload.session_id().empty());
+    QCOMPARE(payload.time_ns(), 0);
+    QVERIFY(payload.has_command_started());
+}
+
+void TestEventWriter::seqIsGaplessPerSessionAcrossBatchesAndReopen()
+{
+    test::TempDatabase database;
+    QString first;
+    QString second;
+    {
+        auto store = database.open();
+        first = test::createSession(*store, QStringLiteral("a"));
+        second = test::createSession(*store, QStringLiteral("b"));
+        EventWriter writer(*store);
+        writer.setMaxBatchSize(7); // several commits on the way
+        QString error;
+        for (int i = 0; i < 50; ++i) {
+            v1::Event event = commandEvent(i % 3 == 0 ? second : first, "echo " + std::to_string(i));
+            QVERIFY2(writer.append(event, &error), qPrintable(error));
+        }
+    } // the destructor commits the rest
+    auto store = database.open();
+    EventWriter writer(*store);
+    QString error;
+    v1::Event event = commandEvent(first, "after reopen");
+    QVERIFY2(writer.append(event, &error), qPrintable(error));
+    QVERIFY(writer.flush(&error));
+    for (const QString& session : {first, second}) {
+        const auto events = readAll(*store, session);
+        for (qsizetype i = 0; i < events.size(); ++i)
+            QCOMPARE(events.at(i).event.seq(), i);
+    }
+    QCOMPARE(readAll(*store, first).size(), 34);
+    QCOMPARE(readAll(*store, second).size(), 17);
+    QCOMPARE(readAll(*store, first).last().event.command_started().command(), std::string("after reopen"));
+}
+
+void TestEventWriter::commitsWhenTheBatchIsOlderThanItsAge()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    test::ManualClock clock;
+    store->setClock(&clock);
+    const QString session = test::createSession(*store, QStringLiteral("t"));
+    EventWriter writer(*store);
+    QSignalSpy committed(&writer, &EventWriter::committed);
+    QString error;
+    for (int i = 0; i < 3; ++i) {
+        v1::Event event = commandEvent(session, "ls");
+        QVERIFY(writer.append(event, &error));
+        clock.advanceMs(100);
+    }
+    // 0, 100, 200 ms: still one open batch; the fourth append at 300 ms commits it.
+    QCOMPARE(committed.count(), 0);
+    QCOMPARE(countFromOtherConnection(database.path()), 0);
+    v1::Event event = commandEvent(session, "ls");
+    QVERIFY(writer.append(event, &error));
+    QCOMPARE(committed.count(), 1);
+    QCOMPARE(committed.first().first().toLongLong(), 4);
+    QCOMPARE(countFromOtherConnection(database.path()), 4);
+}
+
+void TestEventWriter::timerCommitsWhenEventsStopFlowing()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    const QString session = test::createSession(*store, QStringLiteral("t"));
+    EventWriter writer(*store);
+    QSignalSpy committed(&writer, &EventWriter::committed);
+    QString error;
+    v1::Event event = commandEvent(session, "ls");
+    QVERIFY(writer.append(event, &error));
+    QCOMPARE(writer.pendingEvents(), 1);
+    QVERIFY(committed.wait(1000));
+    QCOMPARE(writer.pendingEvents(), 0);
+    QCOMPARE(countFromOtherConnection(database.path()), 1);
+}
+
+void TestEventWriter::uncommittedEventsAreInvisibleToReaders()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    const QString session = test::createSession(*store, QStringLiteral("t"));
+    EventWriter writer(*store);
+    writer.setMaxBatchAge(std::chrono::hours(1));
+    QString error;
+    for (int i = 0; i < 10; ++i) {
+        v1::Event event = commandEvent(session, "ls");
+        QVERIFY(writer.append(event, &error));
+    }
+    QCOMPARE(countFromOtherConnection(database.path()), 0);
+    QVERIFY(writer.flush(&error));
+    QCOMPARE(countFromOtherConnection(database.path()), 10);
+}
+
+void TestEventWriter::ingestPositionCommitsWithItsEvents()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    const QString session = test::createSession(*store, QStringLiteral("t"));
+    const QString source = QStringLiteral("spool:bash-123");
+    QString error;
+    {
+        EventWriter writer(*store);
+        v1::Event event = commandEvent(session, "ls");
+        QVERIFY(writer.append(event, &error));
+        QVERIFY(writer.setIngestPosition(source, 120, &error));
+        QCOMPARE(store->ingestPosition(source, &error).value_or(-1), 120); // same connection sees it
+        QVERIFY(writer.flush(&error));
+    }
+    QString readError;
+    auto reader = Store::open(database.path(), Store::Access::ReadOnly, &readError);
+    QCOMPARE(reader->ingestPosition(source, &readError).value_or(-1), 120);
+    QCOMPARE(reader->ingestPosition(QStringLiteral("never"), &readError).value_or(-1), 0);
+
+    // A batch that never commits (the process dies) loses its events and its position
+    // together: re-ingest resumes exactly where the committed events end.
+    {
+        EventWriter writer(*store);
+        v1::Event event = commandEvent(session, "lost");
+        QVERIFY(writer.append(event, &error));
+        QVERIFY(writer.setIngestPosition(source, 999, &error));
+        sqliteExec(store->handle(), "ROLLBACK", nullptr); // what a crash amounts to
+    }
+    QCOMPARE(reader->ingestPosition(source, &readError).value_or(-1), 120);
+    QCOMPARE(readAll(*reader, session).size(), 1);
+}
+
+void TestEventWriter::twoWritersOnOneFileKeepSeqGapless()
+{
+    test::TempDatabase database;
+    auto firstStore = database.open();
+    auto secondStore = database.open();
+    const QString session = test::createSession(*firstStore, QStringLiteral("shared"));
+    EventWriter firstWriter(*firstStore);
+    EventWriter secondWriter(*secondStore);
+    QString error;
+    for (int i = 0; i < 20; ++i) {
+        EventWriter& writer = i % 2 == 0 ? firstWriter : secondWriter;
+        v1::Event event = commandEvent(session, "echo " + std::to_string(i));
+        QVERIFY2(writer.append(event, &error), qPrintable(error));
+        QVERIFY2(writer.flush(&error), qPrintable(error)); // release the write lock
+    }
+    const auto events = readAll(*firstStore, session);
+    QCOMPARE(events.size(), 20);
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        QCOMPARE(events.at(i).event.seq(), i);
+        QCOMPARE(events.at(i).event.command_started().command(), "echo " + std::to_string(i));
+    }
+}
+
+void TestEventWriter::refusesEventsWithoutBodyOrSession()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    EventWriter writer(*store);
+    QString error;
+    v1::Event empty;
+    empty.set_session_id(test::createSession(*store, QStringLiteral("t")).toStdString());
+    QVERIFY(!writer.append(empty, &error));
+    QVERIFY(error.contains(QLatin1String("body")));
+    v1::Event orphan = commandEvent(uuid::toText(store->newId()), "ls");
+    QVERIFY(!writer.append(orphan, &error));
+    QVERIFY(error.contains(QLatin1String("no session")));
+}
+
+void TestEventWriter::preservesArbitraryBytes()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    const QString session = test::createSession(*store, QStringLiteral("t"));
+    std::string command = "printf 'a\\tb'\necho \"q\" \\\\ ";
+    command += std::string("\xff\xfe\x00\x80 end", 9);
+    command += std::string(1 << 20, 'x'); // 1 MiB
+    EventWriter writer(*store);
+    QString error;
+    v1::Event event = commandEvent(session, command);
+    QVERIFY(writer.append(event, &error));
+    QVERIFY(writer.flush(&error));
+    const auto events = readAll(*store, session);
+    QCOMPARE(events.size(), 1);
+    QVERIFY(events.first().event.command_started().command() == command);
+}
+
+QTEST_GUILESS_MAIN(TestEventWriter)
+#include "TestEventWriter.moc"

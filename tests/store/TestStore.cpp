@@ -1,0 +1,214 @@
+#include "Store.h"
+#include "TestSupport.h"
+#include "Uuid.h"
+
+#include <QFileInfo>
+#include <QTest>
+
+#include <sqlite3.h>
+
+using namespace trailmark;
+
+class TestStore final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void createsPrivateFileInPrivateDirectory();
+    void newDatabaseIsWalAtCurrentSchema();
+    void readOnlyNeverCreates();
+    void sessionRoundTrip();
+    void sessionSummariesCountEventsNewestFirst();
+    void resolvesUniquePrefixes();
+    void annotationsRoundTrip();
+    void annotationNeedsAKnownSession();
+    void blobsAreStoredOncePerContent();
+    void dataSurvivesReopen();
+};
+
+void TestStore::createsPrivateFileInPrivateDirectory()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    QVERIFY(store);
+    QCOMPARE(test::modeOf(database.path()), 0600);
+    QCOMPARE(test::modeOf(QFileInfo(database.path()).path()), 0700);
+    // WAL side files inherit the database's mode.
+    QString error;
+    v1::Session session;
+    QVERIFY2(store->createSession(session, &error), qPrintable(error));
+    QCOMPARE(test::modeOf(database.path() + QStringLiteral("-wal")), 0600);
+    QCOMPARE(test::modeOf(database.path() + QStringLiteral("-shm")), 0600);
+}
+
+void TestStore::newDatabaseIsWalAtCurrentSchema()
+{
+    test::TempDatabase database;
+    QVERIFY(database.open());
+    // Ask SQLite itself, through a connection that is not ours.
+    sqlite3* db = nullptr;
+    QCOMPARE(sqlite3_open_v2(QFile::encodeName(database.path()).constData(), &db, SQLITE_OPEN_READONLY, nullptr),
+             SQLITE_OK);
+    const auto pragma = [db](const char* sql) {
+        sqlite3_stmt* statement = nullptr;
+        sqlite3_prepare_v2(db, sql, -1, &statement, nullptr);
+        sqlite3_step(statement);
+        const QByteArray value(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)));
+        sqlite3_finalize(statement);
+        return value;
+    };
+    QCOMPARE(pragma("PRAGMA journal_mode"), QByteArray("wal"));
+    QCOMPARE(pragma("PRAGMA user_version").toInt(), Store::kSchemaVersion);
+    QCOMPARE(pragma("PRAGMA application_id").toInt(), Store::kApplicationId);
+    sqlite3_close(db);
+}
+
+void TestStore::readOnlyNeverCreates()
+{
+    QTemporaryDir directory;
+    const QString path = directory.filePath(QStringLiteral("missing.db"));
+    QString error;
+    QVERIFY(!Store::open(path, Store::Access::ReadOnly, &error));
+    QVERIFY(error.contains(path));
+    QVERIFY(!QFileInfo::exists(path));
+}
+
+void TestStore::sessionRoundTrip()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    test::ManualClock clock;
+    store->setClock(&clock);
+    v1::Session session;
+    session.set_task("fix the flaky CI job");
+    session.add_tags("ci");
+    QString error;
+    QVERIFY2(store->createSession(session, &error), qPrintable(error));
+    QCOMPARE(uuid::fromText(QString::fromStdString(session.id())).size(), 16);
+    QCOMPARE(session.started_ns(), clock.nowNs());
+    QCOMPARE(session.state(), v1::Session::STATE_RECORDING);
+
+    session.set_state(v1::Session::STATE_FINISHED);
+    session.set_ended_ns(clock.nowNs() + 5);
+    QVERIFY2(store->updateSession(session, &error), qPrintable(error));
+    const auto loaded = store->session(QString::fromStdString(session.id()), &error);
+    QVERIFY2(loaded, qPrintable(error));
+    QCOMPARE(loaded->task(), std::string("fix the flaky CI job"));
+    QCOMPARE(loaded->state(), v1::Session::STATE_FINISHED);
+    QCOMPARE(loaded->ended_ns(), clock.nowNs() + 5);
+    QCOMPARE(loaded->tags_size(), 1);
+
+    v1::Session unknown;
+    unknown.set_id(uuid::toText(store->newId()).toStdString());
+    QVERIFY(!store->updateSession(unknown, &error));
+    QVERIFY(error.contains(QString::fromStdString(unknown.id())));
+}
+
+void TestStore::sessionSummariesCountEventsNewestFirst()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    test::ManualClock clock;
+    store->setClock(&clock);
+    const QString older = test::createSession(*store, QStringLiteral("older"));
+    clock.advanceMs(1000);
+    const QString newer = test::createSession(*store, QStringLiteral("newer"));
+    QString error;
+    const auto summaries = store->sessionSummaries(&error);
+    QVERIFY2(summaries, qPrintable(error));
+    QCOMPARE(summaries->size(), 2);
+    QCOMPARE(QString::fromStdString(summaries->at(0).session.id()), newer);
+    QCOMPARE(QString::fromStdString(summaries->at(1).session.id()), older);
+    QCOMPARE(summaries->at(0).eventCount, 0);
+}
+
+void TestStore::resolvesUniquePrefixes()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    const QString id = test::createSession(*store, QStringLiteral("a"));
+    QString error;
+    QCOMPARE(store->resolveSessionId(id, &error).value_or(QString()), id);
+    QCOMPARE(store->resolveSessionId(id.left(13).toUpper(), &error).value_or(QString()), id);
+    QVERIFY(!store->resolveSessionId(id.left(3), &error));
+    QVERIFY(error.contains(QLatin1String("too short")));
+    QVERIFY(!store->resolveSessionId(QStringLiteral("ffffffff"), &error));
+    QVERIFY(error.contains(QLatin1String("no session")));
+
+    // Two sessions created in the same millisecond share their first 12 hex digits.
+    test::ManualClock clock;
+    store->setClock(&clock);
+    const QString first = test::createSession(*store, QStringLiteral("b"));
+    const QString second = test::createSession(*store, QStringLiteral("c"));
+    QCOMPARE(first.left(13), second.left(13));
+    QVERIFY(!store->resolveSessionId(first.left(13), &error));
+    QVERIFY(error.contains(QLatin1String("ambiguous")));
+}
+
+void TestStore::annotationsRoundTrip()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    const QString session = test::createSession(*store, QStringLiteral("review me"));
+    v1::Annotation annotation;
+    annotation.set_session_id(session.toStdString());
+    annotation.set_target_id(session.toStdString());
+    annotation.set_reviewer("ada");
+    annotation.set_rating(-1);
+    annotation.set_has_rating(true);
+    annotation.add_labels("wrong-tool");
+    annotation.set_verdict(v1::Annotation::VERDICT_NEEDS_WORK);
+    QString error;
+    QVERIFY2(store->addAnnotation(annotation, &error), qPrintable(error));
+    QVERIFY(!annotation.id().empty());
+    const auto loaded = store->annotations(session, &error);
+    QVERIFY2(loaded, qPrintable(error));
+    QCOMPARE(loaded->size(), 1);
+    QCOMPARE(loaded->first().rating(), -1);
+    QCOMPARE(loaded->first().reviewer(), std::string("ada"));
+    QCOMPARE(loaded->first().verdict(), v1::Annotation::VERDICT_NEEDS_WORK);
+}
+
+void TestStore::annotationNeedsAKnownSession()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    v1::Annotation annotation;
+    const QString stray = uuid::toText(store->newId());
+    annotation.set_session_id(stray.toStdString());
+    annotation.set_target_id(stray.toStdString());
+    QString error;
+    QVERIFY(!store->addAnnotation(annotation, &error));
+    QVERIFY(error.contains(stray));
+}
+
+void TestStore::blobsAreStoredOncePerContent()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    QString error;
+    const QByteArray png("\x89PNG fake image bytes", 21);
+    const auto first = store->putBlob(png, QStringLiteral("image/png"), &error);
+    const auto second = store->putBlob(png, QStringLiteral("image/png"), &error);
+    QVERIFY2(first && second, qPrintable(error));
+    QCOMPARE(*first, *second);
+    QCOMPARE(first->size(), 32);
+    QCOMPARE(store->blob(*first, &error).value_or(QByteArray()), png);
+    QVERIFY(!store->blob(QByteArray(32, 'x'), &error));
+}
+
+void TestStore::dataSurvivesReopen()
+{
+    test::TempDatabase database;
+    QString id;
+    {
+        auto store = database.open();
+        id = test::createSession(*store, QStringLiteral("persist"));
+    }
+    auto store = database.open();
+    QString error;
+    QVERIFY2(store->session(id, &error), qPrintable(error));
+}
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "TestStore.moc"

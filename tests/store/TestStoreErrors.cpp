@@ -1,0 +1,171 @@
+#include "Store.h"
+#include "TestSupport.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QTest>
+
+#include <sqlite3.h>
+
+using namespace trailmark;
+
+namespace {
+
+QByteArray fileHash(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
+}
+
+void writeFile(const QString& path, const QByteArray& bytes)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(bytes);
+}
+
+// A database as a future Trailmark would leave it: our application id, a higher schema.
+void stampFutureVersion(const QString& path, int version)
+{
+    sqlite3* db = nullptr;
+    QCOMPARE(sqlite3_open(QFile::encodeName(path).constData(), &db), SQLITE_OK);
+    const QByteArray sql = "PRAGMA journal_mode=DELETE; PRAGMA user_version=" + QByteArray::number(version) + ";";
+    QCOMPARE(sqlite3_exec(db, sql.constData(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+} // namespace
+
+class TestStoreErrors final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void newerSchemaIsRefusedAndUntouched_data();
+    void newerSchemaIsRefusedAndUntouched();
+    void notSqliteNamesThePath_data();
+    void notSqliteNamesThePath();
+    void truncatedFileNamesThePath();
+    void foreignSqliteDatabaseIsRefused();
+    void emptyFileBecomesANewDatabase();
+    void unwritableLocationSaysWhere();
+};
+
+void TestStoreErrors::newerSchemaIsRefusedAndUntouched_data()
+{
+    QTest::addColumn<int>("access");
+    QTest::newRow("read-write") << static_cast<int>(Store::Access::ReadWrite);
+    QTest::newRow("read-only") << static_cast<int>(Store::Access::ReadOnly);
+}
+
+void TestStoreErrors::newerSchemaIsRefusedAndUntouched()
+{
+    QFETCH(int, access);
+    test::TempDatabase database;
+    {
+        auto store = database.open();
+        test::createSession(*store, QStringLiteral("from the future"));
+    }
+    stampFutureVersion(database.path(), Store::kSchemaVersion + 7);
+    const QByteArray before = fileHash(database.path());
+
+    QString error;
+    QVERIFY(!Store::open(database.path(), static_cast<Store::Access>(access), &error));
+    QVERIFY2(error.contains(database.path()), qPrintable(error));
+    QVERIFY2(error.contains(QString::number(Store::kSchemaVersion + 7)), qPrintable(error));
+    QVERIFY2(error.contains(QString::number(Store::kSchemaVersion)), qPrintable(error));
+    QVERIFY2(error.contains(QLatin1String("newer Trailmark")), qPrintable(error));
+    QCOMPARE(fileHash(database.path()), before);
+    QVERIFY(!QFile::exists(database.path() + QStringLiteral("-wal")));
+}
+
+void TestStoreErrors::notSqliteNamesThePath_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::newRow("text") << QByteArray("these are my notes, not a database\n").repeated(10);
+    QTest::newRow("binary") << QByteArray(4096, '\x17');
+    QTest::newRow("json") << QByteArray("{\"sessions\": []}");
+}
+
+void TestStoreErrors::notSqliteNamesThePath()
+{
+    QFETCH(QByteArray, content);
+    QTemporaryDir directory;
+    const QString path = directory.filePath(QStringLiteral("notes.db"));
+    writeFile(path, content);
+    QString error;
+    QVERIFY(!Store::open(path, Store::Access::ReadWrite, &error));
+    QVERIFY2(error.contains(path), qPrintable(error));
+    QVERIFY2(error.contains(QLatin1String("not an SQLite file")), qPrintable(error));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), content);
+}
+
+void TestStoreErrors::truncatedFileNamesThePath()
+{
+    test::TempDatabase database;
+    {
+        auto store = database.open();
+        for (int i = 0; i < 200; ++i)
+            test::createSession(*store, QStringLiteral("session %1 with a longer task text to fill pages").arg(i));
+    }
+    // Checkpoint everything into the main file, then cut it in half.
+    stampFutureVersion(database.path(), Store::kSchemaVersion); // journal_mode=DELETE folds the WAL in
+    QFile file(database.path());
+    const qint64 fullSize = file.size();
+    QVERIFY(fullSize > 8192);
+    QVERIFY(file.resize(fullSize / 2));
+
+    QString error;
+    QVERIFY(!Store::open(database.path(), Store::Access::ReadWrite, &error));
+    QVERIFY2(error.contains(database.path()), qPrintable(error));
+    QVERIFY2(error.contains(QLatin1String("truncated")), qPrintable(error));
+
+    writeFile(database.path(), QByteArray("SQLite format 3\0", 16) + QByteArray(20, '\0'));
+    QVERIFY(!Store::open(database.path(), Store::Access::ReadOnly, &error));
+    QVERIFY2(error.contains(QLatin1String("truncated")), qPrintable(error));
+}
+
+void TestStoreErrors::foreignSqliteDatabaseIsRefused()
+{
+    QTemporaryDir directory;
+    const QString path = directory.filePath(QStringLiteral("other.db"));
+    sqlite3* db = nullptr;
+    QCOMPARE(sqlite3_open(QFile::encodeName(path).constData(), &db), SQLITE_OK);
+    QCOMPARE(sqlite3_exec(db, "CREATE TABLE history(command TEXT)", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+    const QByteArray before = fileHash(path);
+    QString error;
+    QVERIFY(!Store::open(path, Store::Access::ReadWrite, &error));
+    QVERIFY2(error.contains(QLatin1String("not a Trailmark one")), qPrintable(error));
+    QVERIFY2(error.contains(path), qPrintable(error));
+    QCOMPARE(fileHash(path), before);
+}
+
+void TestStoreErrors::emptyFileBecomesANewDatabase()
+{
+    QTemporaryDir directory;
+    const QString path = directory.filePath(QStringLiteral("empty.db"));
+    writeFile(path, {});
+    QString error;
+    auto store = Store::open(path, Store::Access::ReadWrite, &error);
+    QVERIFY2(store, qPrintable(error));
+    QVERIFY(!test::createSession(*store, QStringLiteral("works")).isEmpty());
+}
+
+void TestStoreErrors::unwritableLocationSaysWhere()
+{
+    QTemporaryDir directory;
+    const QString blocker = directory.filePath(QStringLiteral("file"));
+    writeFile(blocker, "x");
+    const QString path = blocker + QStringLiteral("/sub/trailmark.db"); // parent is a file
+    QString error;
+    QVERIFY(!Store::open(path, Store::Access::ReadWrite, &error));
+    QVERIFY2(error.contains(blocker), qPrintable(error));
+}
+
+QTEST_GUILESS_MAIN(TestStoreErrors)
+#include "TestStoreErrors.moc"

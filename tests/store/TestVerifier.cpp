@@ -1,0 +1,157 @@
+#include "EventWriter.h"
+#include "SqliteStatement.h"
+#include "Store.h"
+#include "TestSupport.h"
+#include "Uuid.h"
+#include "Verifier.h"
+
+#include <QTest>
+
+using namespace trailmark;
+
+namespace {
+
+// A store with two sessions of five command events each.
+QStringList fillStore(Store& store)
+{
+    QStringList sessions{test::createSession(store, QStringLiteral("one")),
+                         test::createSession(store, QStringLiteral("two"))};
+    EventWriter writer(store);
+    QString error;
+    for (int i = 0; i < 10; ++i) {
+        v1::Event event;
+        event.set_session_id(sessions.at(i % 2).toStdString());
+        event.mutable_command_started()->set_command("make -j2 " + std::to_string(i));
+        if (!writer.append(event, &error))
+            qWarning("%s", qPrintable(error));
+    }
+    writer.flush(&error);
+    return sessions;
+}
+
+bool hasProblem(const VerifyReport& report, const QString& what, const QString& where)
+{
+    for (const auto& problem : report.problems)
+        if (problem.what == what && (where.isEmpty() || problem.where == where))
+            return true;
+    return false;
+}
+
+} // namespace
+
+class TestVerifier final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void cleanDatabasePasses();
+    void garbagePayloadIsReportedAndOthersStillRead();
+    void kindMismatchIsReported();
+    void sequenceGapIsReported();
+    void danglingReferencesAreReported();
+    void tamperedBlobIsReported();
+};
+
+void TestVerifier::cleanDatabasePasses()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    fillStore(*store);
+    QString error;
+    QVERIFY(store->putBlob("image", QStringLiteral("image/png"), &error));
+    const VerifyReport report = Verifier(*store).run();
+    QVERIFY(report.isClean());
+    QCOMPARE(report.sessions, 2);
+    QCOMPARE(report.events, 10);
+    QCOMPARE(report.blobs, 1);
+}
+
+void TestVerifier::garbagePayloadIsReportedAndOthersStillRead()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    const QStringList sessions = fillStore(*store);
+    // Overwrite one payload with bytes that are not a protobuf message.
+    SqliteStatement select(store->handle(), "SELECT id FROM events WHERE seq = 2 AND session = 1");
+    QVERIFY(select.step());
+    const QByteArray badId = select.columnBlob(0);
+    SqliteStatement corrupt(store->handle(), "UPDATE events SET payload = ? WHERE id = ?");
+    corrupt.bind(1, QByteArray("\xff\xff\xff\xff garbage \x07", 14));
+    corrupt.bind(2, badId);
+    QVERIFY(corrupt.exec());
+
+    const VerifyReport report = Verifier(*store).run();
+    QCOMPARE(report.problems.size(), 1);
+    QCOMPARE(report.problems.first().what, QStringLiteral("payload"));
+    QCOMPARE(report.problems.first().where, uuid::toText(badId));
+
+    QString error;
+    QList<StoredEvent> events;
+    QVERIFY(store->readEvents(
+        sessions.first(), 0, -1,
+        [&](const StoredEvent& stored) {
+            events.append(stored);
+            return true;
+        },
+        &error));
+    QCOMPARE(events.size(), 5);
+    for (const auto& stored : events) {
+        QCOMPARE(stored.isReadable(), stored.event.seq() != 2);
+        if (stored.isReadable())
+            QVERIFY(stored.event.has_command_started());
+    }
+    QCOMPARE(QString::fromStdString(events.at(2).event.id()), uuid::toText(badId));
+}
+
+void TestVerifier::kindMismatchIsReported()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    fillStore(*store);
+    QVERIFY(sqliteExec(store->handle(), "UPDATE events SET kind = 14 WHERE seq = 0 AND session = 2", nullptr));
+    const VerifyReport report = Verifier(*store).run();
+    QCOMPARE(report.problems.size(), 1);
+    QVERIFY(report.problems.first().detail.contains(QLatin1String("does not match")));
+}
+
+void TestVerifier::sequenceGapIsReported()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    const QStringList sessions = fillStore(*store);
+    QVERIFY(sqliteExec(store->handle(), "DELETE FROM events WHERE seq = 3 AND session = 2", nullptr));
+    const VerifyReport report = Verifier(*store).run();
+    QVERIFY(hasProblem(report, QStringLiteral("sequence"), sessions.at(1)));
+    QCOMPARE(report.problems.size(), 1);
+}
+
+void TestVerifier::danglingReferencesAreReported()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    const QStringList sessions = fillStore(*store);
+    v1::Annotation annotation;
+    annotation.set_session_id(sessions.first().toStdString());
+    annotation.set_target_id(uuid::toText(store->newId()).toStdString()); // no such event
+    QString error;
+    QVERIFY(store->addAnnotation(annotation, &error));
+    QVERIFY(sqliteExec(store->handle(), "UPDATE events SET session = 99 WHERE seq = 4 AND session = 1", nullptr));
+    const VerifyReport report = Verifier(*store).run();
+    QVERIFY(hasProblem(report, QStringLiteral("reference"), QString::fromStdString(annotation.id())));
+    QVERIFY(hasProblem(report, QStringLiteral("reference"), QString()));
+}
+
+void TestVerifier::tamperedBlobIsReported()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    QString error;
+    const auto key = store->putBlob("original screenshot", QStringLiteral("image/png"), &error);
+    QVERIFY(key);
+    QVERIFY(sqliteExec(store->handle(), "UPDATE blobs SET bytes = x'00'", nullptr));
+    const VerifyReport report = Verifier(*store).run();
+    QVERIFY(hasProblem(report, QStringLiteral("blob"), QString::fromLatin1(key->toHex())));
+}
+
+QTEST_GUILESS_MAIN(TestVerifier)
+#include "TestVerifier.moc"
