@@ -111,6 +111,17 @@ struct Step
     // The same as UTF-8 bytes (invalid sequences from the terminal left as they are),
     // without a round trip through QString: exports write it for every step.
     std::string observationUtf8() const;
+    // A shell step's observation in the pieces it is made of: output head, the note on
+    // omitted output, output tail, and the exit status line. Joined they are
+    // observationUtf8(); exporters write them without joining.
+    struct ObservationParts
+    {
+        std::string_view head;
+        std::string middle;
+        std::string_view tail;
+        std::string status;
+    };
+    ObservationParts observationParts() const;
     // The latest rating any reviewer gave this step, when one did.
     std::optional<int> rating() const;
     // Every label reviewers gave this step, sorted, without duplicates.

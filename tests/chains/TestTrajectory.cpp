@@ -55,6 +55,7 @@ private Q_SLOTS:
     void configurableWindowAndDistance();
     void isoTimeMatchesQt();
     void unknownExitStatusIsNeitherOkNorError();
+    void observationsOfShellSteps();
     void jsonStringsRoundTrip_data();
     void jsonStringsRoundTrip();
 };
@@ -451,6 +452,46 @@ void TestTrajectory::unknownExitStatusIsNeitherOkNorError()
     QVERIFY(step.hasExit && !step.exitKnown);
     QCOMPARE(step.durationNs, 0);
     QVERIFY(step.observationText().contains(QStringLiteral("exit status not recorded")));
+}
+
+void TestTrajectory::observationsOfShellSteps()
+{
+    Step step;
+    step.tool = StepTool::Shell;
+    step.hasExit = true;
+    step.exitKnown = true;
+    step.outputCaptured = true;
+    step.outputTruncated = true;
+    step.outputHead = "line1";
+    step.outputTail = "end\n";
+    step.outputBytes = 1000;
+    QCOMPARE(step.observationText(),
+             QStringLiteral("line1\n[... 991 bytes of output omitted ...]\nend\n[exit code 0]"));
+    // Exporters write the pieces without joining: the same text, escaped.
+    std::string out;
+    JsonWriter json(out);
+    json.beginObject().key("o");
+    exportutil::writeObservation(json, step);
+    json.endObject();
+    QCOMPARE(QJsonDocument::fromJson(QByteArray::fromStdString(out)).object().value(QStringLiteral("o")).toString(),
+             step.observationText());
+
+    step.outputCaptured = false;
+    step.exitCode = 3;
+    QCOMPARE(step.observationText(), QStringLiteral("[output not captured]\n[exit code 3]"));
+    step.signal = 9;
+    step.exitCode = 137;
+    QCOMPARE(step.observationText(), QStringLiteral("[output not captured]\n[killed by signal 9, exit code 137]"));
+    step.hasExit = false;
+    QCOMPARE(step.observationText(),
+             QStringLiteral("[no exit status recorded: interrupted, or the recording stopped]"));
+    step.hasExit = true;
+    step.outputCaptured = true;
+    step.outputTruncated = false;
+    step.outputHead = "ok\n";
+    step.signal = 0;
+    step.exitCode = 0;
+    QCOMPARE(step.observationText(), QStringLiteral("ok\n[exit code 0]"));
 }
 
 void TestTrajectory::isoTimeMatchesQt()

@@ -72,7 +72,7 @@ public:
             else
                 json.nullField("arguments");
             if (step.isAction())
-                json.field("observation", step.observationUtf8());
+                exportutil::writeObservation(json.key("observation"), step);
             else
                 json.nullField("observation");
             json.field("outcome", nameOf(step.outcome));

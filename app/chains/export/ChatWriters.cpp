@@ -100,7 +100,8 @@ public:
             json.field("weight", step.retriedBy >= 0 ? 0 : 1);
             json.endObject();
             json.beginObject().field("role", "tool").field("tool_call_id", toolCallId(step));
-            json.field("content", step.observationUtf8()).endObject();
+            exportutil::writeObservation(json.key("content"), step);
+            json.endObject();
             if (!drainLongRow(m_file, m_row, error))
                 return false;
         }
@@ -158,7 +159,9 @@ public:
             callJson.beginObject().field("name", exportutil::toolName(step));
             callJson.key("arguments").raw(exportutil::toolArguments(step)).endObject();
             json.beginObject().field("from", "function_call").field("value", call).endObject();
-            json.beginObject().field("from", "observation").field("value", step.observationUtf8()).endObject();
+            json.beginObject().field("from", "observation").key("value");
+            exportutil::writeObservation(json, step);
+            json.endObject();
             if (!drainLongRow(m_file, m_row, error))
                 return false;
         }

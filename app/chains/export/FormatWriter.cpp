@@ -192,6 +192,16 @@ QString closingMessage(const Trajectory& trajectory)
                                              : trajectory.closingNotes.join(QLatin1Char('\n'));
 }
 
+void writeObservation(JsonWriter& json, const Step& step)
+{
+    if (step.tool != StepTool::Shell) {
+        json.value(step.observationText());
+        return;
+    }
+    const Step::ObservationParts parts = step.observationParts();
+    json.concatenated({parts.head, parts.middle, parts.tail, parts.status});
+}
+
 bool hasAction(const Trajectory& trajectory)
 {
     return std::any_of(trajectory.steps.begin(), trajectory.steps.end(), [](const Step& s) { return s.isAction(); });
