@@ -5,6 +5,7 @@ namespace trailmark::cli {
 struct CommandContext;
 
 // One function per subcommand; the table in Cli.cpp maps names to them.
+int runExport(CommandContext& context);
 int runNote(CommandContext& context);
 int runRecord(CommandContext& context);
 int runImport(CommandContext& context);

@@ -1,6 +1,8 @@
 #include "CommandContext.h"
 #include "Commands.h"
 #include "MessageJson.h"
+#include "TrajectoryBuilder.h"
+#include "TrajectoryJson.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
@@ -11,65 +13,89 @@
 namespace trailmark::cli {
 namespace {
 
-QString text(const std::string& bytes)
-{
-    return QString::fromUtf8(bytes.data(), static_cast<qsizetype>(bytes.size()));
-}
-
-// One line, for the terminal: newlines shown as ⏎ so a multi-line command stays one row.
-QString oneLine(const std::string& bytes)
-{
-    QString line = text(bytes);
-    line.replace(QLatin1Char('\n'), QStringLiteral(" ⏎ "));
-    return line;
-}
+using chains::Step;
+using chains::StepOutcome;
+using chains::StepTool;
 
 QString clockTime(qint64 ns)
 {
     return QDateTime::fromMSecsSinceEpoch(ns / 1'000'000).toString(QStringLiteral("HH:mm:ss.zzz"));
 }
 
-QString describe(const StoredEvent& stored)
+// One line, for the terminal: newlines shown as ⏎ so a multi-line command stays one row.
+QString oneLine(QString text, qsizetype maxLength = 160)
 {
-    if (!stored.isReadable())
-        return QStringLiteral("(unreadable: %1)").arg(stored.decodeError);
-    const v1::Event& event = stored.event;
-    switch (event.body_case()) {
-    case v1::Event::kAppSwitch: {
-        const auto& body = event.app_switch();
-        return QStringLiteral("switch   %1 — %2")
-            .arg(text(body.app_class()), body.excluded() ? QStringLiteral("(excluded)") : text(body.title()));
+    text.replace(QLatin1Char('\n'), QStringLiteral(" ⏎ "));
+    if (text.size() > maxLength)
+        text = text.left(maxLength - 1) + QStringLiteral("…");
+    return text;
+}
+
+QString marks(const Step& step)
+{
+    QStringList parts;
+    if (step.tool == StepTool::Shell) {
+        if (step.outcome == StepOutcome::Error)
+            parts.append(QStringLiteral("ERROR (%1)").arg(step.errorReasons.join(QStringLiteral(", "))));
+        else if (step.outcome == StepOutcome::Interrupted)
+            parts.append(QStringLiteral("INTERRUPTED (no exit recorded)"));
+        else if (step.outcome == StepOutcome::Unknown)
+            parts.append(QStringLiteral("exit unknown"));
+        else
+            parts.append(QStringLiteral("ok"));
     }
-    case v1::Event::kTitleChange:
-        return QStringLiteral("title    %1")
-            .arg(event.title_change().excluded() ? QStringLiteral("(excluded)") : text(event.title_change().title()));
-    case v1::Event::kCommandStarted: {
-        const auto& body = event.command_started();
-        return QStringLiteral("command  $ %1   [%2 in %3]")
-            .arg(oneLine(body.command()), text(body.shell()), text(body.cwd()));
+    if (step.retryOf >= 0)
+        parts.append(QStringLiteral("RETRY of #%1, attempt %2").arg(step.retryOf).arg(step.attempt));
+    if (step.recovers >= 0)
+        parts.append(QStringLiteral("RECOVERS #%1").arg(step.recovers));
+    if (step.retriedBy >= 0)
+        parts.append(QStringLiteral("retried by #%1").arg(step.retriedBy));
+    return parts.join(QStringLiteral("  "));
+}
+
+void printStep(QTextStream& out, const Step& step)
+{
+    const QString tool = chains::toString(step.tool).leftJustified(5);
+    QString action;
+    if (step.tool == StepTool::Shell)
+        action = QStringLiteral("$ ") + oneLine(step.actionText());
+    else if (step.tool == StepTool::Note)
+        action = QStringLiteral("“%1”").arg(oneLine(step.actionText()));
+    else
+        action = oneLine(step.actionText());
+    out << QStringLiteral("%1  %2  %3  %4")
+               .arg(QString::number(step.index).rightJustified(5), clockTime(step.startNs), tool, action);
+    const QString stepMarks = marks(step);
+    if (!stepMarks.isEmpty())
+        out << "   " << stepMarks;
+    out << '\n';
+    const QString indent(23, QLatin1Char(' '));
+    if (step.isAction() && !step.thought.isEmpty())
+        out << indent << (step.thoughtSource == QLatin1String("note") ? "thought: " : "thought (reviewer): ")
+            << oneLine(step.thought) << '\n';
+    if (step.tool == StepTool::App && step.titles.size() > 1)
+        out << indent << "titles: " << oneLine(step.titles.mid(1).join(QStringLiteral(" → "))) << '\n';
+    if (step.tool == StepTool::Shell && step.outcome == StepOutcome::Error) {
+        const QString output =
+            QString::fromStdString(step.outputTail.empty() ? step.outputHead : step.outputTail).trimmed();
+        if (!output.isEmpty())
+            out << indent << "output: " << oneLine(output.section(QLatin1Char('\n'), -3), 200) << '\n';
     }
-    case v1::Event::kCommandFinished: {
-        const auto& body = event.command_finished();
-        // Imported histories may not know the exit status or duration: say so, not "0".
-        QString line = QStringLiteral("finished exit %1 after %2")
-                           .arg(body.exit_code_unknown() ? QStringLiteral("?") : QString::number(body.exit_code()),
-                                body.duration_unknown() ? QStringLiteral("? ms")
-                                                        : QStringLiteral("%1 ms").arg(body.duration_ns() / 1'000'000));
-        if (body.signal() != 0)
-            line += QStringLiteral(" (signal %1)").arg(body.signal());
-        return line;
+    for (const auto& annotation : step.annotations) {
+        QStringList parts;
+        if (annotation.has_rating())
+            parts.append(QStringLiteral("rating %1%2")
+                             .arg(annotation.rating() > 0 ? QStringLiteral("+") : QString())
+                             .arg(annotation.rating()));
+        for (const auto& label : annotation.labels())
+            parts.append(QStringLiteral("[%1]").arg(QString::fromStdString(label)));
+        if (!annotation.rationale().empty())
+            parts.append(QStringLiteral("“%1”").arg(oneLine(QString::fromStdString(annotation.rationale()))));
+        if (annotation.redactions_size() > 0)
+            parts.append(QStringLiteral("%1 redaction(s)").arg(annotation.redactions_size()));
+        out << indent << "review by " << QString::fromStdString(annotation.reviewer()) << ": "
+            << parts.join(QLatin1Char(' ')) << '\n';
     }
-    case v1::Event::kNote:
-        return QStringLiteral("note     %1").arg(text(event.note().text()));
-    case v1::Event::kScreenshot:
-        return QStringLiteral("screen   %1x%2").arg(event.screenshot().width()).arg(event.screenshot().height());
-    case v1::Event::kMarker:
-        return QStringLiteral("marker   %1 %2")
-            .arg(QString::fromStdString(v1::Marker::Kind_Name(event.marker().kind())), text(event.marker().label()));
-    case v1::Event::BODY_NOT_SET:
-        break;
-    }
-    return QStringLiteral("(empty event)");
 }
 
 } // namespace
@@ -77,7 +103,9 @@ QString describe(const StoredEvent& stored)
 int runShow(CommandContext& context)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Print a session: its events in order, notes and annotations."));
+    parser.setApplicationDescription(
+        QStringLiteral("Print a session as steps: commands, app switches and notes, with errors, retries, "
+                       "recoveries, thoughts and reviewer annotations."));
     parser.addHelpOption();
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON document.")});
     parser.addPositionalArgument(QStringLiteral("SESSION"), QStringLiteral("Session id or a unique prefix of it."));
@@ -92,27 +120,18 @@ int runShow(CommandContext& context)
     const auto id = store->resolveSessionId(parser.positionalArguments().first(), &error);
     if (!id)
         return context.fail(error);
-    const auto session = store->session(*id, &error);
-    if (!session)
+    const auto trajectory = chains::TrajectoryBuilder::load(*store, *id, {}, {}, &error);
+    if (!trajectory)
         return context.fail(error);
-    const auto annotations = store->annotations(*id, &error);
-    if (!annotations)
-        return context.fail(error);
-    const bool json = parser.isSet(QStringLiteral("json"));
 
-    QJsonArray events;
-    qint64 unreadable = 0;
-    if (!json) {
-        context.out << "Session " << *id << '\n'
-                    << "  task:  " << QString::fromStdString(session->task()) << '\n'
-                    << "  state: " << QString::fromStdString(v1::Session::State_Name(session->state())) << '\n';
-    }
-    const bool read = store->readEvents(
-        *id, 0, -1,
-        [&](const StoredEvent& stored) {
-            if (!stored.isReadable())
-                ++unreadable;
-            if (json) {
+    if (parser.isSet(QStringLiteral("json"))) {
+        // The steps, and the raw events they were derived from (as stored, unreadable ones
+        // included with their decode_error), for scripts that want either.
+        QJsonObject document = chains::trajectoryToJson(*trajectory);
+        QJsonArray events;
+        const bool read = store->readEvents(
+            *id, 0, -1,
+            [&](const StoredEvent& stored) {
                 QJsonObject object = messageToJson(stored.event);
                 object.insert(QStringLiteral("kind"),
                               stored.isReadable()
@@ -120,35 +139,49 @@ int runShow(CommandContext& context)
                                         v1::Event::descriptor()->FindFieldByNumber(stored.event.body_case())->name())
                                   : QStringLiteral("unreadable"));
                 object.insert(QStringLiteral("decode_error"),
-                              stored.decodeError.isEmpty() ? QJsonValue() : stored.decodeError);
+                              stored.decodeError.isEmpty() ? QJsonValue() : QJsonValue(stored.decodeError));
                 events.append(object);
-            } else {
-                context.out << QStringLiteral("%1  %2  %3\n")
-                                   .arg(QString::number(stored.event.seq()).rightJustified(6),
-                                        clockTime(stored.event.time_ns()), describe(stored));
-            }
-            return true;
-        },
-        &error);
-    if (!read)
-        return context.fail(error);
-
-    if (json) {
-        QJsonArray annotationArray;
-        for (const auto& annotation : *annotations)
-            annotationArray.append(messageToJson(annotation));
-        context.printJson(QJsonDocument(QJsonObject{{QStringLiteral("session"), messageToJson(*session)},
-                                                    {QStringLiteral("events"), events},
-                                                    {QStringLiteral("annotations"), annotationArray}}));
-    } else {
-        for (const auto& annotation : *annotations)
-            context.out << "  annotation by " << QString::fromStdString(annotation.reviewer()) << " on "
-                        << QString::fromStdString(annotation.target_id()) << ": "
-                        << QString::fromStdString(annotation.rationale()) << '\n';
-        if (unreadable > 0)
-            context.err << "trailmark show: " << unreadable
-                        << " event(s) could not be decoded; run `trailmark verify` for details" << Qt::endl;
+                return true;
+            },
+            &error);
+        if (!read)
+            return context.fail(error);
+        document.insert(QStringLiteral("events"), events);
+        context.printJson(QJsonDocument(document));
+        return 0;
     }
+
+    const v1::Session& session = trajectory->session;
+    context.out << "Session " << *id << '\n'
+                << "  task:   " << QString::fromStdString(session.task()) << '\n'
+                << "  state:  " << QString::fromStdString(v1::Session::State_Name(session.state())) << '\n';
+    if (trajectory->verdict() != v1::Annotation::VERDICT_UNSPECIFIED)
+        context.out << "  verdict: " << QString::fromStdString(v1::Annotation::Verdict_Name(trajectory->verdict()))
+                    << '\n';
+    context.out << "  steps:  " << trajectory->steps.size() << " (" << trajectory->errorCount() << " errors, "
+                << trajectory->retryCount() << " retries, " << trajectory->recoveryCount() << " recoveries)\n\n";
+
+    // Steps and unreadable events, merged in recording order.
+    auto unreadable = trajectory->unreadable.cbegin();
+    for (const Step& step : trajectory->steps) {
+        for (; unreadable != trajectory->unreadable.cend() && unreadable->seq < step.firstSeq; ++unreadable)
+            context.out << QStringLiteral("    ?  %1  unreadable event seq %2 (%3): %4\n")
+                               .arg(clockTime(unreadable->timeNs))
+                               .arg(unreadable->seq)
+                               .arg(unreadable->eventId, unreadable->error);
+        printStep(context.out, step);
+    }
+    for (; unreadable != trajectory->unreadable.cend(); ++unreadable)
+        context.out << QStringLiteral("    ?  %1  unreadable event seq %2 (%3): %4\n")
+                           .arg(clockTime(unreadable->timeNs))
+                           .arg(unreadable->seq)
+                           .arg(unreadable->eventId, unreadable->error);
+    for (const auto& annotation : trajectory->sessionAnnotations)
+        context.out << "  session review by " << QString::fromStdString(annotation.reviewer()) << ": "
+                    << oneLine(QString::fromStdString(annotation.rationale())) << '\n';
+    if (!trajectory->unreadable.empty())
+        context.err << "trailmark show: " << trajectory->unreadable.size()
+                    << " event(s) could not be decoded; run `trailmark verify` for details" << Qt::endl;
     return 0;
 }
 

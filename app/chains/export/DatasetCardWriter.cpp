@@ -1,0 +1,95 @@
+#include "FormatWriters.h"
+#include "Step.h"
+
+namespace trailmark::chains {
+namespace {
+
+struct Config
+{
+    const char* format;
+    const char* configName;
+    const char* path;
+    const char* description;
+};
+
+constexpr Config kConfigs[] = {
+    {"agent-chain", "agent_chain", "agent_chain/train.jsonl",
+     "one row per step: action, observation, outcome, thought, retries, reviewer ratings; lossless (exact bytes as "
+     "base64 where text is not UTF-8)"},
+    {"openai", "openai", "openai/train.jsonl",
+     "one conversation per session in OpenAI chat format with `tools`, `tool_calls`, `reasoning_content`, and "
+     "`weight: 0` on failed attempts that were retried"},
+    {"sharegpt", "sharegpt", "sharegpt/train.jsonl",
+     "one conversation per session in ShareGPT form (human / function_call / observation / gpt) with `tools`, as "
+     "LLaMA-Factory reads it"},
+    {"atif", "atif", "atif/*.json", "one ATIF v1.4 trajectory per session (Harbor / Terminal-Bench tooling)"},
+    {"reasoning", "reasoning", "reasoning/train.jsonl",
+     "one chain per session, PRM800K-style: prompt, completions with ratings and labels, finish_reason"},
+    {"react", "react", "react/*.txt", "one ReAct transcript per session (Thought / Action / Observation)"},
+};
+
+// `README.md`: a Hugging Face dataset card. The YAML `configs` let
+// `datasets.load_dataset(folder, name)` find each format's files; the body says what
+// is in them. Only the formats of this export are listed.
+class DatasetCardWriter final : public FormatWriter
+{
+public:
+    bool begin(const ExportContext& context, QString*) override
+    {
+        m_context = &context;
+        return true;
+    }
+
+    bool trajectory(const Trajectory&, QString*) override { return true; }
+
+    bool finish(const ExportStats& stats, QString* error) override
+    {
+        QString card = QStringLiteral("---\npretty_name: Trailmark expert trajectories\n"
+                                      "tags:\n- agent\n- tool-use\n- trajectories\n- process-supervision\n"
+                                      "task_categories:\n- text-generation\nconfigs:\n");
+        QString body;
+        for (const Config& config : kConfigs) {
+            if (!m_context->formats.contains(QLatin1String(config.format)))
+                continue;
+            card += QStringLiteral("- config_name: %1\n  data_files:\n  - split: train\n    path: %2\n")
+                        .arg(QLatin1String(config.configName), QLatin1String(config.path));
+            body += QStringLiteral("- `%1` (`%2`): %3\n")
+                        .arg(QLatin1String(config.configName), QLatin1String(config.path),
+                             QLatin1String(config.description));
+        }
+        if (m_context->formats.contains(QStringLiteral("protobuf")))
+            body += QStringLiteral("- `trailmark.pb`: every event as a length-delimited `trailmark.v1.Event`; "
+                                   "schema in `proto/trailmark/v1/`\n");
+        card += QStringLiteral("---\n\n# Trailmark expert trajectories\n\n"
+                               "Recorded with Trailmark: how experts chain shell commands, application windows and "
+                               "notes to get a task done, including their errors, retries and recoveries, with "
+                               "reviewer ratings. Secrets were redacted before storage.\n\n## Files\n\n");
+        card += body;
+        card += QStringLiteral("\n## Statistics\n\n| | count |\n|---|---:|\n");
+        const std::pair<const char*, qint64> rows[] = {
+            {"sessions", stats.sessions},     {"steps", stats.steps},           {"shell commands", stats.shellSteps},
+            {"app switches", stats.appSteps}, {"notes", stats.noteSteps},       {"errors", stats.errors},
+            {"retries", stats.retries},       {"recoveries", stats.recoveries}, {"rated steps", stats.ratedSteps},
+            {"screenshots", stats.images},
+        };
+        for (const auto& [name, value] : rows)
+            card += QStringLiteral("| %1 | %2 |\n").arg(QLatin1String(name)).arg(value);
+        const QByteArray bytes = card.toUtf8();
+        OutputFile file;
+        return file.open(m_context->root + QStringLiteral("/README.md"), error) &&
+               file.write(std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())), error) &&
+               file.close(error);
+    }
+
+private:
+    const ExportContext* m_context = nullptr;
+};
+
+} // namespace
+
+std::unique_ptr<FormatWriter> makeDatasetCardWriter()
+{
+    return std::make_unique<DatasetCardWriter>();
+}
+
+} // namespace trailmark::chains

@@ -1,0 +1,211 @@
+#include "FormatWriter.h"
+
+#include "JsonWriter.h"
+#include "Step.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace trailmark::chains {
+
+namespace {
+constexpr size_t kFlushAt = 1 << 20;
+}
+
+OutputFile::~OutputFile()
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+bool OutputFile::open(const QString& path, QString* error)
+{
+    m_path = path;
+    if (!QDir().mkpath(QFileInfo(path).absolutePath())) {
+        *error = QStringLiteral("cannot create the folder of %1").arg(path);
+        return false;
+    }
+    m_fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (m_fd < 0) {
+        *error = QStringLiteral("cannot create %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
+        return false;
+    }
+    m_buffer.reserve(kFlushAt + (kFlushAt >> 2));
+    return true;
+}
+
+bool OutputFile::drain(QString* error)
+{
+    size_t done = 0;
+    while (done < m_buffer.size()) {
+        const ssize_t written = ::write(m_fd, m_buffer.data() + done, m_buffer.size() - done);
+        if (written < 0) {
+            if (errno == EINTR)
+                continue;
+            *error = QStringLiteral("cannot write %1: %2").arg(m_path, QString::fromLocal8Bit(std::strerror(errno)));
+            return false;
+        }
+        done += static_cast<size_t>(written);
+    }
+    m_buffer.clear();
+    return true;
+}
+
+bool OutputFile::write(std::string_view bytes, QString* error)
+{
+    m_buffer.append(bytes);
+    return m_buffer.size() < kFlushAt || drain(error);
+}
+
+bool OutputFile::close(QString* error)
+{
+    if (m_fd < 0)
+        return true;
+    const bool drained = drain(error);
+    const int closed = ::close(m_fd);
+    m_fd = -1;
+    if (drained && closed != 0) {
+        *error = QStringLiteral("cannot write %1: %2").arg(m_path, QString::fromLocal8Bit(std::strerror(errno)));
+        return false;
+    }
+    return drained;
+}
+
+namespace exportutil {
+
+std::string isoTimeUtf8(qint64 ns)
+{
+    // Civil date from days since the epoch (the proleptic Gregorian algorithm of
+    // H. Hinnant's date library, restated): QDateTime formatting costs more than the
+    // rest of a step's row.
+    qint64 ms = ns / 1'000'000;
+    if (ns < 0 && ms * 1'000'000 != ns)
+        --ms;
+    qint64 days = ms / 86'400'000;
+    qint64 msOfDay = ms % 86'400'000;
+    if (msOfDay < 0) {
+        msOfDay += 86'400'000;
+        --days;
+    }
+    days += 719'468;
+    const qint64 era = (days >= 0 ? days : days - 146'096) / 146'097;
+    const qint64 dayOfEra = days - era * 146'097;
+    const qint64 yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36'524 - dayOfEra / 146'096) / 365;
+    const qint64 dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+    const qint64 monthIndex = (5 * dayOfYear + 2) / 153;
+    const qint64 day = dayOfYear - (153 * monthIndex + 2) / 5 + 1;
+    const qint64 month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
+    const qint64 year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+    // int64 nanoseconds span the years 1677 to 2262: always four digits.
+    std::string text = "0000-00-00T00:00:00.000Z";
+    const auto put = [&text](size_t at, qint64 value, int digits) {
+        for (int i = digits - 1; i >= 0; --i, value /= 10)
+            text[at + static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);
+    };
+    put(0, year, 4);
+    put(5, month, 2);
+    put(8, day, 2);
+    put(11, msOfDay / 3'600'000, 2);
+    put(14, msOfDay / 60'000 % 60, 2);
+    put(17, msOfDay / 1000 % 60, 2);
+    put(20, msOfDay % 1000, 3);
+    return text;
+}
+
+QString isoTime(qint64 ns)
+{
+    return QString::fromLatin1(isoTimeUtf8(ns));
+}
+
+std::string_view toolName(const Step& step)
+{
+    return step.tool == StepTool::App ? std::string_view("switch_app") : std::string_view("shell");
+}
+
+std::string toolArguments(const Step& step)
+{
+    std::string out;
+    JsonWriter json(out);
+    json.beginObject();
+    if (step.tool == StepTool::App) {
+        json.field("app", step.appClass.isEmpty() ? QStringLiteral("(unknown)") : step.appClass);
+        json.field("title", step.titles.value(0));
+    } else {
+        json.field("command", step.command);
+        json.field("cwd", step.cwd);
+    }
+    json.endObject();
+    return out;
+}
+
+QString systemPrompt()
+{
+    return QStringLiteral(
+        "You are an expert working at a Linux desktop. You act by running commands in a shell (tool `shell`) and by "
+        "switching between application windows (tool `switch_app`). Think before each action, read what it "
+        "produced, and recover from errors until the task is done.");
+}
+
+std::string toolSchemas()
+{
+    std::string out;
+    JsonWriter json(out);
+    json.beginArray();
+    json.beginObject().field("type", "function").key("function").beginObject();
+    json.field("name", "shell");
+    json.field("description", "Run a command line in an interactive shell; returns its output and exit status.");
+    json.key("parameters").beginObject().field("type", "object").key("properties").beginObject();
+    json.key("command")
+        .beginObject()
+        .field("type", "string")
+        .field("description", "The command line, as typed.")
+        .endObject();
+    json.key("cwd").beginObject().field("type", "string").field("description", "Working directory.").endObject();
+    json.endObject().key("required").beginArray().value("command").endArray().endObject();
+    json.endObject().endObject();
+    json.beginObject().field("type", "function").key("function").beginObject();
+    json.field("name", "switch_app");
+    json.field("description", "Bring an application window to the front; returns the window titles seen there.");
+    json.key("parameters").beginObject().field("type", "object").key("properties").beginObject();
+    json.key("app")
+        .beginObject()
+        .field("type", "string")
+        .field("description", "Application class, e.g. Firefox.")
+        .endObject();
+    json.key("title").beginObject().field("type", "string").field("description", "Window title to pick.").endObject();
+    json.endObject().key("required").beginArray().value("app").endArray().endObject();
+    json.endObject().endObject();
+    json.endArray();
+    return out;
+}
+
+QString closingMessage(const Trajectory& trajectory)
+{
+    return trajectory.closingNotes.isEmpty() ? QStringLiteral("Done.")
+                                             : trajectory.closingNotes.join(QLatin1Char('\n'));
+}
+
+void writeObservation(JsonWriter& json, const Step& step)
+{
+    if (step.tool != StepTool::Shell) {
+        json.value(step.observationText());
+        return;
+    }
+    const Step::ObservationParts parts = step.observationParts();
+    json.concatenated({parts.head, parts.middle, parts.tail, parts.status});
+}
+
+bool hasAction(const Trajectory& trajectory)
+{
+    return std::any_of(trajectory.steps.begin(), trajectory.steps.end(), [](const Step& s) { return s.isAction(); });
+}
+
+} // namespace exportutil
+} // namespace trailmark::chains

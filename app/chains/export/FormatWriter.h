@@ -1,0 +1,112 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace trailmark {
+class Store;
+namespace v1 {
+class Event;
+}
+} // namespace trailmark
+
+namespace trailmark::chains {
+
+struct Trajectory;
+struct Step;
+class JsonWriter;
+
+// A file an exporter appends to, buffered: rows are small and many.
+class OutputFile
+{
+public:
+    OutputFile() = default;
+    ~OutputFile();
+    OutputFile(const OutputFile&) = delete;
+    OutputFile& operator=(const OutputFile&) = delete;
+
+    // Creates the file (and its folder) under the export root.
+    bool open(const QString& path, QString* error);
+    bool isOpen() const { return m_fd >= 0; }
+    bool write(std::string_view bytes, QString* error);
+    bool close(QString* error);
+
+private:
+    bool drain(QString* error);
+
+    QString m_path;
+    int m_fd = -1;
+    std::string m_buffer;
+};
+
+// Totals across an export, for the dataset card and the final message.
+struct ExportStats
+{
+    qint64 sessions = 0;
+    qint64 skippedSessions = 0; // no action step: nothing for chat formats to learn
+    qint64 steps = 0;
+    qint64 shellSteps = 0;
+    qint64 appSteps = 0;
+    qint64 noteSteps = 0;
+    qint64 errors = 0;
+    qint64 retries = 0;
+    qint64 recoveries = 0;
+    qint64 ratedSteps = 0;
+    qint64 images = 0;
+    qint64 events = 0;
+    qint64 unreadableEvents = 0;
+};
+
+// What every format writer may use while it writes.
+struct ExportContext
+{
+    QString root;             // the folder being written (a temporary sibling of --out)
+    QString trailmarkVersion; // for ATIF's agent.version and the dataset card
+    QStringList formats;      // every format of this export, in canonical order
+    // Relative path ("images/<sha256>.png") of a screenshot, copied on first use; empty
+    // when the blob is missing (a warning is logged, the step keeps no image).
+    std::function<QString(const QString& sha256Hex)> imagePath;
+};
+
+// One export format. The exporter calls begin once, then for every session event()
+// for each event (after redaction) and trajectory() once, then finish.
+class FormatWriter
+{
+public:
+    virtual ~FormatWriter() = default;
+    virtual bool begin(const ExportContext& context, QString* error) = 0;
+    virtual bool event(const v1::Event&, QString*) { return true; }
+    virtual bool trajectory(const Trajectory& trajectory, QString* error) = 0;
+    virtual bool finish(const ExportStats& stats, QString* error) = 0;
+};
+
+// The formats, in the order they are written and listed.
+QStringList knownFormats();
+std::unique_ptr<FormatWriter> makeFormatWriter(const QString& format);
+
+// Helpers shared by the writers.
+namespace exportutil {
+// "2026-01-01T00:00:01.000Z"
+QString isoTime(qint64 ns);
+std::string isoTimeUtf8(qint64 ns);
+// The tool a chat-format model calls for a step: "shell" or "switch_app".
+std::string_view toolName(const Step& step);
+// The arguments of that call as a JSON object text ({"command": ...}).
+std::string toolArguments(const Step& step);
+// The instruction every chat-format conversation starts with.
+QString systemPrompt();
+// JSON schemas of the tools (an array) as OpenAI's `tools` field wants them.
+std::string toolSchemas();
+// The last assistant turn: the expert's closing notes, else "Done.".
+QString closingMessage(const Trajectory& trajectory);
+bool hasAction(const Trajectory& trajectory);
+// Writes a step's observation as one JSON string value (after the key).
+void writeObservation(JsonWriter& json, const Step& step);
+} // namespace exportutil
+
+} // namespace trailmark::chains

@@ -1,0 +1,17 @@
+#pragma once
+
+#include "FormatWriter.h"
+
+namespace trailmark::chains {
+
+// One factory per format; knownFormats() and makeFormatWriter() map names to them.
+std::unique_ptr<FormatWriter> makeAgentChainWriter();
+std::unique_ptr<FormatWriter> makeOpenAiWriter();
+std::unique_ptr<FormatWriter> makeShareGptWriter();
+std::unique_ptr<FormatWriter> makeAtifWriter();
+std::unique_ptr<FormatWriter> makeReasoningWriter();
+std::unique_ptr<FormatWriter> makeReactWriter();
+std::unique_ptr<FormatWriter> makeProtobufWriter();
+std::unique_ptr<FormatWriter> makeDatasetCardWriter();
+
+} // namespace trailmark::chains

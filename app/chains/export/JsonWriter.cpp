@@ -1,0 +1,259 @@
+#include "JsonWriter.h"
+
+#include <QStringList>
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+
+namespace trailmark::chains {
+namespace {
+
+// Length of the well-formed UTF-8 sequence starting at p (1..4), or 0 when it is not.
+size_t utf8SequenceLength(const unsigned char* p, const unsigned char* end)
+{
+    const unsigned char c = *p;
+    size_t length = 0;
+    unsigned int code = 0;
+    unsigned int minimum = 0;
+    if ((c & 0xE0) == 0xC0) {
+        length = 2;
+        code = c & 0x1F;
+        minimum = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        length = 3;
+        code = c & 0x0F;
+        minimum = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+        length = 4;
+        code = c & 0x07;
+        minimum = 0x10000;
+    } else {
+        return 0;
+    }
+    if (static_cast<size_t>(end - p) < length)
+        return 0;
+    for (size_t i = 1; i < length; ++i) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        code = (code << 6) | (p[i] & 0x3F);
+    }
+    if (code < minimum || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+        return 0;
+    return length;
+}
+
+// True when any of the 8 bytes needs attention: a control character, '"', '\\', or a
+// byte of a multi-byte UTF-8 sequence (classic SWAR "has byte" tests).
+bool needsAttention(std::uint64_t word)
+{
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+    const std::uint64_t quote = word ^ (kOnes * '"');
+    const std::uint64_t backslash = word ^ (kOnes * '\\');
+    const std::uint64_t control = (word - kOnes * 0x20) & ~word;
+    const std::uint64_t hasQuote = (quote - kOnes) & ~quote;
+    const std::uint64_t hasBackslash = (backslash - kOnes) & ~backslash;
+    return ((control | hasQuote | hasBackslash) & kHigh) != 0 || (word & kHigh) != 0;
+}
+
+// Escapes text into out. Returns false (out unchanged) when text is not valid UTF-8.
+bool appendEscaped(std::string& out, std::string_view text)
+{
+    static constexpr char kHex[] = "0123456789abcdef";
+    const size_t rollback = out.size();
+    const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
+    const auto* end = begin + text.size();
+    const auto* p = begin;
+    const auto* plainFrom = begin;
+    while (p < end) {
+        if (end - p >= 8) {
+            std::uint64_t word;
+            std::memcpy(&word, p, sizeof word);
+            if (!needsAttention(word)) {
+                p += 8;
+                continue;
+            }
+        }
+        const unsigned char c = *p;
+        if (c >= 0x80) {
+            const size_t length = utf8SequenceLength(p, end);
+            if (length == 0) {
+                out.resize(rollback);
+                return false;
+            }
+            p += length;
+            continue;
+        }
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            ++p;
+            continue;
+        }
+        out.append(reinterpret_cast<const char*>(plainFrom), static_cast<size_t>(p - plainFrom));
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default: {
+            const char escaped[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+            out.append(escaped, sizeof escaped);
+        }
+        }
+        ++p;
+        plainFrom = p;
+    }
+    out.append(reinterpret_cast<const char*>(plainFrom), static_cast<size_t>(end - plainFrom));
+    return true;
+}
+
+} // namespace
+
+void JsonWriter::appendString(std::string& out, std::string_view utf8)
+{
+    out += '"';
+    if (!appendEscaped(out, utf8)) {
+        const QByteArray repaired = QString::fromUtf8(utf8.data(), static_cast<qsizetype>(utf8.size())).toUtf8();
+        appendEscaped(out, std::string_view(repaired.constData(), static_cast<size_t>(repaired.size())));
+    }
+    out += '"';
+}
+
+void JsonWriter::separate()
+{
+    if (m_afterKey) {
+        m_afterKey = false;
+        return;
+    }
+    if (m_depth > 0) {
+        if (m_hasItems[m_depth - 1])
+            m_out += ',';
+        m_hasItems[m_depth - 1] = true;
+    }
+}
+
+JsonWriter& JsonWriter::beginObject()
+{
+    separate();
+    m_out += '{';
+    Q_ASSERT(m_depth < kMaxDepth);
+    m_hasItems[m_depth++] = false;
+    return *this;
+}
+
+JsonWriter& JsonWriter::endObject()
+{
+    m_out += '}';
+    --m_depth;
+    return *this;
+}
+
+JsonWriter& JsonWriter::beginArray()
+{
+    separate();
+    m_out += '[';
+    Q_ASSERT(m_depth < kMaxDepth);
+    m_hasItems[m_depth++] = false;
+    return *this;
+}
+
+JsonWriter& JsonWriter::endArray()
+{
+    m_out += ']';
+    --m_depth;
+    return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view name)
+{
+    separate();
+    // Keys are our own ASCII identifiers: nothing to escape.
+    m_out += '"';
+    m_out += name;
+    m_out += "\":";
+    m_afterKey = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(std::string_view utf8)
+{
+    separate();
+    appendString(m_out, utf8);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(const QString& text)
+{
+    const QByteArray utf8 = text.toUtf8();
+    return value(std::string_view(utf8.constData(), static_cast<size_t>(utf8.size())));
+}
+
+JsonWriter& JsonWriter::concatenated(std::initializer_list<std::string_view> pieces)
+{
+    separate();
+    m_out += '"';
+    for (const std::string_view piece : pieces) {
+        if (!appendEscaped(m_out, piece)) {
+            const QByteArray repaired = QString::fromUtf8(piece.data(), static_cast<qsizetype>(piece.size())).toUtf8();
+            appendEscaped(m_out, std::string_view(repaired.constData(), static_cast<size_t>(repaired.size())));
+        }
+    }
+    m_out += '"';
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(qint64 number)
+{
+    separate();
+    m_out += std::to_string(number);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(bool flag)
+{
+    separate();
+    m_out += flag ? "true" : "false";
+    return *this;
+}
+
+JsonWriter& JsonWriter::null()
+{
+    separate();
+    m_out += "null";
+    return *this;
+}
+
+JsonWriter& JsonWriter::raw(std::string_view json)
+{
+    separate();
+    m_out += json;
+    return *this;
+}
+
+JsonWriter& JsonWriter::textOrNull(std::string_view name, const QString& text)
+{
+    key(name);
+    return text.isEmpty() ? null() : value(text);
+}
+
+JsonWriter& JsonWriter::stringList(std::string_view name, const QStringList& list)
+{
+    key(name);
+    beginArray();
+    for (const QString& item : list)
+        value(item);
+    return endArray();
+}
+
+} // namespace trailmark::chains

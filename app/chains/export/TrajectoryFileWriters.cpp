@@ -1,0 +1,215 @@
+#include "FormatWriters.h"
+#include "JsonWriter.h"
+#include "Step.h"
+
+namespace trailmark::chains {
+namespace {
+
+QString toolCallId(const Step& step)
+{
+    return QStringLiteral("call_%1").arg(step.index);
+}
+
+// `atif/<session>.json`: one Agent Trajectory Interchange Format (ATIF v1.4, Harbor)
+// document per session. The task is the user's step; each action is an agent step with
+// its thought, one tool call and the observation answering it. ATIF defines tool
+// arguments as an object, so here (only) they are not a JSON string.
+class AtifWriter final : public FormatWriter
+{
+public:
+    bool begin(const ExportContext& context, QString*) override
+    {
+        m_context = &context;
+        return true;
+    }
+
+    bool trajectory(const Trajectory& trajectory, QString* error) override
+    {
+        const QString sessionId = QString::fromStdString(trajectory.session.id());
+        std::string out;
+        JsonWriter json(out);
+        json.beginObject();
+        json.field("schema_version", "ATIF-v1.4");
+        json.field("session_id", sessionId);
+        json.key("agent").beginObject();
+        json.field("name", trajectory.session.expert().empty() ? std::string("human-expert")
+                                                               : "human-expert:" + trajectory.session.expert());
+        json.field("version", m_context->trailmarkVersion);
+        json.field("model_name", "human");
+        json.endObject();
+        json.key("steps").beginArray();
+        int stepId = 1;
+        json.beginObject().field("step_id", stepId++);
+        json.field("timestamp", exportutil::isoTime(trajectory.session.started_ns()));
+        json.field("source", "user").field("message", trajectory.session.task()).endObject();
+        int agentSteps = 0;
+        for (const Step& step : trajectory.steps) {
+            if (!step.isAction())
+                continue;
+            ++agentSteps;
+            json.beginObject().field("step_id", stepId++);
+            json.field("timestamp", exportutil::isoTime(step.startNs));
+            json.field("source", "agent");
+            json.field("message", step.thought);
+            json.textOrNull("reasoning_content", step.thought);
+            json.key("tool_calls").beginArray().beginObject();
+            json.field("tool_call_id", toolCallId(step)).field("function_name", exportutil::toolName(step));
+            json.key("arguments").raw(exportutil::toolArguments(step));
+            json.endObject().endArray();
+            json.key("observation").beginObject().key("results").beginArray().beginObject();
+            json.field("source_call_id", toolCallId(step)).field("content", step.observationText());
+            json.endObject().endArray().endObject();
+            json.key("extra").beginObject();
+            json.field("trailmark_step_index", step.index);
+            json.field("outcome", toString(step.outcome));
+            json.stringList("error_reasons", step.errorReasons);
+            json.field("attempt", step.attempt);
+            step.retryOf >= 0 ? json.field("retry_of", step.retryOf) : json.nullField("retry_of");
+            step.recovers >= 0 ? json.field("recovers", step.recovers) : json.nullField("recovers");
+            const auto rating = step.rating();
+            rating ? json.field("rating", *rating) : json.nullField("rating");
+            json.stringList("labels", step.labels());
+            json.endObject();
+            json.endObject();
+        }
+        json.endArray();
+        json.key("final_metrics").beginObject();
+        json.field("total_steps", stepId - 1);
+        json.key("extra").beginObject();
+        json.field("agent_steps", agentSteps).field("errors", trajectory.errorCount());
+        json.field("retries", trajectory.retryCount()).field("recoveries", trajectory.recoveryCount());
+        json.endObject().endObject();
+        json.endObject();
+        out += '\n';
+        OutputFile file;
+        return file.open(m_context->root + QStringLiteral("/atif/%1.json").arg(sessionId), error) &&
+               file.write(out, error) && file.close(error);
+    }
+
+    bool finish(const ExportStats&, QString*) override { return true; }
+
+private:
+    const ExportContext* m_context = nullptr;
+};
+
+// `reasoning/train.jsonl`: one chain per session for process-reward training, shaped
+// like PRM800K: the task as prompt, each action as a completion step with its text and
+// the reviewer's rating (-1/0/1, null when unrated) and labels, and a finish reason.
+class ReasoningWriter final : public FormatWriter
+{
+public:
+    bool begin(const ExportContext& context, QString* error) override
+    {
+        return m_file.open(context.root + QStringLiteral("/reasoning/train.jsonl"), error);
+    }
+
+    bool trajectory(const Trajectory& trajectory, QString* error) override
+    {
+        m_row.clear();
+        JsonWriter json(m_row);
+        json.beginObject();
+        json.field("session_id", trajectory.session.id());
+        json.field("prompt", trajectory.session.task());
+        json.key("completions").beginArray();
+        bool anyWrong = false;
+        const Step* lastAction = nullptr;
+        for (const Step& step : trajectory.steps) {
+            if (!step.isAction())
+                continue;
+            lastAction = &step;
+            QString text;
+            if (!step.thought.isEmpty())
+                text += QStringLiteral("Thought: %1\n").arg(step.thought);
+            text += QStringLiteral("Action: %1\nObservation: %2").arg(step.actionText(), step.observationText());
+            const auto rating = step.rating();
+            anyWrong = anyWrong || (rating && *rating < 0);
+            json.beginObject();
+            json.field("step_index", step.index);
+            json.field("text", text);
+            rating ? json.field("rating", *rating) : json.nullField("rating");
+            json.stringList("labels", step.labels());
+            json.field("outcome", toString(step.outcome));
+            step.retryOf >= 0 ? json.field("retry_of", step.retryOf) : json.nullField("retry_of");
+            json.endObject();
+        }
+        json.endArray();
+        // PRM800K's reasons: a reviewer-flagged wrong step is "found_error"; otherwise the
+        // chain is a "solution" when its last action worked, else the expert gave up.
+        const char* finish = anyWrong                                               ? "found_error"
+                             : lastAction && lastAction->outcome == StepOutcome::Ok ? "solution"
+                                                                                    : "give_up";
+        json.field("finish_reason", finish);
+        json.stringList("closing_notes", trajectory.closingNotes);
+        json.endObject();
+        m_row += '\n';
+        return m_file.write(m_row, error);
+    }
+
+    bool finish(const ExportStats&, QString* error) override { return m_file.close(error); }
+
+private:
+    OutputFile m_file;
+    std::string m_row;
+};
+
+// `react/<session>.txt`: the chain as ReAct text, for reading and few-shot prompts.
+class ReactWriter final : public FormatWriter
+{
+public:
+    bool begin(const ExportContext& context, QString*) override
+    {
+        m_context = &context;
+        return true;
+    }
+
+    bool trajectory(const Trajectory& trajectory, QString* error) override
+    {
+        QString text = QStringLiteral("Question: %1\n").arg(QString::fromStdString(trajectory.session.task()));
+        for (const Step& step : trajectory.steps) {
+            if (!step.isAction())
+                continue;
+            text += QLatin1Char('\n');
+            if (!step.thought.isEmpty())
+                text += QStringLiteral("Thought: %1\n").arg(step.thought);
+            if (step.retryOf >= 0)
+                text += QStringLiteral("(retry of step %1, attempt %2)\n").arg(step.retryOf).arg(step.attempt);
+            const std::string arguments = exportutil::toolArguments(step);
+            const std::string_view tool = exportutil::toolName(step);
+            text += QStringLiteral("Action: %1\nAction Input: %2\nObservation: %3\n")
+                        .arg(QString::fromLatin1(tool.data(), static_cast<qsizetype>(tool.size())),
+                             QString::fromStdString(arguments), step.observationText());
+        }
+        text += QStringLiteral("\nFinal Answer: %1\n").arg(exportutil::closingMessage(trajectory));
+        const QByteArray bytes = text.toUtf8();
+        OutputFile file;
+        return file.open(m_context->root +
+                             QStringLiteral("/react/%1.txt").arg(QString::fromStdString(trajectory.session.id())),
+                         error) &&
+               file.write(std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())), error) &&
+               file.close(error);
+    }
+
+    bool finish(const ExportStats&, QString*) override { return true; }
+
+private:
+    const ExportContext* m_context = nullptr;
+};
+
+} // namespace
+
+std::unique_ptr<FormatWriter> makeAtifWriter()
+{
+    return std::make_unique<AtifWriter>();
+}
+
+std::unique_ptr<FormatWriter> makeReasoningWriter()
+{
+    return std::make_unique<ReasoningWriter>();
+}
+
+std::unique_ptr<FormatWriter> makeReactWriter()
+{
+    return std::make_unique<ReactWriter>();
+}
+
+} // namespace trailmark::chains

@@ -1,0 +1,476 @@
+#include "SessionScript.h"
+#include "SqliteStatement.h"
+#include "Store.h"
+#include "TestSupport.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QDirIterator>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTest>
+
+#include <sqlite3.h>
+
+using namespace trailmark;
+
+// `trailmark export` end to end: the real binary writes the folder, the real consumers
+// (python3 json, pandas, protobuf; tests/python/validate_export.py) load every file.
+class TestExport final : public QObject
+{
+    Q_OBJECT
+
+private:
+    struct Result
+    {
+        int exitCode = -1;
+        QString out;
+        QString err;
+    };
+    Result trailmark(const QStringList& arguments, const QString& database = {});
+    Result validate(const QString& folder, const QStringList& extra);
+    static QMap<QString, QByteArray> folderContents(const QString& folder);
+
+    test::TempDatabase m_database;
+    QTemporaryDir m_outputs;
+    test::MessySession m_messy;
+    QString m_second;
+    // Sessions with at least one action; the note-only session is left out of chat formats.
+    int m_sessionsWithActions = 0;
+    int m_steps = 0;
+    qint64 m_events = 0;
+
+private Q_SLOTS:
+    void initTestCase();
+    void consumersLoadEveryFormat_data();
+    void consumersLoadEveryFormat();
+    void sameDatabaseGivesIdenticalFiles();
+    void nonEmptyFolderNeedsForce();
+    void acceptedOnlyAndSessionFilter();
+    void chainsMarkRetriesAsAReviewerWould();
+    void reviewerRedactionsReachNoFile();
+    void badArgumentsFailClearly();
+    void validatorRejectsBrokenRows();
+    void unreadableEventsAreSkippedAndReported();
+    void importedMessyHistoryExportsAndIsMarked();
+};
+
+TestExport::Result TestExport::trailmark(const QStringList& arguments, const QString& database)
+{
+    QProcess process;
+    process.start(QStringLiteral(TRAILMARK_BINARY),
+                  QStringList{QStringLiteral("--db"), database.isEmpty() ? m_database.path() : database} + arguments);
+    Result result;
+    if (!process.waitForFinished(120'000))
+        return result;
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = QString::fromUtf8(process.readAllStandardOutput());
+    result.err = QString::fromUtf8(process.readAllStandardError());
+    return result;
+}
+
+TestExport::Result TestExport::validate(const QString& folder, const QStringList& extra)
+{
+    QProcess process;
+    process.start(QStringLiteral(TRAILMARK_PYTHON),
+                  QStringList{QStringLiteral(TRAILMARK_SOURCE_DIR "/tests/python/validate_export.py"), folder,
+                              QStringLiteral("--sessions"), QString::number(m_sessionsWithActions),
+                              QStringLiteral("--steps"), QString::number(m_steps), QStringLiteral("--all-sessions"),
+                              QStringLiteral("3"), QStringLiteral("--events"), QString::number(m_events),
+                              QStringLiteral("--protoc"), QStringLiteral(TRAILMARK_PROTOC)} +
+                      extra);
+    Result result;
+    if (!process.waitForFinished(120'000))
+        return result;
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = QString::fromUtf8(process.readAllStandardOutput());
+    result.err = QString::fromUtf8(process.readAllStandardError());
+    return result;
+}
+
+QMap<QString, QByteArray> TestExport::folderContents(const QString& folder)
+{
+    QMap<QString, QByteArray> contents;
+    QDirIterator it(folder, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        QFile file(path);
+        if (file.open(QIODevice::ReadOnly))
+            contents.insert(QDir(folder).relativeFilePath(path), file.readAll());
+    }
+    return contents;
+}
+
+void TestExport::initTestCase()
+{
+    // For a look at the files by hand: TRAILMARK_TEST_KEEP=1 keeps the exports.
+    if (qEnvironmentVariableIsSet("TRAILMARK_TEST_KEEP")) {
+        m_outputs.setAutoRemove(false);
+        qInfo("exports kept in %s", qPrintable(m_outputs.path()));
+    }
+    auto store = m_database.open();
+    QVERIFY(store);
+    m_messy = test::createMessySession(*store);
+    // A second, rejected session in another shell setup, and one with only a note.
+    const auto second =
+        test::createMessySession(*store, QStringLiteral("second try at the parser"), 1'767'312'000'000'000'000, false);
+    m_second = second.sessionId;
+    const QString notesOnly = test::createSession(*store, QStringLiteral("just thinking"));
+    {
+        test::SessionScript script(*store, notesOnly, 1'767'400'000'000'000'000);
+        script.note(QStringLiteral("nothing to run yet"));
+        QVERIFY(script.flush());
+    }
+    m_sessionsWithActions = 2;
+    m_steps = 12 + 12 + 1;
+    QString error;
+    for (const QString& id : {m_messy.sessionId, m_second, notesOnly})
+        m_events += store->eventCount(id, &error).value_or(0);
+    QCOMPARE(m_events, 2 * 19 + 1);
+}
+
+void TestExport::consumersLoadEveryFormat_data()
+{
+    QTest::addColumn<QString>("formats");
+    QTest::newRow("agent-chain") << QStringLiteral("agent-chain");
+    QTest::newRow("openai") << QStringLiteral("openai");
+    QTest::newRow("sharegpt") << QStringLiteral("sharegpt");
+    QTest::newRow("atif") << QStringLiteral("atif");
+    QTest::newRow("reasoning") << QStringLiteral("reasoning");
+    QTest::newRow("react") << QStringLiteral("react");
+    QTest::newRow("protobuf") << QStringLiteral("protobuf");
+    QTest::newRow("hf with two formats") << QStringLiteral("agent-chain,reasoning,hf");
+    QTest::newRow("all") << QStringLiteral("all");
+}
+
+void TestExport::consumersLoadEveryFormat()
+{
+    QFETCH(QString, formats);
+    const QString folder = m_outputs.filePath(QStringLiteral("every-") + formats);
+    const Result exported =
+        trailmark({QStringLiteral("export"), QStringLiteral("--format"), formats, QStringLiteral("--out"), folder});
+    QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
+    QVERIFY2(exported.err.contains(QStringLiteral("exported 3 session(s), 25 step(s)")), qPrintable(exported.err));
+    // Not a terminal here: plain progress lines, ending at 100%.
+    QVERIFY2(exported.err.contains(QStringLiteral("export: 100%")), qPrintable(exported.err));
+    QCOMPARE(test::modeOf(folder) & 0077, 0);
+    const QString all = QStringLiteral("agent-chain,openai,sharegpt,atif,reasoning,react,protobuf,hf");
+    const Result checked =
+        validate(folder, {QStringLiteral("--formats"), formats == QLatin1String("all") ? all : formats});
+    QVERIFY2(checked.exitCode == 0, qPrintable(checked.out + checked.err));
+}
+
+void TestExport::sameDatabaseGivesIdenticalFiles()
+{
+    const QString first = m_outputs.filePath(QStringLiteral("deterministic-1"));
+    const QString second = m_outputs.filePath(QStringLiteral("deterministic-2"));
+    QCOMPARE(
+        trailmark({QStringLiteral("export"), QStringLiteral("--format=all"), QStringLiteral("--out"), first}).exitCode,
+        0);
+    QTest::qWait(20); // a different wall clock second time round must not matter
+    QCOMPARE(
+        trailmark({QStringLiteral("export"), QStringLiteral("--format=all"), QStringLiteral("--out"), second}).exitCode,
+        0);
+    const auto a = folderContents(first);
+    const auto b = folderContents(second);
+    QVERIFY(a.size() >= 5);
+    QCOMPARE(a.keys(), b.keys());
+    for (auto it = a.cbegin(); it != a.cend(); ++it)
+        QVERIFY2(it.value() == b.value(it.key()), qPrintable(it.key()));
+}
+
+void TestExport::nonEmptyFolderNeedsForce()
+{
+    const QString folder = m_outputs.filePath(QStringLiteral("busy"));
+    QVERIFY(QDir().mkpath(folder));
+    QFile precious(folder + QStringLiteral("/thesis.tex"));
+    QVERIFY(precious.open(QIODevice::WriteOnly));
+    precious.write("important");
+    precious.close();
+    Result result = trailmark({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("openai"),
+                               QStringLiteral("--out"), folder});
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY2(result.err.contains(QStringLiteral("exists and is not empty")) &&
+                 result.err.contains(QStringLiteral("--force")),
+             qPrintable(result.err));
+    // --force never deletes a folder that is not an earlier export.
+    result = trailmark({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("openai"),
+                        QStringLiteral("--out"), folder, QStringLiteral("--force")});
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY2(result.err.contains(QStringLiteral("not a Trailmark export")), qPrintable(result.err));
+    QVERIFY(QFile::exists(precious.fileName()));
+
+    // An earlier export is replaced with --force, and only then.
+    const QString earlier = m_outputs.filePath(QStringLiteral("earlier"));
+    QCOMPARE(trailmark({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("openai"),
+                        QStringLiteral("--out"), earlier})
+                 .exitCode,
+             0);
+    QCOMPARE(trailmark({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("sharegpt"),
+                        QStringLiteral("--out"), earlier})
+                 .exitCode,
+             1);
+    result = trailmark({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("sharegpt"),
+                        QStringLiteral("--out"), earlier, QStringLiteral("--force")});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QVERIFY(QFile::exists(earlier + QStringLiteral("/sharegpt/train.jsonl")));
+    QVERIFY(!QFile::exists(earlier + QStringLiteral("/openai/train.jsonl")));
+    // No temporary folders left next to it.
+    QCOMPARE(QDir(m_outputs.path()).entryList({QStringLiteral("earlier*")}, QDir::Dirs),
+             QStringList{QStringLiteral("earlier")});
+}
+
+void TestExport::acceptedOnlyAndSessionFilter()
+{
+    const QString accepted = m_outputs.filePath(QStringLiteral("accepted"));
+    Result result = trailmark({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("agent-chain"),
+                               QStringLiteral("--out"), accepted, QStringLiteral("--accepted-only")});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QVERIFY2(result.err.contains(QStringLiteral("exported 1 session(s), 12 step(s)")), qPrintable(result.err));
+    QFile rows(accepted + QStringLiteral("/agent_chain/train.jsonl"));
+    QVERIFY(rows.open(QIODevice::ReadOnly));
+    const QByteArray all = rows.readAll();
+    QCOMPARE(all.count('\n'), 12);
+    QVERIFY(all.contains(m_messy.sessionId.toUtf8()));
+    QVERIFY(!all.contains(m_second.toUtf8()));
+
+    const QString chosen = m_outputs.filePath(QStringLiteral("chosen"));
+    result = trailmark({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("agent-chain"),
+                        QStringLiteral("--out"), chosen, QStringLiteral("--session"), m_second.left(18)});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QFile chosenRows(chosen + QStringLiteral("/agent_chain/train.jsonl"));
+    QVERIFY(chosenRows.open(QIODevice::ReadOnly));
+    const QByteArray chosenAll = chosenRows.readAll();
+    QCOMPARE(chosenAll.count('\n'), 12);
+    QVERIFY(chosenAll.contains(m_second.toUtf8()));
+}
+
+void TestExport::chainsMarkRetriesAsAReviewerWould()
+{
+    const QString folder = m_outputs.filePath(QStringLiteral("marks"));
+    QCOMPARE(trailmark({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("agent-chain,openai"),
+                        QStringLiteral("--out"), folder, QStringLiteral("--session"), m_messy.sessionId})
+                 .exitCode,
+             0);
+    QFile chain(folder + QStringLiteral("/agent_chain/train.jsonl"));
+    QVERIFY(chain.open(QIODevice::ReadOnly));
+    QList<QJsonObject> steps;
+    while (!chain.atEnd())
+        steps.append(QJsonDocument::fromJson(chain.readLine()).object());
+    QCOMPARE(steps.size(), 12);
+    QCOMPARE(steps.at(2).value(QStringLiteral("outcome")).toString(), QStringLiteral("error"));
+    QCOMPARE(steps.at(2).value(QStringLiteral("retried_by")).toInt(), 7);
+    QCOMPARE(steps.at(7).value(QStringLiteral("retry_of")).toInt(), 2);
+    QCOMPARE(steps.at(7).value(QStringLiteral("recovers")).toInt(), 2);
+    QCOMPARE(steps.at(7).value(QStringLiteral("labels")).toArray().first().toString(), QStringLiteral("good-recovery"));
+    QCOMPARE(steps.at(4).value(QStringLiteral("thought")).toString(),
+             QStringLiteral("quotes are not unescaped before splitting"));
+    QCOMPARE(steps.at(8).value(QStringLiteral("rating")).toInt(), -1);
+    // The screenshot is copied once, content-addressed, with a relative path.
+    const QString image = steps.at(5).value(QStringLiteral("images")).toArray().first().toString();
+    QCOMPARE(image, QStringLiteral("images/%1.png").arg(QString::fromLatin1(m_messy.screenshotSha256.toHex())));
+    QFile imageFile(folder + QLatin1Char('/') + image);
+    QVERIFY(imageFile.open(QIODevice::ReadOnly));
+    QCOMPARE(QCryptographicHash::hash(imageFile.readAll(), QCryptographicHash::Sha256), m_messy.screenshotSha256);
+    // Lossless: the Latin-1 byte is in the base64 twin.
+    QCOMPARE(QByteArray::fromBase64(steps.at(9).value(QStringLiteral("command_base64")).toString().toLatin1()),
+             QByteArray("printf 'caf\xe9\\n' > latin1.txt"));
+
+    // OpenAI: the failed attempt that was retried carries weight 0, the rest 1.
+    QFile openai(folder + QStringLiteral("/openai/train.jsonl"));
+    QVERIFY(openai.open(QIODevice::ReadOnly));
+    const QJsonArray messages =
+        QJsonDocument::fromJson(openai.readLine()).object().value(QStringLiteral("messages")).toArray();
+    QStringList weights;
+    for (const auto& message : messages) {
+        const QJsonObject object = message.toObject();
+        if (object.value(QStringLiteral("role")).toString() == QLatin1String("assistant") &&
+            object.contains(QStringLiteral("tool_calls")))
+            weights.append(QString::number(object.value(QStringLiteral("weight")).toInt()));
+    }
+    // Actions: XTerm, pytest(fail, retried), vim, Firefox, XTerm, pytest, make build, printf, serve.
+    QCOMPARE(weights.join(QLatin1Char(',')), QStringLiteral("1,0,1,1,1,1,1,1,1"));
+    QCOMPARE(messages.at(6).toObject().value(QStringLiteral("reasoning_content")).toString(),
+             QStringLiteral("quotes are not unescaped before splitting")); // the vim call
+}
+
+void TestExport::reviewerRedactionsReachNoFile()
+{
+    test::TempDatabase database;
+    QString sessionId;
+    {
+        auto store = database.open();
+        QVERIFY(store);
+        sessionId = test::createSession(*store, QStringLiteral("call the API"));
+        test::SessionScript script(*store, sessionId);
+        const QString started =
+            script.command("curl -H 'X-Api-Key: sk-live-4242' https://api", 0, "welcome sk-live-4242\n");
+        QVERIFY(script.flush());
+        v1::Annotation annotation;
+        annotation.set_session_id(sessionId.toStdString());
+        annotation.set_target_id(started.toStdString());
+        annotation.set_reviewer("rita");
+        for (const auto& [field, offset] : {std::pair{"command", 20}, std::pair{"output_head", 8}}) {
+            auto* span = annotation.add_redactions();
+            span->set_field(field);
+            span->set_offset(offset);
+            span->set_length(12);
+            span->set_reason("secret");
+        }
+        QString error;
+        QVERIFY2(store->addAnnotation(annotation, &error), qPrintable(error));
+    }
+    const QString folder = m_outputs.filePath(QStringLiteral("redacted"));
+    const Result result = trailmark(
+        {QStringLiteral("export"), QStringLiteral("--format=all"), QStringLiteral("--out"), folder}, database.path());
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    const auto files = folderContents(folder);
+    QVERIFY(!files.isEmpty());
+    bool sawMarker = false;
+    for (auto it = files.cbegin(); it != files.cend(); ++it) {
+        QVERIFY2(!it.value().contains("sk-live-4242"), qPrintable(it.key()));
+        sawMarker = sawMarker || it.value().contains("[REDACTED:secret]");
+    }
+    QVERIFY(sawMarker);
+}
+
+void TestExport::badArgumentsFailClearly()
+{
+    Result result = trailmark({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("csv"),
+                               QStringLiteral("--out"), m_outputs.filePath(QStringLiteral("x"))});
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(result.err.contains(QStringLiteral("unknown format 'csv'")) &&
+                 result.err.contains(QStringLiteral("openai")),
+             qPrintable(result.err));
+    result = trailmark({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("openai")});
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY(result.err.contains(QStringLiteral("--out DIR is required")));
+    result = trailmark({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("openai"),
+                        QStringLiteral("--out"), m_outputs.filePath(QStringLiteral("y")), QStringLiteral("--session"),
+                        QStringLiteral("0000dead")});
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY2(result.err.contains(QStringLiteral("no session matches '0000dead'")), qPrintable(result.err));
+    QVERIFY(!QFile::exists(m_outputs.filePath(QStringLiteral("y"))));
+}
+
+void TestExport::validatorRejectsBrokenRows()
+{
+    // The checks must be able to fail: rows that break OpenAI's and LLaMA-Factory's rules.
+    const QString folder = m_outputs.filePath(QStringLiteral("broken"));
+    QVERIFY(QDir().mkpath(folder + QStringLiteral("/openai")));
+    QVERIFY(QDir().mkpath(folder + QStringLiteral("/sharegpt")));
+    auto write = [](const QString& path, const QByteArray& bytes) {
+        QFile file(path);
+        return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
+    };
+    QVERIFY(write(
+        folder + QStringLiteral("/openai/train.jsonl"),
+        R"({"messages":[{"role":"user","content":"t"},{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"shell","arguments":{"command":"ls"}}}],"weight":2},{"role":"tool","tool_call_id":"call_9","content":"x","weight":1}],"tools":[{"type":"function","function":{"name":"shell","parameters":{"type":"object"}}}]})"
+        "\n"));
+    QVERIFY(write(
+        folder + QStringLiteral("/sharegpt/train.jsonl"),
+        R"({"conversations":[{"from":"human","value":"t"},{"from":"observation","value":"x"}],"system":"s","tools":"[]"})"
+        "\n"));
+    QVERIFY(write(folder + QStringLiteral("/dataset_info.json"), "{}"));
+    const Result checked = validate(folder, {QStringLiteral("--formats"), QStringLiteral("openai,sharegpt")});
+    QCOMPARE(checked.exitCode, 1);
+    for (const char* expected :
+         {"function arguments must be a JSON string", "weight must be 0 or 1",
+          "weight is only allowed on assistant messages", "tool message answers unknown call",
+          "tool calls never answered", "no trailmark_openai entry", "turn 1 has role observation"})
+        QVERIFY2(checked.out.contains(QLatin1String(expected)),
+                 qPrintable(QLatin1String(expected) + QStringLiteral(" in ") + checked.out));
+}
+
+void TestExport::unreadableEventsAreSkippedAndReported()
+{
+    test::TempDatabase database;
+    {
+        auto store = database.open();
+        QVERIFY(store);
+        test::createMessySession(*store);
+        // The goal note (seq 0) is damaged on disk.
+        QVERIFY(sqliteExec(store->handle(), "UPDATE events SET payload = x'ffff' WHERE seq = 0", nullptr));
+    }
+    const QString folder = m_outputs.filePath(QStringLiteral("damaged"));
+    const Result result = trailmark(
+        {QStringLiteral("export"), QStringLiteral("--format=all"), QStringLiteral("--out"), folder}, database.path());
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QVERIFY2(result.err.contains(QStringLiteral("1 unreadable event(s) skipped")), qPrintable(result.err));
+    QProcess process;
+    process.start(QStringLiteral(TRAILMARK_PYTHON),
+                  {QStringLiteral(TRAILMARK_SOURCE_DIR "/tests/python/validate_export.py"), folder,
+                   QStringLiteral("--sessions"), QStringLiteral("1"), QStringLiteral("--steps"), QStringLiteral("11"),
+                   QStringLiteral("--events"), QStringLiteral("18"), QStringLiteral("--protoc"),
+                   QStringLiteral(TRAILMARK_PROTOC)});
+    QVERIFY(process.waitForFinished(120'000));
+    QVERIFY2(process.exitCode() == 0, process.readAllStandardOutput().constData());
+}
+
+void TestExport::importedMessyHistoryExportsAndIsMarked()
+{
+    // The whole path a user takes: an atuin history (real SQLite file, atuin's schema)
+    // through `trailmark import`, then `trailmark export` of every format.
+    QTemporaryDir work;
+    const QString atuin = work.filePath(QStringLiteral("history.db"));
+    {
+        QFile sql(QStringLiteral(TRAILMARK_FIXTURES "/chains/messy_atuin.sql"));
+        QVERIFY(sql.open(QIODevice::ReadOnly));
+        sqlite3* db = nullptr;
+        QCOMPARE(sqlite3_open(QFile::encodeName(atuin).constData(), &db), SQLITE_OK);
+        const int executed = sqlite3_exec(db, sql.readAll().constData(), nullptr, nullptr, nullptr);
+        sqlite3_close(db);
+        QCOMPARE(executed, SQLITE_OK);
+    }
+    const QString database = work.filePath(QStringLiteral("trailmark.db"));
+    Result result =
+        trailmark({QStringLiteral("import"), QStringLiteral("--format"), QStringLiteral("atuin"), atuin}, database);
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err + result.out));
+    const QString folder = work.filePath(QStringLiteral("export"));
+    result = trailmark({QStringLiteral("export"), QStringLiteral("--format=all"), QStringLiteral("--out"), folder},
+                       database);
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QVERIFY2(result.err.contains(QStringLiteral("(3 errors, 2 retries, 2 recoveries)")), qPrintable(result.err));
+
+    QProcess process;
+    process.start(QStringLiteral(TRAILMARK_PYTHON),
+                  {QStringLiteral(TRAILMARK_SOURCE_DIR "/tests/python/validate_export.py"), folder,
+                   QStringLiteral("--sessions"), QStringLiteral("2"), QStringLiteral("--steps"), QStringLiteral("9"),
+                   QStringLiteral("--events"), QStringLiteral("18"), QStringLiteral("--protoc"),
+                   QStringLiteral(TRAILMARK_PROTOC)});
+    QVERIFY(process.waitForFinished(120'000));
+    QVERIFY2(process.exitCode() == 0, process.readAllStandardOutput().constData());
+
+    // Marked as a reviewer would: the re-run after the edit and the fixed typo are
+    // retries that recover; the second `make` is a deliberate re-run; the failure in
+    // the other shell stands alone.
+    QFile chain(folder + QStringLiteral("/agent_chain/train.jsonl"));
+    QVERIFY(chain.open(QIODevice::ReadOnly));
+    QStringList marks;
+    while (!chain.atEnd()) {
+        const QJsonObject row = QJsonDocument::fromJson(chain.readLine()).object();
+        QString mark = row.value(QStringLiteral("command")).toString() + QLatin1Char(':') +
+                       row.value(QStringLiteral("outcome")).toString();
+        if (!row.value(QStringLiteral("retry_of")).isNull())
+            mark += QStringLiteral("/r%1").arg(row.value(QStringLiteral("retry_of")).toInt());
+        if (!row.value(QStringLiteral("recovers")).isNull())
+            mark += QStringLiteral("/rec%1").arg(row.value(QStringLiteral("recovers")).toInt());
+        marks.append(mark);
+    }
+    QCOMPARE(marks, (QStringList{
+                        QStringLiteral("pytest tests/test_parser.py:error"),
+                        QStringLiteral("vim parser.py:ok"),
+                        QStringLiteral("pytest tests/test_parser.py:ok/r0/rec0"),
+                        QStringLiteral("make:ok"),
+                        QStringLiteral("make:ok"),
+                        QStringLiteral("gti push:error"),
+                        QStringLiteral("git push:ok/r5/rec5"),
+                        QStringLiteral("ls -la:ok"),
+                        QStringLiteral("make deploy:error"),
+                    }));
+}
+
+QTEST_GUILESS_MAIN(TestExport)
+#include "TestExport.moc"

@@ -1,0 +1,418 @@
+#!/usr/bin/env python3
+"""Loads a `trailmark export` folder the way its consumers do and checks their rules.
+
+Usage: validate_export.py DIR --sessions N --steps N [--protoc PROTOC]
+
+Each format is read with the real consumer libraries (json, pandas, protobuf) and
+checked against the structural rules of the tool that trains on it: OpenAI's chat
+fine-tuning format checker, LLaMA-Factory's ShareGPT alternation rules, ATIF's schema,
+PRM800K's ratings. Any violation prints "FAIL: <file>:<line>: <what>" and exits 1.
+"""
+
+import argparse
+import base64
+import glob
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from datetime import datetime
+
+problems = []
+
+
+def fail(where, what):
+    problems.append(f"{where}: {what}")
+
+
+def read_jsonl(path):
+    rows = []
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            try:
+                rows.append(json.loads(raw.decode("utf-8")))
+            except (UnicodeDecodeError, json.JSONDecodeError) as error:
+                fail(f"{path}:{number}", f"not a JSON line: {error}")
+    return rows
+
+
+def check_stable_keys_and_types(path, rows):
+    """Every key on every row, and one type per key (plus null)."""
+    if not rows:
+        return
+    keys = list(rows[0].keys())
+    types = {}
+    for number, row in enumerate(rows, 1):
+        if list(row.keys()) != keys:
+            fail(f"{path}:{number}", f"keys differ from the first row: {sorted(set(row) ^ set(keys))}")
+        for key, value in row.items():
+            if value is None:
+                continue
+            kind = "number" if isinstance(value, (int, float)) and not isinstance(value, bool) else type(value).__name__
+            if types.setdefault(key, kind) != kind:
+                fail(f"{path}:{number}", f"key {key} is {kind} here, {types[key]} elsewhere")
+
+
+def check_pandas(path, expected_columns):
+    import pandas
+
+    frame = pandas.read_json(path, lines=True, dtype=False)
+    missing = [column for column in expected_columns if column not in frame.columns]
+    if missing:
+        fail(path, f"pandas frame lacks columns {missing}; has {list(frame.columns)}")
+    return frame
+
+
+AGENT_CHAIN_COLUMNS = [
+    "session_id", "task", "expert", "session_verdict", "step_index", "tool", "action", "arguments",
+    "observation", "outcome", "error_reasons", "thought", "thought_source", "start_ns", "end_ns",
+    "duration_ns", "start_time", "event_ids", "command", "command_base64", "cwd", "cwd_base64", "shell",
+    "shell_session_id", "host", "exit_code", "signal", "output_head", "output_head_base64", "output_tail",
+    "output_tail_base64", "output_captured", "output_truncated", "output_bytes", "app", "app_instance",
+    "titles", "note_kind", "images", "attempt", "retry_of", "retried_by", "recovers", "rating", "labels",
+    "annotations",
+]
+
+
+def check_agent_chain(root, expected_steps):
+    path = os.path.join(root, "agent_chain", "train.jsonl")
+    rows = read_jsonl(path)
+    check_stable_keys_and_types(path, rows)
+    frame = check_pandas(path, AGENT_CHAIN_COLUMNS)
+    if len(frame) != expected_steps:
+        fail(path, f"{len(frame)} rows, expected {expected_steps} steps")
+    for number, row in enumerate(rows, 1):
+        where = f"{path}:{number}"
+        if row["tool"] not in ("shell", "app", "note"):
+            fail(where, f"bad tool {row['tool']}")
+        if row["outcome"] not in ("ok", "error", "interrupted", "unknown"):
+            fail(where, f"bad outcome {row['outcome']}")
+        if row["arguments"] is not None and not isinstance(json.loads(row["arguments"]), dict):
+            fail(where, "arguments is not a JSON object string")
+        if row["command_base64"] is not None:
+            base64.b64decode(row["command_base64"], validate=True)
+        for image in row["images"]:
+            if not os.path.isfile(os.path.join(root, image)) or os.path.isabs(image):
+                fail(where, f"image {image} is not a relative path to a file in the export")
+        if row["retry_of"] is not None and row["attempt"] < 2:
+            fail(where, "a retry with attempt < 2")
+        if row["rating"] not in (None, -1, 0, 1):
+            fail(where, f"rating {row['rating']}")
+        datetime.fromisoformat(row["start_time"].replace("Z", "+00:00"))
+
+
+def check_openai(root, expected_sessions):
+    """The structural rules of OpenAI's chat fine-tuning format checker, with tools."""
+    path = os.path.join(root, "openai", "train.jsonl")
+    rows = read_jsonl(path)
+    check_stable_keys_and_types(path, rows)
+    check_pandas(path, ["messages", "tools"])
+    if len(rows) != expected_sessions:
+        fail(path, f"{len(rows)} conversations, expected {expected_sessions}")
+    for number, row in enumerate(rows, 1):
+        where = f"{path}:{number}"
+        tools = row.get("tools")
+        if not isinstance(tools, list) or not tools:
+            fail(where, "tools must be a non-empty list")
+            continue
+        names = set()
+        for tool in tools:
+            function = tool.get("function", {})
+            if tool.get("type") != "function" or not isinstance(function.get("name"), str):
+                fail(where, f"bad tool schema {tool}")
+            if function.get("parameters", {}).get("type") != "object":
+                fail(where, f"tool {function.get('name')} parameters must be an object schema")
+            names.add(function.get("name"))
+        messages = row.get("messages")
+        if not isinstance(messages, list) or not messages:
+            fail(where, "missing messages list")
+            continue
+        open_calls = []
+        assistant_count = 0
+        for index, message in enumerate(messages):
+            at = f"{where} message {index}"
+            role = message.get("role")
+            if role not in ("system", "user", "assistant", "tool"):
+                fail(at, f"unrecognised role {role}")
+                continue
+            allowed = {"role", "content", "name", "weight", "tool_calls", "tool_call_id", "reasoning_content"}
+            extra = set(message) - allowed
+            if extra:
+                fail(at, f"unrecognised keys {extra}")
+            content = message.get("content")
+            if content is not None and not isinstance(content, str):
+                fail(at, "content must be a string or null")
+            if role != "assistant" and "weight" in message:
+                fail(at, "weight is only allowed on assistant messages")
+            if role == "assistant":
+                assistant_count += 1
+                if message.get("weight", 1) not in (0, 1):
+                    fail(at, f"weight must be 0 or 1, not {message.get('weight')}")
+                if content is None and not message.get("tool_calls"):
+                    fail(at, "assistant message without content or tool calls")
+                if open_calls:
+                    fail(at, f"tool calls {open_calls} have no tool message before the next assistant turn")
+                for call in message.get("tool_calls", []):
+                    if call.get("type") != "function" or not isinstance(call.get("id"), str):
+                        fail(at, f"bad tool call {call}")
+                    function = call.get("function", {})
+                    if function.get("name") not in names:
+                        fail(at, f"tool call to unknown function {function.get('name')}")
+                    arguments = function.get("arguments")
+                    if not isinstance(arguments, str):
+                        fail(at, "function arguments must be a JSON string")
+                    elif not isinstance(json.loads(arguments), dict):
+                        fail(at, "function arguments must encode an object")
+                    open_calls.append(call.get("id"))
+            elif role == "tool":
+                if message.get("tool_call_id") not in open_calls:
+                    fail(at, f"tool message answers unknown call {message.get('tool_call_id')}")
+                else:
+                    open_calls.remove(message.get("tool_call_id"))
+                if not isinstance(content, str):
+                    fail(at, "tool content must be a string")
+            elif not isinstance(content, str) or not content:
+                fail(at, f"{role} message needs text content")
+        if open_calls:
+            fail(where, f"tool calls never answered: {open_calls}")
+        if assistant_count == 0:
+            fail(where, "no assistant message")
+        if messages[-1].get("role") != "assistant":
+            fail(where, "the last message must be the assistant's")
+    info_path = os.path.join(root, "dataset_info.json")
+    with open(info_path, encoding="utf-8") as handle:
+        info = json.load(handle)
+    for name, entry in info.items():
+        if not os.path.isfile(os.path.join(root, entry["file_name"])):
+            fail(info_path, f"{name} points at missing {entry['file_name']}")
+    if "trailmark_openai" not in info:
+        fail(info_path, "no trailmark_openai entry")
+    return rows
+
+
+def check_llamafactory_alternation(where, messages, role_key, content_key, odd, even, system_tag=None):
+    """LLaMA-Factory's SharegptDatasetConverter: after an optional system turn, roles
+    alternate (user/observation, then assistant/function) and the count is even."""
+    if system_tag and messages and messages[0][role_key] == system_tag:
+        messages = messages[1:]
+    for index, message in enumerate(messages):
+        accepted = odd if index % 2 == 0 else even
+        if message[role_key] not in accepted:
+            fail(where, f"turn {index} has role {message[role_key]}, LLaMA-Factory accepts {accepted} there")
+            return
+        if not isinstance(message[content_key], str):
+            fail(where, f"turn {index} content is not a string")
+    if len(messages) % 2 != 0:
+        fail(where, f"{len(messages)} turns: LLaMA-Factory drops conversations with an odd count")
+
+
+def check_sharegpt(root, expected_sessions):
+    path = os.path.join(root, "sharegpt", "train.jsonl")
+    rows = read_jsonl(path)
+    check_stable_keys_and_types(path, rows)
+    check_pandas(path, ["conversations", "system", "tools"])
+    if len(rows) != expected_sessions:
+        fail(path, f"{len(rows)} conversations, expected {expected_sessions}")
+    for number, row in enumerate(rows, 1):
+        where = f"{path}:{number}"
+        check_llamafactory_alternation(where, row["conversations"], "from", "value",
+                                       ("human", "observation"), ("gpt", "function_call"))
+        if not isinstance(row["tools"], str) or not isinstance(json.loads(row["tools"]), list):
+            fail(where, "tools must be a JSON string holding a list")
+        for turn in row["conversations"]:
+            if turn["from"] == "function_call":
+                call = json.loads(turn["value"])
+                if set(call) != {"name", "arguments"} or not isinstance(call["arguments"], dict):
+                    fail(where, f"function_call value {turn['value']} is not {{name, arguments}}")
+
+
+def check_openai_in_llamafactory(root, rows):
+    for number, row in enumerate(rows, 1):
+        check_llamafactory_alternation(f"openai/train.jsonl:{number} (as LLaMA-Factory reads it)", row["messages"],
+                                       "role", "content", ("user", "tool"), ("assistant",), system_tag="system")
+
+
+def check_atif(root, expected_sessions):
+    files = sorted(glob.glob(os.path.join(root, "atif", "*.json")))
+    if len(files) != expected_sessions:
+        fail(os.path.join(root, "atif"), f"{len(files)} trajectories, expected {expected_sessions}")
+    for path in files:
+        with open(path, encoding="utf-8") as handle:
+            document = json.load(handle)
+        if not str(document.get("schema_version", "")).startswith("ATIF-v1."):
+            fail(path, f"schema_version {document.get('schema_version')}")
+        if os.path.basename(path) != document.get("session_id") + ".json":
+            fail(path, "file name and session_id differ")
+        agent = document.get("agent", {})
+        if not isinstance(agent.get("name"), str) or not isinstance(agent.get("version"), str):
+            fail(path, "agent needs name and version strings")
+        for index, step in enumerate(document.get("steps", []), 1):
+            at = f"{path} step {index}"
+            if step.get("step_id") != index:
+                fail(at, f"step_id {step.get('step_id')} is not sequential from 1")
+            if step.get("source") not in ("user", "agent", "system"):
+                fail(at, f"source {step.get('source')}")
+            datetime.fromisoformat(step["timestamp"].replace("Z", "+00:00"))
+            if not isinstance(step.get("message"), str):
+                fail(at, "message must be a string")
+            calls = {call["tool_call_id"] for call in step.get("tool_calls", [])}
+            for call in step.get("tool_calls", []):
+                if not isinstance(call.get("function_name"), str) or not isinstance(call.get("arguments"), dict):
+                    fail(at, f"bad tool call {call}")
+            results = step.get("observation", {}).get("results", [])
+            if {result["source_call_id"] for result in results} != calls:
+                fail(at, "observation results do not answer the tool calls")
+            if step["source"] != "agent" and (calls or "observation" in step):
+                fail(at, "only agent steps may call tools")
+        if document.get("final_metrics", {}).get("total_steps") != len(document.get("steps", [])):
+            fail(path, "final_metrics.total_steps does not count the steps")
+
+
+def check_reasoning(root, expected_sessions):
+    path = os.path.join(root, "reasoning", "train.jsonl")
+    rows = read_jsonl(path)
+    check_stable_keys_and_types(path, rows)
+    check_pandas(path, ["session_id", "prompt", "completions", "finish_reason"])
+    if len(rows) != expected_sessions:
+        fail(path, f"{len(rows)} chains, expected {expected_sessions}")
+    for number, row in enumerate(rows, 1):
+        where = f"{path}:{number}"
+        if row["finish_reason"] not in ("solution", "give_up", "found_error", "bad_problem"):
+            fail(where, f"finish_reason {row['finish_reason']} is not one of PRM800K's")
+        for completion in row["completions"]:
+            if not isinstance(completion["text"], str) or not completion["text"]:
+                fail(where, "completion without text")
+            if completion["rating"] not in (None, -1, 0, 1):
+                fail(where, f"rating {completion['rating']} is not -1/0/1/null")
+            if not isinstance(completion["labels"], list):
+                fail(where, "labels must be a list")
+
+
+def check_react(root, expected_sessions):
+    files = sorted(glob.glob(os.path.join(root, "react", "*.txt")))
+    if len(files) != expected_sessions:
+        fail(os.path.join(root, "react"), f"{len(files)} transcripts, expected {expected_sessions}")
+    for path in files:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().split("\n")
+        if not lines[0].startswith("Question: ") or not any(line.startswith("Final Answer: ") for line in lines):
+            fail(path, "needs a Question and a Final Answer")
+        for index, line in enumerate(lines):
+            if line.startswith("Action: "):
+                if not lines[index + 1].startswith("Action Input: "):
+                    fail(path, f"line {index + 2}: Action without Action Input")
+                elif not isinstance(json.loads(lines[index + 1][len("Action Input: "):]), dict):
+                    fail(path, f"line {index + 2}: Action Input is not a JSON object")
+                if not lines[index + 2].startswith("Observation: "):
+                    fail(path, f"line {index + 3}: Action without Observation")
+
+
+def check_protobuf(root, expected_events, protoc):
+    """Compiles the shipped .proto files with protoc and parses trailmark.pb with them."""
+    with tempfile.TemporaryDirectory() as generated:
+        proto_root = os.path.join(root, "proto")
+        protos = sorted(glob.glob(os.path.join(proto_root, "trailmark", "v1", "*.proto")))
+        if len(protos) != 3:
+            fail(proto_root, f"expected 3 .proto files, found {len(protos)}")
+            return
+        subprocess.run([protoc, f"--proto_path={proto_root}", f"--python_out={generated}", *protos], check=True)
+        sys.path.insert(0, generated)
+        from trailmark.v1 import event_pb2
+        from google.protobuf.internal.decoder import _DecodeVarint32
+
+        path = os.path.join(root, "trailmark.pb")
+        with open(path, "rb") as handle:
+            data = handle.read()
+        position = 0
+        events = []
+        while position < len(data):
+            size, position = _DecodeVarint32(data, position)
+            if position + size > len(data):
+                fail(path, f"the last message is cut short ({len(data) - position} of {size} bytes)")
+                break
+            event = event_pb2.Event()
+            try:
+                event.ParseFromString(data[position:position + size])
+            except Exception as error:  # protobuf's DecodeError differs between implementations
+                fail(path, f"message at byte {position} does not parse: {error}")
+                break
+            position += size
+            events.append(event)
+        if position < len(data) and not problems:
+            fail(path, "trailing bytes after the last event")
+        if len(events) != expected_events:
+            fail(path, f"{len(events)} events, expected {expected_events}")
+        next_seq = {}
+        for event in events:
+            if not event.id or not event.session_id or event.time_ns <= 0:
+                fail(path, f"event {event.seq} of {event.session_id} lacks its envelope")
+            # Increasing, not gapless: an event whose stored payload is damaged is left out.
+            if event.seq < next_seq.get(event.session_id, 0):
+                fail(path, f"session {event.session_id}: seq {event.seq} out of order")
+            next_seq[event.session_id] = event.seq + 1
+            if event.WhichOneof("body") is None:
+                fail(path, f"event {event.id} has no body")
+
+
+def check_dataset_card(root, formats):
+    path = os.path.join(root, "README.md")
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    if not text.startswith("---\n"):
+        fail(path, "no YAML front matter")
+        return
+    front = text[4:text.index("\n---\n", 4)]
+    names = [line.split(":", 1)[1].strip() for line in front.splitlines() if line.startswith("- config_name:")]
+    paths = [line.split(":", 1)[1].strip() for line in front.splitlines() if line.strip().startswith("path:")]
+    expected = [name.replace("-", "_") for name in formats
+                if name in ("agent-chain", "openai", "sharegpt", "atif", "reasoning", "react")]
+    if names != expected:
+        fail(path, f"configs {names}, expected {expected}")
+    for pattern in paths:
+        if not glob.glob(os.path.join(root, pattern)):
+            fail(path, f"config path {pattern} matches no file")
+    if "## Statistics" not in text:
+        fail(path, "no statistics section")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("root")
+    parser.add_argument("--sessions", type=int, required=True, help="sessions with actions")
+    parser.add_argument("--steps", type=int, required=True)
+    parser.add_argument("--all-sessions", type=int, help="every exported session (default: --sessions)")
+    parser.add_argument("--events", type=int, default=-1, help="events in trailmark.pb")
+    parser.add_argument("--protoc", default="protoc")
+    parser.add_argument("--formats", default="agent-chain,openai,sharegpt,atif,reasoning,react,protobuf,hf")
+    arguments = parser.parse_args()
+    formats = arguments.formats.split(",")
+    root = arguments.root
+    if "agent-chain" in formats:
+        check_agent_chain(root, arguments.steps)
+    if "openai" in formats:
+        rows = check_openai(root, arguments.sessions)
+        check_openai_in_llamafactory(root, rows)
+    if "sharegpt" in formats:
+        check_sharegpt(root, arguments.sessions)
+    all_sessions = arguments.all_sessions if arguments.all_sessions is not None else arguments.sessions
+    if "atif" in formats:
+        check_atif(root, all_sessions)
+    if "reasoning" in formats:
+        check_reasoning(root, all_sessions)
+    if "react" in formats:
+        check_react(root, all_sessions)
+    if "protobuf" in formats:
+        check_protobuf(root, arguments.events, arguments.protoc)
+    if "hf" in formats:
+        check_dataset_card(root, formats)
+    if problems:
+        for problem in problems:
+            print("FAIL:", problem)
+        return 1
+    print(f"OK: {', '.join(formats)} in {root}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
