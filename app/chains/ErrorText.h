@@ -23,4 +23,9 @@ namespace trailmark::chains {
 // Returns the pattern that matched first in the output, or nullopt.
 std::optional<QString> findErrorText(std::string_view output, std::string_view command);
 
+// True when the command's program shows content rather than doing work (cat, less,
+// tail, grep, journalctl, git log, ...): error text in what it prints is the content
+// the expert is reading, not a failure of the command. Exit status still counts.
+bool showsContent(std::string_view command);
+
 } // namespace trailmark::chains

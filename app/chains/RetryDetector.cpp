@@ -13,40 +13,44 @@ bool isSpace(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-std::vector<std::string_view> words(std::string_view text, size_t wanted)
+// The next whitespace-separated word of text from *at on (empty at the end).
+std::string_view nextWord(std::string_view text, size_t* at)
 {
-    std::vector<std::string_view> result;
-    size_t i = 0;
-    while (i < text.size() && result.size() < wanted) {
-        while (i < text.size() && isSpace(text[i]))
-            ++i;
-        const size_t start = i;
-        while (i < text.size() && !isSpace(text[i]))
-            ++i;
-        if (i > start)
-            result.push_back(text.substr(start, i - start));
-    }
-    return result;
+    size_t i = *at;
+    while (i < text.size() && isSpace(text[i]))
+        ++i;
+    const size_t start = i;
+    while (i < text.size() && !isSpace(text[i]))
+        ++i;
+    *at = i;
+    return text.substr(start, i - start);
 }
 
 // The program and its first operand, skipping environment assignments (FOO=1 make)
-// and sudo, which change how a command runs but not what it is.
+// and sudo, which change how a command runs but not what it is. Runs for every command
+// of every export, so it walks the text without building a word list.
 RetryDetector::CommandKey programAndFirstArgument(std::string_view command)
 {
-    const auto tokens = words(command, 16);
-    size_t i = 0;
-    while (i < tokens.size() &&
-           ((tokens[i].find('=') != std::string_view::npos && tokens[i].front() != '-') || tokens[i] == "sudo"))
-        ++i;
-    if (i >= tokens.size())
+    size_t at = 0;
+    std::string_view program = nextWord(command, &at);
+    for (int skipped = 0; !program.empty() && skipped < 16; ++skipped) {
+        const bool assignment = program.find('=') != std::string_view::npos && program.front() != '-';
+        if (!assignment && program != "sudo")
+            break;
+        program = nextWord(command, &at);
+    }
+    if (program.empty())
         return {};
     // The first operand, not the first option: "gcc -Wall x.c" and "gcc x.c" both
     // compile x.c.
-    for (size_t j = i + 1; j < tokens.size(); ++j) {
-        if (tokens[j].front() != '-')
-            return {tokens[i], tokens[j]};
+    for (int words = 0; words < 16; ++words) {
+        const std::string_view word = nextWord(command, &at);
+        if (word.empty())
+            break;
+        if (word.front() != '-')
+            return {program, word};
     }
-    return {tokens[i], std::string_view()};
+    return {program, std::string_view()};
 }
 
 } // namespace

@@ -38,6 +38,8 @@ const char* nameOf(StepOutcome outcome)
         return "error";
     case StepOutcome::Interrupted:
         return "interrupted";
+    case StepOutcome::Unknown:
+        return "unknown";
     }
     return "";
 }
@@ -64,6 +66,8 @@ QString toString(StepOutcome outcome)
         return QStringLiteral("error");
     case StepOutcome::Interrupted:
         return QStringLiteral("interrupted");
+    case StepOutcome::Unknown:
+        return QStringLiteral("unknown");
     }
     return {};
 }
@@ -87,35 +91,48 @@ QString Step::actionText() const
     return {};
 }
 
+Step::ObservationParts Step::observationParts() const
+{
+    ObservationParts parts;
+    if (outputCaptured) {
+        parts.head = outputHead;
+        if (outputTruncated) {
+            const quint64 shown = outputHead.size() + outputTail.size();
+            if (!outputHead.empty() && outputHead.back() != '\n')
+                parts.middle = "\n";
+            parts.middle += "[... " + std::to_string(outputBytes > shown ? outputBytes - shown : 0) +
+                            " bytes of output omitted ...]\n";
+            parts.tail = outputTail;
+        }
+    } else if (hasExit) {
+        parts.middle = "[output not captured]";
+    }
+    const std::string_view last = !parts.tail.empty()     ? parts.tail
+                                  : !parts.middle.empty() ? std::string_view(parts.middle)
+                                                          : parts.head;
+    if (!last.empty() && last.back() != '\n')
+        parts.status = "\n";
+    if (!hasExit)
+        parts.status += "[no exit status recorded: interrupted, or the recording stopped]";
+    else if (!exitKnown)
+        parts.status += "[exit status not recorded by the source]";
+    else if (signal != 0)
+        parts.status += "[killed by signal " + std::to_string(signal) + ", exit code " + std::to_string(exitCode) + "]";
+    else
+        parts.status += "[exit code " + std::to_string(exitCode) + "]";
+    return parts;
+}
+
 std::string Step::observationUtf8() const
 {
     if (tool != StepTool::Shell) {
         const QByteArray utf8 = observationText().toUtf8();
         return std::string(utf8.constData(), static_cast<size_t>(utf8.size()));
     }
+    const ObservationParts parts = observationParts();
     std::string text;
-    text.reserve(outputHead.size() + outputTail.size() + 64);
-    if (outputCaptured) {
-        text = outputHead;
-        if (outputTruncated) {
-            const quint64 shown = outputHead.size() + outputTail.size();
-            if (!text.empty() && text.back() != '\n')
-                text += '\n';
-            text += "[... " + std::to_string(outputBytes > shown ? outputBytes - shown : 0) +
-                    " bytes of output omitted ...]\n";
-            text += outputTail;
-        }
-    } else if (hasExit) {
-        text = "[output not captured]";
-    }
-    if (!text.empty() && text.back() != '\n')
-        text += '\n';
-    if (!hasExit)
-        text += "[no exit status recorded: interrupted, or the recording stopped]";
-    else if (signal != 0)
-        text += "[killed by signal " + std::to_string(signal) + ", exit code " + std::to_string(exitCode) + "]";
-    else
-        text += "[exit code " + std::to_string(exitCode) + "]";
+    text.reserve(parts.head.size() + parts.middle.size() + parts.tail.size() + parts.status.size());
+    text.append(parts.head).append(parts.middle).append(parts.tail).append(parts.status);
     return text;
 }
 

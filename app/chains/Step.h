@@ -27,6 +27,7 @@ enum class StepOutcome
     Ok,
     Error,       // non-zero exit, killed by a signal, or error text in the output
     Interrupted, // started but no end was recorded: the outcome is unknown
+    Unknown,     // it ended, but the source kept no exit status (zsh/bash history imports)
 };
 
 QString toString(StepTool tool);
@@ -65,8 +66,8 @@ struct Step
     std::string shell;
     std::string shellSessionId;
     std::string host;
-    bool hasExit = false;     // a CommandFinished was recorded
-    bool exitUnknown = false; // ...but it did not know the exit status (imported history)
+    bool hasExit = false;   // a CommandFinished was recorded
+    bool exitKnown = false; // ... and it says how the command exited
     int exitCode = 0;
     int signal = 0;
     bool outputCaptured = false;
@@ -110,6 +111,17 @@ struct Step
     // The same as UTF-8 bytes (invalid sequences from the terminal left as they are),
     // without a round trip through QString: exports write it for every step.
     std::string observationUtf8() const;
+    // A shell step's observation in the pieces it is made of: output head, the note on
+    // omitted output, output tail, and the exit status line. Joined they are
+    // observationUtf8(); exporters write them without joining.
+    struct ObservationParts
+    {
+        std::string_view head;
+        std::string middle;
+        std::string_view tail;
+        std::string status;
+    };
+    ObservationParts observationParts() const;
     // The latest rating any reviewer gave this step, when one did.
     std::optional<int> rating() const;
     // Every label reviewers gave this step, sorted, without duplicates.

@@ -126,8 +126,9 @@ void TrajectoryBuilder::rememberStepOf(const v1::Event& event, int stepIndex)
 
 Step& TrajectoryBuilder::newStep(StepTool tool, const v1::Event& event)
 {
-    Step step;
-    step.index = static_cast<int>(m_trajectory.steps.size());
+    // Built in place: a session can hold hundreds of thousands of steps.
+    Step& step = m_trajectory.steps.emplace_back();
+    step.index = static_cast<int>(m_trajectory.steps.size()) - 1;
     step.tool = tool;
     step.startNs = event.time_ns();
     step.endNs = event.time_ns();
@@ -139,10 +140,9 @@ Step& TrajectoryBuilder::newStep(StepTool tool, const v1::Event& event)
         if (!step.thought.isEmpty())
             step.thoughtSource = QStringLiteral("note");
     }
-    m_trajectory.steps.push_back(std::move(step));
-    m_lastStep = static_cast<int>(m_trajectory.steps.size()) - 1;
+    m_lastStep = step.index;
     rememberStepOf(event, m_lastStep);
-    return m_trajectory.steps.back();
+    return step;
 }
 
 void TrajectoryBuilder::closeAppStep(qint64 atNs)
@@ -158,11 +158,9 @@ void TrajectoryBuilder::closeAppStep(qint64 atNs)
 void TrajectoryBuilder::finishCommand(Step& step, const v1::Event& event)
 {
     const auto& body = event.command_finished();
-    // An imported history may not know the exit status (bash, zsh) or the duration:
-    // the step then has no exit and is judged by its output alone, never as exit 0.
     step.hasExit = true;
-    step.exitUnknown = body.exit_code_unknown();
-    step.exitCode = step.exitUnknown ? 0 : body.exit_code();
+    step.exitKnown = !body.exit_code_unknown();
+    step.exitCode = body.exit_code();
     step.signal = body.signal();
     step.durationNs = body.duration_unknown()  ? 0
                       : body.duration_ns() > 0 ? body.duration_ns()
@@ -176,17 +174,24 @@ void TrajectoryBuilder::finishCommand(Step& step, const v1::Event& event)
     step.eventIds.push_back(event.id());
     rememberStepOf(event, step.index);
 
-    if (step.exitCode != 0)
+    if (step.exitKnown && step.exitCode != 0)
         step.errorReasons.append(QStringLiteral("exit %1").arg(step.exitCode));
     if (step.signal != 0)
         step.errorReasons.append(QStringLiteral("signal %1").arg(step.signal));
+    // A viewer's output is what the expert reads (a log full of ERROR lines); only its
+    // exit status says whether it worked.
+    const bool viewer = step.errorReasons.isEmpty() && showsContent(step.command);
     for (const std::string* output : {&step.outputHead, &step.outputTail}) {
+        if (viewer)
+            break;
         if (const auto found = findErrorText(*output, step.command)) {
             step.errorReasons.append(QStringLiteral("output: %1").arg(*found));
             break;
         }
     }
-    step.outcome = step.errorReasons.isEmpty() ? StepOutcome::Ok : StepOutcome::Error;
+    step.outcome = !step.errorReasons.isEmpty() ? StepOutcome::Error
+                   : step.exitKnown             ? StepOutcome::Ok
+                                                : StepOutcome::Unknown;
 }
 
 const v1::Event& TrajectoryBuilder::add(const StoredEvent& stored)
@@ -351,12 +356,19 @@ std::optional<Trajectory> TrajectoryBuilder::load(Store& store, const QString& s
     if (!annotations)
         return std::nullopt;
     TrajectoryBuilder builder(std::move(*session), *annotations, options);
+    // At most one step per event. Reserving up front saves moving every step on each
+    // growth; pages never written are never touched, so this costs no resident memory.
+    if (const auto events = store.eventCount(sessionId, error))
+        builder.m_trajectory.steps.reserve(static_cast<size_t>(*events));
+    else
+        return std::nullopt;
     QString visitError;
     const bool read = store.readEvents(
         sessionId, 0, -1,
         [&](const StoredEvent& stored) {
             const v1::Event& event = builder.add(stored);
-            return !onEvent || onEvent(event, &visitError);
+            // An undecodable payload has no body to pass on; the trajectory lists it.
+            return !onEvent || !stored.isReadable() || onEvent(event, &visitError);
         },
         error);
     if (!read)

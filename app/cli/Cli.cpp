@@ -20,18 +20,18 @@ struct CommandEntry
     int (*run)(CommandContext&);
 };
 
-// Only commands that work are listed; later ones are added here as they land.
+// Only commands that work are listed. Capture first, then review, then output.
 constexpr CommandEntry kCommands[] = {
-    {"export", "export --format FMT[,FMT...] --out DIR", "write agent and reasoning chains for trainers", runExport},
     {"record", "record [--task TEXT] [OPTIONS]", "record windows, shell commands and notes until Ctrl+C", runRecord},
     {"note", "note TEXT [--kind KIND]", "add a note to the running recording", runNote},
-    {"import", "import --format FMT FILE [--task T]", "import atuin, zsh or bash history (secrets redacted)",
-     runImport},
     {"init", "init bash|zsh|fish", "print shell integration for eval in your shell's rc file", runInit},
     {"ingest", "ingest [--json]", "store pending shell commands from the spool once, then exit", runIngest},
-    {"sessions", "sessions [--json]", "list recorded sessions", runSessions},
     {"shell", "shell [-- SHELL [ARGS]]", "run your shell on a watched terminal: commands with their output", runShell},
+    {"import", "import --format FMT FILE [--task T]", "import atuin, zsh or bash history (secrets redacted)",
+     runImport},
+    {"sessions", "sessions [--json]", "list recorded sessions", runSessions},
     {"show", "show SESSION [--json]", "print a session as steps: errors, retries, notes, reviews", runShow},
+    {"export", "export --format FMT,... --out DIR", "write agent and reasoning chains for trainers", runExport},
     {"verify", "verify [--json]", "check the database; non-zero exit on a problem", runVerify},
 };
 

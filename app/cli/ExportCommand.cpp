@@ -98,6 +98,7 @@ int runExport(CommandContext& context)
             }
         }
     }
+    options.formats.removeDuplicates();
     if (options.formats.isEmpty())
         return context.usageError(QStringLiteral("--format names no format"));
     options.outDir = parser.value(QStringLiteral("out"));

@@ -1,11 +1,14 @@
 #include "CommandContext.h"
 #include "Commands.h"
+#include "MessageJson.h"
 #include "TrajectoryBuilder.h"
 #include "TrajectoryJson.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 
 namespace trailmark::cli {
 namespace {
@@ -36,6 +39,8 @@ QString marks(const Step& step)
             parts.append(QStringLiteral("ERROR (%1)").arg(step.errorReasons.join(QStringLiteral(", "))));
         else if (step.outcome == StepOutcome::Interrupted)
             parts.append(QStringLiteral("INTERRUPTED (no exit recorded)"));
+        else if (step.outcome == StepOutcome::Unknown)
+            parts.append(QStringLiteral("exit unknown"));
         else
             parts.append(QStringLiteral("ok"));
     }
@@ -120,7 +125,29 @@ int runShow(CommandContext& context)
         return context.fail(error);
 
     if (parser.isSet(QStringLiteral("json"))) {
-        context.printJson(QJsonDocument(chains::trajectoryToJson(*trajectory)));
+        // The steps, and the raw events they were derived from (as stored, unreadable ones
+        // included with their decode_error), for scripts that want either.
+        QJsonObject document = chains::trajectoryToJson(*trajectory);
+        QJsonArray events;
+        const bool read = store->readEvents(
+            *id, 0, -1,
+            [&](const StoredEvent& stored) {
+                QJsonObject object = messageToJson(stored.event);
+                object.insert(QStringLiteral("kind"),
+                              stored.isReadable()
+                                  ? QString::fromStdString(
+                                        v1::Event::descriptor()->FindFieldByNumber(stored.event.body_case())->name())
+                                  : QStringLiteral("unreadable"));
+                object.insert(QStringLiteral("decode_error"),
+                              stored.decodeError.isEmpty() ? QJsonValue() : QJsonValue(stored.decodeError));
+                events.append(object);
+                return true;
+            },
+            &error);
+        if (!read)
+            return context.fail(error);
+        document.insert(QStringLiteral("events"), events);
+        context.printJson(QJsonDocument(document));
         return 0;
     }
 
@@ -138,14 +165,14 @@ int runShow(CommandContext& context)
     auto unreadable = trajectory->unreadable.cbegin();
     for (const Step& step : trajectory->steps) {
         for (; unreadable != trajectory->unreadable.cend() && unreadable->seq < step.firstSeq; ++unreadable)
-            context.out << QStringLiteral("    ?  %1  UNREADABLE event seq %2 (%3): %4\n")
+            context.out << QStringLiteral("    ?  %1  unreadable event seq %2 (%3): %4\n")
                                .arg(clockTime(unreadable->timeNs))
                                .arg(unreadable->seq)
                                .arg(unreadable->eventId, unreadable->error);
         printStep(context.out, step);
     }
     for (; unreadable != trajectory->unreadable.cend(); ++unreadable)
-        context.out << QStringLiteral("    ?  %1  UNREADABLE event seq %2 (%3): %4\n")
+        context.out << QStringLiteral("    ?  %1  unreadable event seq %2 (%3): %4\n")
                            .arg(clockTime(unreadable->timeNs))
                            .arg(unreadable->seq)
                            .arg(unreadable->eventId, unreadable->error);

@@ -2,13 +2,14 @@
 // chains, next to the SQLite shell dumping the same events table as JSON in the same
 // run (the reference: the cost of just reading the rows out as JSON).
 //
-//   bench_export [--events N] [--sessions S] [--smoke] [--keep-db PATH]
+//   bench_export [--events N] [--sessions S] [--smoke] [--repeat N] [--keep-db PATH]
 //
 // Builds a database of N command events (start + finish pairs, a tenth of them failing
 // and retried) across S sessions through EventWriter, then times, each as a child
 // process: `trailmark export --format agent-chain`, `--format openai`, and
 // `sqlite3 -json DB "SELECT * FROM events"`. Prints rows/s, the ratio to sqlite3
 // (target >= 0.5) and the export's peak RSS from wait4's rusage (target < 300 MiB).
+// Each figure is the best of --repeat runs (default 3).
 // --smoke: small N, checks that everything runs and produces rows; no targets.
 // --keep-db PATH: build the database at PATH and keep it (reused when it exists), for
 // profiling the export by hand.
@@ -22,6 +23,7 @@
 #include <QFileInfo>
 #include <QTemporaryDir>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fcntl.h>
@@ -44,7 +46,7 @@ struct ChildResult
 };
 
 // Runs a program with stdout to a file (or /dev/null) and returns its time and peak RSS.
-ChildResult runChild(const std::vector<std::string>& argv, const std::string& stdoutPath)
+ChildResult runOnce(const std::vector<std::string>& argv, const std::string& stdoutPath)
 {
     std::vector<char*> args;
     for (const auto& arg : argv)
@@ -152,6 +154,24 @@ bool buildDatabase(const QString& path, qint64 events, int sessions)
     return writer.flush(&error);
 }
 
+// Best of several runs (fastest wall clock; highest peak RSS): other work on a shared
+// machine only ever slows a run down, so the minimum is the steadiest figure.
+ChildResult runChild(const std::vector<std::string>& argv, const std::string& stdoutPath, int repeat)
+{
+    ChildResult best;
+    long maxRss = 0;
+    for (int i = 0; i < repeat; ++i) {
+        const ChildResult run = runOnce(argv, stdoutPath);
+        if (!run.ok)
+            return run;
+        maxRss = std::max(maxRss, run.maxRssKiB);
+        if (!best.ok || run.seconds < best.seconds)
+            best = run;
+    }
+    best.maxRssKiB = maxRss;
+    return best;
+}
+
 qint64 countLines(const QString& path)
 {
     QFile file(path);
@@ -173,6 +193,7 @@ int main(int argc, char* argv[])
     qint64 events = 1'000'000;
     int sessions = 400;
     bool smoke = false;
+    int repeat = 3;
     QString keptDatabase;
     const QStringList arguments = application.arguments();
     for (qsizetype i = 1; i < arguments.size(); ++i) {
@@ -182,16 +203,20 @@ int main(int argc, char* argv[])
             sessions = arguments.at(++i).toInt();
         else if (arguments.at(i) == QLatin1String("--smoke"))
             smoke = true;
+        else if (arguments.at(i) == QLatin1String("--repeat") && i + 1 < arguments.size())
+            repeat = std::max(1, arguments.at(++i).toInt());
         else if (arguments.at(i) == QLatin1String("--keep-db") && i + 1 < arguments.size())
             keptDatabase = arguments.at(++i);
         else {
-            std::fprintf(stderr, "usage: bench_export [--events N] [--sessions S] [--smoke] [--keep-db PATH]\n");
+            std::fprintf(stderr,
+                         "usage: bench_export [--events N] [--sessions S] [--smoke] [--repeat N] [--keep-db PATH]\n");
             return 2;
         }
     }
     if (smoke) {
         events = 20'000;
         sessions = 8;
+        repeat = 1;
     }
     QTemporaryDir directory;
     const QString database = keptDatabase.isEmpty() ? directory.filePath(QStringLiteral("bench.db")) : keptDatabase;
@@ -208,7 +233,7 @@ int main(int argc, char* argv[])
 
     const std::string db = database.toStdString();
     const ChildResult sqlite = runChild({TRAILMARK_SQLITE3, "-json", db, "SELECT * FROM events"},
-                                        directory.filePath(QStringLiteral("events.json")).toStdString());
+                                        directory.filePath(QStringLiteral("events.json")).toStdString(), repeat);
     if (!sqlite.ok) {
         std::fprintf(stderr, "bench_export: sqlite3 -json failed\n");
         return 1;
@@ -222,7 +247,8 @@ int main(int argc, char* argv[])
     for (const char* format : {"agent-chain", "openai"}) {
         const QString out = directory.filePath(QStringLiteral("export-") + QLatin1String(format));
         const ChildResult run = runChild(
-            {TRAILMARK_BINARY, "--db", db, "export", "--format", format, "--out", out.toStdString()}, "/dev/null");
+            {TRAILMARK_BINARY, "--db", db, "export", "--format", format, "--out", out.toStdString(), "--force"},
+            "/dev/null", repeat);
         if (!run.ok) {
             std::fprintf(stderr, "bench_export: trailmark export --format %s failed\n", format);
             return 1;

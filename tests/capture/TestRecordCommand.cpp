@@ -205,14 +205,14 @@ private Q_SLOTS:
         QCOMPARE(closed->task(), "record test");
         QCOMPARE(closed->screenshots_enabled(), false);
 
-        // `trailmark show` prints the switches in order.
+        // `trailmark show` prints the switches in order, as app steps with their titles.
         const CliResult show = run({QStringLiteral("show"), id});
         QCOMPARE(show.exitCode, 0);
         qsizetype from = 0;
         for (const QString& part :
-             {QStringLiteral("switch   FirstApp — rec-first"), QStringLiteral("switch   SecondApp — rec-second"),
-              QStringLiteral("switch   FirstApp — rec-first"), QStringLiteral("title    first, renamed"),
-              QStringLiteral("switch   SecondApp — rec-second")}) {
+             {QStringLiteral("switch to FirstApp — rec-first"), QStringLiteral("switch to SecondApp — rec-second"),
+              QStringLiteral("switch to FirstApp — rec-first"), QStringLiteral("titles: first, renamed"),
+              QStringLiteral("switch to SecondApp — rec-second")}) {
             const qsizetype at = show.out.indexOf(part, from);
             QVERIFY2(at >= 0, qPrintable(QStringLiteral("'%1' not in order in:\n%2").arg(part, show.out)));
             from = at + part.size();

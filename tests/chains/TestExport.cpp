@@ -1,4 +1,5 @@
 #include "SessionScript.h"
+#include "SqliteStatement.h"
 #include "Store.h"
 #include "TestSupport.h"
 
@@ -10,6 +11,8 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTest>
+
+#include <sqlite3.h>
 
 using namespace trailmark;
 
@@ -50,6 +53,8 @@ private Q_SLOTS:
     void reviewerRedactionsReachNoFile();
     void badArgumentsFailClearly();
     void validatorRejectsBrokenRows();
+    void unreadableEventsAreSkippedAndReported();
+    void importedMessyHistoryExportsAndIsMarked();
 };
 
 TestExport::Result TestExport::trailmark(const QStringList& arguments, const QString& database)
@@ -377,6 +382,94 @@ void TestExport::validatorRejectsBrokenRows()
           "tool calls never answered", "no trailmark_openai entry", "turn 1 has role observation"})
         QVERIFY2(checked.out.contains(QLatin1String(expected)),
                  qPrintable(QLatin1String(expected) + QStringLiteral(" in ") + checked.out));
+}
+
+void TestExport::unreadableEventsAreSkippedAndReported()
+{
+    test::TempDatabase database;
+    {
+        auto store = database.open();
+        QVERIFY(store);
+        test::createMessySession(*store);
+        // The goal note (seq 0) is damaged on disk.
+        QVERIFY(sqliteExec(store->handle(), "UPDATE events SET payload = x'ffff' WHERE seq = 0", nullptr));
+    }
+    const QString folder = m_outputs.filePath(QStringLiteral("damaged"));
+    const Result result = trailmark(
+        {QStringLiteral("export"), QStringLiteral("--format=all"), QStringLiteral("--out"), folder}, database.path());
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QVERIFY2(result.err.contains(QStringLiteral("1 unreadable event(s) skipped")), qPrintable(result.err));
+    QProcess process;
+    process.start(QStringLiteral(TRAILMARK_PYTHON),
+                  {QStringLiteral(TRAILMARK_SOURCE_DIR "/tests/python/validate_export.py"), folder,
+                   QStringLiteral("--sessions"), QStringLiteral("1"), QStringLiteral("--steps"), QStringLiteral("11"),
+                   QStringLiteral("--events"), QStringLiteral("18"), QStringLiteral("--protoc"),
+                   QStringLiteral(TRAILMARK_PROTOC)});
+    QVERIFY(process.waitForFinished(120'000));
+    QVERIFY2(process.exitCode() == 0, process.readAllStandardOutput().constData());
+}
+
+void TestExport::importedMessyHistoryExportsAndIsMarked()
+{
+    // The whole path a user takes: an atuin history (real SQLite file, atuin's schema)
+    // through `trailmark import`, then `trailmark export` of every format.
+    QTemporaryDir work;
+    const QString atuin = work.filePath(QStringLiteral("history.db"));
+    {
+        QFile sql(QStringLiteral(TRAILMARK_FIXTURES "/chains/messy_atuin.sql"));
+        QVERIFY(sql.open(QIODevice::ReadOnly));
+        sqlite3* db = nullptr;
+        QCOMPARE(sqlite3_open(QFile::encodeName(atuin).constData(), &db), SQLITE_OK);
+        const int executed = sqlite3_exec(db, sql.readAll().constData(), nullptr, nullptr, nullptr);
+        sqlite3_close(db);
+        QCOMPARE(executed, SQLITE_OK);
+    }
+    const QString database = work.filePath(QStringLiteral("trailmark.db"));
+    Result result =
+        trailmark({QStringLiteral("import"), QStringLiteral("--format"), QStringLiteral("atuin"), atuin}, database);
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err + result.out));
+    const QString folder = work.filePath(QStringLiteral("export"));
+    result = trailmark({QStringLiteral("export"), QStringLiteral("--format=all"), QStringLiteral("--out"), folder},
+                       database);
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QVERIFY2(result.err.contains(QStringLiteral("(3 errors, 2 retries, 2 recoveries)")), qPrintable(result.err));
+
+    QProcess process;
+    process.start(QStringLiteral(TRAILMARK_PYTHON),
+                  {QStringLiteral(TRAILMARK_SOURCE_DIR "/tests/python/validate_export.py"), folder,
+                   QStringLiteral("--sessions"), QStringLiteral("2"), QStringLiteral("--steps"), QStringLiteral("9"),
+                   QStringLiteral("--events"), QStringLiteral("18"), QStringLiteral("--protoc"),
+                   QStringLiteral(TRAILMARK_PROTOC)});
+    QVERIFY(process.waitForFinished(120'000));
+    QVERIFY2(process.exitCode() == 0, process.readAllStandardOutput().constData());
+
+    // Marked as a reviewer would: the re-run after the edit and the fixed typo are
+    // retries that recover; the second `make` is a deliberate re-run; the failure in
+    // the other shell stands alone.
+    QFile chain(folder + QStringLiteral("/agent_chain/train.jsonl"));
+    QVERIFY(chain.open(QIODevice::ReadOnly));
+    QStringList marks;
+    while (!chain.atEnd()) {
+        const QJsonObject row = QJsonDocument::fromJson(chain.readLine()).object();
+        QString mark = row.value(QStringLiteral("command")).toString() + QLatin1Char(':') +
+                       row.value(QStringLiteral("outcome")).toString();
+        if (!row.value(QStringLiteral("retry_of")).isNull())
+            mark += QStringLiteral("/r%1").arg(row.value(QStringLiteral("retry_of")).toInt());
+        if (!row.value(QStringLiteral("recovers")).isNull())
+            mark += QStringLiteral("/rec%1").arg(row.value(QStringLiteral("recovers")).toInt());
+        marks.append(mark);
+    }
+    QCOMPARE(marks, (QStringList{
+                        QStringLiteral("pytest tests/test_parser.py:error"),
+                        QStringLiteral("vim parser.py:ok"),
+                        QStringLiteral("pytest tests/test_parser.py:ok/r0/rec0"),
+                        QStringLiteral("make:ok"),
+                        QStringLiteral("make:ok"),
+                        QStringLiteral("gti push:error"),
+                        QStringLiteral("git push:ok/r5/rec5"),
+                        QStringLiteral("ls -la:ok"),
+                        QStringLiteral("make deploy:error"),
+                    }));
 }
 
 QTEST_GUILESS_MAIN(TestExport)

@@ -54,6 +54,8 @@ private Q_SLOTS:
     void unreadableEventsStayVisible();
     void configurableWindowAndDistance();
     void isoTimeMatchesQt();
+    void unknownExitStatusIsNeitherOkNorError();
+    void observationsOfShellSteps();
     void jsonStringsRoundTrip_data();
     void jsonStringsRoundTrip();
 };
@@ -196,6 +198,15 @@ void TestTrajectory::retries_data()
     QTest::newRow("searching for error text is no error")
         << QStringList{QStringLiteral("A$ grep -rn error: logs =0 #> logs/a.log:3: error: disk full")}
         << QStringLiteral("ok");
+    QTest::newRow("reading a log full of errors is no error")
+        << QStringList{QStringLiteral(
+                           "A$ tail -n 50 /var/log/app.log =0 #> ERROR: disk full\nTraceback (most recent call last):"),
+                       QStringLiteral("A$ git log -3 =0 #> fix: FAILED build"),
+                       QStringLiteral("A$ sudo journalctl -u app =0 #> panic: nil map")}
+        << QStringLiteral("ok ok ok");
+    QTest::newRow("a viewer that fails still fails")
+        << QStringList{QStringLiteral("A$ cat missing.txt =1 #> cat: missing.txt: No such file or directory")}
+        << QStringLiteral("error");
     QTest::newRow("killed by a signal") << QStringList{QStringLiteral("A$ sleep 100 =130!2")}
                                         << QStringLiteral("error");
     QTest::newRow("started, never finished")
@@ -415,6 +426,72 @@ void TestTrajectory::configurableWindowAndDistance()
     auto narrower = TrajectoryBuilder::load(*m_store, sessionId, narrow, {}, &error);
     QVERIFY(narrower);
     QCOMPARE(marks(*narrower), QStringLiteral("error ok"));
+}
+
+void TestTrajectory::unknownExitStatusIsNeitherOkNorError()
+{
+    // zsh/bash history imports: commands without exit status or duration.
+    const QString sessionId = test::createSession(*m_store, QStringLiteral("imported"));
+    {
+        test::SessionScript script(*m_store, sessionId);
+        for (int i = 0; i < 2; ++i) {
+            script.startCommand("make test");
+            v1::Event finished;
+            finished.mutable_command_finished()->set_command_id(QStringLiteral("cmd-%1").arg(i + 1).toStdString());
+            finished.mutable_command_finished()->set_exit_code_unknown(true);
+            finished.mutable_command_finished()->set_duration_unknown(true);
+            script.append(finished);
+        }
+        QVERIFY(script.flush());
+    }
+    QString error;
+    const auto trajectory = TrajectoryBuilder::load(*m_store, sessionId, {}, {}, &error);
+    QVERIFY2(trajectory, qPrintable(error));
+    QCOMPARE(marks(*trajectory), QStringLiteral("unknown unknown")); // no failure, so no retry
+    const Step& step = trajectory->steps.front();
+    QVERIFY(step.hasExit && !step.exitKnown);
+    QCOMPARE(step.durationNs, 0);
+    QVERIFY(step.observationText().contains(QStringLiteral("exit status not recorded")));
+}
+
+void TestTrajectory::observationsOfShellSteps()
+{
+    Step step;
+    step.tool = StepTool::Shell;
+    step.hasExit = true;
+    step.exitKnown = true;
+    step.outputCaptured = true;
+    step.outputTruncated = true;
+    step.outputHead = "line1";
+    step.outputTail = "end\n";
+    step.outputBytes = 1000;
+    QCOMPARE(step.observationText(),
+             QStringLiteral("line1\n[... 991 bytes of output omitted ...]\nend\n[exit code 0]"));
+    // Exporters write the pieces without joining: the same text, escaped.
+    std::string out;
+    JsonWriter json(out);
+    json.beginObject().key("o");
+    exportutil::writeObservation(json, step);
+    json.endObject();
+    QCOMPARE(QJsonDocument::fromJson(QByteArray::fromStdString(out)).object().value(QStringLiteral("o")).toString(),
+             step.observationText());
+
+    step.outputCaptured = false;
+    step.exitCode = 3;
+    QCOMPARE(step.observationText(), QStringLiteral("[output not captured]\n[exit code 3]"));
+    step.signal = 9;
+    step.exitCode = 137;
+    QCOMPARE(step.observationText(), QStringLiteral("[output not captured]\n[killed by signal 9, exit code 137]"));
+    step.hasExit = false;
+    QCOMPARE(step.observationText(),
+             QStringLiteral("[no exit status recorded: interrupted, or the recording stopped]"));
+    step.hasExit = true;
+    step.outputCaptured = true;
+    step.outputTruncated = false;
+    step.outputHead = "ok\n";
+    step.signal = 0;
+    step.exitCode = 0;
+    QCOMPARE(step.observationText(), QStringLiteral("ok\n[exit code 0]"));
 }
 
 void TestTrajectory::isoTimeMatchesQt()

@@ -120,6 +120,10 @@ void TestShowCommand::jsonHasTheSameStepsInMachineForm()
     QVERIFY(steps.at(7).toObject().value(QStringLiteral("command_base64")).isNull());
     QCOMPARE(steps.at(10).toObject().value(QStringLiteral("outcome")).toString(), QStringLiteral("interrupted"));
     QCOMPARE(steps.at(5).toObject().value(QStringLiteral("screenshots")).toArray().size(), 1);
+    // The raw events ride along.
+    const QJsonArray events = root.value(QStringLiteral("events")).toArray();
+    QCOMPARE(events.size(), 19);
+    QCOMPARE(events.at(2).toObject().value(QStringLiteral("kind")).toString(), QStringLiteral("command_started"));
 }
 
 void TestShowCommand::unknownSessionFails()
@@ -145,7 +149,7 @@ void TestShowCommand::unreadableEventsStayVisible()
     QVERIFY(process.waitForFinished(30'000));
     const QString out = QString::fromUtf8(process.readAllStandardOutput());
     QCOMPARE(process.exitCode(), 0);
-    QVERIFY2(out.contains(QStringLiteral("UNREADABLE event seq 3")), qPrintable(out));
+    QVERIFY2(out.contains(QStringLiteral("unreadable event seq 3")), qPrintable(out));
     QVERIFY(out.contains(QStringLiteral("$ vim parser.py"))); // the rest is still there
     QVERIFY(QString::fromUtf8(process.readAllStandardError()).contains(QStringLiteral("could not be decoded")));
 }

@@ -72,7 +72,7 @@ public:
             else
                 json.nullField("arguments");
             if (step.isAction())
-                json.field("observation", step.observationUtf8());
+                exportutil::writeObservation(json.key("observation"), step);
             else
                 json.nullField("observation");
             json.field("outcome", nameOf(step.outcome));
@@ -92,10 +92,14 @@ public:
             bytesOrNull(json, "shell", shell, step.shell);
             bytesOrNull(json, "shell_session_id", shell, step.shellSessionId);
             bytesOrNull(json, "host", shell, step.host);
-            if (shell && step.hasExit && !step.exitUnknown)
-                json.field("exit_code", step.exitCode).field("signal", step.signal);
+            if (shell && step.exitKnown)
+                json.field("exit_code", step.exitCode);
             else
-                json.nullField("exit_code").nullField("signal");
+                json.nullField("exit_code");
+            if (shell && step.hasExit)
+                json.field("signal", step.signal);
+            else
+                json.nullField("signal");
             bytesFields(json, "output_head", step.outputHead, shell && step.outputCaptured);
             bytesFields(json, "output_tail", step.outputTail, shell && step.outputCaptured);
             if (shell)

@@ -10,6 +10,19 @@ QString toolCallId(const Step& step)
     return QStringLiteral("call_%1").arg(step.index);
 }
 
+// One session is one row, and a long session makes a row of hundreds of megabytes: hand
+// the row to the file in pieces so memory stays bounded by the steps, not the text.
+bool drainLongRow(OutputFile& file, std::string& row, QString* error)
+{
+    constexpr size_t kPiece = 1 << 20;
+    if (row.size() < kPiece)
+        return true;
+    if (!file.write(row, error))
+        return false;
+    row.clear();
+    return true;
+}
+
 // LLaMA-Factory reads datasets through dataset_info.json. Written once per export, by
 // whichever chat format comes first.
 bool writeDatasetInfo(const ExportContext& context, QString* error)
@@ -87,7 +100,10 @@ public:
             json.field("weight", step.retriedBy >= 0 ? 0 : 1);
             json.endObject();
             json.beginObject().field("role", "tool").field("tool_call_id", toolCallId(step));
-            json.field("content", step.observationUtf8()).endObject();
+            exportutil::writeObservation(json.key("content"), step);
+            json.endObject();
+            if (!drainLongRow(m_file, m_row, error))
+                return false;
         }
         json.beginObject().field("role", "assistant").field("content", exportutil::closingMessage(trajectory));
         json.nullField("reasoning_content").field("weight", 1).endObject();
@@ -143,7 +159,11 @@ public:
             callJson.beginObject().field("name", exportutil::toolName(step));
             callJson.key("arguments").raw(exportutil::toolArguments(step)).endObject();
             json.beginObject().field("from", "function_call").field("value", call).endObject();
-            json.beginObject().field("from", "observation").field("value", step.observationUtf8()).endObject();
+            json.beginObject().field("from", "observation").key("value");
+            exportutil::writeObservation(json, step);
+            json.endObject();
+            if (!drainLongRow(m_file, m_row, error))
+                return false;
         }
         json.beginObject().field("from", "gpt").field("value", exportutil::closingMessage(trajectory)).endObject();
         json.endArray();

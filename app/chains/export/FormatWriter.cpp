@@ -9,7 +9,6 @@
 #include <QFileInfo>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
@@ -104,14 +103,7 @@ std::string isoTimeUtf8(qint64 ns)
     const qint64 day = dayOfYear - (153 * monthIndex + 2) / 5 + 1;
     const qint64 month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
     const qint64 year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-    if (year < 0 || year > 9999) { // outside ISO 8601's four digits: rare enough for snprintf
-        char text[48];
-        std::snprintf(text, sizeof text, "%lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ",
-                      static_cast<long long>(year), static_cast<long long>(month), static_cast<long long>(day),
-                      static_cast<long long>(msOfDay / 3'600'000), static_cast<long long>(msOfDay / 60'000 % 60),
-                      static_cast<long long>(msOfDay / 1000 % 60), static_cast<long long>(msOfDay % 1000));
-        return text;
-    }
+    // int64 nanoseconds span the years 1677 to 2262: always four digits.
     std::string text = "0000-00-00T00:00:00.000Z";
     const auto put = [&text](size_t at, qint64 value, int digits) {
         for (int i = digits - 1; i >= 0; --i, value /= 10)
@@ -198,6 +190,16 @@ QString closingMessage(const Trajectory& trajectory)
 {
     return trajectory.closingNotes.isEmpty() ? QStringLiteral("Done.")
                                              : trajectory.closingNotes.join(QLatin1Char('\n'));
+}
+
+void writeObservation(JsonWriter& json, const Step& step)
+{
+    if (step.tool != StepTool::Shell) {
+        json.value(step.observationText());
+        return;
+    }
+    const Step::ObservationParts parts = step.observationParts();
+    json.concatenated({parts.head, parts.middle, parts.tail, parts.status});
 }
 
 bool hasAction(const Trajectory& trajectory)

@@ -19,6 +19,7 @@ namespace trailmark::chains {
 
 struct Trajectory;
 struct Step;
+class JsonWriter;
 
 // A file an exporter appends to, buffered: rows are small and many.
 class OutputFile
@@ -104,6 +105,8 @@ std::string toolSchemas();
 // The last assistant turn: the expert's closing notes, else "Done.".
 QString closingMessage(const Trajectory& trajectory);
 bool hasAction(const Trajectory& trajectory);
+// Writes a step's observation as one JSON string value (after the key).
+void writeObservation(JsonWriter& json, const Step& step);
 } // namespace exportutil
 
 } // namespace trailmark::chains

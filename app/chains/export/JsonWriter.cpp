@@ -136,10 +136,10 @@ void JsonWriter::separate()
         m_afterKey = false;
         return;
     }
-    if (!m_hasItems.empty()) {
-        if (m_hasItems.back())
+    if (m_depth > 0) {
+        if (m_hasItems[m_depth - 1])
             m_out += ',';
-        m_hasItems.back() = true;
+        m_hasItems[m_depth - 1] = true;
     }
 }
 
@@ -147,14 +147,15 @@ JsonWriter& JsonWriter::beginObject()
 {
     separate();
     m_out += '{';
-    m_hasItems.push_back(false);
+    Q_ASSERT(m_depth < kMaxDepth);
+    m_hasItems[m_depth++] = false;
     return *this;
 }
 
 JsonWriter& JsonWriter::endObject()
 {
     m_out += '}';
-    m_hasItems.pop_back();
+    --m_depth;
     return *this;
 }
 
@@ -162,22 +163,25 @@ JsonWriter& JsonWriter::beginArray()
 {
     separate();
     m_out += '[';
-    m_hasItems.push_back(false);
+    Q_ASSERT(m_depth < kMaxDepth);
+    m_hasItems[m_depth++] = false;
     return *this;
 }
 
 JsonWriter& JsonWriter::endArray()
 {
     m_out += ']';
-    m_hasItems.pop_back();
+    --m_depth;
     return *this;
 }
 
 JsonWriter& JsonWriter::key(std::string_view name)
 {
     separate();
-    appendString(m_out, name);
-    m_out += ':';
+    // Keys are our own ASCII identifiers: nothing to escape.
+    m_out += '"';
+    m_out += name;
+    m_out += "\":";
     m_afterKey = true;
     return *this;
 }
@@ -193,6 +197,20 @@ JsonWriter& JsonWriter::value(const QString& text)
 {
     const QByteArray utf8 = text.toUtf8();
     return value(std::string_view(utf8.constData(), static_cast<size_t>(utf8.size())));
+}
+
+JsonWriter& JsonWriter::concatenated(std::initializer_list<std::string_view> pieces)
+{
+    separate();
+    m_out += '"';
+    for (const std::string_view piece : pieces) {
+        if (!appendEscaped(m_out, piece)) {
+            const QByteArray repaired = QString::fromUtf8(piece.data(), static_cast<qsizetype>(piece.size())).toUtf8();
+            appendEscaped(m_out, std::string_view(repaired.constData(), static_cast<size_t>(repaired.size())));
+        }
+    }
+    m_out += '"';
+    return *this;
 }
 
 JsonWriter& JsonWriter::value(qint64 number)

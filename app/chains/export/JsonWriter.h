@@ -2,9 +2,9 @@
 
 #include <QString>
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace trailmark::chains {
 
@@ -25,12 +25,16 @@ public:
     JsonWriter& endObject();
     JsonWriter& beginArray();
     JsonWriter& endArray();
+    // name must be plain ASCII without quotes or backslashes (it is written as is).
     JsonWriter& key(std::string_view name);
 
     JsonWriter& value(std::string_view utf8);
     JsonWriter& value(const char* utf8) { return value(std::string_view(utf8)); }
     JsonWriter& value(const std::string& bytes) { return value(std::string_view(bytes)); }
     JsonWriter& value(const QString& text);
+    // One string made of several byte pieces, escaped as they are appended (no joined
+    // copy first).
+    JsonWriter& concatenated(std::initializer_list<std::string_view> pieces);
     JsonWriter& value(qint64 number);
     JsonWriter& value(int number) { return value(static_cast<qint64>(number)); }
     JsonWriter& value(bool flag);
@@ -61,7 +65,11 @@ private:
     void separate();
 
     std::string& m_out;
-    std::vector<bool> m_hasItems; // one entry per open container
+    // Whether each open container already holds an item. A fixed stack: writers are
+    // made per row, and our documents nest a few levels deep.
+    static constexpr int kMaxDepth = 32;
+    bool m_hasItems[kMaxDepth] = {};
+    int m_depth = 0;
     bool m_afterKey = false;
 };
 
