@@ -2,22 +2,37 @@
 
 #include "AppSettings.h"
 #include "ExportDialog.h"
+#include "RecordPanel.h"
+#include "RecordingController.h"
 #include "ReviewView.h"
 #include "SessionBrowser.h"
 #include "SettingsDialog.h"
 #include "Store.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QLabel>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
+#include <QSystemTrayIcon>
 #include <QTabWidget>
+#include <QTimer>
+
+#ifdef TRAILMARK_WITH_X11
+#include "X11Hotkey.h"
+#endif
 
 namespace trailmark::gui {
 
 MainWindow::MainWindow(Store& store, QWidget* parent)
     : QMainWindow(parent)
     , m_store(store)
+    , m_recording(new RecordingController(store.path(), this))
+    , m_recordPanel(new RecordPanel(store, *m_recording, this))
+    , m_recordingIndicator(new QLabel(this))
     , m_tabs(new QTabWidget(this))
     , m_browser(new SessionBrowser(store, this))
     , m_review(new ReviewView(store, this))
@@ -26,14 +41,20 @@ MainWindow::MainWindow(Store& store, QWidget* parent)
     resize(1200, 760);
     m_tabs->setObjectName(QStringLiteral("mainTabs"));
     m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_recordPanel, tr("Record"));
     m_tabs->addTab(m_browser, tr("Sessions"));
     m_tabs->addTab(m_review, tr("Review"));
-    m_tabs->setTabEnabled(1, false);
+    m_tabs->setTabEnabled(m_tabs->indexOf(m_review), false);
+    m_recordingIndicator->setObjectName(QStringLiteral("recordingIndicator"));
+    statusBar()->addPermanentWidget(m_recordingIndicator);
     setCentralWidget(m_tabs);
 
     auto* fileMenu = menuBar()->addMenu(tr("&File"));
     auto* reload = fileMenu->addAction(tr("&Reload"), this, &MainWindow::refreshSessions);
     reload->setShortcut(QKeySequence::Refresh);
+    auto* noteAction = fileMenu->addAction(tr("Add &note…"), m_recordPanel, &RecordPanel::askForNote);
+    noteAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
+    fileMenu->addSeparator();
     auto* exportAction = fileMenu->addAction(tr("&Export…"), this, &MainWindow::showExport);
     exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     exportAction->setObjectName(QStringLiteral("exportAction"));
@@ -44,6 +65,28 @@ MainWindow::MainWindow(Store& store, QWidget* parent)
     helpMenu->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts);
 
     connect(m_browser, &SessionBrowser::sessionActivated, this, &MainWindow::openSession);
+    connect(m_recording, &RecordingController::stateChanged, this, &MainWindow::onRecordingStateChanged);
+    connect(m_recording, &RecordingController::failed, this, [this](const QString& message) {
+        QMessageBox::warning(this, tr("Cannot record"), tr("The recording could not start.\n\n%1").arg(message));
+    });
+    connect(m_recording, &RecordingController::warning, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 10'000); });
+    connect(m_recording, &RecordingController::noteResult, this, [this](bool ok, const QString& error) {
+        statusBar()->showMessage(ok ? tr("Note added") : tr("Note not added: %1").arg(error), 5000);
+    });
+    connect(m_recording, &RecordingController::stopped, this, [this](const QString& sessionId, const QString& error) {
+        refreshSessions();
+        statusBar()->showMessage(error.isEmpty() ? tr("Session finished; it is in the Sessions tab.")
+                                                 : tr("The session did not finish cleanly: %1").arg(error),
+                                 10'000);
+        Q_UNUSED(sessionId);
+    });
+    // Quitting from anywhere (Ctrl+Q, the tray, the desktop logging out) finishes the
+    // session on disk before the process ends.
+    connect(qApp, &QCoreApplication::aboutToQuit, m_recording, &RecordingController::stopAndWait);
+    createTrayIcon();
+    grabNoteHotkey();
+    onRecordingStateChanged();
     connect(m_review, &ReviewView::statusMessage, this,
             [this](const QString& message) { statusBar()->showMessage(message, 8000); });
     connect(m_review, &ReviewView::sessionChanged, this, [this](const QString& sessionId) {
@@ -52,6 +95,91 @@ MainWindow::MainWindow(Store& store, QWidget* parent)
     });
     applySettings();
     refreshSessions();
+}
+
+void MainWindow::onRecordingStateChanged()
+{
+    using State = RecordingController::State;
+    const State state = m_recording->state();
+    const bool recording = state == State::Recording;
+    const bool paused = state == State::Paused;
+    setWindowTitle(recording ? tr("● Recording — Trailmark") : paused ? tr("Paused — Trailmark") : tr("Trailmark"));
+    m_recordingIndicator->setText(recording ? tr("<span style=\"color:#c0392b\">●</span> Recording")
+                                  : paused  ? tr("❚❚ Paused")
+                                            : QString());
+    if (m_tray) {
+        m_tray->setToolTip(windowTitle());
+        m_tray->setIcon(windowIcon());
+    }
+}
+
+void MainWindow::createTrayIcon()
+{
+    // The tray may appear after we start (the panel loads late): try again for a while.
+    if (!QSystemTrayIcon::isSystemTrayAvailable()) {
+        if (++m_trayAttempts < 40)
+            QTimer::singleShot(3000, this, &MainWindow::createTrayIcon);
+        return;
+    }
+    if (m_tray)
+        return;
+    m_tray = new QSystemTrayIcon(windowIcon(), this);
+    auto* menu = new QMenu(this);
+    menu->addAction(tr("Show Trailmark"), this, [this] {
+        showNormal();
+        activateWindow();
+    });
+    menu->addAction(tr("Start / stop recording"), this, [this] {
+        if (m_recording->isActive())
+            m_recording->stop();
+        else
+            m_recordPanel->startRecording();
+    });
+    menu->addAction(tr("Pause / resume"), this,
+                    [this] { m_recording->setPaused(m_recording->state() == RecordingController::State::Recording); });
+    menu->addAction(tr("Add note…"), m_recordPanel, &RecordPanel::askForNote);
+    menu->addSeparator();
+    menu->addAction(tr("Quit"), qApp, &QCoreApplication::quit);
+    m_tray->setContextMenu(menu);
+    m_tray->setToolTip(windowTitle());
+    m_tray->show();
+}
+
+void MainWindow::grabNoteHotkey()
+{
+#ifdef TRAILMARK_WITH_X11
+    auto* hotkey = new X11Hotkey(this);
+    QString error;
+    if (!hotkey->grab(AppSettings::noteHotkey(), &error)) {
+        statusBar()->showMessage(tr("The note hotkey %1 is not available: %2").arg(AppSettings::noteHotkey(), error),
+                                 10'000);
+        delete hotkey;
+        return;
+    }
+    connect(hotkey, &X11Hotkey::triggered, this, [this] {
+        showNormal();
+        activateWindow();
+        m_recordPanel->askForNote();
+    });
+    m_noteHotkey = hotkey;
+#endif
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!m_recording->isActive()) {
+        event->accept();
+        return;
+    }
+    const auto answer = QMessageBox::question(
+        this, tr("Recording in progress"), tr("A session is being recorded. Stop the recording and quit?"),
+        QMessageBox::StandardButtons(QMessageBox::Yes | QMessageBox::Cancel), QMessageBox::Cancel);
+    if (answer != QMessageBox::Yes) {
+        event->ignore();
+        return;
+    }
+    m_recording->stopAndWait();
+    event->accept();
 }
 
 void MainWindow::applySettings()
@@ -77,7 +205,7 @@ void MainWindow::openSession(const QString& sessionId)
 {
     if (sessionId.isEmpty())
         return;
-    m_tabs->setTabEnabled(1, true);
+    m_tabs->setTabEnabled(m_tabs->indexOf(m_review), true);
     m_tabs->setCurrentWidget(m_review);
     m_review->openSession(sessionId);
 }

@@ -2,11 +2,15 @@
 
 #include <QMainWindow>
 
+class QLabel;
+class QSystemTrayIcon;
 class QTabWidget;
 
 namespace trailmark {
 class Store;
 namespace gui {
+class RecordPanel;
+class RecordingController;
 class ReviewView;
 class SessionBrowser;
 
@@ -22,14 +26,28 @@ public:
     void openSession(const QString& sessionId);
     SessionBrowser* sessionBrowser() const { return m_browser; }
     ReviewView* reviewView() const { return m_review; }
+    RecordPanel* recordPanel() const { return m_recordPanel; }
+    RecordingController* recording() const { return m_recording; }
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
+    void onRecordingStateChanged();
+    void createTrayIcon();
+    void grabNoteHotkey();
     void showSettings();
     void showExport();
     void showShortcuts();
     void applySettings();
 
     Store& m_store;
+    RecordingController* m_recording = nullptr;
+    RecordPanel* m_recordPanel = nullptr;
+    QLabel* m_recordingIndicator = nullptr;
+    QSystemTrayIcon* m_tray = nullptr;
+    QObject* m_noteHotkey = nullptr;
+    int m_trayAttempts = 0;
     QTabWidget* m_tabs = nullptr;
     SessionBrowser* m_browser = nullptr;
     ReviewView* m_review = nullptr;

@@ -1,17 +1,61 @@
 #include "MainWindow.h"
+#include "RecordPanel.h"
+#include "RecordingController.h"
+#include "SessionBrowser.h"
 #include "SessionListModel.h"
+#include "SessionScript.h"
 #include "Store.h"
 #include "TestSupport.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QCheckBox>
 #include <QImage>
 #include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSignalSpy>
 #include <QStackedWidget>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
+#include <QTimer>
 
 using namespace trailmark;
+
+namespace {
+
+void saveShot(QWidget& widget, const QString& name)
+{
+    const QString folder = qEnvironmentVariable("TRAILMARK_GUI_SHOTS");
+    if (folder.isEmpty())
+        return;
+    QTest::qWait(100); // let pending layout and paint events land
+    widget.grab().save(folder + QLatin1Char('/') + name + QStringLiteral(".png"));
+}
+
+void showTab(gui::MainWindow& window, QWidget* page)
+{
+    auto* tabs = window.findChild<QTabWidget*>(QStringLiteral("mainTabs"));
+    tabs->setCurrentWidget(page);
+}
+
+QList<v1::Event> eventsOf(Store& store, const QString& sessionId)
+{
+    QList<v1::Event> events;
+    QString error;
+    store.readEvents(
+        sessionId, 0, -1,
+        [&](const StoredEvent& stored) {
+            events.append(stored.event);
+            return true;
+        },
+        &error);
+    return events;
+}
+
+} // namespace
 
 class TestMainWindow final : public QObject
 {
@@ -20,8 +64,11 @@ class TestMainWindow final : public QObject
 private Q_SLOTS:
     void emptyDatabaseExplainsWhatToDo();
     void listsSessionsNewestFirst();
-    void sessionModelIsAWellBehavedModel();
+    void filtersBySearchStateAndErrors();
+    void sessionModelsAreWellBehaved();
     void appIconIsCompiledIn();
+    void recordsPausesAndStopsFromThePanel();
+    void closingWhileRecordingAsksFirst();
 };
 
 void TestMainWindow::emptyDatabaseExplainsWhatToDo()
@@ -29,12 +76,17 @@ void TestMainWindow::emptyDatabaseExplainsWhatToDo()
     test::TempDatabase database;
     auto store = database.open();
     gui::MainWindow window(*store);
+    window.resize(1280, 800);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    auto* pages = window.findChild<QStackedWidget*>();
-    auto* empty = window.findChild<QLabel*>(QStringLiteral("emptyState"));
-    QVERIFY(pages && empty);
-    QCOMPARE(pages->currentWidget(), empty);
+    // The app opens on the Record tab, ready to start.
+    auto* start = window.findChild<QPushButton*>(QStringLiteral("startRecording"));
+    QVERIFY(start && start->isVisible() && start->isEnabled());
+    saveShot(window, QStringLiteral("record"));
+
+    showTab(window, window.sessionBrowser());
+    auto* empty = window.sessionBrowser()->findChild<QLabel*>(QStringLiteral("emptyState"));
+    QVERIFY(empty);
     QVERIFY(empty->isVisible());
     QVERIFY(empty->text().contains(QLatin1String("No sessions yet")));
 }
@@ -51,6 +103,7 @@ void TestMainWindow::listsSessionsNewestFirst()
     gui::MainWindow window(*store);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
+    showTab(window, window.sessionBrowser());
     auto* table = window.findChild<QTableView*>(QStringLiteral("sessionTable"));
     QVERIFY(table && table->isVisible());
     QCOMPARE(table->model()->rowCount(), 2);
@@ -66,7 +119,46 @@ void TestMainWindow::listsSessionsNewestFirst()
              QStringLiteral("third task"));
 }
 
-void TestMainWindow::sessionModelIsAWellBehavedModel()
+void TestMainWindow::filtersBySearchStateAndErrors()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    test::createMessySession(*store, QStringLiteral("make the parser tests pass"));
+    const QString clean = test::createSession(*store, QStringLiteral("tidy the README"));
+    {
+        test::SessionScript script(*store, clean);
+        script.command("git status", 0, "clean\n");
+        QVERIFY(script.flush());
+    }
+    gui::MainWindow window(*store);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    gui::SessionBrowser* browser = window.sessionBrowser();
+    QSignalSpy statsDone(browser, &gui::SessionBrowser::statsComplete);
+    QVERIFY(statsDone.wait(10'000));
+    showTab(window, browser);
+    QCOMPARE(browser->visibleCount(), 2);
+
+    auto* search = browser->findChild<QLineEdit*>(QStringLiteral("sessionSearch"));
+    QTest::keyClicks(search, QStringLiteral("readme"));
+    QCOMPARE(browser->visibleCount(), 1);
+    search->clear();
+    QCOMPARE(browser->visibleCount(), 2);
+
+    browser->findChild<QCheckBox*>(QStringLiteral("errorsOnly"))->setChecked(true);
+    QCOMPARE(browser->visibleCount(), 1);
+    auto* table = browser->findChild<QTableView*>(QStringLiteral("sessionTable"));
+    QCOMPARE(table->model()->index(0, gui::SessionListModel::TaskColumn).data().toString(),
+             QStringLiteral("make the parser tests pass"));
+    // Stats derived from the steps: 2 errors, 1 retry, accepted by its reviewer.
+    QCOMPARE(table->model()->index(0, gui::SessionListModel::ErrorsColumn).data().toInt(), 2);
+    QCOMPARE(table->model()->index(0, gui::SessionListModel::RetriesColumn).data().toInt(), 1);
+    QCOMPARE(table->model()->index(0, gui::SessionListModel::VerdictColumn).data().toString(),
+             QStringLiteral("accepted"));
+    saveShot(window, QStringLiteral("sessions"));
+}
+
+void TestMainWindow::sessionModelsAreWellBehaved()
 {
     test::TempDatabase database;
     auto store = database.open();
@@ -74,11 +166,18 @@ void TestMainWindow::sessionModelIsAWellBehavedModel()
         test::createSession(*store, QStringLiteral("task %1").arg(i));
     gui::SessionListModel model(*store);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    gui::SessionFilterModel filter;
+    filter.setSourceModel(&model);
+    QAbstractItemModelTester filterTester(&filter, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QString error;
     QVERIFY(model.refresh(&error));
     QCOMPARE(model.rowCount(), 5);
     QCOMPARE(model.columnCount(), static_cast<int>(gui::SessionListModel::ColumnCount));
     QVERIFY(!model.index(0, 0).data(gui::SessionListModel::SessionIdRole).toString().isEmpty());
+    model.setStats(model.index(0, 0).data(gui::SessionListModel::SessionIdRole).toString(), {3, 1, 0, 1});
+    QCOMPARE(model.index(0, gui::SessionListModel::StepsColumn).data().toInt(), 3);
+    filter.setSearchText(QStringLiteral("task 3"));
+    QCOMPARE(filter.rowCount(), 1);
 }
 
 void TestMainWindow::appIconIsCompiledIn()
@@ -88,6 +187,85 @@ void TestMainWindow::appIconIsCompiledIn()
         QVERIFY2(!icon.isNull(), size);
         QCOMPARE(QStringLiteral("%1x%2").arg(icon.width()).arg(icon.height()), QLatin1String(size));
     }
+}
+
+void TestMainWindow::recordsPausesAndStopsFromThePanel()
+{
+    test::TempDatabase database;
+    qputenv("TRAILMARK_SPOOL_DIR", QFile::encodeName(database.directory() + QStringLiteral("/spool")));
+    auto store = database.open();
+    gui::MainWindow window(*store);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    gui::RecordingController* recording = window.recording();
+    gui::RecordPanel* panel = window.recordPanel();
+    panel->findChild<QCheckBox*>()->setChecked(false); // no screenshots in this test
+
+    QSignalSpy started(recording, &gui::RecordingController::started);
+    QTest::keyClicks(panel->findChild<QLineEdit*>(QStringLiteral("taskInput")), QStringLiteral("fix the build"));
+    QTest::mouseClick(panel->findChild<QPushButton*>(QStringLiteral("startRecording")), Qt::LeftButton);
+    QVERIFY(started.wait(10'000));
+    QCOMPARE(recording->state(), gui::RecordingController::State::Recording);
+    QVERIFY(window.windowTitle().contains(QLatin1String("Recording")));
+    const QString sessionId = recording->sessionId();
+    QString error;
+    QCOMPARE(store->session(sessionId, &error)->task(), std::string("fix the build"));
+
+    // A note shows in the live feed once it is on disk.
+    recording->addNote(QStringLiteral("the linker flags look wrong"), v1::Note::KIND_THINK_ALOUD);
+    QTRY_VERIFY(panel->feedLines().join(QLatin1Char('\n')).contains(QLatin1String("the linker flags look wrong")));
+
+    QTest::mouseClick(panel->findChild<QPushButton*>(QStringLiteral("pauseRecording")), Qt::LeftButton);
+    QTRY_COMPARE(recording->state(), gui::RecordingController::State::Paused);
+    QCOMPARE(store->session(sessionId, &error)->state(), v1::Session::STATE_PAUSED);
+    QTest::mouseClick(panel->findChild<QPushButton*>(QStringLiteral("pauseRecording")), Qt::LeftButton);
+    QTRY_COMPARE(recording->state(), gui::RecordingController::State::Recording);
+    saveShot(window, QStringLiteral("recording"));
+
+    QSignalSpy stopped(recording, &gui::RecordingController::stopped);
+    QTest::mouseClick(panel->findChild<QPushButton*>(QStringLiteral("stopRecording")), Qt::LeftButton);
+    QVERIFY(stopped.wait(10'000));
+    QCOMPARE(recording->state(), gui::RecordingController::State::Idle);
+    const auto finished = store->session(sessionId, &error);
+    QCOMPARE(finished->state(), v1::Session::STATE_FINISHED);
+    QVERIFY(finished->ended_ns() > 0);
+    QStringList kinds;
+    for (const auto& event : eventsOf(*store, sessionId))
+        kinds.append(event.has_note() ? QStringLiteral("note")
+                                      : QString::fromStdString(v1::Marker::Kind_Name(event.marker().kind())));
+    QCOMPARE(kinds, (QStringList{QStringLiteral("note"), QStringLiteral("KIND_PAUSE"), QStringLiteral("KIND_RESUME")}));
+    // The new session is listed.
+    QCOMPARE(window.sessionBrowser()->sessionModel()->rowCount(), 1);
+}
+
+void TestMainWindow::closingWhileRecordingAsksFirst()
+{
+    test::TempDatabase database;
+    qputenv("TRAILMARK_SPOOL_DIR", QFile::encodeName(database.directory() + QStringLiteral("/spool")));
+    auto store = database.open();
+    auto window = std::make_unique<gui::MainWindow>(*store);
+    window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+    gui::RecordingController* recording = window->recording();
+    QSignalSpy started(recording, &gui::RecordingController::started);
+    recording->start(QStringLiteral("close me"), false);
+    QVERIFY(started.wait(10'000));
+    const QString sessionId = recording->sessionId();
+
+    const auto answer = [](QMessageBox::StandardButton button) {
+        QTimer::singleShot(200, [button] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            if (box)
+                box->button(button)->click();
+        });
+    };
+    answer(QMessageBox::Cancel);
+    QVERIFY(!window->close());
+    QCOMPARE(recording->state(), gui::RecordingController::State::Recording);
+    answer(QMessageBox::Yes);
+    QVERIFY(window->close());
+    QString error;
+    QCOMPARE(store->session(sessionId, &error)->state(), v1::Session::STATE_FINISHED);
 }
 
 QTEST_MAIN(TestMainWindow)

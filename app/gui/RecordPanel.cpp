@@ -1,0 +1,284 @@
+#include "RecordPanel.h"
+
+#include "AppSettings.h"
+#include "Store.h"
+
+#include <QCheckBox>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDateTime>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QGuiApplication>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QPushButton>
+#include <QStringListModel>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace trailmark::gui {
+namespace {
+
+QString bytesText(const std::string& bytes)
+{
+    QString text = QString::fromUtf8(bytes.data(), static_cast<qsizetype>(bytes.size()));
+    text.replace(QLatin1Char('\n'), QStringLiteral(" ⏎ "));
+    return text.left(200);
+}
+
+// One line per captured event, as the feed shows it.
+QString feedLine(const StoredEvent& stored)
+{
+    const v1::Event& event = stored.event;
+    const QString time =
+        QDateTime::fromMSecsSinceEpoch(event.time_ns() / 1'000'000).toString(QStringLiteral("HH:mm:ss"));
+    QString what;
+    switch (event.body_case()) {
+    case v1::Event::kAppSwitch:
+        what = event.app_switch().excluded() ? RecordPanel::tr("switched to %1 (excluded)")
+                                                   .arg(QString::fromStdString(event.app_switch().app_class()))
+                                             : RecordPanel::tr("switched to %1 — %2")
+                                                   .arg(QString::fromStdString(event.app_switch().app_class()),
+                                                        QString::fromStdString(event.app_switch().title()));
+        break;
+    case v1::Event::kTitleChange:
+        what = RecordPanel::tr("title: %1").arg(QString::fromStdString(event.title_change().title()));
+        break;
+    case v1::Event::kCommandStarted:
+        what = QStringLiteral("$ ") + bytesText(event.command_started().command());
+        break;
+    case v1::Event::kCommandFinished:
+        what = RecordPanel::tr("  → exit %1").arg(event.command_finished().exit_code());
+        break;
+    case v1::Event::kNote:
+        what = RecordPanel::tr("note: %1").arg(QString::fromStdString(event.note().text()));
+        break;
+    case v1::Event::kScreenshot:
+        what = RecordPanel::tr("screenshot %1×%2").arg(event.screenshot().width()).arg(event.screenshot().height());
+        break;
+    case v1::Event::kMarker:
+        what = event.marker().kind() == v1::Marker::KIND_PAUSE    ? RecordPanel::tr("— paused —")
+               : event.marker().kind() == v1::Marker::KIND_RESUME ? RecordPanel::tr("— resumed —")
+                                                                  : QString::fromStdString(event.marker().label());
+        break;
+    case v1::Event::BODY_NOT_SET:
+        what = stored.isReadable() ? QString() : RecordPanel::tr("(unreadable event)");
+        break;
+    }
+    return time + QStringLiteral("  ") + what;
+}
+
+} // namespace
+
+RecordPanel::RecordPanel(Store& store, RecordingController& controller, QWidget* parent)
+    : QWidget(parent)
+    , m_store(store)
+    , m_controller(controller)
+    , m_headline(new QLabel(this))
+    , m_elapsed(new QLabel(this))
+    , m_task(new QLineEdit(this))
+    , m_screenshots(new QCheckBox(tr("Take screenshots of the windows I switch to"), this))
+    , m_start(new QPushButton(tr("● Start recording"), this))
+    , m_pause(new QPushButton(tr("Pause"), this))
+    , m_note(new QPushButton(tr("Add note…"), this))
+    , m_stop(new QPushButton(tr("■ Stop"), this))
+    , m_feed(new QListView(this))
+    , m_feedModel(new QStringListModel(this))
+    , m_shellSetup(new QGroupBox(tr("Record your shell commands too"), this))
+    , m_shell(new QComboBox(this))
+    , m_shellLine(new QLineEdit(this))
+    , m_clock(new QTimer(this))
+{
+    setObjectName(QStringLiteral("recordPanel"));
+    m_headline->setObjectName(QStringLiteral("recordHeadline"));
+    m_headline->setTextFormat(Qt::RichText);
+    m_elapsed->setObjectName(QStringLiteral("recordElapsed"));
+    m_task->setObjectName(QStringLiteral("taskInput"));
+    m_task->setPlaceholderText(tr("What are you about to do? e.g. “make the flaky CI job pass”"));
+    m_screenshots->setChecked(AppSettings::screenshotsEnabled());
+    m_start->setObjectName(QStringLiteral("startRecording"));
+    m_start->setDefault(true);
+    m_pause->setObjectName(QStringLiteral("pauseRecording"));
+    m_note->setObjectName(QStringLiteral("addNote"));
+    m_stop->setObjectName(QStringLiteral("stopRecording"));
+    m_feed->setObjectName(QStringLiteral("liveFeed"));
+    m_feed->setModel(m_feedModel);
+    m_feed->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_feed->setUniformItemSizes(true);
+
+    auto* taskRow = new QHBoxLayout;
+    taskRow->addWidget(m_task, 1);
+    taskRow->addWidget(m_start);
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(m_elapsed);
+    controls->addStretch();
+    controls->addWidget(m_note);
+    controls->addWidget(m_pause);
+    controls->addWidget(m_stop);
+
+    // The shell hook line, with a copy button: the one setup step the app cannot do.
+    m_shell->addItems({QStringLiteral("bash"), QStringLiteral("zsh"), QStringLiteral("fish")});
+    m_shellLine->setReadOnly(true);
+    m_shellLine->setObjectName(QStringLiteral("shellSetupLine"));
+    auto* copy = new QPushButton(tr("Copy"), m_shellSetup);
+    auto* hide = new QPushButton(tr("Done, hide this"), m_shellSetup);
+    auto* setupText = new QLabel(tr("Add this line to your shell's startup file (~/.bashrc, ~/.zshrc or "
+                                    "~/.config/fish/config.fish). Commands, their exit codes and `tm note TEXT` "
+                                    "notes then land in the session you are recording. A command typed with a "
+                                    "leading space is never recorded."),
+                                 m_shellSetup);
+    setupText->setWordWrap(true);
+    auto* setupRow = new QHBoxLayout;
+    setupRow->addWidget(m_shell);
+    setupRow->addWidget(m_shellLine, 1);
+    setupRow->addWidget(copy);
+    setupRow->addWidget(hide);
+    auto* setupLayout = new QVBoxLayout(m_shellSetup);
+    setupLayout->addWidget(setupText);
+    setupLayout->addLayout(setupRow);
+    m_shellSetup->setVisible(!AppSettings::shellSetupShown());
+    const auto updateShellLine = [this] {
+        const QString shell = m_shell->currentText();
+        m_shellLine->setText(shell == QLatin1String("fish")
+                                 ? QStringLiteral("trailmark init fish | source")
+                                 : QStringLiteral("eval \"$(trailmark init %1)\"").arg(shell));
+    };
+    updateShellLine();
+    connect(m_shell, &QComboBox::currentIndexChanged, this, updateShellLine);
+    connect(copy, &QPushButton::clicked, this, [this] { QGuiApplication::clipboard()->setText(m_shellLine->text()); });
+    connect(hide, &QPushButton::clicked, this, [this] {
+        AppSettings::setShellSetupShown(true);
+        m_shellSetup->hide();
+    });
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_headline);
+    layout->addLayout(taskRow);
+    layout->addWidget(m_screenshots);
+    layout->addLayout(controls);
+    layout->addWidget(new QLabel(tr("Captured so far:"), this));
+    layout->addWidget(m_feed, 1);
+    layout->addWidget(m_shellSetup);
+
+    connect(m_start, &QPushButton::clicked, this, &RecordPanel::startRecording);
+    connect(m_task, &QLineEdit::returnPressed, this, &RecordPanel::startRecording);
+    connect(m_pause, &QPushButton::clicked, this,
+            [this] { m_controller.setPaused(m_controller.state() == RecordingController::State::Recording); });
+    connect(m_stop, &QPushButton::clicked, &m_controller, &RecordingController::stop);
+    connect(m_note, &QPushButton::clicked, this, &RecordPanel::askForNote);
+    connect(&m_controller, &RecordingController::stateChanged, this, &RecordPanel::updateState);
+    connect(&m_controller, &RecordingController::started, this, [this] {
+        m_nextSeq = 0;
+        m_feedModel->setStringList({});
+        readNewEvents();
+    });
+    connect(&m_controller, &RecordingController::eventsCommitted, this, &RecordPanel::readNewEvents);
+    connect(m_clock, &QTimer::timeout, this, &RecordPanel::updateElapsed);
+    updateState();
+}
+
+QStringList RecordPanel::feedLines() const
+{
+    return m_feedModel->stringList();
+}
+
+void RecordPanel::startRecording()
+{
+    if (m_controller.state() != RecordingController::State::Idle)
+        return;
+    AppSettings::setScreenshotsEnabled(m_screenshots->isChecked());
+    m_controller.start(m_task->text().trimmed(), m_screenshots->isChecked());
+}
+
+void RecordPanel::askForNote()
+{
+    if (m_controller.state() != RecordingController::State::Recording)
+        return;
+    bool ok = false;
+    const QString text =
+        QInputDialog::getText(this, tr("Add a note"), tr("What are you thinking? (goal, plan, what you just learned)"),
+                              QLineEdit::Normal, {}, &ok);
+    if (ok && !text.trimmed().isEmpty())
+        m_controller.addNote(text.trimmed(), v1::Note::KIND_THINK_ALOUD);
+}
+
+void RecordPanel::updateState()
+{
+    using State = RecordingController::State;
+    const State state = m_controller.state();
+    const bool active = state == State::Recording || state == State::Paused;
+    m_task->setEnabled(state == State::Idle);
+    m_screenshots->setEnabled(state == State::Idle);
+    m_start->setEnabled(state == State::Idle);
+    m_pause->setEnabled(active);
+    m_pause->setText(state == State::Paused ? tr("Resume") : tr("Pause"));
+    m_note->setEnabled(state == State::Recording);
+    m_stop->setEnabled(active);
+    switch (state) {
+    case State::Idle:
+        m_headline->setText(tr("<h2>Ready to record</h2><p>Say what you are about to do, then start. Everything "
+                               "stays on this computer; secrets are removed before anything is stored.</p>"));
+        break;
+    case State::Starting:
+        m_headline->setText(tr("<h2>Starting…</h2>"));
+        break;
+    case State::Recording:
+        m_headline->setText(tr("<h2><span style=\"color:#c0392b\">●</span> Recording</h2><p>%1</p>")
+                                .arg(m_controller.task().toHtmlEscaped()));
+        break;
+    case State::Paused:
+        m_headline->setText(tr("<h2>❚❚ Paused</h2><p>Nothing is recorded until you resume.</p>"));
+        break;
+    case State::Stopping:
+        m_headline->setText(tr("<h2>Finishing the session…</h2>"));
+        break;
+    }
+    if (active)
+        m_clock->start(1000);
+    else
+        m_clock->stop();
+    updateElapsed();
+}
+
+void RecordPanel::updateElapsed()
+{
+    const bool active = m_controller.state() == RecordingController::State::Recording ||
+                        m_controller.state() == RecordingController::State::Paused;
+    if (!active) {
+        m_elapsed->clear();
+        return;
+    }
+    const qint64 seconds = (QDateTime::currentMSecsSinceEpoch() - m_controller.startedMsecs()) / 1000;
+    m_elapsed->setText(tr("%1:%2:%3")
+                           .arg(seconds / 3600)
+                           .arg((seconds / 60) % 60, 2, 10, QLatin1Char('0'))
+                           .arg(seconds % 60, 2, 10, QLatin1Char('0')));
+}
+
+void RecordPanel::readNewEvents()
+{
+    const QString sessionId = m_controller.sessionId();
+    if (sessionId.isEmpty())
+        return;
+    // A few new events per commit: a quick indexed read on the GUI's own connection.
+    QStringList lines = m_feedModel->stringList();
+    QString error;
+    m_store.readEvents(
+        sessionId, m_nextSeq, 200,
+        [&](const StoredEvent& stored) {
+            lines.append(feedLine(stored));
+            m_nextSeq = stored.event.seq() + 1;
+            return true;
+        },
+        &error);
+    if (lines.size() > kFeedLimit)
+        lines.erase(lines.begin(), lines.begin() + (lines.size() - kFeedLimit));
+    m_feedModel->setStringList(lines);
+    m_feed->scrollToBottom();
+}
+
+} // namespace trailmark::gui

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "RecordingController.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QGroupBox;
+class QLabel;
+class QLineEdit;
+class QListView;
+class QPushButton;
+class QStringListModel;
+class QTimer;
+
+namespace trailmark {
+class Store;
+namespace gui {
+
+// Where a recording is started and watched: the task prompt, start / pause / stop,
+// the elapsed time, a live feed of what is being captured (the last few hundred
+// events), and the one line of shell setup that makes commands show up.
+class RecordPanel final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    RecordPanel(Store& store, RecordingController& controller, QWidget* parent = nullptr);
+
+    // Lines in the live feed; older ones are dropped.
+    static constexpr int kFeedLimit = 500;
+    QStringList feedLines() const;
+
+public Q_SLOTS:
+    void startRecording();
+    void askForNote();
+
+private:
+    void updateState();
+    void updateElapsed();
+    void readNewEvents();
+
+    Store& m_store;
+    RecordingController& m_controller;
+    QLabel* m_headline = nullptr;
+    QLabel* m_elapsed = nullptr;
+    QLineEdit* m_task = nullptr;
+    QCheckBox* m_screenshots = nullptr;
+    QPushButton* m_start = nullptr;
+    QPushButton* m_pause = nullptr;
+    QPushButton* m_note = nullptr;
+    QPushButton* m_stop = nullptr;
+    QListView* m_feed = nullptr;
+    QStringListModel* m_feedModel = nullptr;
+    QGroupBox* m_shellSetup = nullptr;
+    QComboBox* m_shell = nullptr;
+    QLineEdit* m_shellLine = nullptr;
+    QTimer* m_clock = nullptr;
+    qint64 m_nextSeq = 0;
+};
+
+} // namespace gui
+} // namespace trailmark
