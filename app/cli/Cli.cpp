@@ -31,6 +31,9 @@ constexpr CommandEntry kCommands[] = {
      runImport},
     {"sessions", "sessions [--json]", "list recorded sessions", runSessions},
     {"show", "show SESSION [--json]", "print a session as steps: errors, retries, notes, reviews", runShow},
+    {"annotate", "annotate SESSION [--step N] --reviewer NAME ...",
+     "rate a step (-1/0/1), label it, explain, or give the session a verdict", runAnnotate},
+    {"stats", "stats [--json]", "dataset statistics and reviewer agreement (Cohen's kappa)", runStats},
     {"export", "export --format FMT,... --out DIR", "write agent and reasoning chains for trainers", runExport},
     {"verify", "verify [--json]", "check the database; non-zero exit on a problem", runVerify},
 };

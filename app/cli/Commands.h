@@ -5,7 +5,9 @@ namespace trailmark::cli {
 struct CommandContext;
 
 // One function per subcommand; the table in Cli.cpp maps names to them.
+int runAnnotate(CommandContext& context);
 int runExport(CommandContext& context);
+int runStats(CommandContext& context);
 int runNote(CommandContext& context);
 int runRecord(CommandContext& context);
 int runImport(CommandContext& context);

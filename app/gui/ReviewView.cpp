@@ -2,6 +2,7 @@
 
 #include "AnnotationPanel.h"
 #include "RedactDialog.h"
+#include "Review.h"
 #include "StepDetailView.h"
 #include "StepListModel.h"
 #include "Store.h"
@@ -383,16 +384,13 @@ void ReviewView::setVerdict()
     annotation.set_reviewer(m_reviewer.toStdString());
     annotation.set_verdict(verdict);
     QString error;
-    if (!m_store.addAnnotation(annotation, &error)) {
+    if (!chains::review::addAnnotation(m_store, annotation, &error)) {
         QMessageBox::warning(this, tr("Verdict not saved"), error);
         return;
     }
     m_sessionAnnotations.append(annotation);
-    if (verdict != v1::Annotation::VERDICT_UNSPECIFIED && m_session.state() != v1::Session::STATE_RECORDING) {
-        m_session.set_state(v1::Session::STATE_REVIEWED);
-        if (!m_store.updateSession(m_session, &error))
-            spdlog::warn("cannot mark session reviewed: {}", error.toStdString());
-    }
+    if (const auto session = m_store.session(m_sessionId, &error))
+        m_session = *session;
     Q_EMIT statusMessage(tr("Verdict saved: %1").arg(m_verdict->currentText()));
     Q_EMIT sessionChanged(m_sessionId);
 }

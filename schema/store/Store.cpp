@@ -11,10 +11,10 @@
 #include <QFileInfo>
 #include <QtEndian>
 
-#include <algorithm>
-
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
+
+#include <algorithm>
 
 namespace trailmark {
 

@@ -1,7 +1,7 @@
 // The Recorder's session lifecycle without any display: lock, interrupted sessions,
 // notes, clean stop.
-#include "EventWriter.h"
 #include "Clock.h"
+#include "EventWriter.h"
 #include "Recorder.h"
 #include "RecorderLock.h"
 #include "Store.h"
@@ -185,14 +185,16 @@ private Q_SLOTS:
         recorder.addSource(std::move(source));
         QString error;
         QVERIFY(recorder.start(&error));
-        const auto now = [] { return Clock::system().nowNs(); };
+        const auto now = [] {
+            return Clock::system().nowNs();
+        };
         QVERIFY(manual->emitNote("before", now()));
         QVERIFY2(recorder.setPaused(true, &error), qPrintable(error));
         QVERIFY(recorder.isPaused());
         const qint64 duringPause = now();
         QVERIFY(manual->emitNote("while paused", duringPause));
-        QVERIFY(!recorder.addNote(QStringLiteral("typed while paused"), v1::Note::KIND_UNSPECIFIED, QStringLiteral("cli"),
-                                  &error));
+        QVERIFY(!recorder.addNote(QStringLiteral("typed while paused"), v1::Note::KIND_UNSPECIFIED,
+                                  QStringLiteral("cli"), &error));
         QVERIFY(error.contains(QLatin1String("paused")));
         auto reader = Store::open(database.path(), Store::Access::ReadOnly, &error);
         QCOMPARE(reader->session(recorder.sessionId(), &error)->state(), v1::Session::STATE_PAUSED);

@@ -1,0 +1,88 @@
+#include "Review.h"
+
+#include "Store.h"
+
+#include <array>
+
+namespace trailmark::chains::review {
+
+std::optional<v1::Annotation::Verdict> parseVerdict(const QString& name)
+{
+    if (name == QLatin1String("accepted"))
+        return v1::Annotation::VERDICT_ACCEPTED;
+    if (name == QLatin1String("rejected"))
+        return v1::Annotation::VERDICT_REJECTED;
+    if (name == QLatin1String("needs-work"))
+        return v1::Annotation::VERDICT_NEEDS_WORK;
+    return std::nullopt;
+}
+
+QString verdictName(v1::Annotation::Verdict verdict)
+{
+    switch (verdict) {
+    case v1::Annotation::VERDICT_ACCEPTED:
+        return QStringLiteral("accepted");
+    case v1::Annotation::VERDICT_REJECTED:
+        return QStringLiteral("rejected");
+    case v1::Annotation::VERDICT_NEEDS_WORK:
+        return QStringLiteral("needs-work");
+    default:
+        return {};
+    }
+}
+
+bool addAnnotation(Store& store, v1::Annotation& annotation, QString* error)
+{
+    if (!store.addAnnotation(annotation, error))
+        return false;
+    if (annotation.verdict() == v1::Annotation::VERDICT_UNSPECIFIED ||
+        annotation.target_id() != annotation.session_id())
+        return true;
+    auto session = store.session(QString::fromStdString(annotation.session_id()), error);
+    if (!session)
+        return false;
+    if (session->state() == v1::Session::STATE_RECORDING || session->state() == v1::Session::STATE_PAUSED)
+        return true;
+    session->set_state(v1::Session::STATE_REVIEWED);
+    return store.updateSession(*session, error);
+}
+
+QList<Agreement> agreement(const QMap<QString, QMap<QString, int>>& ratings)
+{
+    const QStringList reviewers = ratings.keys();
+    QList<Agreement> result;
+    for (qsizetype i = 0; i < reviewers.size(); ++i) {
+        for (qsizetype j = i + 1; j < reviewers.size(); ++j) {
+            const auto& first = ratings[reviewers.at(i)];
+            const auto& second = ratings[reviewers.at(j)];
+            // Counts per category (-1, 0, +1 -> 0, 1, 2) for each reviewer, and agreement.
+            std::array<int, 3> firstCounts{};
+            std::array<int, 3> secondCounts{};
+            int shared = 0;
+            int same = 0;
+            for (auto it = first.cbegin(); it != first.cend(); ++it) {
+                const auto other = second.constFind(it.key());
+                if (other == second.cend())
+                    continue;
+                ++shared;
+                same += *it == *other ? 1 : 0;
+                ++firstCounts[static_cast<size_t>(std::clamp(*it, -1, 1) + 1)];
+                ++secondCounts[static_cast<size_t>(std::clamp(*other, -1, 1) + 1)];
+            }
+            if (shared == 0)
+                continue;
+            Agreement pair{reviewers.at(i), reviewers.at(j), shared, 0, std::nullopt};
+            const double n = shared;
+            pair.observed = same / n;
+            double chance = 0;
+            for (size_t k = 0; k < 3; ++k)
+                chance += (firstCounts[k] / n) * (secondCounts[k] / n);
+            if (chance < 1.0)
+                pair.kappa = (pair.observed - chance) / (1.0 - chance);
+            result.append(pair);
+        }
+    }
+    return result;
+}
+
+} // namespace trailmark::chains::review

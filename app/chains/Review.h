@@ -1,0 +1,47 @@
+#pragma once
+
+#include "trailmark/v1/annotation.pb.h"
+
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace trailmark {
+class Store;
+}
+
+namespace trailmark::chains {
+
+// Writing reviews, shared by the GUI and `trailmark annotate` so both leave the same
+// records: a step annotation targets the event that opens the step; a verdict is a
+// session annotation and marks a finished session REVIEWED.
+namespace review {
+
+// "accepted", "rejected", "needs-work" -> verdict; nullopt for anything else.
+std::optional<v1::Annotation::Verdict> parseVerdict(const QString& name);
+QString verdictName(v1::Annotation::Verdict verdict);
+
+// Stores the annotation (target, reviewer, rating, labels, rationale, verdict already
+// set by the caller); when it carries a verdict and targets the session, the session
+// becomes REVIEWED (unless it is still being recorded).
+bool addAnnotation(Store& store, v1::Annotation& annotation, QString* error);
+
+// Agreement between two reviewers on step ratings: Cohen's kappa over the steps both
+// rated (each reviewer's latest rating of a step), three categories -1/0/+1.
+struct Agreement
+{
+    QString first;
+    QString second;
+    int sharedSteps = 0;
+    double observed = 0;         // share of shared steps with the same rating
+    std::optional<double> kappa; // none when chance agreement is total (1 - pe == 0)
+};
+
+// ratings: reviewer -> (step key -> rating). Returns one entry per pair of reviewers
+// that rated at least one step in common, ordered by names.
+QList<Agreement> agreement(const QMap<QString, QMap<QString, int>>& ratings);
+
+} // namespace review
+} // namespace trailmark::chains
