@@ -139,7 +139,6 @@ SessionBrowser::SessionBrowser(Store& store, QWidget* parent)
     m_pages->addWidget(m_emptyState);
 
     auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(filters);
     layout->addWidget(m_pages, 1);
 

@@ -45,6 +45,9 @@ constexpr struct
     {WindowExclusionFilter::Field::Title, "*Password Required*"},
     {WindowExclusionFilter::Field::Title, "Enter passphrase*"},
     {WindowExclusionFilter::Field::Title, "*- KeePassXC"},
+    // Trailmark itself: its windows show other sessions and are not part of the task.
+    {WindowExclusionFilter::Field::Class, "trailmark"},
+    {WindowExclusionFilter::Field::Exe, "trailmark"},
 };
 
 bool matches(const WindowExclusionFilter::Rule& rule, const QString& value)
