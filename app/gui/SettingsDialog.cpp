@@ -1,20 +1,73 @@
 #include "SettingsDialog.h"
 
 #include "AppSettings.h"
+#include "PrivateFiles.h"
+#include "RedactionRules.h"
+#include "WindowExclusionFilter.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QKeySequenceEdit>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSaveFile>
+#include <QTemporaryDir>
 #include <QVBoxLayout>
 
+#include <functional>
+
 namespace trailmark::gui {
+namespace {
+
+QString readRuleFile(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+}
+
+// Validates text as a rule file by loading it from a private scratch copy, so error
+// messages carry line numbers as they will for the real file.
+bool checkRules(const QString& text, const QString& realPath, const std::function<bool(const QString&, QString*)>& load,
+                QString* error)
+{
+    QTemporaryDir scratch;
+    const QString path = scratch.filePath(QFileInfo(realPath).fileName());
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) < 0) {
+        *error = QObject::tr("cannot check the rules: %1").arg(file.errorString());
+        return false;
+    }
+    file.close();
+    QString why;
+    if (load(path, &why))
+        return true;
+    *error = why.replace(path, realPath);
+    return false;
+}
+
+bool writeRuleFile(const QString& path, const QString& text, QString* error)
+{
+    if (text.trimmed().isEmpty() && !QFileInfo::exists(path))
+        return true;
+    if (!privatefiles::ensureFile(path, error))
+        return false;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) < 0 || !file.commit()) {
+        *error = QObject::tr("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    return true;
+}
+
+} // namespace
 
 SettingsDialog::SettingsDialog(QWidget* parent)
     : QDialog(parent)
@@ -23,6 +76,8 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     , m_screenshots(new QCheckBox(tr("Take screenshots of the active window while recording"), this))
     , m_hotkey(new QKeySequenceEdit(QKeySequence(AppSettings::noteHotkey()), this))
     , m_database(new QLineEdit(AppSettings::databasePath(), this))
+    , m_exclusions(new QPlainTextEdit(this))
+    , m_redaction(new QPlainTextEdit(this))
 {
     setWindowTitle(tr("Trailmark Settings"));
     setObjectName(QStringLiteral("settingsDialog"));
@@ -55,9 +110,27 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     restartNote->setWordWrap(true);
     form->addRow(QString(), restartNote);
 
+    // The privacy rules are the same files `trailmark record` reads, edited in place.
+    m_exclusions->setObjectName(QStringLiteral("exclusionRules"));
+    m_exclusions->setPlainText(readRuleFile(WindowExclusionFilter::defaultUserRulesPath()));
+    m_exclusions->setPlaceholderText(tr("One rule per line: class NAME, title PATTERN or exe NAME (* and ? "
+                                        "wildcards). Password managers are excluded already."));
+    m_exclusions->setMaximumHeight(110);
+    m_redaction->setObjectName(QStringLiteral("redactionRules"));
+    m_redaction->setPlainText(readRuleFile(RedactionRules::defaultUserFile()));
+    m_redaction->setPlaceholderText(tr("One rule per line: name = regular expression. Cloud keys, tokens, "
+                                       "passwords and private keys are redacted already."));
+    m_redaction->setMaximumHeight(110);
+    form->addRow(tr("Never capture windows:"), m_exclusions);
+    form->addRow(tr("Also redact:"), m_redaction);
+
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {
-        save();
+        QString error;
+        if (!save(&error)) {
+            QMessageBox::warning(this, tr("Settings not saved"), error);
+            return;
+        }
         accept();
     });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -66,13 +139,30 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     layout->addWidget(buttons);
 }
 
-void SettingsDialog::save() const
+bool SettingsDialog::save(QString* error) const
 {
+    // Check both rule files before writing anything: a rule file with a bad line would
+    // stop the next recording, so it never reaches the disk.
+    const QString exclusions = m_exclusions->toPlainText();
+    const QString redaction = m_redaction->toPlainText();
+    if (!checkRules(
+            exclusions, WindowExclusionFilter::defaultUserRulesPath(),
+            [](const QString& path, QString* why) { return WindowExclusionFilter().loadUserRules(path, why); },
+            error) ||
+        !checkRules(
+            redaction, RedactionRules::defaultUserFile(),
+            [](const QString& path, QString* why) { return RedactionRules::builtIn().addUserFile(path, why); },
+            error) ||
+        !writeRuleFile(WindowExclusionFilter::defaultUserRulesPath(), exclusions, error) ||
+        !writeRuleFile(RedactionRules::defaultUserFile(), redaction, error))
+        return false;
+
     AppSettings::setReviewerName(m_reviewer->text());
     AppSettings::setLabelSet(m_labels->toPlainText().split(QLatin1Char('\n')));
     AppSettings::setScreenshotsEnabled(m_screenshots->isChecked());
     AppSettings::setNoteHotkey(m_hotkey->keySequence().toString(QKeySequence::PortableText));
     AppSettings::setDatabasePath(m_database->text());
+    return true;
 }
 
 } // namespace trailmark::gui

@@ -18,8 +18,9 @@ class SettingsDialog final : public QDialog
 public:
     explicit SettingsDialog(QWidget* parent = nullptr);
 
-    // Writes the values to AppSettings (on OK).
-    void save() const;
+    // Checks the rule files and writes everything (on OK); false and why when a rule
+    // file has a bad line, in which case nothing is written.
+    bool save(QString* error) const;
 
 private:
     QLineEdit* m_reviewer = nullptr;
@@ -27,6 +28,8 @@ private:
     QCheckBox* m_screenshots = nullptr;
     QKeySequenceEdit* m_hotkey = nullptr;
     QLineEdit* m_database = nullptr;
+    QPlainTextEdit* m_exclusions = nullptr;
+    QPlainTextEdit* m_redaction = nullptr;
 };
 
 } // namespace trailmark::gui
