@@ -1,6 +1,7 @@
 #include "TrajectoryBuilder.h"
 
 #include "ErrorText.h"
+#include "EventFields.h"
 #include "Store.h"
 
 namespace trailmark::chains {
@@ -38,39 +39,6 @@ void redactSpan(std::string* field, const v1::RedactionSpan& span)
     field->replace(span.offset(), length, "[REDACTED:" + reason + "]");
 }
 
-std::string* fieldOf(v1::Event& event, const std::string& name)
-{
-    switch (event.body_case()) {
-    case v1::Event::kCommandStarted:
-        if (name == "command")
-            return event.mutable_command_started()->mutable_command();
-        if (name == "cwd")
-            return event.mutable_command_started()->mutable_cwd();
-        break;
-    case v1::Event::kCommandFinished:
-        if (name == "output_head")
-            return event.mutable_command_finished()->mutable_output_head();
-        if (name == "output_tail")
-            return event.mutable_command_finished()->mutable_output_tail();
-        break;
-    case v1::Event::kAppSwitch:
-        if (name == "title")
-            return event.mutable_app_switch()->mutable_title();
-        break;
-    case v1::Event::kTitleChange:
-        if (name == "title")
-            return event.mutable_title_change()->mutable_title();
-        break;
-    case v1::Event::kNote:
-        if (name == "text")
-            return event.mutable_note()->mutable_text();
-        break;
-    default:
-        break;
-    }
-    return nullptr;
-}
-
 } // namespace
 
 TrajectoryBuilder::TrajectoryBuilder(v1::Session session, const QList<v1::Annotation>& annotations, Options options)
@@ -95,7 +63,7 @@ void TrajectoryBuilder::applyRedactions(v1::Event& event)
             for (const auto& span : annotation.redactions()) {
                 if (span.applied())
                     continue; // already rewritten in the stored event
-                std::string* field = fieldOf(event, span.field());
+                std::string* field = eventfields::textField(event, span.field());
                 // A step is annotated on its opening event; output spans on a command
                 // belong to its finish record, which comes later.
                 if (!field && event.has_command_started())
@@ -111,7 +79,7 @@ void TrajectoryBuilder::applyRedactions(v1::Event& event)
             m_outputRedactionsByCommand.constFind(QString::fromStdString(event.command_finished().command_id()));
         if (pending != m_outputRedactionsByCommand.cend()) {
             for (const auto& span : *pending)
-                redactSpan(fieldOf(event, span.field()), span);
+                redactSpan(eventfields::textField(event, span.field()), span);
         }
     }
 }

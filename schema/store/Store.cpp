@@ -1,6 +1,7 @@
 #include "Store.h"
 
 #include "Clock.h"
+#include "EventFields.h"
 #include "Migrations.h"
 #include "PrivateFiles.h"
 #include "SqliteStatement.h"
@@ -451,49 +452,6 @@ bool Store::addAnnotation(v1::Annotation& annotation, QString* error)
     return true;
 }
 
-namespace {
-
-// The text fields a reviewer can redact, by the names used in RedactionSpan.field.
-std::string* redactableField(v1::Event& event, const std::string& field)
-{
-    switch (event.body_case()) {
-    case v1::Event::kCommandStarted:
-        return field == "command" ? event.mutable_command_started()->mutable_command() : nullptr;
-    case v1::Event::kCommandFinished:
-        if (field == "output_head")
-            return event.mutable_command_finished()->mutable_output_head();
-        return field == "output_tail" ? event.mutable_command_finished()->mutable_output_tail() : nullptr;
-    case v1::Event::kNote:
-        return field == "text" ? event.mutable_note()->mutable_text() : nullptr;
-    case v1::Event::kAppSwitch:
-        return field == "title" ? event.mutable_app_switch()->mutable_title() : nullptr;
-    case v1::Event::kTitleChange:
-        return field == "title" ? event.mutable_title_change()->mutable_title() : nullptr;
-    default:
-        return nullptr;
-    }
-}
-
-google::protobuf::RepeatedPtrField<v1::Redaction>* redactionsOf(v1::Event& event)
-{
-    switch (event.body_case()) {
-    case v1::Event::kCommandStarted:
-        return event.mutable_command_started()->mutable_redactions();
-    case v1::Event::kCommandFinished:
-        return event.mutable_command_finished()->mutable_redactions();
-    case v1::Event::kNote:
-        return event.mutable_note()->mutable_redactions();
-    case v1::Event::kAppSwitch:
-        return event.mutable_app_switch()->mutable_redactions();
-    case v1::Event::kTitleChange:
-        return event.mutable_title_change()->mutable_redactions();
-    default:
-        return nullptr;
-    }
-}
-
-} // namespace
-
 bool Store::addRedaction(v1::Annotation& annotation, QString* error)
 {
     const QByteArray eventKey = uuid::fromText(fromStd(annotation.target_id()));
@@ -528,7 +486,7 @@ bool Store::addRedaction(v1::Annotation& annotation, QString* error)
     std::sort(spans.begin(), spans.end(), [](const auto* a, const auto* b) { return a->offset() > b->offset(); });
     const std::string marker = "[REDACTED:reviewer]";
     for (v1::RedactionSpan* span : spans) {
-        std::string* field = redactableField(event, span->field());
+        std::string* field = eventfields::textField(event, span->field());
         if (!field)
             return fail(QStringLiteral("event %1 has no text field '%2' to redact")
                             .arg(fromStd(annotation.target_id()), fromStd(span->field())));
@@ -539,7 +497,7 @@ bool Store::addRedaction(v1::Annotation& annotation, QString* error)
                             .arg(fromStd(span->field()))
                             .arg(field->size()));
         field->replace(span->offset(), span->length(), marker);
-        v1::Redaction* record = redactionsOf(event)->Add();
+        v1::Redaction* record = eventfields::redactionsOf(event)->Add();
         record->set_rule("reviewer");
         record->set_field(span->field());
         record->set_offset(span->offset());
@@ -552,23 +510,10 @@ bool Store::addRedaction(v1::Annotation& annotation, QString* error)
     if (!update.exec())
         return fail(lastError(QStringLiteral("cannot rewrite the redacted event")));
 
-    const auto row = sessionRow(uuid::fromText(fromStd(annotation.session_id())), error);
-    if (!row)
-        return fail(*error);
-    if (annotation.id().empty())
-        annotation.set_id(uuid::toText(newId()).toStdString());
-    if (annotation.time_ns() == 0)
-        annotation.set_time_ns(m_clock->nowNs());
-    SqliteStatement insert(
-        m_db, "INSERT INTO annotations(id, session, target_id, reviewer, time_ns, payload) VALUES(?,?,?,?,?,?)");
-    insert.bind(1, uuid::fromText(fromStd(annotation.id())));
-    insert.bind(2, *row);
-    insert.bind(3, eventKey);
-    insert.bindText(4, fromStd(annotation.reviewer()));
-    insert.bind(5, annotation.time_ns());
-    insert.bind(6, serialize(annotation));
-    if (!insert.exec())
-        return fail(lastError(QStringLiteral("cannot store the redaction")));
+    // Inside the open transaction: the annotation and the rewrite commit together.
+    QString insertError;
+    if (!addAnnotation(annotation, &insertError))
+        return fail(insertError);
     if (!sqliteExec(m_db, "COMMIT", nullptr))
         return fail(lastError(QStringLiteral("cannot commit the redaction")));
     // The old page images live on in the WAL until a checkpoint overwrites them.
