@@ -55,6 +55,8 @@ install_missing() {
 
 build() {
     export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+    # Paths relative to the checkout, so a fresh clone (CI) reuses the cache.
+    export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$here}
     if [ ! -f "$build_dir/CMakeCache.txt" ]; then
         cmake --preset "$preset" >&2
     fi
