@@ -9,19 +9,19 @@
 if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
     __tm_dir=${TRAILMARK_SPOOL_DIR:-'@TRAILMARK_SPOOL_DIR@'}
     __tm_sid=bash-$$-${EPOCHREALTIME//[.,]/}
-    __tm_gen=0 __tm_records=0 __tm_n=0 __tm_t0= __tm_ready= __tm_h=0 __tm_l= __tm_s=0 __tm_p= __tm_fd= __tm_tty=
+    __tm_gen=0 __tm_next=0 __tm_n=0 __tm_t0= __tm_ready= __tm_h=0 __tm_l= __tm_s=0 __tm_p= __tm_fd= __tm_tty=
     __tm_scratch_fd= __tm_scratch_wfd=
     __tm_rotate=${TRAILMARK_SPOOL_ROTATE:-1000}
     __tm_scratch=$__tm_dir/$__tm_sid.scratch
 
-    # Opens the next spool file of this shell. Runs at start, before a file would hold more
-    # than TRAILMARK_SPOOL_ROTATE records (so the ingester can delete finished files), and
-    # when the file vanished. $1: the records about to be written (a command's start and
-    # end are counted together, when it starts).
+    # Opens the next spool file of this shell. Runs at start, when a file holds
+    # TRAILMARK_SPOOL_ROTATE records (two per command; so the ingester can delete finished
+    # files), and when the file vanished. $1: the number of the first command it will
+    # hold (default: the next one); __tm_next is the first one it will not.
     # umask 077 is set around the open and the user's umask restored, read back through
     # the scratch file because $(umask) would fork.
     __tm_open() {
-        ((++__tm_gen)); __tm_records=${1:-0}
+        ((++__tm_gen, __tm_next = ${1:-__tm_n + 1} + (__tm_rotate > 1 ? __tm_rotate / 2 : 1)))
         local file=$__tm_dir/$__tm_sid.$__tm_gen.spool um=
         if [[ ! -d $__tm_dir ]]; then
             # Only when the directory vanished (or at first use without `trailmark init`).
@@ -61,8 +61,8 @@ if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
         IFS= read -r -d '' -u $__tm_scratch_fd __tm_l
         if [[ $__tm_l == "$__tm_h"$'\t '[!$' \t\n']* && $__tm_l != "$__tm_h"$'\t tm note'* ]]; then
             __tm_ready= __tm_t0=$EPOCHREALTIME __tm_n=$((__tm_n + 1))
-            [[ -e $__tm_file ]] && (((__tm_records += 2) <= __tm_rotate)) || __tm_open 2
-            builtin printf 'Sf\t%s\t%s\t%s\0%s\0\n' $__tm_n $__tm_t0 "$PWD" "$__tm_l" 2>&- >&$__tm_fd
+            [[ -e $__tm_file && __tm_n -lt __tm_next ]] || __tm_open $__tm_n
+            builtin printf "Sf\t$__tm_n\t$__tm_t0\t%s\0%s\0\n" "$PWD" "$__tm_l" >&$__tm_fd
         else
             __tm_unusual
         fi
@@ -80,16 +80,16 @@ if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
         [[ -n $__tm_l && $text != [[:space:]]* && $text != 'tm note'* ]] || return 0
         ((HISTCMD == __tm_h)) || [[ $text == "$BASH_COMMAND"* ]] || return 0
         __tm_t0=$EPOCHREALTIME __tm_n=$((__tm_n + 1))
-        [[ -e $__tm_file ]] && (((__tm_records += 2) <= __tm_rotate)) || __tm_open 2
-        builtin printf 'S0\t%s\t%s\t%s\0%s\0\n' $__tm_n $__tm_t0 "$PWD" "${text%$'\n'}" 2>&- >&$__tm_fd
+        [[ -e $__tm_file && __tm_n -lt __tm_next ]] || __tm_open $__tm_n
+        builtin printf "S0\t$__tm_n\t$__tm_t0\t%s\0%s\0\n" "$PWD" "${text%$'\n'}" >&$__tm_fd
     }
 
     # First entry of PROMPT_COMMAND: ends the command line that just ran. $? and
     # PIPESTATUS are taken in its first statement and $? is handed on to the rest.
     __tm_precmd() {
         __tm_s=$? __tm_p=${PIPESTATUS[*]}
-        [[ -z $__tm_t0 ]] ||
-            builtin printf 'E0\t%s\t%s\t%s\t%s\t%s\n' $__tm_n $EPOCHREALTIME $__tm_s "$__tm_p" $__tm_t0 2>&- >&$__tm_fd
+        # echo of one word costs half of printf; the gaps in it are TABs.
+        [[ -z $__tm_t0 ]] || builtin echo "E0	$__tm_n	$EPOCHREALTIME	$__tm_s	$__tm_p	$__tm_t0" >&$__tm_fd
         # The number the next history entry gets: the next command line is the one that has it.
         __tm_t0= __tm_h=$HISTCMD __tm_ready=1
         return $__tm_s
@@ -98,8 +98,8 @@ if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
     tm() {
         if [[ ${1-} == note && $# -gt 1 ]]; then
             shift
-            [[ -e $__tm_file ]] && ((++__tm_records <= __tm_rotate)) || __tm_open 1
-            builtin printf 'N0\t%s\t%s\0\n' $EPOCHREALTIME "$*" 2>&- >&$__tm_fd
+            [[ -e $__tm_file ]] || __tm_open
+            builtin printf 'N0\t%s\t%s\0\n' "$EPOCHREALTIME" "$*" >&$__tm_fd
             return 0
         else
             builtin printf 'usage: tm note TEXT\n' >&2
