@@ -23,9 +23,14 @@ if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
     __tm_open() {
         ((++__tm_gen, __tm_next = ${1:-__tm_n + 1} + (__tm_rotate > 1 ? __tm_rotate / 2 : 1)))
         local file=$__tm_dir/$__tm_sid.$__tm_gen.spool um=
-        if [[ ! -d $__tm_dir ]]; then
-            # Only when the directory vanished (or at first use without `trailmark init`).
-            (umask 077 && mkdir -p -- "$__tm_dir") 2>/dev/null || return 0
+        # Only when the directory vanished (or at first use without `trailmark init`).
+        if [[ ! -d $__tm_dir ]] && ! (umask 077 && mkdir -p -- "$__tm_dir") 2>/dev/null; then
+            # Nowhere to write: /dev/null until the directory can be made again.
+            [[ -n $__tm_fd ]] && exec {__tm_fd}>&-
+            [[ -n $__tm_scratch_fd ]] && exec {__tm_scratch_fd}<&- {__tm_scratch_wfd}>&-
+            exec {__tm_fd}>/dev/null {__tm_scratch_wfd}>/dev/null {__tm_scratch_fd}</dev/null
+            __tm_file=$file
+            return 0
         fi
         { builtin umask -p >|"$__tm_scratch" && IFS= read -r um <"$__tm_scratch"; } 2>/dev/null
         builtin umask 077
