@@ -47,10 +47,11 @@ namespace trailmark {
 //     "%XX" is the byte 0xXX, every other byte is itself.
 //
 // Version 2 (bash and zsh since the hooks stopped escaping, which cost them more than
-// everything else per command): text fields are raw bytes, each ended by a NUL (no
-// command line, cwd or note can hold a NUL: they are C strings in bash, and zsh passes
-// the typed line), and come last in the record; the record ends with LF after its last
-// NUL. Other fields are as in version 1 and cannot hold TAB, LF or NUL:
+// everything else per command): text fields are raw bytes, each ended by a NUL, and
+// come last in the record; the record ends with LF after its last NUL. bash strings
+// cannot hold a NUL; a NUL in a zsh command line ends its field early, and the record is
+// then reported as malformed, never stored wrong. Other fields are as in version 1 and
+// cannot hold TAB, LF or NUL:
 //
 //     S0  <n>  <time>  <cwd>\0<command>\0\n
 //     Sf  <n>  <time>  <cwd>\0<fc line>\0\n          (bash)
