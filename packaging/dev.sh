@@ -34,6 +34,8 @@ test_packages=(
     python3 python3-protobuf python3-pandas
     appstream
 )
+# What the benchmarks need beyond the tests: callgrind counts the shell hooks' instructions.
+bench_packages=(valgrind)
 
 as_root() {
     if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
@@ -95,11 +97,12 @@ test)
     with_x11 ctest --test-dir "$build_dir" --output-on-failure --timeout 600 "$@"
     ;;
 bench)
-    install_missing "${build_packages[@]}" "${test_packages[@]}"
+    install_missing "${build_packages[@]}" "${test_packages[@]}" "${bench_packages[@]}"
     build
     for bench in "$build_dir"/tests/bench/bench_*; do
         [ -x "$bench" ] && with_x11 "$bench" "$@"
     done
+    tests/bench/shell_hooks_callgrind.sh "$build_dir/app/trailmark"
     ;;
 *)
     sed -n '2,10p' "$0" >&2

@@ -213,13 +213,16 @@ bool SpoolIngester::ingestOpenFile(int fd, const QString& path, const SpoolFileN
     qint64 lineNumber = 1 + QByteArrayView(content).first(position).count('\n');
     const std::string shell = name.shell.toStdString();
     const std::string sessionId = name.sessionId.toStdString();
+    const QByteArray sessionBytes = name.sessionId.toUtf8();
 
     while (position < content.size()) {
-        const qsizetype end = content.indexOf('\n', position);
+        const qsizetype end = spoolRecordEnd(content, position, final);
         if (end < 0)
-            break; // still being written; read when its LF arrives
+            break; // still being written; read when it is complete
         const QByteArrayView line = QByteArrayView(content).sliced(position, end - position);
         const qint64 next = end + 1;
+        // A version 2 record may span lines; messages name the line it starts on.
+        const qint64 lines = 1 + line.count('\n');
         QString why;
         const auto record = parseSpoolLine(line, &why);
         if (!record) {
@@ -231,7 +234,7 @@ bool SpoolIngester::ingestOpenFile(int fd, const QString& path, const SpoolFileN
             if (!sink->recordIngestPosition(key, next, error))
                 return false;
             position = next;
-            ++lineNumber;
+            lineNumber += lines;
             continue;
         }
         v1::Event event;
@@ -239,7 +242,7 @@ bool SpoolIngester::ingestOpenFile(int fd, const QString& path, const SpoolFileN
         switch (record->kind) {
         case SpoolRecord::Kind::Start: {
             auto* started = event.mutable_command_started();
-            started->set_command_id(record->commandId.toStdString());
+            started->set_command_id(spoolCommandId(*record, sessionBytes).toStdString());
             started->set_command(record->text.toStdString());
             started->set_cwd(record->cwd.toStdString());
             started->set_shell(shell);
@@ -250,7 +253,7 @@ bool SpoolIngester::ingestOpenFile(int fd, const QString& path, const SpoolFileN
         }
         case SpoolRecord::Kind::End: {
             auto* finished = event.mutable_command_finished();
-            finished->set_command_id(record->commandId.toStdString());
+            finished->set_command_id(spoolCommandId(*record, sessionBytes).toStdString());
             finished->set_exit_code(record->exitCode);
             // POSIX shells report death by signal N as 128+N.
             if (name.shell != QLatin1String("fish") && record->exitCode > 128 && record->exitCode < 128 + 65)
@@ -275,7 +278,7 @@ bool SpoolIngester::ingestOpenFile(int fd, const QString& path, const SpoolFileN
             return false;
         ++result->events;
         position = next;
-        ++lineNumber;
+        lineNumber += lines;
     }
 
     const bool complete = position == content.size();

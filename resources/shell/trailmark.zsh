@@ -11,82 +11,52 @@ if [[ -o interactive && -z ${__tm_sid-} ]] && zmodload zsh/datetime zsh/system 2
     typeset -gi __tm_us
     (( __tm_us = EPOCHREALTIME * 1000000 ))
     typeset -g __tm_sid=zsh-$$-$__tm_us
-    typeset -g __tm_gen=0 __tm_records=0 __tm_n=0 __tm_id= __tm_t0= __tm_fd= __tm_tty= __tm_file= __tm_e=
+    typeset -g __tm_gen=0 __tm_next=0 __tm_n=0 __tm_t0= __tm_fd= __tm_tty= __tm_file= __tm_s=0 __tm_p=
     typeset -g __tm_rotate=${TRAILMARK_SPOOL_ROTATE:-1000}
 
-    # Opens the next spool file of this shell: at start, every TRAILMARK_SPOOL_ROTATE
-    # records (so the ingester can delete finished files), and when the file vanished.
+    # Opens the next spool file of this shell: at start, when a file holds
+    # TRAILMARK_SPOOL_ROTATE records (two per command; so the ingester can delete finished
+    # files), and when the file vanished. $1: the number of the first command it will hold
+    # (default: the next one); __tm_next is the first one it will not. Without a file the
+    # hooks write to /dev/null.
     __tm_open() {
-        (( ++__tm_gen )); __tm_records=0
+        (( ++__tm_gen, __tm_next = ${1:-__tm_n + 1} + (__tm_rotate > 1 ? __tm_rotate / 2 : 1) ))
         local file=$__tm_dir/$__tm_sid.$__tm_gen.spool fd
         if [[ ! -d $__tm_dir ]]; then
-            (umask 077 && mkdir -p -- $__tm_dir) 2>/dev/null || return 0
+            (umask 077 && mkdir -p -- $__tm_dir) 2>/dev/null
         fi
         [[ -n $__tm_fd ]] && exec {__tm_fd}>&-
         __tm_fd=
         sysopen -a -o creat -m 600 -u fd -- $file 2>/dev/null && __tm_fd=$fd
+        [[ -n $__tm_fd ]] || { sysopen -w -u fd -- /dev/null && __tm_fd=$fd }
         __tm_file=$file
     }
 
-    # Sets __tm_e to $1 with backslash, newline, tab and CR escaped; other bytes as is.
-    __tm_escape() {
-        setopt localoptions nomultibyte
-        __tm_e=${1//\\/\\\\}
-        __tm_e=${__tm_e//$'\n'/\\n}
-        __tm_e=${__tm_e//$'\t'/\\t}
-        __tm_e=${__tm_e//$'\r'/\\r}
-    }
-
-    __tm_write() {
-        [[ -n $__tm_fd && -e $__tm_file ]] || __tm_open
-        [[ -n $__tm_fd ]] && print -rn -- "$1"$'\n' >&$__tm_fd
-        (( ++__tm_records >= __tm_rotate )) && __tm_open
-        return 0
-    }
-
-    # The hooks append inline and escape only text that needs it: they run for every
-    # command, so every statement counts.
+    # The hooks run for every command, so every statement counts: records are raw
+    # bytes with NUL-ended text fields (capture/shell/SpoolRecord.h), nothing is escaped.
+    # A NUL inside the line (zsh strings can hold one) would end its field early; the
+    # ingester then reports the record as malformed instead of storing a wrong command.
     __tm_preexec() {
-        local text=$1 cwd=$PWD
-        [[ $text == [[:space:]]* || $text == 'tm note'* ]] && return 0
-        __tm_id=$__tm_sid-$(( ++__tm_n ))
-        __tm_t0=$EPOCHREALTIME
-        if [[ $cwd == *[$'\\\n\t\r']* ]]; then
-            __tm_escape "$cwd"
-            cwd=$__tm_e
-        fi
-        if [[ $text == *[$'\\\n\t\r']* ]]; then
-            __tm_escape "$text"
-            text=$__tm_e
-        fi
-        [[ -n $__tm_fd && -e $__tm_file ]] || __tm_open
-        [[ -n $__tm_fd ]] && print -rn -- "S"$'\t'"$__tm_id"$'\t'"$__tm_t0"$'\t'"$cwd"$'\t'"$text"$'\n' >&$__tm_fd
-        (( ++__tm_records >= __tm_rotate )) && __tm_open
-        [[ -n $__tm_tty ]] && print -rn -- $'\e]133;B\a\e]133;C;'"$__tm_id"$'\a' >&$__tm_tty
-        return 0
+        [[ $1 != [[:space:]]* && $1 != 'tm note'* ]] || return 0
+        __tm_t0=$EPOCHREALTIME __tm_n=$(( __tm_n + 1 ))
+        [[ -e $__tm_file && __tm_n -lt __tm_next ]] || __tm_open $__tm_n
+        print -rn -- "S0"$'\t'$__tm_n$'\t'$__tm_t0$'\t'"$PWD"$'\0'"$1"$'\0\n' >&$__tm_fd
     }
 
+    # First of the precmd hooks, so that it sees the command's $? and pipestatus.
     __tm_precmd() {
-        local exit_status=$? pipe="${pipestatus[*]}"
-        if [[ -n $__tm_id ]]; then
-            local t1=$EPOCHREALTIME
-            local -i duration
-            (( duration = (t1 - __tm_t0) * 1000000 ))
-            [[ -n $__tm_fd && -e $__tm_file ]] || __tm_open
-            [[ -n $__tm_fd ]] && print -rn -- "E"$'\t'"$__tm_id"$'\t'"$t1"$'\t'"$exit_status"$'\t'"$pipe"$'\t'"$duration"$'\n' >&$__tm_fd
-            (( ++__tm_records >= __tm_rotate )) && __tm_open
-            [[ -n $__tm_tty ]] && print -rn -- $'\e]133;D;'"$exit_status;$__tm_id"$'\a' >&$__tm_tty
-            __tm_id=
-        fi
-        [[ -n $__tm_tty ]] && print -rn -- $'\e]133;A\a' >&$__tm_tty
-        return $exit_status
+        __tm_s=$? __tm_p="${pipestatus[*]}"
+        [[ -z $__tm_t0 ]] || print -rn -- "E0"$'\t'$__tm_n$'\t'$EPOCHREALTIME$'\t'$__tm_s$'\t'"$__tm_p"$'\t'$__tm_t0$'\n' >&$__tm_fd
+        __tm_t0=
+        return $__tm_s
     }
 
     tm() {
         if [[ ${1-} == note && $# -gt 1 ]]; then
             shift
-            __tm_escape "$*"
-            __tm_write "N"$'\t'"$EPOCHREALTIME"$'\t'"$__tm_e"
+            [[ -e $__tm_file ]] || __tm_open
+            print -rn -- "N0"$'\t'$EPOCHREALTIME$'\t'"$*"$'\0\n' >&$__tm_fd
+            return 0
         else
             print -r -- 'usage: tm note TEXT' >&2
             return 2
@@ -94,9 +64,27 @@ if [[ -o interactive && -z ${__tm_sid-} ]] && zmodload zsh/datetime zsh/system 2
     }
 
     __tm_open
-    [[ -n ${TRAILMARK_PTY-} ]] && { exec {__tm_tty}>/dev/tty } 2>/dev/null
     autoload -Uz add-zsh-hook
     add-zsh-hook preexec __tm_preexec
-    # precmd runs first among precmd hooks so that it sees the command's $? and pipestatus.
     precmd_functions=(__tm_precmd ${precmd_functions:#__tm_precmd})
+    if [[ -n ${TRAILMARK_PTY-} ]] && { exec {__tm_tty}>/dev/tty } 2>/dev/null; then
+        # `trailmark shell`: OSC 133 marks around each command for its output capture, in
+        # hooks of their own so that plain terminals pay nothing for them.
+        typeset -g __tm_marked=0 __tm_ended=0
+        __tm_preexec_marks() {
+            [[ -n $__tm_t0 && $__tm_n != $__tm_marked ]] || return 0
+            __tm_marked=$__tm_n
+            print -rn -- $'\e]133;B\a\e]133;C;'"$__tm_sid-$__tm_n"$'\a' >&$__tm_tty
+        }
+        __tm_precmd_marks() {
+            if [[ $__tm_n != $__tm_ended ]]; then
+                __tm_ended=$__tm_n
+                print -rn -- $'\e]133;D;'"$__tm_s;$__tm_sid-$__tm_n"$'\a' >&$__tm_tty
+            fi
+            print -rn -- $'\e]133;A\a' >&$__tm_tty
+            return $__tm_s
+        }
+        add-zsh-hook preexec __tm_preexec_marks
+        precmd_functions=(__tm_precmd __tm_precmd_marks ${precmd_functions:#__tm_precmd})
+    fi
 fi

@@ -53,6 +53,8 @@ private Q_SLOTS:
     void megabyteCommand();
     void exactlyOnceWhileTheAppIsStopped();
     void rotatesSpoolFiles();
+    void reopensAVanishedSpool_data();
+    void reopensAVanishedSpool();
 };
 
 void TestShellHooks::recordsCommandsExitCodesAndNotes_data()
@@ -309,6 +311,35 @@ void TestShellHooks::rotatesSpoolFiles()
     QCOMPARE(commandTexts(commandsOf(harness.storedEvents())),
              QList<QByteArray>({"echo r0", "echo r1", "echo r2", "echo r3", "echo r4", "echo after", "exit"}));
     QVERIFY(QDir(harness.spoolDirectory()).entryList(QDir::Files).isEmpty());
+}
+
+void TestShellHooks::reopensAVanishedSpool_data()
+{
+    QTest::addColumn<QString>("shell");
+    QTest::newRow("bash") << QStringLiteral("bash");
+    QTest::newRow("zsh") << QStringLiteral("zsh");
+}
+
+// Someone deletes the spool directory under a running shell (a cleaner, a logout that
+// clears XDG_RUNTIME_DIR): the next command opens a new file and nothing after it is lost.
+void TestShellHooks::reopensAVanishedSpool()
+{
+    QFETCH(QString, shell);
+    ShellHarness harness(shell);
+    QVERIFY(harness.start());
+    QVERIFY(harness.pty().run("echo before"));
+    QVERIFY(QDir(harness.spoolDirectory()).removeRecursively());
+    harness.pty().clearOutput();
+    QVERIFY(harness.pty().run("echo after"));
+    QVERIFY2(!harness.pty().output().contains("rror"), harness.pty().output().constData());
+    QVERIFY(harness.pty().run("tm note still here"));
+    QCOMPARE(modeOf(harness.spoolDirectory()), 0700);
+    QVERIFY(harness.exitShell());
+    QVERIFY(!harness.ingest().isEmpty());
+    const QList<v1::Event> events = harness.storedEvents();
+    QCOMPARE(commandTexts(commandsOf(events)), QList<QByteArray>({"echo after", "exit"}));
+    QVERIFY(commandsOf(events).first().finished.has_value());
+    QCOMPARE(QString::fromStdString(events.at(events.size() - 2).note().text()), QStringLiteral("still here"));
 }
 
 QTEST_GUILESS_MAIN(TestShellHooks)

@@ -49,6 +49,7 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void keepsLinesAroundAMalformedOne();
+    void readsBothVersionsInOneFile();
     void waitsForAPartialLastLine();
     void reportsTruncatedLineOfEndedShell();
     void refusesUnsafeFiles();
@@ -145,6 +146,43 @@ void TestSpoolIngester::keepsLinesAroundAMalformedOne()
     QCOMPARE(stored.at(2).note().text(), "build fails\n on arm");
     QCOMPARE(result.filesRemoved, 1); // ended shell, fully ingested
     QVERIFY(!QFile::exists(path));
+}
+
+// Lines an older hook wrote (version 1, escaped) before the new one took over (version 2,
+// raw bytes ended by NUL): both are read, in order; a broken version 2 record is reported
+// with the line it starts on and the records after it are kept.
+void TestSpoolIngester::readsBothVersionsInOneFile()
+{
+    const QString path = m_spool + QLatin1Char('/') + spoolName(kGonePid);
+    const QByteArray session = QFileInfo(path).fileName().section(QLatin1Char('.'), 0, 0).toUtf8();
+    const char v2[] = "S0\t7\t20\t/a\tb\0printf 'x\n\\t\xff'\0\n"
+                      "Sf\t8\t21\t/\0"
+                      "12\t echo 'two\nlines'\n\0\n"
+                      "N0\t22\tbroken\0tail\n"
+                      "E0\t7\t23.5\t1\t1\t20\n"
+                      "N0\t24\tnote \\n %41\0\n";
+    QVERIFY(writeSpool(path, "S\tc-1\t10\t/old\tmake\\tall\n"
+                             "E\tc-1\t11\t0\t0\t1000000\n" +
+                                 QByteArray(v2, sizeof v2 - 1)));
+    bool ok = false;
+    const SpoolIngester::Result result = ingest(&ok);
+    QVERIFY(ok);
+    QCOMPARE(result.malformedLines, 1);
+    QVERIFY2(result.warnings.value(0).startsWith(path + QStringLiteral(":8: malformed spool line skipped")),
+             qPrintable(result.warnings.value(0)));
+    const QList<v1::Event> stored = events();
+    QCOMPARE(stored.size(), 6);
+    QCOMPARE(stored.at(0).command_started().command(), "make\tall");
+    QCOMPARE(stored.at(0).command_started().command_id(), "c-1");
+    QCOMPARE(stored.at(1).command_finished().duration_ns(), 1'000'000'000);
+    QCOMPARE(stored.at(2).command_started().command(), "printf 'x\n\\t\xff'");
+    QCOMPARE(stored.at(2).command_started().cwd(), "/a\tb");
+    QCOMPARE(stored.at(2).command_started().command_id(), QByteArray(session + "-7").toStdString());
+    QCOMPARE(stored.at(3).command_started().command(), "echo 'two\nlines'");
+    QCOMPARE(stored.at(4).command_finished().command_id(), QByteArray(session + "-7").toStdString());
+    QCOMPARE(stored.at(4).command_finished().exit_code(), 1);
+    QCOMPARE(stored.at(4).command_finished().duration_ns(), 3'500'000'000);
+    QCOMPARE(stored.at(5).note().text(), "note \\n %41");
 }
 
 void TestSpoolIngester::waitsForAPartialLastLine()

@@ -4,6 +4,16 @@
 
 using namespace trailmark;
 
+namespace {
+
+// A literal with NULs inside, all of it.
+template <qsizetype N> QByteArray raw(const char (&text)[N])
+{
+    return QByteArray(text, N - 1);
+}
+
+} // namespace
+
 class TestSpoolRecord final : public QObject
 {
     Q_OBJECT
@@ -14,6 +24,7 @@ private Q_SLOTS:
     void rejectsMalformedLines_data();
     void rejectsMalformedLines();
     void megabyteField();
+    void recordEnds();
     void fileNames_data();
     void fileNames();
 };
@@ -50,6 +61,18 @@ void TestSpoolRecord::parsesLines_data()
         << QByteArray() << 0 << QList<int>() << qint64(0);
     QTest::newRow("note") << QByteArray("N\t7\tsee \\\\ here") << note << QByteArray() << qint64(7'000'000'000)
                           << QByteArray() << QByteArray("see \\ here") << 0 << QList<int>() << qint64(0);
+    // Version 2: raw bytes ended by NUL; TAB, LF, backslash, '%' and invalid UTF-8 are themselves.
+    QTest::newRow("v2 start") << raw("S0\t5\t7.5\t/a\tb\nc\0x\\y\n\tz \xff\xfe %41\0") << start << QByteArray("5")
+                              << qint64(7'500'000'000) << QByteArray("/a\tb\nc") << QByteArray("x\\y\n\tz \xff\xfe %41")
+                              << 0 << QList<int>() << qint64(0);
+    QTest::newRow("v2 bash fc line") << raw("Sf\t6\t8\t/\0"
+                                            "123\t echo 1\t2\n\n\0")
+                                     << start << QByteArray("6") << qint64(8'000'000'000) << QByteArray("/")
+                                     << QByteArray("echo 1\t2\n") << 0 << QList<int>() << qint64(0);
+    QTest::newRow("v2 end") << QByteArray("E0\t6\t10.25\t1\t0 1\t8") << end << QByteArray("6") << qint64(10'250'000'000)
+                            << QByteArray() << QByteArray() << 1 << QList<int>({0, 1}) << qint64(2'250'000'000);
+    QTest::newRow("v2 note") << raw("N0\t9\ta\tb\n\\c\0") << note << QByteArray() << qint64(9'000'000'000)
+                             << QByteArray() << QByteArray("a\tb\n\\c") << 0 << QList<int>() << qint64(0);
     QTest::newRow("fish percent") << QByteArray("S%\tfish-1-2-3\t5.25\t/t%20d\techo%09%5C%FF%0A") << start
                                   << QByteArray("fish-1-2-3") << qint64(5'250'000'000) << QByteArray("/t d")
                                   << QByteArray("echo\t\\\xff\n") << 0 << QList<int>() << qint64(0);
@@ -96,6 +119,11 @@ void TestSpoolRecord::rejectsMalformedLines_data()
     QTest::newRow("bad duration") << QByteArray("E\tid\t1\t0\t0\tx") << QStringLiteral("bad duration 'x'");
     QTest::newRow("bad percent") << QByteArray("N%\t1\t%zz") << QStringLiteral("note: bad percent escape");
     QTest::newRow("lone percent") << QByteArray("N%\t1\ta%") << QStringLiteral("note: bad percent escape");
+    QTest::newRow("v2 missing NUL") << raw("S0\t1\t1\t/\0ls")
+                                    << QStringLiteral("expected 2 NUL-ended text fields, found 1");
+    QTest::newRow("v2 bytes after text") << raw("N0\t1\tx\0y") << QStringLiteral("bytes after the last text field");
+    QTest::newRow("v2 bad number") << QByteArray("E0\tx1\t1\t0\t\t1") << QStringLiteral("bad command number");
+    QTest::newRow("v2 not an fc line") << raw("Sf\t1\t1\t/\0ls\n\0") << QStringLiteral("command: not a history line");
     QTest::newRow("empty id") << QByteArray("S\t\t1\t/\tls") << QStringLiteral("bad command id");
 }
 
@@ -106,6 +134,32 @@ void TestSpoolRecord::rejectsMalformedLines()
     QString error;
     QVERIFY(!parseSpoolLine(line, &error));
     QCOMPARE(error, reason);
+}
+
+// Version 2 records end after their last NUL, whatever LFs their text holds; version 1
+// lines at their LF; both can follow each other in one file (a hook upgraded mid-file).
+void TestSpoolRecord::recordEnds()
+{
+    const QByteArray v1 = "S\tbash-1-2-1\t1\t/\tls\n";
+    const QByteArray v2 = raw("S0\t2\t1\t/a\nb\0\nx\ny\n\0\n");
+    const QByteArray end = "E0\t2\t2\t0\t0\t1\n";
+    const QByteArray data = v1 + v2 + end;
+    QCOMPARE(spoolRecordEnd(data, 0, false), v1.size() - 1);
+    QCOMPARE(spoolRecordEnd(data, v1.size(), false), v1.size() + v2.size() - 1);
+    QCOMPARE(spoolRecordEnd(data, v1.size() + v2.size(), false), data.size() - 1);
+    // Incomplete: still being written, unless the file is final (then up to its first LF).
+    const QByteArray partial = v2.left(12);
+    QCOMPARE(spoolRecordEnd(partial, 0, false), -1);
+    QCOMPARE(spoolRecordEnd(partial, 0, true), 9);
+    QCOMPARE(spoolRecordEnd(v2.left(v2.size() - 1), 0, false), -1);
+    // Broken: something other than LF after the last NUL; it ends at its first LF.
+    const QByteArray broken = raw("N0\t1\tx\0y\nN0\t2\tz\0\n");
+    QCOMPARE(spoolRecordEnd(broken, 0, false), 8);
+    QString error;
+    const auto record = parseSpoolLine(QByteArrayView(v2).first(v2.size() - 1), &error);
+    QVERIFY2(record, qPrintable(error));
+    QCOMPARE(record->text, QByteArray("\nx\ny\n"));
+    QCOMPARE(spoolCommandId(*record, "bash-1-2"), QByteArray("bash-1-2-2"));
 }
 
 void TestSpoolRecord::megabyteField()
