@@ -10,6 +10,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <fcntl.h>
@@ -40,22 +41,25 @@ private:
     int m_fd;
 };
 
-bool readAll(int fd, QByteArray* out, QString* error)
+// Reads up to `size` bytes at `offset`; fewer only at the end of the file.
+qint64 readAt(int fd, char* buffer, qint64 size, qint64 offset, QString* error)
 {
-    out->clear();
-    char buffer[65536];
-    for (;;) {
-        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    qint64 done = 0;
+    while (done < size) {
+        const ssize_t n = ::pread(fd, buffer + done, static_cast<size_t>(size - done), offset + done);
         if (n > 0) {
-            out->append(buffer, n);
+            done += n;
         } else if (n == 0) {
-            return true;
+            break;
         } else if (errno != EINTR) {
             *error = QString::fromLocal8Bit(std::strerror(errno));
-            return false;
+            return -1;
         }
     }
+    return done;
 }
+
+constexpr qint64 kReadChunk = 1 << 16;
 
 // Protobuf string fields must be UTF-8; notes are text, so invalid bytes become U+FFFD.
 std::string validUtf8(const QByteArray& bytes)
@@ -187,10 +191,11 @@ bool SpoolIngester::ingestOpenFile(int fd, const QString& path, const SpoolFileN
                                    QString* error)
 {
     const QString key = positionKey(QFileInfo(path).fileName());
-    QByteArray content;
-    QString readError;
-    if (!readAll(fd, &content, &readError)) {
-        result->warnings.append(QStringLiteral("%1: cannot be read: %2").arg(path, readError));
+    struct stat info
+    {};
+    if (::fstat(fd, &info) != 0) {
+        result->warnings.append(
+            QStringLiteral("%1: cannot be read: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno))));
         return true;
     }
     EventSink* sink = m_sinkForSession(name, error);
@@ -200,86 +205,89 @@ bool SpoolIngester::ingestOpenFile(int fd, const QString& path, const SpoolFileN
     if (!saved)
         return false;
     qint64 position = *saved;
-    if (position > content.size()) {
+    if (position > info.st_size) {
         result->warnings.append(
             QStringLiteral("%1: shorter (%2 bytes) than already ingested (%3 bytes); it was changed by something "
                            "other than the shell hook, skipped")
                 .arg(path)
-                .arg(content.size())
+                .arg(info.st_size)
                 .arg(position));
         return true;
     }
+    // The file is read in chunks from the saved position, never whole: memory stays
+    // bounded by the longest line kept (kMaxSpoolLineBytes), whatever the file holds.
+    QByteArray chunk(kReadChunk, Qt::Uninitialized);
+    QString readError;
     // Line numbers for messages: count the lines before the saved position.
-    qint64 lineNumber = 1 + QByteArrayView(content).first(position).count('\n');
-    const std::string shell = name.shell.toStdString();
-    const std::string sessionId = name.sessionId.toStdString();
-
-    while (position < content.size()) {
-        const qsizetype end = content.indexOf('\n', position);
-        if (end < 0)
-            break; // still being written; read when its LF arrives
-        const QByteArrayView line = QByteArrayView(content).sliced(position, end - position);
-        const qint64 next = end + 1;
-        QString why;
-        const auto record = parseSpoolLine(line, &why);
-        if (!record) {
-            const QString message =
-                QStringLiteral("%1:%2: malformed spool line skipped: %3").arg(path).arg(lineNumber).arg(why);
-            spdlog::warn("{}", message.toStdString());
-            result->warnings.append(message);
-            ++result->malformedLines;
-            if (!sink->recordIngestPosition(key, next, error))
-                return false;
+    qint64 lineNumber = 1;
+    for (qint64 offset = 0; offset < position;) {
+        const qint64 n = readAt(fd, chunk.data(), std::min(kReadChunk, position - offset), offset, &readError);
+        if (n <= 0)
+            break;
+        lineNumber += QByteArrayView(chunk.constData(), n).count('\n');
+        offset += n;
+    }
+    QByteArray pending;      // bytes from `position` on that do not make a complete line yet
+    bool overlong = false;   // dropping the rest of a line longer than kMaxSpoolLineBytes
+    qint64 overlongSize = 0; // that line's length so far
+    qint64 end = position;   // how far the file has been read
+    for (;;) {
+        const qint64 n = readAt(fd, chunk.data(), kReadChunk, end, &readError);
+        if (n < 0) {
+            // What was read so far is still committed below, under the lock.
+            result->warnings.append(QStringLiteral("%1: cannot be read: %2").arg(path, readError));
+            final = false;
+            break;
+        }
+        if (n == 0)
+            break;
+        end += n;
+        QByteArrayView fresh(chunk.constData(), n);
+        while (!fresh.isEmpty()) {
+            const qsizetype lf = fresh.indexOf('\n');
+            if (lf < 0) {
+                // Still being written (or far too long): keep at most the limit.
+                if (overlong) {
+                    overlongSize += fresh.size();
+                } else {
+                    pending.append(fresh.data(), fresh.size());
+                    if (pending.size() > kMaxSpoolLineBytes) {
+                        overlong = true;
+                        overlongSize = pending.size();
+                        pending = QByteArray();
+                    }
+                }
+                break;
+            }
+            const qint64 length = (overlong ? overlongSize : pending.size()) + lf;
+            const qint64 next = position + length + 1;
+            if (overlong || length > kMaxSpoolLineBytes) {
+                const QString message =
+                    QStringLiteral("%1:%2: spool line of %3 bytes is longer than the limit of %4 bytes, skipped")
+                        .arg(path)
+                        .arg(lineNumber)
+                        .arg(length)
+                        .arg(kMaxSpoolLineBytes);
+                spdlog::warn("{}", message.toStdString());
+                result->warnings.append(message);
+                ++result->malformedLines;
+                if (!sink->recordIngestPosition(key, next, error))
+                    return false;
+            } else {
+                pending.append(fresh.data(), lf);
+                if (!ingestLine(pending, next, key, path, lineNumber, name, *sink, result, error))
+                    return false;
+            }
+            pending.clear();
+            overlong = false;
+            overlongSize = 0;
             position = next;
             ++lineNumber;
-            continue;
+            fresh = fresh.sliced(lf + 1);
         }
-        v1::Event event;
-        event.set_time_ns(record->timeNs);
-        switch (record->kind) {
-        case SpoolRecord::Kind::Start: {
-            auto* started = event.mutable_command_started();
-            started->set_command_id(record->commandId.toStdString());
-            started->set_command(record->text.toStdString());
-            started->set_cwd(record->cwd.toStdString());
-            started->set_shell(shell);
-            started->set_shell_session_id(sessionId);
-            started->set_shell_pid(name.pid);
-            started->set_host(m_host);
-            break;
-        }
-        case SpoolRecord::Kind::End: {
-            auto* finished = event.mutable_command_finished();
-            finished->set_command_id(record->commandId.toStdString());
-            finished->set_exit_code(record->exitCode);
-            // POSIX shells report death by signal N as 128+N.
-            if (name.shell != QLatin1String("fish") && record->exitCode > 128 && record->exitCode < 128 + 65)
-                finished->set_signal(record->exitCode - 128);
-            finished->set_duration_ns(record->durationNs);
-            for (int status : record->pipeStatus)
-                finished->add_pipe_status(status);
-            if (m_finishedHook)
-                m_finishedHook(*finished);
-            break;
-        }
-        case SpoolRecord::Kind::Note: {
-            auto* note = event.mutable_note();
-            note->set_text(validUtf8(record->text));
-            note->set_kind(v1::Note::KIND_THINK_ALOUD);
-            note->set_origin("shell");
-            break;
-        }
-        }
-        // Position first: the batch that commits the event commits the position too.
-        if (!sink->recordIngestPosition(key, next, error) || !sink->record(event, error))
-            return false;
-        ++result->events;
-        position = next;
-        ++lineNumber;
     }
 
-    const bool complete = position == content.size();
-    if (final && !complete) {
+    if (final && position != end) {
         const QString message =
             QStringLiteral("%1:%2: last line is truncated (the shell ended while writing it), skipped")
                 .arg(path)
@@ -287,7 +295,7 @@ bool SpoolIngester::ingestOpenFile(int fd, const QString& path, const SpoolFileN
         spdlog::warn("{}", message.toStdString());
         result->warnings.append(message);
         ++result->malformedLines;
-        if (!sink->recordIngestPosition(key, content.size(), error))
+        if (!sink->recordIngestPosition(key, end, error))
             return false;
     }
     if (!m_commit(error))
@@ -297,6 +305,63 @@ bool SpoolIngester::ingestOpenFile(int fd, const QString& path, const SpoolFileN
         if (::unlink(QFile::encodeName(path).constData()) == 0)
             ++result->filesRemoved;
     }
+    return true;
+}
+
+bool SpoolIngester::ingestLine(QByteArrayView line, qint64 next, const QString& key, const QString& path,
+                               qint64 lineNumber, const SpoolFileName& name, EventSink& sink, Result* result,
+                               QString* error)
+{
+    QString why;
+    const auto record = parseSpoolLine(line, &why);
+    if (!record) {
+        const QString message =
+            QStringLiteral("%1:%2: malformed spool line skipped: %3").arg(path).arg(lineNumber).arg(why);
+        spdlog::warn("{}", message.toStdString());
+        result->warnings.append(message);
+        ++result->malformedLines;
+        return sink.recordIngestPosition(key, next, error);
+    }
+    v1::Event event;
+    event.set_time_ns(record->timeNs);
+    switch (record->kind) {
+    case SpoolRecord::Kind::Start: {
+        auto* started = event.mutable_command_started();
+        started->set_command_id(record->commandId.toStdString());
+        started->set_command(record->text.toStdString());
+        started->set_cwd(record->cwd.toStdString());
+        started->set_shell(name.shell.toStdString());
+        started->set_shell_session_id(name.sessionId.toStdString());
+        started->set_shell_pid(name.pid);
+        started->set_host(m_host);
+        break;
+    }
+    case SpoolRecord::Kind::End: {
+        auto* finished = event.mutable_command_finished();
+        finished->set_command_id(record->commandId.toStdString());
+        finished->set_exit_code(record->exitCode);
+        // POSIX shells report death by signal N as 128+N.
+        if (name.shell != QLatin1String("fish") && record->exitCode > 128 && record->exitCode < 128 + 65)
+            finished->set_signal(record->exitCode - 128);
+        finished->set_duration_ns(record->durationNs);
+        for (int status : record->pipeStatus)
+            finished->add_pipe_status(status);
+        if (m_finishedHook)
+            m_finishedHook(*finished);
+        break;
+    }
+    case SpoolRecord::Kind::Note: {
+        auto* note = event.mutable_note();
+        note->set_text(validUtf8(record->text));
+        note->set_kind(v1::Note::KIND_THINK_ALOUD);
+        note->set_origin("shell");
+        break;
+    }
+    }
+    // Position first: the batch that commits the event commits the position too.
+    if (!sink.recordIngestPosition(key, next, error) || !sink.record(event, error))
+        return false;
+    ++result->events;
     return true;
 }
 

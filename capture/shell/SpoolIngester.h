@@ -57,6 +57,10 @@ public:
     bool ingestAll(Result* result, QString* error);
     bool ingestFile(const QString& path, Result* result, QString* error);
 
+    // Longer lines are reported and skipped without being held in memory: a 1 MiB
+    // command escaped at worst doubles, so real commands stay far below it.
+    static constexpr qint64 kMaxSpoolLineBytes = 16 * 1024 * 1024;
+
     static QString positionKey(const QString& fileName);
     // Whether the process that wrote a spool file still exists.
     static bool shellAlive(qint64 pid);
@@ -64,6 +68,10 @@ public:
 private:
     bool ingestOpenFile(int fd, const QString& path, const SpoolFileName& name, bool final, Result* result,
                         QString* error);
+    // Parses one complete line and hands its event (or, when malformed, only the
+    // position past it) to the sink.
+    bool ingestLine(QByteArrayView line, qint64 next, const QString& key, const QString& path, qint64 lineNumber,
+                    const SpoolFileName& name, EventSink& sink, Result* result, QString* error);
 
     QString m_directory;
     SinkForSession m_sinkForSession;

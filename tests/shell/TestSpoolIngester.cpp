@@ -11,6 +11,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <pwd.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,6 +54,8 @@ private Q_SLOTS:
     void waitsForAPartialLastLine();
     void reportsTruncatedLineOfEndedShell();
     void refusesUnsafeFiles();
+    void refusesAnotherUsersFile();
+    void hugeLineIsSkippedInBoundedMemory();
     void exactlyOnceAcrossACrash();
     void liveSourceFollowsTheSpool();
 
@@ -206,6 +210,66 @@ void TestSpoolIngester::refusesUnsafeFiles()
              qPrintable(result.warnings.at(1)));
     QVERIFY(QFile::exists(writable));
     QVERIFY(events().isEmpty());
+}
+
+// Another user could plant commands in our sessions: their file is refused and kept.
+void TestSpoolIngester::refusesAnotherUsersFile()
+{
+    if (::geteuid() != 0)
+        QSKIP("needs root to give a file to another user");
+    const passwd* nobody = ::getpwnam("nobody");
+    QVERIFY(nobody);
+    const QString path = m_spool + QLatin1Char('/') + spoolName(kGonePid);
+    QVERIFY(writeSpool(path, "N\t1\tplanted\n"));
+    QVERIFY(::chown(QFile::encodeName(path).constData(), nobody->pw_uid, nobody->pw_gid) == 0);
+    const SpoolIngester::Result result = ingest();
+    QCOMPARE(result.events, 0);
+    QCOMPARE(result.warnings.size(), 1);
+    QVERIFY2(result.warnings.at(0) ==
+                 path + QStringLiteral(": is owned by uid %1, not by you, skipped").arg(nobody->pw_uid),
+             qPrintable(result.warnings.at(0)));
+    QVERIFY(QFile::exists(path));
+    QVERIFY(events().isEmpty());
+}
+
+// A 100 MiB line is reported by file and line and skipped; the lines around it are
+// kept, and ingesting it never holds anything near its size in memory.
+void TestSpoolIngester::hugeLineIsSkippedInBoundedMemory()
+{
+    const QString path = m_spool + QLatin1Char('/') + spoolName(kGonePid);
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QVERIFY(file.setPermissions(QFile::ReadOwner | QFile::WriteOwner));
+        file.write("S\tc-1\t10\t/\tbefore\nS\tc-2\t11\t/\t");
+        const QByteArray mebibyte(1024 * 1024, 'x');
+        for (int i = 0; i < 100; ++i)
+            QCOMPARE(file.write(mebibyte), mebibyte.size());
+        file.write("\nS\tc-3\t12\t/\tafter\n");
+    }
+    rusage before{};
+    ::getrusage(RUSAGE_SELF, &before);
+    bool ok = false;
+    const SpoolIngester::Result result = ingest(&ok);
+    rusage after{};
+    ::getrusage(RUSAGE_SELF, &after);
+    QVERIFY(ok);
+    QCOMPARE(result.events, 2);
+    QCOMPARE(result.malformedLines, 1);
+    QCOMPARE(result.warnings.size(), 1);
+    QVERIFY2(result.warnings.at(0) == path + QStringLiteral(":2: spool line of %1 bytes is longer than the limit of %2 "
+                                                            "bytes, skipped")
+                                                 .arg(100 * 1024 * 1024 + 11)
+                                                 .arg(SpoolIngester::kMaxSpoolLineBytes),
+             qPrintable(result.warnings.at(0)));
+    const QList<v1::Event> stored = events();
+    QCOMPARE(stored.size(), 2);
+    QCOMPARE(stored.at(0).command_started().command(), "before");
+    QCOMPARE(stored.at(1).command_started().command(), "after");
+    // ru_maxrss is the peak in KiB; the limit plus a read buffer, far below the line.
+    const long grownMiB = (after.ru_maxrss - before.ru_maxrss) / 1024;
+    QVERIFY2(grownMiB < 40, qPrintable(QStringLiteral("peak memory grew by %1 MiB").arg(grownMiB)));
+    QCOMPARE(result.filesRemoved, 1);
 }
 
 // A child process ingests and dies before its batch commits; the next ingest stores
