@@ -268,7 +268,12 @@ void TestSpoolIngester::hugeLineIsSkippedInBoundedMemory()
     QCOMPARE(stored.at(1).command_started().command(), "after");
     // ru_maxrss is the peak in KiB; the limit plus a read buffer, far below the line.
     const long grownMiB = (after.ru_maxrss - before.ru_maxrss) / 1024;
-    QVERIFY2(grownMiB < 40, qPrintable(QStringLiteral("peak memory grew by %1 MiB").arg(grownMiB)));
+#if defined(__SANITIZE_ADDRESS__)
+    constexpr long kLimitMiB = 80; // ASan keeps freed blocks in quarantine; still below one copy of the line
+#else
+    constexpr long kLimitMiB = 40;
+#endif
+    QVERIFY2(grownMiB < kLimitMiB, qPrintable(QStringLiteral("peak memory grew by %1 MiB").arg(grownMiB)));
     QCOMPARE(result.filesRemoved, 1);
 }
 
