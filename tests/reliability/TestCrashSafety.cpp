@@ -4,6 +4,7 @@
 // stored exactly once, and every killed session is marked interrupted.
 #include "Store.h"
 #include "TestSupport.h"
+#include "X11TestClient.h"
 #include "trailmark/v1/event.pb.h"
 #include "trailmark/v1/session.pb.h"
 
@@ -108,6 +109,7 @@ struct Contents
 {
     QHash<QString, int> started;  // command text -> how often stored
     QHash<QString, int> finished; // command id -> how often stored
+    QSet<QString> eventIds;       // every stored event, window switches included
     QHash<QString, v1::Session::State> sessions;
     QString error;
 };
@@ -121,6 +123,8 @@ class TestCrashSafety final : public QObject
 private:
     TempDatabase m_database;
     QString m_spool;
+    std::unique_ptr<X11TestClient> m_x;
+    QList<xcb_window_t> m_windows;
 
     QProcessEnvironment environment() const
     {
@@ -160,6 +164,7 @@ private:
             const bool ok = store->readEvents(
                 id, 0, -1,
                 [&](const StoredEvent& stored) {
+                    result.eventIds.insert(QString::fromStdString(stored.event.id()));
                     if (stored.event.has_command_started())
                         ++result.started[QString::fromStdString(stored.event.command_started().command())];
                     else if (stored.event.has_command_finished())
@@ -177,6 +182,9 @@ private:
     static QStringList missing(const Contents& earlier, const Contents& later)
     {
         QStringList lost;
+        for (const QString& id : earlier.eventIds)
+            if (!later.eventIds.contains(id))
+                lost.append(QStringLiteral("event ") + id);
         for (auto it = earlier.started.cbegin(); it != earlier.started.cend(); ++it)
             if (!later.started.contains(it.key()))
                 lost.append(it.key());
@@ -204,6 +212,23 @@ private Q_SLOTS:
         m_spool = m_database.directory() + QStringLiteral("/spool");
         QVERIFY(QDir().mkpath(m_spool));
         QVERIFY(QFile::setPermissions(m_spool, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+        if (qEnvironmentVariableIsEmpty("DISPLAY"))
+            return; // shell records only
+        m_x = std::make_unique<X11TestClient>();
+        QVERIFY(m_x->isConnected());
+        for (const char* name : {"crash-first", "crash-second"}) {
+            X11TestClient::WindowSpec spec;
+            spec.instance = QString::fromLatin1(name);
+            spec.appClass = QStringLiteral("CrashTest");
+            spec.netWmName = spec.instance;
+            m_windows.append(m_x->createWindow(spec));
+        }
+    }
+
+    void cleanupTestCase()
+    {
+        for (const xcb_window_t id : std::as_const(m_windows))
+            m_x->destroyWindow(id);
     }
 
     void killedAtRandomLosesNothing()
@@ -214,6 +239,7 @@ private Q_SLOTS:
         writer.start();
         QRandomGenerator random(QRandomGenerator::global()->generate());
         QSet<QString> killedSessions;
+        int switches = 0;
         Contents before;
         int kills = 0;
         for (; kills < kKills; ++kills) {
@@ -227,7 +253,14 @@ private Q_SLOTS:
             // Some kills land while it starts (opening, migrating, closing the last
             // session), most while it ingests and commits.
             const int delayMs = kills % 4 == 0 ? random.bounded(0, 60) : random.bounded(100, 700);
-            QTest::qWait(delayMs);
+            // Window switches meanwhile, when there is a display (under dev.sh test).
+            QElapsedTimer waited;
+            waited.start();
+            while (waited.elapsed() < delayMs) {
+                if (m_x && m_windows.size() == 2)
+                    X11TestClient::activate(m_windows.at(++switches % 2));
+                QTest::qWait(std::min<qint64>(50, std::max<qint64>(1, delayMs - waited.elapsed())));
+            }
             QVERIFY2(recorder.state() == QProcess::Running, recorder.readAllStandardError().constData());
             // Everything committed up to this instant must outlive the kill.
             const Contents justBefore = contents();
@@ -295,11 +328,10 @@ private Q_SLOTS:
         // Every spool generation that is complete was deleted; only the newest is left
         // (its shell, this test, is alive).
         QVERIFY(QDir(m_spool).entryList({QStringLiteral("*.spool")}, QDir::Files).size() <= 1);
-        qInfo(
-            "crash safety: %d SIGKILLs survived, %d commands (%d records) written, events lost: %d, duplicates: %lld, "
-            "%d killed sessions marked interrupted, %lld ms",
-            kills, writer.commands(), 2 * writer.commands(), lost, static_cast<long long>(twice.size()), interrupted,
-            static_cast<long long>(timer.elapsed()));
+        qInfo("crash safety: %d SIGKILLs survived, %d commands (%d records) written, %d window switches, %lld events "
+              "stored, events lost: %d, duplicates: %lld, %d killed sessions marked interrupted, %lld ms",
+              kills, writer.commands(), 2 * writer.commands(), switches, static_cast<long long>(final.eventIds.size()),
+              lost, static_cast<long long>(twice.size()), interrupted, static_cast<long long>(timer.elapsed()));
         QCOMPARE(lost, 0);
         QVERIFY(twice.isEmpty());
         QVERIFY(kills >= 20);
