@@ -4,7 +4,8 @@ add_library(project_options INTERFACE)
 target_compile_features(project_options INTERFACE cxx_std_20)
 target_compile_options(project_options INTERFACE
     -Wall -Wextra -pedantic-errors -Wold-style-cast -Wnon-virtual-dtor
-    -Woverloaded-virtual -Wshadow=local -Wcast-qual -Wformat=2
+    -Woverloaded-virtual $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local> -Wcast-qual -Wformat=2
+    $<$<CXX_COMPILER_ID:Clang>:-Wshadow-uncaptured-local>
     $<$<BOOL:${TRAILMARK_WERROR}>:-Werror>)
 target_compile_definitions(project_options INTERFACE
     QT_NO_CAST_FROM_ASCII

@@ -6,6 +6,9 @@
 #   packaging/dev.sh build        install, build only
 #   packaging/dev.sh deps         install missing Debian packages only
 #   packaging/dev.sh bench        install, build, run the benchmarks in tests/bench
+#   packaging/dev.sh fuzz         build the libFuzzer targets (clang) and run each for a
+#                                 bounded time (TRAILMARK_FUZZ_SECONDS, default 30)
+#   packaging/dev.sh test-sanitizers   the whole suite built with ASan + UBSan (build/asan)
 #
 # Packages come from Debian 12 by name; nothing else is downloaded. The build lives in
 # build/release (ccache, Ninja, -j2).
@@ -33,6 +36,7 @@ test_packages=(
     bash zsh fish
     python3 python3-protobuf python3-pandas
     appstream
+    clang libclang-rt-14-dev
 )
 # What the benchmarks need beyond the tests: callgrind counts the shell hooks' instructions.
 bench_packages=(valgrind)
@@ -95,6 +99,21 @@ test)
     install_missing "${build_packages[@]}" "${test_packages[@]}"
     build
     with_x11 ctest --test-dir "$build_dir" --output-on-failure --timeout 600 "$@"
+    ;;
+fuzz)
+    install_missing "${build_packages[@]}" clang libclang-rt-14-dev
+    "$here/packaging/fuzz.sh" "$@"
+    ;;
+test-sanitizers)
+    install_missing "${build_packages[@]}" "${test_packages[@]}"
+    preset=asan
+    build_dir="$here/build/asan"
+    build
+    # LeakSanitizer on; the suppressions name only leaks inside system libraries.
+    export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0}
+    export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$here/packaging/lsan.supp:print_suppressions=0}
+    export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+    with_x11 ctest --test-dir "$build_dir" --output-on-failure --timeout 900 "$@"
     ;;
 bench)
     install_missing "${build_packages[@]}" "${test_packages[@]}" "${bench_packages[@]}"

@@ -16,6 +16,8 @@ std::optional<qint64> timestampOf(QByteArrayView line, bool* looksLikeOne)
             return std::nullopt;
         seconds = seconds * 10 + (line[i] - '0');
     }
+    if (seconds > kMaxHistorySeconds) // stored as int64 nanoseconds
+        return std::nullopt;
     for (; i < line.size(); ++i) {
         if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
             return std::nullopt;

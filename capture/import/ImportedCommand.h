@@ -8,6 +8,10 @@
 
 namespace trailmark {
 
+// The latest time (Unix seconds, in 2262) that int64 nanoseconds hold: later timestamps
+// in a history file are reported as invalid instead of overflowing.
+constexpr qint64 kMaxHistorySeconds = 9'223'372'036;
+
 // One command read from a shell history, before it becomes events. What a format does
 // not record stays at its "unknown" value.
 struct ImportedCommand

@@ -44,7 +44,8 @@ std::optional<Header> parseHeader(const QByteArray& text)
         return std::nullopt;
     const auto start = parseNumber(QByteArrayView(text).sliced(2, colon - 2));
     const auto elapsed = parseNumber(QByteArrayView(text).sliced(colon + 1, semicolon - colon - 1));
-    if (!start || !elapsed)
+    // Times are stored as int64 nanoseconds: later than 2262 cannot be one zsh wrote.
+    if (!start || !elapsed || *start > kMaxHistorySeconds || *elapsed > kMaxHistorySeconds)
         return std::nullopt;
     return Header{*start, *elapsed, semicolon + 1};
 }

@@ -2,6 +2,8 @@
 
 #include <QRegularExpression>
 
+#include <limits>
+
 namespace trailmark {
 namespace {
 
@@ -104,6 +106,11 @@ std::optional<qint64> parseTime(QByteArrayView field)
             return std::nullopt;
         seconds = seconds * 10 + (c - '0');
     }
+    // Nanoseconds must fit in int64: times after 2262 are not real shell times (the
+    // fuzzer found 12-digit seconds overflowing the multiplication below).
+    constexpr qint64 kMaxSeconds = std::numeric_limits<qint64>::max() / 1'000'000'000 - 1;
+    if (seconds > kMaxSeconds)
+        return std::nullopt;
     qint64 nanos = 0;
     int digits = 0;
     for (char c : fraction) {

@@ -174,6 +174,15 @@ std::unique_ptr<Store> Store::open(const QString& path, Access access, QString* 
         message = QStringLiteral("cannot prepare %1 for writing: %2").arg(absolute, message);
         return nullptr;
     }
+    // TRAILMARK_MAX_PAGE_COUNT caps the file (in pages of 4 KiB) so tests can fill the
+    // "disk" without a tmpfs: writes beyond it fail with SQLITE_FULL like a full disk.
+    const QByteArray maxPages = qgetenv("TRAILMARK_MAX_PAGE_COUNT");
+    if (!maxPages.isEmpty() &&
+        !sqliteExec(db, QByteArray("PRAGMA max_page_count=" + QByteArray::number(maxPages.toLongLong())).constData(),
+                    &message)) {
+        message = QStringLiteral("cannot limit %1: %2").arg(absolute, message);
+        return nullptr;
+    }
     if (*version < kSchemaVersion && !store->migrate(static_cast<int>(*version), &message))
         return nullptr;
     return store;

@@ -89,6 +89,11 @@ void TestHistoryParsers::zsh_data()
     QTest::newRow("garbage lines in an extended file")
         << QByteArray(": 1700000000:0;ls\nrandom junk\n: x:0;bad\n: 1700000002:0;pwd\n: 1700000003:5;\n")
         << QByteArrayList{"1|1700000000|0|ls", "4|1700000002|0|pwd"} << QList<qint64>{2, 3, 5};
+    // Found by fuzz_history_parsers: seconds * 1e9 overflowed int64.
+    QTest::newRow("time beyond int64 nanoseconds")
+        << QByteArray(": 1700000000:0;ls\n: 17643354005:3;make\n: 1700000002:0;pwd\n: 1700000003:99999999999;x\n"
+                      ": 1700000004:0;id\n")
+        << QByteArrayList{"1|1700000000|0|ls", "3|1700000002|0|pwd", "5|1700000004|0|id"} << QList<qint64>{2, 4};
     QTest::newRow("plain history without timestamps")
         << QByteArray("ls\ncd /tmp\n: > empty.txt\n")
         << QByteArrayList{"1|-|-|ls", "2|-|-|cd /tmp", "3|-|-|: > empty.txt"} << QList<qint64>{};
@@ -130,6 +135,9 @@ void TestHistoryParsers::bash_data()
                                                << QByteArrayList{"3|1700000001|-|ls"} << QList<qint64>{1, 4};
     QTest::newRow("bad timestamp") << QByteArray("#1700000000\nls\n#17x\n#1700000003\npwd\n")
                                    << QByteArrayList{"2|1700000000|-|ls", "5|1700000003|-|pwd"} << QList<qint64>{3};
+    QTest::newRow("time beyond int64 nanoseconds")
+        << QByteArray("#1700000000\nls\n#999999999999\n#1700000003\npwd\n")
+        << QByteArrayList{"2|1700000000|-|ls", "5|1700000003|-|pwd"} << QList<qint64>{3};
     QTest::newRow("invalid UTF-8 skipped, rest kept")
         << QByteArray("#1700000000\nls\n#1700000001\necho \xff\xfe\n#1700000002\npwd\n")
         << QByteArrayList{"2|1700000000|-|ls", "6|1700000002|-|pwd"} << QList<qint64>{4};

@@ -11,6 +11,7 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <pwd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -53,6 +54,7 @@ private Q_SLOTS:
     void waitsForAPartialLastLine();
     void reportsTruncatedLineOfEndedShell();
     void refusesUnsafeFiles();
+    void refusesAnotherUsersFile();
     void exactlyOnceAcrossACrash();
     void liveSourceFollowsTheSpool();
 
@@ -243,6 +245,26 @@ void TestSpoolIngester::refusesUnsafeFiles()
                  writable + QStringLiteral(": is writable by group or others (mode 0620), skipped"),
              qPrintable(result.warnings.at(1)));
     QVERIFY(QFile::exists(writable));
+    QVERIFY(events().isEmpty());
+}
+
+// Another user could plant commands in our sessions: their file is refused and kept.
+void TestSpoolIngester::refusesAnotherUsersFile()
+{
+    if (::geteuid() != 0)
+        QSKIP("needs root to give a file to another user");
+    const passwd* nobody = ::getpwnam("nobody");
+    QVERIFY(nobody);
+    const QString path = m_spool + QLatin1Char('/') + spoolName(kGonePid);
+    QVERIFY(writeSpool(path, "N\t1\tplanted\n"));
+    QVERIFY(::chown(QFile::encodeName(path).constData(), nobody->pw_uid, nobody->pw_gid) == 0);
+    const SpoolIngester::Result result = ingest();
+    QCOMPARE(result.events, 0);
+    QCOMPARE(result.warnings.size(), 1);
+    QVERIFY2(result.warnings.at(0) ==
+                 path + QStringLiteral(": is owned by uid %1, not by you, skipped").arg(nobody->pw_uid),
+             qPrintable(result.warnings.at(0)));
+    QVERIFY(QFile::exists(path));
     QVERIFY(events().isEmpty());
 }
 

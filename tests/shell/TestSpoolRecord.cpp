@@ -111,6 +111,9 @@ void TestSpoolRecord::rejectsMalformedLines_data()
     QTest::newRow("missing field") << QByteArray("S\tid\t1\t/") << QStringLiteral("expected 5 fields, found 4");
     QTest::newRow("extra field") << QByteArray("N\t1\ta\tb") << QStringLiteral("expected 3 fields, found 4");
     QTest::newRow("bad time") << QByteArray("N\t1x\ta") << QStringLiteral("bad time '1x'");
+    // Found by the fuzzer: 12-digit seconds overflowed int64 nanoseconds.
+    QTest::newRow("time past int64") << QByteArray("N\t999999999999.5\ta")
+                                     << QStringLiteral("bad time '999999999999.5'");
     QTest::newRow("bad escape") << QByteArray("N\t1\ta\\qb") << QStringLiteral("note: unknown escape \\q");
     QTest::newRow("trailing backslash") << QByteArray("N\t1\ta\\")
                                         << QStringLiteral("note: backslash at the end of a field");
