@@ -148,15 +148,10 @@ private Q_SLOTS:
         QVERIFY2(run({QStringLiteral("import"), QStringLiteral("--format"), QStringLiteral("bash-history"), history},
                      &output) == 0,
                  qPrintable(output));
-        QString help;
-        run({QStringLiteral("--help")}, &help);
-        // Exports once the command exists (the first format of DESIGN.md's table).
-        if (help.contains(QStringLiteral("\n  export "))) {
-            QVERIFY2(run({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("agent_chain"),
-                          QStringLiteral("--out"), home(QStringLiteral("data/export"))},
-                         &output) == 0,
-                     qPrintable(output));
-        }
+        QVERIFY2(run({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("agent-chain"),
+                      QStringLiteral("--out"), home(QStringLiteral("data/export"))},
+                     &output) == 0,
+                 qPrintable(output));
         QVERIFY2(run({QStringLiteral("verify")}, &output) == 0, qPrintable(output));
         bash.write("exit\n");
         QCOMPARE(bash.waitForExit(), 0);
