@@ -1,5 +1,6 @@
 #include "GuiMain.h"
 
+#include "AppSettings.h"
 #include "Cli.h"
 #include "MainWindow.h"
 #include "Store.h"
@@ -34,7 +35,12 @@ int runGui(int argc, char* argv[])
 
     QStringList arguments = QApplication::arguments();
     QString error;
-    const QString databasePath = cli::takeDatabaseOption(arguments, &error);
+    QString databasePath = cli::takeDatabaseOption(arguments, &error);
+    // --db and TRAILMARK_DB win; otherwise the path chosen in Settings, if any.
+    const bool chosenHere =
+        arguments.size() != QApplication::arguments().size() || qEnvironmentVariableIsSet("TRAILMARK_DB");
+    if (!chosenHere && !AppSettings::databasePath().isEmpty())
+        databasePath = AppSettings::databasePath();
     auto store = Store::open(databasePath, Store::Access::ReadWrite, &error);
     if (!store) {
         spdlog::error("cannot open database: {}", error.toStdString());
