@@ -182,6 +182,9 @@ private Q_SLOTS:
         QTRY_COMPARE(committed(id), QStringList{QStringLiteral("switch FirstApp | rec-first")});
         QVERIFY(X11TestClient::activate(b));
         QVERIFY(X11TestClient::activate(a));
+        // X11 keeps no history: rename only once the recorder has stored the switch, or
+        // the new name would arrive as the switch's title.
+        QTRY_COMPARE(committed(id).size(), 3);
         QVERIFY(
             X11TestClient::runTool(QStringLiteral("xdotool"), {QStringLiteral("set_window"), QStringLiteral("--name"),
                                                                QStringLiteral("first, renamed"), QString::number(a)}));
