@@ -16,6 +16,8 @@ cd "$here"
 seconds=${TRAILMARK_FUZZ_SECONDS:-30}
 build_dir="$here/build/fuzz"
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+# Paths relative to the checkout, so a fresh clone (CI) reuses the cache.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$here}
 
 if [ ! -f "$build_dir/CMakeCache.txt" ]; then
     cmake --preset fuzz >&2
