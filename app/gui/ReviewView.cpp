@@ -265,12 +265,14 @@ void ReviewView::updateHeader()
         endNs = std::max(endNs, step.endNs);
     const qint64 durationNs = std::max<qint64>(0, endNs - m_session.started_ns());
     const QString task = m_session.task().empty() ? tr("(no task given)") : QString::fromStdString(m_session.task());
-    m_header->setText(tr("<b>%1</b><br>%2 · %3 min · %4 steps · %5 errors · %6 retries")
-                          .arg(task.toHtmlEscaped(), QString::fromStdString(m_session.expert()).toHtmlEscaped())
-                          .arg(QString::number(static_cast<double>(durationNs) / 60e9, 'f', 1))
-                          .arg(m_steps->stepCount())
-                          .arg(errors)
-                          .arg(retries));
+    QStringList facts;
+    if (!m_session.expert().empty())
+        facts.append(QString::fromStdString(m_session.expert()).toHtmlEscaped());
+    facts.append(tr("%1 min").arg(QString::number(static_cast<double>(durationNs) / 60e9, 'f', 1)));
+    facts.append(tr("%1 steps").arg(m_steps->stepCount()));
+    facts.append(tr("%1 errors").arg(errors));
+    facts.append(tr("%1 retries").arg(retries));
+    m_header->setText(QStringLiteral("<b>%1</b><br>%2").arg(task.toHtmlEscaped(), facts.join(QStringLiteral(" · "))));
     v1::Annotation::Verdict verdict = v1::Annotation::VERDICT_UNSPECIFIED;
     for (const auto& annotation : std::as_const(m_sessionAnnotations))
         if (annotation.verdict() != v1::Annotation::VERDICT_UNSPECIFIED)

@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QStackedWidget>
@@ -149,6 +150,27 @@ SessionBrowser::SessionBrowser(Store& store, QWidget* parent)
     connect(m_table, &QTableView::activated, this, [this](const QModelIndex& index) {
         Q_EMIT sessionActivated(index.data(SessionListModel::SessionIdRole).toString());
     });
+    // From the search box: Enter opens the selected (else the first) match, Down moves
+    // into the list, so search-then-open needs no mouse.
+    connect(m_search, &QLineEdit::returnPressed, this, [this] {
+        const QModelIndex current = m_table->currentIndex();
+        const QModelIndex target = current.isValid() ? current : m_filter->index(0, 0);
+        if (target.isValid())
+            Q_EMIT sessionActivated(target.data(SessionListModel::SessionIdRole).toString());
+    });
+    m_search->installEventFilter(this);
+}
+
+bool SessionBrowser::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_search && event->type() == QEvent::KeyPress &&
+        static_cast<QKeyEvent*>(event)->key() == Qt::Key_Down && m_filter->rowCount() > 0) {
+        m_table->setFocus();
+        if (!m_table->currentIndex().isValid())
+            m_table->selectRow(0);
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 SessionBrowser::~SessionBrowser()

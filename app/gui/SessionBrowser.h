@@ -65,6 +65,9 @@ Q_SIGNALS:
     void sessionActivated(const QString& sessionId);
     void statsComplete();
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void applyFilters();
     void loadStats(const QStringList& sessionIds);

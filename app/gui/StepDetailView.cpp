@@ -74,16 +74,21 @@ void StepDetailView::showStep(const chains::Step* step, qint64 sessionStartNs)
     html += QStringLiteral("<h3>#%1 · %2 · %3</h3>")
                 .arg(step->index)
                 .arg(escaped(chains::toString(step->tool)), escaped(chains::toString(step->outcome)));
-    html += QStringLiteral("<p>at %1 into the session, took %2")
-                .arg(seconds(step->startNs - sessionStartNs), seconds(step->durationNs));
+    // Only what the source knew: imported histories may lack cwd, exit status, duration.
+    QStringList facts{QStringLiteral("at %1 into the session").arg(seconds(step->startNs - sessionStartNs))};
+    if (step->durationNs > 0)
+        facts.append(QStringLiteral("took %1").arg(seconds(step->durationNs)));
     if (step->tool == chains::StepTool::Shell) {
-        html += QStringLiteral(" · %1 in <tt>%2</tt>")
-                    .arg(escaped(QString::fromStdString(step->shell)), escaped(bytesAsText(step->cwd)));
-        if (step->hasExit)
-            html += QStringLiteral(" · exit %1").arg(step->exitCode);
+        QString where = escaped(QString::fromStdString(step->shell));
+        if (!step->cwd.empty())
+            where += QStringLiteral(" in <tt>%1</tt>").arg(escaped(bytesAsText(step->cwd)));
+        facts.append(where);
+        if (step->hasExit && step->outcome != chains::StepOutcome::Unknown)
+            facts.append(QStringLiteral("exit %1").arg(step->exitCode));
         if (step->signal != 0)
-            html += QStringLiteral(" · signal %1").arg(step->signal);
+            facts.append(QStringLiteral("signal %1").arg(step->signal));
     }
+    html += QStringLiteral("<p>") + facts.join(QStringLiteral(" · "));
     html += QStringLiteral("</p>");
 
     if (!step->errorReasons.isEmpty())

@@ -143,7 +143,16 @@ void TestMainWindow::filtersBySearchStateAndErrors()
     auto* search = browser->findChild<QLineEdit*>(QStringLiteral("sessionSearch"));
     QTest::keyClicks(search, QStringLiteral("readme"));
     QCOMPARE(browser->visibleCount(), 1);
+    // Enter in the search box opens the match for review.
+    QSignalSpy activated(browser, &gui::SessionBrowser::sessionActivated);
+    QTest::keyClick(search, Qt::Key_Return);
+    QCOMPARE(activated.count(), 1);
+    QCOMPARE(activated.first().first().toString(), clean);
     search->clear();
+    // Down moves from the search box into the list.
+    QTest::keyClick(search, Qt::Key_Down);
+    QVERIFY(browser->findChild<QTableView*>(QStringLiteral("sessionTable"))->hasFocus() || !window.isActiveWindow());
+    QVERIFY(browser->findChild<QTableView*>(QStringLiteral("sessionTable"))->currentIndex().isValid());
     QCOMPARE(browser->visibleCount(), 2);
 
     browser->findChild<QCheckBox*>(QStringLiteral("errorsOnly"))->setChecked(true);
