@@ -5,6 +5,11 @@
 #
 #   packaging/fuzz.sh [TARGET...]      default: every target
 #   TRAILMARK_FUZZ_SECONDS=30          time per target
+#   TRAILMARK_FUZZ_SEED=1              libFuzzer's -seed; 0 picks a new one each run
+#   TRAILMARK_FUZZ_FRESH=1             start from the committed seeds only (as CI does)
+#
+# CI runs a fixed seed, so a run is the same walk through the inputs on every machine and
+# a red CI is reproducible. Exploring is done with TRAILMARK_FUZZ_SEED=0 and long times.
 #
 # New inputs that the fuzzer finds go to build/fuzz/corpus/<target> (not committed);
 # a crash becomes a regression test: fix it, add the input to tests/fuzz/corpus/<target>
@@ -14,6 +19,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
 seconds=${TRAILMARK_FUZZ_SECONDS:-30}
+seed=${TRAILMARK_FUZZ_SEED:-1}
 build_dir="$here/build/fuzz"
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 # Paths relative to the checkout, so a fresh clone (CI) reuses the cache.
@@ -41,14 +47,15 @@ status=0
 for target in "${targets[@]}"; do
     seeds="$here/tests/fuzz/corpus/${corpus[$target]}"
     work="$build_dir/corpus/${corpus[$target]}"
+    [ "${TRAILMARK_FUZZ_FRESH:-0}" = 1 ] && rm -rf "$work"
     mkdir -p "$work"
     log="$build_dir/$target.log"
     # The work folder first: new inputs land there, the committed seeds stay as they are.
-    if "$build_dir/tests/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    if "$build_dir/tests/fuzz/$target" -max_total_time="$seconds" -seed="$seed" -timeout=10 -rss_limit_mb=2048 \
         -max_len=65536 -artifact_prefix="$build_dir/artifacts/$target-" -print_final_stats=1 \
         "$work" "$seeds" >"$log" 2>&1; then
         runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-        echo "fuzz.sh: $target: ${runs:-?} executions in ${seconds}s, no crash"
+        echo "fuzz.sh: $target: ${runs:-?} executions in ${seconds}s (seed $seed), no crash"
     else
         echo "fuzz.sh: $target FAILED (log: $log)" >&2
         tail -40 "$log" >&2

@@ -75,19 +75,36 @@ bool unescapePercent(QByteArrayView field, QByteArray* out, QString* error)
     return true;
 }
 
-// At most the first 40 bytes of a field, for messages.
+// At most the first 40 bytes of a field, for messages; control bytes shown as \xNN so
+// the message stays one printable line in a terminal or a log.
 QString excerpt(QByteArrayView field)
 {
-    return QString::fromUtf8(field.first(std::min<qsizetype>(field.size(), 40)));
+    const QString decoded = QString::fromUtf8(field.first(std::min<qsizetype>(field.size(), 40)));
+    QString text;
+    for (const QChar c : decoded) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+            text += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
+        else
+            text += c;
+    }
+    return text;
 }
 
+// Strictly "-?[0-9]{1,18}": QByteArrayView::toLongLong() also takes surrounding
+// spaces and stops at an embedded NUL (the fuzzer found "123\0garbage" parsed as 123).
 std::optional<qint64> parseInteger(QByteArrayView field)
 {
-    bool ok = false;
-    const qint64 value = field.toLongLong(&ok);
-    if (!ok)
+    const bool negative = field.startsWith('-');
+    const QByteArrayView digits = negative ? field.sliced(1) : field;
+    if (digits.isEmpty() || digits.size() > 18)
         return std::nullopt;
-    return value;
+    qint64 value = 0;
+    for (char c : digits) {
+        if (c < '0' || c > '9')
+            return std::nullopt;
+        value = value * 10 + (c - '0');
+    }
+    return negative ? -value : value;
 }
 
 // "1764335400.123456" (or with ',') to nanoseconds.
@@ -355,8 +372,11 @@ std::optional<SpoolRecord> parseSpoolLine(QByteArrayView line, QString* error)
             return std::nullopt;
         if (!exitAndPipe(fields[3], fields[4], &record, error))
             return std::nullopt;
+        // Microseconds; the bound keeps the nanoseconds below in int64 (the fuzzer found
+        // an 18-digit duration overflowing the multiplication).
+        constexpr qint64 kMaxDurationUs = std::numeric_limits<qint64>::max() / 1000;
         const auto duration = parseInteger(fields[5]);
-        if (!duration || *duration < 0) {
+        if (!duration || *duration < 0 || *duration > kMaxDurationUs) {
             *error = QStringLiteral("bad duration '%1'").arg(excerpt(fields[5]));
             return std::nullopt;
         }

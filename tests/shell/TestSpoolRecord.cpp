@@ -120,6 +120,11 @@ void TestSpoolRecord::rejectsMalformedLines_data()
     QTest::newRow("bad exit") << QByteArray("E\tid\t1\t-1\t\t0") << QStringLiteral("bad exit status '-1'");
     QTest::newRow("bad pipestatus") << QByteArray("E\tid\t1\t0\t1  0\t0") << QStringLiteral("bad pipestatus '1  0'");
     QTest::newRow("bad duration") << QByteArray("E\tid\t1\t0\t0\tx") << QStringLiteral("bad duration 'x'");
+    // Found by the fuzzer: microseconds past int64 nanoseconds.
+    QTest::newRow("duration past int64") << QByteArray("E\tid\t1\t0\t\t9223372036854776")
+                                         << QStringLiteral("bad duration '9223372036854776'");
+    QTest::newRow("NUL in a number") << raw("E\tid\t1\t0\t\t12\0x") << QStringLiteral("bad duration '12\\x00x'");
+    QTest::newRow("space in a number") << QByteArray("E\tid\t1\t 0\t\t1") << QStringLiteral("bad exit status ' 0'");
     QTest::newRow("bad percent") << QByteArray("N%\t1\t%zz") << QStringLiteral("note: bad percent escape");
     QTest::newRow("lone percent") << QByteArray("N%\t1\ta%") << QStringLiteral("note: bad percent escape");
     QTest::newRow("v2 missing NUL") << raw("S0\t1\t1\t/\0ls")
