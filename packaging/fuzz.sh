@@ -33,12 +33,13 @@ cmake --build --preset fuzz >&2
 # target name -> corpus folder
 declare -A corpus=(
     [fuzz_spool_record]=spool_record
+    [fuzz_spool_reader]=spool_reader
     [fuzz_event_payload]=event_payload
     [fuzz_history_parsers]=history_parsers
     [fuzz_terminal_stream]=terminal_stream
 )
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_spool_record fuzz_event_payload fuzz_history_parsers fuzz_terminal_stream)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_spool_record fuzz_spool_reader fuzz_event_payload fuzz_history_parsers fuzz_terminal_stream)
 
 mkdir -p "$build_dir/artifacts"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}

@@ -1,6 +1,7 @@
 #include "SpoolIngester.h"
 
 #include "CaptureSource.h"
+#include "SpoolReader.h"
 #include "trailmark/v1/event.pb.h"
 
 #include <QDir>
@@ -40,22 +41,41 @@ private:
     int m_fd;
 };
 
-bool readAll(int fd, QByteArray* out, QString* error)
+// Line numbers for messages, counted only when a message needs one: most ingests never
+// do, and a file is then read once. Counting resumes where the last count stopped.
+class LineCounter
 {
-    out->clear();
-    char buffer[65536];
-    for (;;) {
-        const ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n > 0) {
-            out->append(buffer, n);
-        } else if (n == 0) {
-            return true;
-        } else if (errno != EINTR) {
-            *error = QString::fromLocal8Bit(std::strerror(errno));
-            return false;
+public:
+    explicit LineCounter(int fd)
+        : m_fd(fd)
+    {}
+
+    // The line number of the byte at `offset` (1 for the first line).
+    qint64 lineAt(qint64 offset)
+    {
+        if (offset < m_countedTo) {
+            m_countedTo = 0;
+            m_lineBreaks = 0;
         }
+        QByteArray chunk(qsizetype(1) << 20, Qt::Uninitialized);
+        while (m_countedTo < offset) {
+            const qint64 want = std::min<qint64>(chunk.size(), offset - m_countedTo);
+            const ssize_t n = ::pread(m_fd, chunk.data(), static_cast<size_t>(want), m_countedTo);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break; // unknowable; the number stays a lower bound
+            m_lineBreaks += QByteArrayView(chunk).first(n).count('\n');
+            m_countedTo += n;
+        }
+        return 1 + m_lineBreaks;
     }
-}
+
+private:
+    int m_fd;
+    qint64 m_countedTo = 0;
+    qint64 m_lineBreaks = 0;
+};
 
 // Protobuf string fields must be UTF-8; notes are text, so invalid bytes become U+FFFD.
 std::string validUtf8(const QByteArray& bytes)
@@ -187,54 +207,75 @@ bool SpoolIngester::ingestOpenFile(int fd, const QString& path, const SpoolFileN
                                    QString* error)
 {
     const QString key = positionKey(QFileInfo(path).fileName());
-    QByteArray content;
-    QString readError;
-    if (!readAll(fd, &content, &readError)) {
-        result->warnings.append(QStringLiteral("%1: cannot be read: %2").arg(path, readError));
-        return true;
-    }
     EventSink* sink = m_sinkForSession(name, error);
     if (!sink)
         return false;
     const auto saved = sink->ingestPosition(key, error);
     if (!saved)
         return false;
-    qint64 position = *saved;
-    if (position > content.size()) {
+    struct stat info
+    {};
+    if (::fstat(fd, &info) != 0) {
+        result->warnings.append(
+            QStringLiteral("%1: cannot be read: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno))));
+        return true;
+    }
+    if (*saved > info.st_size) {
         result->warnings.append(
             QStringLiteral("%1: shorter (%2 bytes) than already ingested (%3 bytes); it was changed by something "
                            "other than the shell hook, skipped")
                 .arg(path)
-                .arg(content.size())
-                .arg(position));
+                .arg(info.st_size)
+                .arg(*saved));
         return true;
     }
-    // Line numbers for messages: count the lines before the saved position.
-    qint64 lineNumber = 1 + QByteArrayView(content).first(position).count('\n');
+    LineCounter lines(fd);
+    const auto skipped = [&](qint64 offset, qint64 next, const QString& why) {
+        const QString message = QStringLiteral("%1:%2: %3").arg(path).arg(lines.lineAt(offset)).arg(why);
+        spdlog::warn("{}", message.toStdString());
+        result->warnings.append(message);
+        ++result->malformedLines;
+        return sink->recordIngestPosition(key, next, error);
+    };
     const std::string shell = name.shell.toStdString();
     const std::string sessionId = name.sessionId.toStdString();
     const QByteArray sessionBytes = name.sessionId.toUtf8();
 
-    while (position < content.size()) {
-        const qsizetype end = spoolRecordEnd(content, position, final);
-        if (end < 0)
-            break; // still being written; read when it is complete
-        const QByteArrayView line = QByteArrayView(content).sliced(position, end - position);
-        const qint64 next = end + 1;
-        // A version 2 record may span lines; messages name the line it starts on.
-        const qint64 lines = 1 + line.count('\n');
-        QString why;
-        const auto record = parseSpoolLine(line, &why);
-        if (!record) {
-            const QString message =
-                QStringLiteral("%1:%2: malformed spool line skipped: %3").arg(path).arg(lineNumber).arg(why);
-            spdlog::warn("{}", message.toStdString());
-            result->warnings.append(message);
-            ++result->malformedLines;
-            if (!sink->recordIngestPosition(key, next, error))
+    SpoolReader reader(fd, *saved, final);
+    bool reading = true;
+    while (reading) {
+        const SpoolReader::Item item = reader.next();
+        switch (item.status) {
+        case SpoolReader::Status::Record:
+            break;
+        case SpoolReader::Status::Oversized:
+            if (!skipped(item.offset, item.next,
+                         QStringLiteral("spool record of %1 bytes is longer than the limit (%2 bytes), skipped")
+                             .arg(item.next - item.offset)
+                             .arg(SpoolReader::kDefaultMaxRecordBytes)))
                 return false;
-            position = next;
-            lineNumber += lines;
+            continue;
+        case SpoolReader::Status::Truncated:
+            if (!skipped(item.offset, item.next,
+                         QStringLiteral("last line is truncated (the shell ended while writing it), skipped")))
+                return false;
+            continue;
+        case SpoolReader::Status::Error:
+            // What was read so far is committed below; the rest is read next time.
+            result->warnings.append(QStringLiteral("%1: cannot be read: %2").arg(path, reader.error()));
+            final = false; // never delete a file that was not read to its end
+            reading = false;
+            continue;
+        case SpoolReader::Status::Incomplete: // the shell is writing it; read when complete
+        case SpoolReader::Status::End:
+            reading = false;
+            continue;
+        }
+        QString why;
+        const auto record = parseSpoolLine(item.bytes, &why);
+        if (!record) {
+            if (!skipped(item.offset, item.next, QStringLiteral("malformed spool line skipped: %1").arg(why)))
+                return false;
             continue;
         }
         v1::Event event;
@@ -274,25 +315,11 @@ bool SpoolIngester::ingestOpenFile(int fd, const QString& path, const SpoolFileN
         }
         }
         // Position first: the batch that commits the event commits the position too.
-        if (!sink->recordIngestPosition(key, next, error) || !sink->record(event, error))
+        if (!sink->recordIngestPosition(key, item.next, error) || !sink->record(event, error))
             return false;
         ++result->events;
-        position = next;
-        lineNumber += lines;
     }
 
-    const bool complete = position == content.size();
-    if (final && !complete) {
-        const QString message =
-            QStringLiteral("%1:%2: last line is truncated (the shell ended while writing it), skipped")
-                .arg(path)
-                .arg(lineNumber);
-        spdlog::warn("{}", message.toStdString());
-        result->warnings.append(message);
-        ++result->malformedLines;
-        if (!sink->recordIngestPosition(key, content.size(), error))
-            return false;
-    }
     if (!m_commit(error))
         return false;
     if (final) {

@@ -23,6 +23,8 @@ class CommandFinished;
 // ingested and the caller's commit runs before the lock is released, so two ingesters
 // (the recorder and `trailmark ingest`) never read the same lines twice.
 //
+// Files are read in chunks (SpoolReader): memory stays bounded whatever a file holds.
+//
 // Files that are fully ingested and final (a newer generation exists, or the shell is
 // gone) are deleted; the spool never grows without bound. Symlinks, files owned by
 // someone else and group/world-writable files are refused with a warning.

@@ -420,6 +420,11 @@ qsizetype spoolRecordEnd(QByteArrayView data, qsizetype from, bool final)
     return firstLf;
 }
 
+int spoolTextFieldCount(QByteArrayView kind)
+{
+    return nulFields(kind);
+}
+
 QByteArray spoolCommandId(const SpoolRecord& record, QByteArrayView sessionId)
 {
     if (!record.localId)

@@ -96,6 +96,10 @@ std::optional<SpoolRecord> parseSpoolLine(QByteArrayView line, QString* error);
 // file is final or more NULs than the record needs have arrived (it can never complete).
 qsizetype spoolRecordEnd(QByteArrayView data, qsizetype from, bool final);
 
+// How many NUL-ended text fields end a record of this kind (its bytes before the first
+// tab): 2 for "S0" and "Sf", 1 for "N0", 0 for every record that is one plain line.
+int spoolTextFieldCount(QByteArrayView kind);
+
 // The full command id of a Start/End record of the given shell session.
 QByteArray spoolCommandId(const SpoolRecord& record, QByteArrayView sessionId);
 

@@ -12,6 +12,7 @@
 #include <QTest>
 
 #include <pwd.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -53,6 +54,7 @@ private Q_SLOTS:
     void readsBothVersionsInOneFile();
     void waitsForAPartialLastLine();
     void reportsTruncatedLineOfEndedShell();
+    void skipsA100MiBLineInBoundedMemory();
     void refusesUnsafeFiles();
     void refusesAnotherUsersFile();
     void exactlyOnceAcrossACrash();
@@ -223,6 +225,62 @@ void TestSpoolIngester::reportsTruncatedLineOfEndedShell()
     QCOMPARE(result.malformedLines, 1);
     QVERIFY2(result.warnings.value(0).startsWith(path + QStringLiteral(":3: last line is truncated")),
              qPrintable(result.warnings.value(0)));
+    QCOMPARE(result.filesRemoved, 1);
+}
+
+// Peak resident memory of this process so far, in bytes.
+static qint64 peakResidentBytes()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return qint64(usage.ru_maxrss) * 1024;
+}
+
+// A 100 MiB line of garbage and a 20 MiB note full of line breaks: each is reported with
+// its file and line and skipped, the records around them are stored, and the ingester
+// never holds either (the file is written in pieces, so this process never has it whole).
+void TestSpoolIngester::skipsA100MiBLineInBoundedMemory()
+{
+    const QString path = m_spool + QLatin1Char('/') + spoolName(kGonePid);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+    constexpr qint64 kMiB = 1 << 20;
+    const QByteArray garbage(kMiB, 'g');
+    QByteArray noteLines(kMiB, 'n');
+    for (qsizetype i = 0; i < noteLines.size(); i += 1024)
+        noteLines[i] = '\n';
+    file.write("S\tc-1\t1\t/\tbefore\n");
+    for (int i = 0; i < 100; ++i)
+        file.write(garbage);
+    file.write("\nN0\t2\t");
+    for (int i = 0; i < 20; ++i)
+        file.write(noteLines);
+    file.write(QByteArray("\0\n", 2));
+    file.write("E\tc-1\t3\t0\t\t1\nnot a record\n");
+    file.close();
+    const qint64 noteLineBreaks = 20 * (kMiB / 1024);
+
+    const qint64 peakBefore = peakResidentBytes();
+    const SpoolIngester::Result result = ingest();
+    const qint64 growth = peakResidentBytes() - peakBefore;
+
+    QCOMPARE(result.events, 2);
+    QCOMPARE(result.malformedLines, 3);
+    QCOMPARE(result.warnings.size(), 3);
+    QVERIFY2(result.warnings[0].startsWith(
+                 path + QStringLiteral(":2: spool record of %1 bytes is longer than the limit").arg(100 * kMiB + 1)),
+             qPrintable(result.warnings[0]));
+    QVERIFY2(result.warnings[1].startsWith(path + QStringLiteral(":3: spool record of")),
+             qPrintable(result.warnings[1]));
+    QVERIFY2(result.warnings[2].startsWith(path + QStringLiteral(":%1: malformed spool line").arg(5 + noteLineBreaks)),
+             qPrintable(result.warnings[2]));
+    const QList<v1::Event> stored = events();
+    QCOMPARE(stored.size(), 2);
+    QCOMPARE(stored[0].command_started().command(), "before");
+    QCOMPARE(stored[1].command_finished().command_id(), "c-1");
+    // The default limit (16 MiB) plus a chunk, not the 100 MiB line.
+    QVERIFY2(growth < 40 * kMiB, qPrintable(QStringLiteral("peak memory grew by %1 MiB").arg(growth / kMiB)));
     QCOMPARE(result.filesRemoved, 1);
 }
 
