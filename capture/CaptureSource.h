@@ -54,6 +54,9 @@ public:
     virtual bool start(EventSink& sink, QString* error) = 0;
     // Stops delivering; events already delivered stay delivered.
     virtual void stop() = 0;
+    // Reads again what the source keeps on disk for later (the shell spool) after the
+    // recorder could not store for a while. Live sources have nothing to catch up.
+    virtual void catchUp() {}
 
 Q_SIGNALS:
     // Something the user should know that does not stop capture (e.g. "no window

@@ -50,6 +50,9 @@ public:
             m_pauses.back().second = atNs;
     }
     bool isPaused() const { return !m_pauses.empty() && m_pauses.back().second == std::numeric_limits<qint64>::max(); }
+    // Held while the database cannot be written: live activity is dropped (a GAP marker
+    // says so later) and ingest is refused, so shell commands stay in the spool.
+    void setHeld(bool held) { m_held = held; }
     bool isPausedAt(qint64 ns) const
     {
         return std::any_of(m_pauses.begin(), m_pauses.end(),
@@ -62,7 +65,7 @@ public:
     {
         // Nothing that happened while paused is stored, including shell commands that
         // reach the spool only after the resume: judge by the event's own time.
-        if (isPausedAt(event.time_ns() != 0 ? event.time_ns() : m_clock.nowNs()))
+        if (m_held || isPausedAt(event.time_ns() != 0 ? event.time_ns() : m_clock.nowNs()))
             return true;
         if (!m_sink.record(event, error))
             return false;
@@ -72,6 +75,10 @@ public:
     }
     bool recordIngestPosition(const QString& source, qint64 position, QString* error) override
     {
+        if (m_held) {
+            *error = QStringLiteral("recording is held until the database can be written; %1 is read then").arg(source);
+            return false;
+        }
         return m_sink.recordIngestPosition(source, position, error);
     }
     std::optional<qint64> ingestPosition(const QString& source, QString* error) override
@@ -84,12 +91,20 @@ private:
     Screenshotter* m_screenshotter;
     const Clock& m_clock;
     std::vector<std::pair<qint64, qint64>> m_pauses; // [from, to) in Unix ns; open while paused
+    bool m_held = false;
 };
 
 Recorder::Recorder(RecorderOptions options, QObject* parent)
     : QObject(parent)
     , m_options(std::move(options))
-{}
+{
+    m_storageRetry.setInterval(m_options.storageRetryInterval);
+    connect(&m_storageRetry, &QTimer::timeout, this, [this] {
+        QString error;
+        if (!tryToResume(&error))
+            spdlog::debug("recorder: the database still cannot be written: {}", error.toStdString());
+    });
+}
 
 Recorder::~Recorder()
 {
@@ -196,8 +211,8 @@ bool Recorder::start(QString* error)
 
     m_writer = std::make_unique<EventWriter>(*m_store);
     m_writer->setMaxBatchAge(m_options.batchAge);
-    connect(m_writer.get(), &EventWriter::writeFailed, this,
-            [this](const QString& message) { Q_EMIT warning(QStringLiteral("events were lost: %1").arg(message)); });
+    m_writer->setKeepFailedBatches(true);
+    connect(m_writer.get(), &EventWriter::writeFailed, this, &Recorder::onWriteFailed);
     m_sessionSink = std::make_unique<SessionSink>(*m_store, *m_writer, sessionId());
     if (m_exclusions)
         m_sessionSink->addFilter(m_exclusions.get());
@@ -226,7 +241,13 @@ bool Recorder::start(QString* error)
 
     m_running.clear();
     for (const auto& source : m_sources) {
-        connect(source.get(), &CaptureSource::warning, this, &Recorder::warning);
+        connect(source.get(), &CaptureSource::warning, this, [this](const QString& message) {
+            // While held, the spool source fails on purpose; the user has been told why.
+            if (isStalled())
+                spdlog::info("recorder: {}", message.toStdString());
+            else
+                Q_EMIT warning(message);
+        });
         QString sourceError;
         if (!source->start(*m_sink, &sourceError)) {
             Q_EMIT warning(QStringLiteral("%1 is not recorded: %2").arg(source->name(), sourceError));
@@ -250,7 +271,15 @@ bool Recorder::stop(QString* error)
     m_control.reset();
     if (m_screenshotter)
         m_screenshotter->cancel();
-    bool ok = m_writer->flush(error);
+    bool ok = isStalled() ? tryToResume(error) : m_writer->flush(error);
+    if (!ok && m_writer->unwrittenEvents() > 0) {
+        *error = QStringLiteral("%1 events could not be written and are lost (%2); shell commands stay in the spool "
+                                "and are stored by the next recording or `trailmark ingest`")
+                     .arg(m_writer->unwrittenEvents())
+                     .arg(*error);
+    }
+    m_storageRetry.stop();
+    m_stalledSinceNs = 0;
     m_session.set_ended_ns(m_store->clock().nowNs());
     m_session.set_state(v1::Session::STATE_FINISHED);
     QString updateError;
@@ -319,16 +348,77 @@ std::optional<QString> Recorder::addNote(const QString& text, v1::Note::Kind kin
         *error = QStringLiteral("recording is paused; resume it to add notes");
         return std::nullopt;
     }
+    if (isStalled()) {
+        *error = QStringLiteral("the note was not stored: recording is on hold (%1)").arg(m_stallReason);
+        return std::nullopt;
+    }
     v1::Event event;
     auto* note = event.mutable_note();
     note->set_text(text.toStdString());
     note->set_kind(kind);
     note->set_origin(origin.toStdString());
-    if (!m_sink->record(event, error) || !m_writer->flush(error))
+    if (!m_sink->record(event, error) || !m_writer->flush(error)) {
+        if (isStalled() && m_writer->unwrittenEvents() > 0) {
+            *error = QStringLiteral("the note waits in memory: recording is on hold (%1); it is stored once the "
+                                    "database can be written again")
+                         .arg(m_stallReason);
+        }
         return std::nullopt;
+    }
     if (m_screenshotter)
         m_screenshotter->captureScreen();
     return QString::fromStdString(event.id());
+}
+
+void Recorder::onWriteFailed(const QString& message)
+{
+    if (isStalled() || !isRecording())
+        return;
+    m_stalledSinceNs = m_store->clock().nowNs();
+    m_stallReason = message;
+    m_gapRecorded = false;
+    m_sink->setHeld(true);
+    if (m_screenshotter)
+        m_screenshotter->cancel();
+    m_storageRetry.start();
+    const QString text =
+        QStringLiteral("recording is held: %1. Events not yet written wait in memory and shell commands in the "
+                       "spool; recording goes on by itself once the database can be written again")
+            .arg(message);
+    spdlog::error("recorder: {}", text.toStdString());
+    Q_EMIT storageStalled(message);
+    Q_EMIT warning(text);
+}
+
+bool Recorder::tryToResume(QString* error)
+{
+    if (!m_writer->writeUnwritten(error))
+        return false;
+    if (!m_gapRecorded) {
+        // What could not be recorded meanwhile (window activity) is said by a GAP
+        // marker at the time the hold began; shell commands are read from the spool.
+        m_gapRecorded = true;
+        v1::Event gap;
+        gap.set_time_ns(m_stalledSinceNs);
+        gap.mutable_marker()->set_kind(v1::Marker::KIND_GAP);
+        gap.mutable_marker()->set_label(
+            QStringLiteral("not recorded for %1 s: %2")
+                .arg(static_cast<double>(m_store->clock().nowNs() - m_stalledSinceNs) / 1e9, 0, 'f', 1)
+                .arg(m_stallReason)
+                .toStdString());
+        QString ignored; // a failure keeps it waiting with the rest
+        m_sink->recordMarker(gap, &ignored);
+    }
+    if (!m_writer->flush(error) || !m_writer->writeUnwritten(error))
+        return false;
+    m_storageRetry.stop();
+    m_stalledSinceNs = 0;
+    m_sink->setHeld(false);
+    spdlog::info("recorder: the database takes writes again; recording goes on");
+    Q_EMIT storageResumed();
+    for (const auto& source : m_sources)
+        source->catchUp();
+    return true;
 }
 
 QJsonObject Recorder::handleControlRequest(const QJsonObject& request)

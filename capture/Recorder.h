@@ -7,6 +7,7 @@
 
 #include <QObject>
 #include <QStringList>
+#include <QTimer>
 
 #include <chrono>
 #include <memory>
@@ -36,6 +37,8 @@ struct RecorderOptions
     std::chrono::milliseconds screenshotDelay{300};
     // Listen for `trailmark note` on the control socket.
     bool controlSocket = true;
+    // While the database cannot be written (disk full), how often to try again.
+    std::chrono::milliseconds storageRetryInterval{2000};
 };
 
 // Owns one live recording: the database lock, the session, the writer and the sink
@@ -72,6 +75,8 @@ public:
     // and dropped. The session shows as PAUSED while it lasts.
     bool setPaused(bool paused, QString* error);
     bool isPaused() const;
+    // Whether recording waits for the database to take writes again (see storageStalled).
+    bool isStalled() const { return m_stalledSinceNs != 0; }
 
     QString sessionId() const;
     const v1::Session& session() const { return m_session; }
@@ -91,10 +96,20 @@ Q_SIGNALS:
     // Something the user should know (a source that cannot run, a lost display, a
     // failed commit); recording goes on.
     void warning(const QString& message);
+    // The database refused a write (disk full, I/O error). Recording is held: the batch
+    // that failed waits in memory, shell commands wait in the spool, window activity is
+    // not recorded. Every storageRetryInterval the waiting events are written again;
+    // when that succeeds, a GAP marker says what was missed, the spool is read, and
+    // storageResumed() follows. `reason` is the database's error; warning() says the rest.
+    void storageStalled(const QString& reason);
+    void storageResumed();
 
 private:
     class ForwardingSink;
     bool closeInterruptedSessions(QString* error);
+    void onWriteFailed(const QString& message);
+    // Writes what waited; true when recording goes on.
+    bool tryToResume(QString* error);
     QJsonObject handleControlRequest(const QJsonObject& request);
 
     RecorderOptions m_options;
@@ -113,6 +128,10 @@ private:
     v1::Session m_session;
     QStringList m_interrupted;
     QStringList m_running;
+    QTimer m_storageRetry;
+    qint64 m_stalledSinceNs = 0; // 0: writing works
+    QString m_stallReason;
+    bool m_gapRecorded = false;
 };
 
 } // namespace trailmark

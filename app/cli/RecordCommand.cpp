@@ -114,6 +114,9 @@ int runRecord(CommandContext& context)
     QObject::connect(&recorder, &Recorder::warning, &recorder, [&context](const QString& message) {
         context.err << "trailmark record: warning: " << message << Qt::endl;
     });
+    QObject::connect(&recorder, &Recorder::storageResumed, &recorder, [&context] {
+        context.err << "trailmark record: the database takes writes again; recording goes on" << Qt::endl;
+    });
 
     QString error;
     QStringList warnings;

@@ -71,8 +71,26 @@ MainWindow::MainWindow(Store& store, QWidget* parent)
     });
     connect(m_recording, &RecordingController::warning, this,
             [this](const QString& message) { statusBar()->showMessage(message, 10'000); });
+    connect(m_recording, &RecordingController::storageChanged, this, [this] {
+        // Seen even when the window is hidden: the expert may be working elsewhere.
+        if (m_recording->isStorageHeld() && m_tray)
+            m_tray->showMessage(tr("Recording on hold"),
+                                tr("Trailmark cannot write to its database (is the disk full?). It goes on by "
+                                   "itself when it can."),
+                                QSystemTrayIcon::Warning, 10'000);
+        statusBar()->showMessage(m_recording->isStorageHeld()
+                                     ? tr("Recording on hold: the database cannot be written")
+                                     : tr("The database takes writes again; recording goes on"),
+                                 10'000);
+        onRecordingStateChanged();
+    });
     connect(m_recording, &RecordingController::noteResult, this, [this](bool ok, const QString& error) {
-        statusBar()->showMessage(ok ? tr("Note added") : tr("Note not added: %1").arg(error), 5000);
+        QString message = ok ? tr("Note added") : tr("Note not added: %1").arg(error);
+        if (!ok && m_recording->isStorageHeld()) // the banner on the Record tab says why
+            message = error.startsWith(QLatin1String("the note waits"))
+                          ? tr("Note kept; it is stored once the database can be written")
+                          : tr("Note not added: recording is on hold");
+        statusBar()->showMessage(message, 5000);
     });
     connect(m_recording, &RecordingController::stopped, this, [this](const QString& sessionId, const QString& error) {
         refreshSessions();
@@ -101,12 +119,17 @@ void MainWindow::onRecordingStateChanged()
 {
     using State = RecordingController::State;
     const State state = m_recording->state();
-    const bool recording = state == State::Recording;
+    const bool held = state != State::Idle && m_recording->isStorageHeld();
+    const bool recording = state == State::Recording && !held;
     const bool paused = state == State::Paused;
-    setWindowTitle(recording ? tr("● Recording — Trailmark") : paused ? tr("Paused — Trailmark") : tr("Trailmark"));
-    m_recordingIndicator->setText(recording ? tr("<span style=\"color:#c0392b\">●</span> Recording")
-                                  : paused  ? tr("❚❚ Paused")
-                                            : QString());
+    setWindowTitle(held        ? tr("⚠ On hold — Trailmark")
+                   : recording ? tr("● Recording — Trailmark")
+                   : paused    ? tr("Paused — Trailmark")
+                               : tr("Trailmark"));
+    m_recordingIndicator->setText(held        ? tr("⚠ On hold: cannot write")
+                                  : recording ? tr("<span style=\"color:#c0392b\">●</span> Recording")
+                                  : paused    ? tr("❚❚ Paused")
+                                              : QString());
     if (m_tray) {
         m_tray->setToolTip(windowTitle());
         m_tray->setIcon(windowIcon());

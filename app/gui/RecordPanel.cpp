@@ -80,6 +80,7 @@ RecordPanel::RecordPanel(Store& store, RecordingController& controller, QWidget*
     , m_controller(controller)
     , m_headline(new QLabel(this))
     , m_elapsed(new QLabel(this))
+    , m_storageBanner(new QLabel(this))
     , m_task(new QLineEdit(this))
     , m_screenshots(new QCheckBox(tr("Take screenshots of the windows I switch to"), this))
     , m_start(new QPushButton(tr("● Start recording"), this))
@@ -97,6 +98,13 @@ RecordPanel::RecordPanel(Store& store, RecordingController& controller, QWidget*
     m_headline->setObjectName(QStringLiteral("recordHeadline"));
     m_headline->setTextFormat(Qt::RichText);
     m_elapsed->setObjectName(QStringLiteral("recordElapsed"));
+    m_storageBanner->setObjectName(QStringLiteral("storageBanner"));
+    m_storageBanner->setWordWrap(true);
+    m_storageBanner->setTextFormat(Qt::RichText);
+    m_storageBanner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_storageBanner->setStyleSheet(QStringLiteral("QLabel { background: #fdecea; color: #611a15; border: 1px solid "
+                                                  "#e0a39c; border-radius: 4px; padding: 8px; }"));
+    m_storageBanner->hide();
     m_task->setObjectName(QStringLiteral("taskInput"));
     m_task->setPlaceholderText(tr("What are you about to do? e.g. “make the flaky CI job pass”"));
     m_screenshots->setChecked(AppSettings::screenshotsEnabled());
@@ -157,6 +165,7 @@ RecordPanel::RecordPanel(Store& store, RecordingController& controller, QWidget*
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_headline);
+    layout->addWidget(m_storageBanner);
     layout->addLayout(taskRow);
     layout->addWidget(m_screenshots);
     layout->addLayout(controls);
@@ -171,6 +180,7 @@ RecordPanel::RecordPanel(Store& store, RecordingController& controller, QWidget*
     connect(m_stop, &QPushButton::clicked, &m_controller, &RecordingController::stop);
     connect(m_note, &QPushButton::clicked, this, &RecordPanel::askForNote);
     connect(&m_controller, &RecordingController::stateChanged, this, &RecordPanel::updateState);
+    connect(&m_controller, &RecordingController::storageChanged, this, &RecordPanel::updateState);
     connect(&m_controller, &RecordingController::started, this, [this] {
         m_nextSeq = 0;
         m_feedModel->setStringList({});
@@ -216,8 +226,17 @@ void RecordPanel::updateState()
     m_start->setEnabled(state == State::Idle);
     m_pause->setEnabled(active);
     m_pause->setText(state == State::Paused ? tr("Resume") : tr("Pause"));
-    m_note->setEnabled(state == State::Recording);
+    const bool held = active && m_controller.isStorageHeld();
+    m_note->setEnabled(state == State::Recording && !held);
     m_stop->setEnabled(active);
+    m_storageBanner->setVisible(held);
+    if (held) {
+        m_storageBanner->setText(
+            tr("<b>Recording is on hold: Trailmark cannot write to its database.</b><br>%1<br><br>Free some disk "
+               "space and recording goes on by itself. Shell commands typed meanwhile are kept and stored then; "
+               "window switches are not recorded until then.")
+                .arg(m_controller.storageProblem().toHtmlEscaped()));
+    }
     switch (state) {
     case State::Idle:
         m_headline->setText(tr("<h2>Ready to record</h2><p>Say what you are about to do, then start. Everything "
@@ -227,8 +246,9 @@ void RecordPanel::updateState()
         m_headline->setText(tr("<h2>Starting…</h2>"));
         break;
     case State::Recording:
-        m_headline->setText(tr("<h2><span style=\"color:#c0392b\">●</span> Recording</h2><p>%1</p>")
-                                .arg(m_controller.task().toHtmlEscaped()));
+        m_headline->setText(held ? tr("<h2>⚠ On hold</h2><p>%1</p>").arg(m_controller.task().toHtmlEscaped())
+                                 : tr("<h2><span style=\"color:#c0392b\">●</span> Recording</h2><p>%1</p>")
+                                       .arg(m_controller.task().toHtmlEscaped()));
         break;
     case State::Paused:
         m_headline->setText(tr("<h2>❚❚ Paused</h2><p>Nothing is recorded until you resume.</p>"));

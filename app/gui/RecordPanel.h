@@ -45,6 +45,7 @@ private:
     RecordingController& m_controller;
     QLabel* m_headline = nullptr;
     QLabel* m_elapsed = nullptr;
+    QLabel* m_storageBanner = nullptr; // shown while the database refuses writes
     QLineEdit* m_task = nullptr;
     QCheckBox* m_screenshots = nullptr;
     QPushButton* m_start = nullptr;

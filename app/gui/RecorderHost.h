@@ -30,7 +30,13 @@ public:
         options.task = task;
         options.screenshots = screenshots;
         m_recorder = std::make_unique<Recorder>(options);
-        connect(m_recorder.get(), &Recorder::warning, this, &RecorderHost::warning);
+        connect(m_recorder.get(), &Recorder::warning, this, [this](const QString& message) {
+            // A hold has its own banner; the status bar need not say it again.
+            if (!m_recorder || !m_recorder->isStalled())
+                Q_EMIT warning(message);
+        });
+        connect(m_recorder.get(), &Recorder::storageStalled, this, &RecorderHost::storageStalled);
+        connect(m_recorder.get(), &Recorder::storageResumed, this, &RecorderHost::storageResumed);
         QString error;
         QStringList warnings;
         if (!StandardCapture::addTo(*m_recorder, screenshots, paths::spoolDirectory(), &warnings, &error) ||
@@ -86,6 +92,8 @@ Q_SIGNALS:
     void committed();
     void pausedChanged(bool paused);
     void noteResult(bool ok, const QString& error);
+    void storageStalled(const QString& message);
+    void storageResumed();
 
 private:
     QString m_databasePath;

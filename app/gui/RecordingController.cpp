@@ -27,6 +27,7 @@ RecordingController::RecordingController(QString databasePath, QObject* parent)
         Q_EMIT failed(message);
     });
     connect(m_host, &RecorderHost::stopped, this, [this](const QString& sessionId, const QString& error) {
+        setStorageProblem({});
         setState(State::Idle);
         Q_EMIT stopped(sessionId, error);
     });
@@ -35,6 +36,8 @@ RecordingController::RecordingController(QString databasePath, QObject* parent)
     connect(m_host, &RecorderHost::warning, this, &RecordingController::warning);
     connect(m_host, &RecorderHost::committed, this, &RecordingController::eventsCommitted);
     connect(m_host, &RecorderHost::noteResult, this, &RecordingController::noteResult);
+    connect(m_host, &RecorderHost::storageStalled, this, &RecordingController::setStorageProblem);
+    connect(m_host, &RecorderHost::storageResumed, this, [this] { setStorageProblem({}); });
     m_thread->start();
 }
 
@@ -43,6 +46,14 @@ RecordingController::~RecordingController()
     stopAndWait();
     m_thread->quit();
     m_thread->wait();
+}
+
+void RecordingController::setStorageProblem(const QString& problem)
+{
+    if (problem == m_storageProblem)
+        return;
+    m_storageProblem = problem;
+    Q_EMIT storageChanged();
 }
 
 void RecordingController::setState(State state)

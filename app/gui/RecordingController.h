@@ -38,6 +38,10 @@ public:
     QString sessionId() const { return m_sessionId; }
     QString task() const { return m_task; }
     qint64 startedMsecs() const { return m_startedMsecs; }
+    // The database refused writes (disk full): recording is held until it takes them
+    // again; the message says why and what is kept.
+    bool isStorageHeld() const { return !m_storageProblem.isEmpty(); }
+    QString storageProblem() const { return m_storageProblem; }
 
     void start(const QString& task, bool screenshots);
     void setPaused(bool paused);
@@ -55,9 +59,12 @@ Q_SIGNALS:
     // A batch of the session's events reached the disk.
     void eventsCommitted();
     void noteResult(bool ok, const QString& error);
+    // isStorageHeld() changed.
+    void storageChanged();
 
 private:
     void setState(State state);
+    void setStorageProblem(const QString& problem);
 
     QString m_databasePath;
     QThread* m_thread = nullptr;
@@ -66,6 +73,7 @@ private:
     QString m_sessionId;
     QString m_task;
     qint64 m_startedMsecs = 0;
+    QString m_storageProblem;
 };
 
 } // namespace trailmark::gui

@@ -47,7 +47,12 @@ bool ShellSpoolSource::start(EventSink& sink, QString* error)
     m_ingester = std::make_unique<SpoolIngester>(
         m_directory, [&sink](const SpoolFileName&, QString*) -> EventSink* { return &sink; }, m_commit);
     m_watcher.addPath(m_directory);
-    return ingestNow(error);
+    // A failed first pass (the disk is full) leaves the records in the spool; the source
+    // keeps watching and reads them once the recorder can write again.
+    QString ingestError;
+    if (!ingestNow(&ingestError))
+        Q_EMIT warning(ingestError);
+    return true;
 }
 
 void ShellSpoolSource::stop()
@@ -58,6 +63,12 @@ void ShellSpoolSource::stop()
     if (!m_watcher.directories().isEmpty())
         m_watcher.removePaths(m_watcher.directories());
     m_ingester.reset();
+}
+
+void ShellSpoolSource::catchUp()
+{
+    if (m_ingester)
+        m_coalesce.start();
 }
 
 bool ShellSpoolSource::ingestNow(QString* error)

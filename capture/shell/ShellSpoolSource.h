@@ -27,6 +27,7 @@ public:
     SourceSupport supportHere() const override;
     bool start(EventSink& sink, QString* error) override;
     void stop() override;
+    void catchUp() override;
 
     // Ingests now (also what the watcher triggers).
     bool ingestNow(QString* error);

@@ -8,6 +8,9 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <iterator>
+
 namespace trailmark {
 EventWriter::EventWriter(Store& store, QObject* parent)
     : QObject(parent)
@@ -32,6 +35,9 @@ EventWriter::~EventWriter()
     QString error;
     if (!flush(&error))
         spdlog::error("{}: events lost at shutdown: {}", m_store.path().toStdString(), error.toStdString());
+    if (!m_unwritten.empty())
+        spdlog::error("{}: {} events that waited for space are lost at shutdown", m_store.path().toStdString(),
+                      m_unwritten.size());
 }
 
 void EventWriter::setMaxBatchAge(std::chrono::milliseconds age)
@@ -69,6 +75,8 @@ bool EventWriter::commit(QString* error)
         return false;
     }
     m_inTransaction = false;
+    m_batchRows.clear();
+    m_batchPositions.clear();
     const qint64 count = m_pendingEvents;
     m_committedEvents += count;
     m_pendingEvents = 0;
@@ -85,6 +93,53 @@ void EventWriter::rollback()
     m_pendingEvents = 0;
     for (auto& [id, cursor] : m_sessions)
         cursor.nextSeq = -1;
+    // A kept batch waits for writeUnwritten(); seq numbers are given again then.
+    std::move(m_batchRows.begin(), m_batchRows.end(), std::back_inserter(m_unwritten));
+    std::move(m_batchPositions.begin(), m_batchPositions.end(), std::back_inserter(m_unwrittenPositions));
+    m_batchRows.clear();
+    m_batchPositions.clear();
+}
+
+bool EventWriter::refuseWhileUnwritten(QString* error) const
+{
+    if (m_unwritten.empty() && m_unwrittenPositions.empty())
+        return false;
+    *error = QStringLiteral("%1 earlier events are waiting to be written to %2; nothing is stored before them")
+                 .arg(m_unwritten.size())
+                 .arg(m_store.path());
+    return true;
+}
+
+bool EventWriter::writeUnwritten(QString* error)
+{
+    if (m_unwritten.empty() && m_unwrittenPositions.empty())
+        return true;
+    if (!flush(error) || !begin(error))
+        return false;
+    const auto fail = [&](const QString& message) {
+        *error = m_store.lastError(message);
+        rollback(); // the waiting rows stay where they are; only the transaction goes
+        return false;
+    };
+    for (const KeptRow& row : m_unwritten) {
+        SessionCursor* cursor = cursorFor(row.sessionId, error);
+        if (!cursor)
+            return fail(*error);
+        if (!insertRow(row.id, *cursor, row.timeNs, row.kind, row.payload.data(),
+                       static_cast<qsizetype>(row.payload.size())))
+            return fail(QStringLiteral("cannot store event"));
+    }
+    for (const auto& [source, position] : m_unwrittenPositions) {
+        if (!saveIngestPosition(source, position))
+            return fail(QStringLiteral("cannot save the ingest position of %1").arg(source));
+    }
+    const auto count = static_cast<qint64>(m_unwritten.size());
+    if (!commit(error))
+        return false; // rolled back; everything still waits
+    m_unwritten.clear();
+    m_unwrittenPositions.clear();
+    spdlog::info("{}: {} events that had waited in memory are written", m_store.path().toStdString(), count);
+    return true;
 }
 
 bool EventWriter::flush(QString* error)
@@ -123,7 +178,7 @@ bool EventWriter::append(v1::Event& event, QString* error)
         *error = QStringLiteral("refusing to store an event without a body");
         return false;
     }
-    if (!begin(error))
+    if (refuseWhileUnwritten(error) || !begin(error))
         return false;
     SessionCursor* cursor = cursorFor(event.session_id(), error);
     if (!cursor)
@@ -148,34 +203,52 @@ bool EventWriter::append(v1::Event& event, QString* error)
     event.set_seq(cursor->nextSeq);
     event.set_time_ns(timeNs);
 
-    SqliteStatement& insert = *m_insertEvent;
-    insert.bindBlob(1, id.constData(), 16);
-    insert.bind(2, cursor->row);
-    insert.bind(3, cursor->nextSeq);
-    insert.bind(4, timeNs);
-    insert.bind(5, static_cast<std::int64_t>(event.body_case()));
-    insert.bindBlob(6, m_payloadBuffer.data(), static_cast<int>(size));
-    if (!insert.exec()) {
+    if (m_keepFailedBatches)
+        m_batchRows.push_back({id, event.session_id(), timeNs, static_cast<int>(event.body_case()), m_payloadBuffer});
+    if (!insertRow(id, *cursor, timeNs, static_cast<int>(event.body_case()), m_payloadBuffer.data(),
+                   static_cast<qsizetype>(size))) {
         *error = m_store.lastError(QStringLiteral("cannot store event"));
         rollback();
         Q_EMIT writeFailed(*error);
         return false;
     }
-    ++cursor->nextSeq;
-    ++m_pendingEvents;
 
     if (m_pendingEvents >= m_maxBatchSize || m_store.clock().monotonicNs() - m_batchStartedNs >= m_maxBatchAgeNs)
         return commit(error);
     return true;
 }
 
-bool EventWriter::setIngestPosition(const QString& source, qint64 position, QString* error)
+bool EventWriter::insertRow(const QByteArray& id, SessionCursor& cursor, qint64 timeNs, int kind, const char* payload,
+                            qsizetype size)
 {
-    if (!begin(error))
+    SqliteStatement& insert = *m_insertEvent;
+    insert.bindBlob(1, id.constData(), 16);
+    insert.bind(2, cursor.row);
+    insert.bind(3, cursor.nextSeq);
+    insert.bind(4, timeNs);
+    insert.bind(5, static_cast<std::int64_t>(kind));
+    insert.bindBlob(6, payload, static_cast<int>(size));
+    if (!insert.exec())
         return false;
+    ++cursor.nextSeq;
+    ++m_pendingEvents;
+    return true;
+}
+
+bool EventWriter::saveIngestPosition(const QString& source, qint64 position)
+{
     m_saveIngest->bindText(1, source);
     m_saveIngest->bind(2, position);
-    if (!m_saveIngest->exec()) {
+    return m_saveIngest->exec();
+}
+
+bool EventWriter::setIngestPosition(const QString& source, qint64 position, QString* error)
+{
+    if (refuseWhileUnwritten(error) || !begin(error))
+        return false;
+    if (m_keepFailedBatches)
+        m_batchPositions.emplace_back(source, position);
+    if (!saveIngestPosition(source, position)) {
         *error = m_store.lastError(QStringLiteral("cannot save the ingest position of %1").arg(source));
         rollback();
         Q_EMIT writeFailed(*error);

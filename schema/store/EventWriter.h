@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace trailmark {
 
@@ -45,6 +47,17 @@ public:
     // with the events (import bookkeeping). A failed append rolls them back too.
     bool beginBatch(QString* error) { return begin(error); }
 
+    // Keep a copy of each batch until it commits, so a batch that fails (disk full) is
+    // not lost: it waits in memory for writeUnwritten(). Off by default (bulk writers
+    // such as import fail instead and are run again); the live recorder turns it on.
+    void setKeepFailedBatches(bool keep) { m_keepFailedBatches = keep; }
+    // Events of failed batches that wait in memory. While there are any, append() and
+    // setIngestPosition() refuse: nothing may be stored ahead of them.
+    qint64 unwrittenEvents() const { return static_cast<qint64>(m_unwritten.size()); }
+    // Stores the waiting events (with their ids, in their order) and ingest positions in
+    // one transaction. True when nothing waits any more.
+    bool writeUnwritten(QString* error);
+
     qint64 pendingEvents() const { return m_pendingEvents; }
     qint64 committedEvents() const { return m_committedEvents; }
     void setMaxBatchAge(std::chrono::milliseconds age);
@@ -63,9 +76,23 @@ private:
         qint64 nextSeq = -1; // -1: read from the database inside the current transaction
     };
 
+    // One row as appended, kept for a replay when its batch fails.
+    struct KeptRow
+    {
+        QByteArray id;
+        std::string sessionId;
+        qint64 timeNs = 0;
+        int kind = 0;
+        std::string payload;
+    };
+
     bool begin(QString* error);
     bool commit(QString* error);
     void rollback();
+    bool refuseWhileUnwritten(QString* error) const;
+    bool insertRow(const QByteArray& id, SessionCursor& cursor, qint64 timeNs, int kind, const char* payload,
+                   qsizetype size);
+    bool saveIngestPosition(const QString& source, qint64 position);
     SessionCursor* cursorFor(const std::string& sessionId, QString* error);
 
     Store& m_store;
@@ -81,6 +108,11 @@ private:
     qint64 m_pendingEvents = 0;
     qint64 m_committedEvents = 0;
     bool m_inTransaction = false;
+    bool m_keepFailedBatches = false;
+    std::vector<KeptRow> m_batchRows; // the open batch, when keeping
+    std::vector<std::pair<QString, qint64>> m_batchPositions;
+    std::vector<KeptRow> m_unwritten; // failed batches, oldest first
+    std::vector<std::pair<QString, qint64>> m_unwrittenPositions;
 };
 
 } // namespace trailmark

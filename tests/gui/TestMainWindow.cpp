@@ -22,6 +22,8 @@
 #include <QTest>
 #include <QTimer>
 
+#include <sqlite3.h>
+
 using namespace trailmark;
 
 namespace {
@@ -69,6 +71,7 @@ private Q_SLOTS:
     void appIconIsCompiledIn();
     void recordsPausesAndStopsFromThePanel();
     void closingWhileRecordingAsksFirst();
+    void showsAHoldWhileTheDiskIsFull();
 };
 
 void TestMainWindow::emptyDatabaseExplainsWhatToDo()
@@ -281,6 +284,80 @@ void TestMainWindow::closingWhileRecordingAsksFirst()
     QVERIFY(window->close());
     QString error;
     QCOMPARE(store->session(sessionId, &error)->state(), v1::Session::STATE_FINISHED);
+}
+
+// The database fills up while recording: the Record tab says recording is on hold and
+// why, notes are refused, and once space is freed the banner goes and every note that
+// was taken is on disk, with a GAP marker for the hold.
+void TestMainWindow::showsAHoldWhileTheDiskIsFull()
+{
+    test::TempDatabase database;
+    qputenv("TRAILMARK_SPOOL_DIR", QFile::encodeName(database.directory() + QStringLiteral("/spool")));
+    auto store = database.open();
+    QString error;
+    // 2 MB the user can free later, and a limit just above the file's size.
+    QByteArray filler(2'000'000, Qt::Uninitialized);
+    for (qsizetype i = 0; i < filler.size(); ++i)
+        filler[i] = static_cast<char>((i * 7919) >> 3);
+    QVERIFY2(store->putBlob(filler, QStringLiteral("test/filler"), &error), qPrintable(error));
+    sqlite3_stmt* statement = nullptr;
+    QCOMPARE(sqlite3_prepare_v2(store->handle(), "PRAGMA page_count", -1, &statement, nullptr), SQLITE_OK);
+    QCOMPARE(sqlite3_step(statement), SQLITE_ROW);
+    const qint64 pages = sqlite3_column_int64(statement, 0);
+    sqlite3_finalize(statement);
+    QVERIFY(pages > 0);
+    gui::MainWindow window(*store);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    gui::RecordingController* recording = window.recording();
+    gui::RecordPanel* panel = window.recordPanel();
+    auto* banner = panel->findChild<QLabel*>(QStringLiteral("storageBanner"));
+    QVERIFY(banner);
+
+    qputenv("TRAILMARK_MAX_PAGE_COUNT", QByteArray::number(pages + 4)); // the recorder's connection only
+    QSignalSpy started(recording, &gui::RecordingController::started);
+    recording->start(QStringLiteral("fill the disk"), false);
+    QVERIFY(started.wait(10'000));
+    qunsetenv("TRAILMARK_MAX_PAGE_COUNT");
+    QVERIFY(!banner->isVisible());
+
+    QSignalSpy notes(recording, &gui::RecordingController::noteResult);
+    int taken = 0;
+    const QString bigNote = QStringLiteral("a long thought ").repeated(400);
+    while (!recording->isStorageHeld() && taken < 50) {
+        recording->addNote(bigNote + QString::number(taken), v1::Note::KIND_THINK_ALOUD);
+        ++taken;
+        QVERIFY(notes.wait(5000));
+    }
+    QTRY_VERIFY(recording->isStorageHeld());
+    QTRY_VERIFY(banner->isVisible());
+    QVERIFY2(banner->text().contains(QLatin1String("full")), qPrintable(banner->text()));
+    QVERIFY(window.windowTitle().contains(QLatin1String("On hold")));
+    QVERIFY(!panel->findChild<QPushButton*>(QStringLiteral("addNote"))->isEnabled());
+    // The note that met the full disk is kept, and says so.
+    QVERIFY2(notes.last().at(1).toString().contains(QLatin1String("waits in memory")),
+             qPrintable(notes.last().at(1).toString()));
+    saveShot(window, QStringLiteral("on-hold"));
+
+    QVERIFY(sqlite3_exec(store->handle(), "DELETE FROM blobs WHERE mime='test/filler'", nullptr, nullptr, nullptr) ==
+            SQLITE_OK);
+    QTRY_VERIFY_WITH_TIMEOUT(!recording->isStorageHeld(), 15'000);
+    QVERIFY(!banner->isVisible());
+    QVERIFY(window.windowTitle().contains(QLatin1String("Recording")));
+
+    const QString sessionId = recording->sessionId();
+    QSignalSpy stopped(recording, &gui::RecordingController::stopped);
+    recording->stop();
+    QVERIFY(stopped.wait(10'000));
+    QCOMPARE(stopped.first().at(1).toString(), QString());
+    int storedNotes = 0;
+    int gaps = 0;
+    for (const auto& event : eventsOf(*store, sessionId)) {
+        storedNotes += event.has_note();
+        gaps += event.has_marker() && event.marker().kind() == v1::Marker::KIND_GAP;
+    }
+    QCOMPARE(storedNotes, taken);
+    QCOMPARE(gaps, 1);
 }
 
 QTEST_MAIN(TestMainWindow)

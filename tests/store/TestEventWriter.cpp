@@ -67,6 +67,7 @@ private Q_SLOTS:
     void twoWritersOnOneFileKeepSeqGapless();
     void refusesEventsWithoutBodyOrSession();
     void preservesArbitraryBytes();
+    void keptBatchWaitsForSpaceAndKeepsItsOrder();
 };
 
 void TestEventWriter::fillsEnvelopeAndStoresOnlyTheBody()
@@ -285,4 +286,60 @@ void TestEventWriter::preservesArbitraryBytes()
 }
 
 QTEST_GUILESS_MAIN(TestEventWriter)
+// A batch that meets a full disk waits in memory when asked to: nothing may be stored
+// ahead of it, and once there is room it lands with its ids, its order, gapless seq
+// numbers and its ingest position. Without keeping, the batch is simply rolled back.
+void TestEventWriter::keptBatchWaitsForSpaceAndKeepsItsOrder()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    const QString session = test::createSession(*store, QStringLiteral("t"));
+    QString error;
+    QVERIFY(sqliteExec(store->handle(), "PRAGMA max_page_count=1", nullptr)); // clamps to the current size
+    const std::string padding(2000, 'x');
+    for (const bool keep : {false, true}) {
+        EventWriter writer(*store);
+        writer.setKeepFailedBatches(keep);
+        QSignalSpy failed(&writer, &EventWriter::writeFailed);
+        QStringList ids;
+        bool stored = true;
+        for (int i = 0; i < 200 && stored; ++i) {
+            v1::Event event = commandEvent(session, "cmd-" + std::to_string(i) + padding);
+            stored = writer.append(event, &error) && writer.setIngestPosition(QStringLiteral("spool"), i, &error);
+            if (stored || keep)
+                ids.append(QString::fromStdString(event.id()));
+        }
+        QVERIFY(!stored);
+        QVERIFY2(error.contains(QLatin1String("full")), qPrintable(error));
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(readAll(*store, session).size(), 0);
+        if (!keep) {
+            QCOMPARE(writer.unwrittenEvents(), 0);
+            continue;
+        }
+        QCOMPARE(writer.unwrittenEvents(), ids.size());
+        v1::Event late = commandEvent(session, "late");
+        QVERIFY(!writer.append(late, &error));
+        QVERIFY2(error.contains(QLatin1String("waiting")), qPrintable(error));
+        QVERIFY(!writer.writeUnwritten(&error)); // still full
+        QCOMPARE(writer.unwrittenEvents(), ids.size());
+
+        QVERIFY(sqliteExec(store->handle(), "PRAGMA max_page_count=100000", nullptr));
+        QVERIFY2(writer.writeUnwritten(&error), qPrintable(error));
+        QCOMPARE(writer.unwrittenEvents(), 0);
+        const QList<StoredEvent> events = readAll(*store, session);
+        QCOMPARE(events.size(), ids.size());
+        for (qsizetype i = 0; i < events.size(); ++i) {
+            QCOMPARE(events[i].event.seq(), i);
+            QCOMPARE(QString::fromStdString(events[i].event.id()), ids[i]);
+            QCOMPARE(events[i].event.command_started().command(), "cmd-" + std::to_string(i) + padding);
+        }
+        // The position of the last kept event (the failing append came before its own).
+        QCOMPARE(store->ingestPosition(QStringLiteral("spool"), &error).value_or(-1), ids.size() - 2);
+        QVERIFY(writer.append(late, &error));
+        QVERIFY(writer.flush(&error));
+        QCOMPARE(readAll(*store, session).size(), ids.size() + 1);
+    }
+}
+
 #include "TestEventWriter.moc"
