@@ -121,6 +121,43 @@ bool PtyDriver::run(const QByteArray& command, int timeoutMs)
     return waitFor(marker + "\r\n", timeoutMs) || waitFor(marker + "\n", 1);
 }
 
+bool PtyDriver::runToPrompt(const QByteArray& command, int timeoutMs)
+{
+    // Marks of an earlier command may still be on their way, so this command's are
+    // found by its id: "133;C;<id>" when it starts, "133;D;<status>;<id>" when it ends,
+    // then "133;A" for the prompt after it.
+    const qsizetype from = m_output.size();
+    if (!write(command + "\r"))
+        return false;
+    QDeadlineTimer deadline(timeoutMs);
+    const auto waitUntil = [&](const auto& found) {
+        while (!found()) {
+            if (deadline.hasExpired())
+                return false;
+            readSome(static_cast<int>(std::clamp<qint64>(deadline.remainingTime(), 1, 100)));
+        }
+        return true;
+    };
+    static const QByteArray started("\x1b]133;C;");
+    QByteArray id;
+    qsizetype position = -1;
+    if (!waitUntil([&] {
+            const qsizetype mark = m_output.indexOf(started, from);
+            const qsizetype bell = mark < 0 ? -1 : m_output.indexOf('\a', mark);
+            if (bell < 0)
+                return false;
+            id = m_output.mid(mark + started.size(), bell - mark - started.size());
+            position = bell;
+            return true;
+        }))
+        return false;
+    const QByteArray ended = ";" + id + "\a";
+    return waitUntil([&] {
+        const qsizetype end = m_output.indexOf(ended, position);
+        return end >= 0 && m_output.indexOf("\x1b]133;A", end) >= 0;
+    });
+}
+
 bool PtyDriver::resize(int rows, int columns)
 {
     struct winsize size

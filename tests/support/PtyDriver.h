@@ -26,6 +26,10 @@ public:
     // Types `command`, Enter, then waits for the unique marker printed by a following
     // built-in (printf), so the shell has finished the command and shown its prompt.
     bool run(const QByteArray& command, int timeoutMs = 10000);
+    // Types the command and waits for the next prompt's OSC 133;A mark (`trailmark
+    // shell` only). Unlike run(), nothing is typed while the command runs, so no echo of
+    // typed-ahead input lands in the command's captured output.
+    bool runToPrompt(const QByteArray& command, int timeoutMs = 10000);
     // Sets the terminal's size, as a terminal window being resized does.
     bool resize(int rows, int columns);
     // Waits for the child to exit; its exit status, or -1 on timeout/signal.
