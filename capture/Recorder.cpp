@@ -76,7 +76,8 @@ public:
     bool recordIngestPosition(const QString& source, qint64 position, QString* error) override
     {
         if (m_held) {
-            *error = QStringLiteral("recording is held until the database can be written; %1 is read then").arg(source);
+            *error =
+                QStringLiteral("recording is on hold until the database can be written; %1 is read then").arg(source);
             return false;
         }
         return m_sink.recordIngestPosition(source, position, error);
@@ -243,7 +244,7 @@ bool Recorder::start(QString* error)
     for (const auto& source : m_sources) {
         connect(source.get(), &CaptureSource::warning, this, [this](const QString& message) {
             // While held, the spool source fails on purpose; the user has been told why.
-            if (isStalled())
+            if (isOnHold())
                 spdlog::info("recorder: {}", message.toStdString());
             else
                 Q_EMIT warning(message);
@@ -271,7 +272,7 @@ bool Recorder::stop(QString* error)
     m_control.reset();
     if (m_screenshotter)
         m_screenshotter->cancel();
-    bool ok = isStalled() ? tryToResume(error) : m_writer->flush(error);
+    bool ok = isOnHold() ? tryToResume(error) : m_writer->flush(error);
     if (!ok && m_writer->unwrittenEvents() > 0) {
         *error = QStringLiteral("%1 events could not be written and are lost (%2); shell commands stay in the spool "
                                 "and are stored by the next recording or `trailmark ingest`")
@@ -279,7 +280,7 @@ bool Recorder::stop(QString* error)
                      .arg(*error);
     }
     m_storageRetry.stop();
-    m_stalledSinceNs = 0;
+    m_heldSinceNs = 0;
     m_session.set_ended_ns(m_store->clock().nowNs());
     m_session.set_state(v1::Session::STATE_FINISHED);
     QString updateError;
@@ -348,8 +349,8 @@ std::optional<QString> Recorder::addNote(const QString& text, v1::Note::Kind kin
         *error = QStringLiteral("recording is paused; resume it to add notes");
         return std::nullopt;
     }
-    if (isStalled()) {
-        *error = QStringLiteral("the note was not stored: recording is on hold (%1)").arg(m_stallReason);
+    if (isOnHold()) {
+        *error = QStringLiteral("the note was not stored: recording is on hold (%1)").arg(m_holdReason);
         return std::nullopt;
     }
     v1::Event event;
@@ -358,10 +359,10 @@ std::optional<QString> Recorder::addNote(const QString& text, v1::Note::Kind kin
     note->set_kind(kind);
     note->set_origin(origin.toStdString());
     if (!m_sink->record(event, error) || !m_writer->flush(error)) {
-        if (isStalled() && m_writer->unwrittenEvents() > 0) {
+        if (isOnHold() && m_writer->unwrittenEvents() > 0) {
             *error = QStringLiteral("the note waits in memory: recording is on hold (%1); it is stored once the "
                                     "database can be written again")
-                         .arg(m_stallReason);
+                         .arg(m_holdReason);
         }
         return std::nullopt;
     }
@@ -372,21 +373,21 @@ std::optional<QString> Recorder::addNote(const QString& text, v1::Note::Kind kin
 
 void Recorder::onWriteFailed(const QString& message)
 {
-    if (isStalled() || !isRecording())
+    if (isOnHold() || !isRecording())
         return;
-    m_stalledSinceNs = m_store->clock().nowNs();
-    m_stallReason = message;
+    m_heldSinceNs = m_store->clock().nowNs();
+    m_holdReason = message;
     m_gapRecorded = false;
     m_sink->setHeld(true);
     if (m_screenshotter)
         m_screenshotter->cancel();
     m_storageRetry.start();
     const QString text =
-        QStringLiteral("recording is held: %1. Events not yet written wait in memory and shell commands in the "
+        QStringLiteral("recording is on hold: %1. Events not yet written wait in memory and shell commands in the "
                        "spool; recording goes on by itself once the database can be written again")
             .arg(message);
     spdlog::error("recorder: {}", text.toStdString());
-    Q_EMIT storageStalled(message);
+    Q_EMIT storageHeld(message);
     Q_EMIT warning(text);
 }
 
@@ -399,12 +400,12 @@ bool Recorder::tryToResume(QString* error)
         // marker at the time the hold began; shell commands are read from the spool.
         m_gapRecorded = true;
         v1::Event gap;
-        gap.set_time_ns(m_stalledSinceNs);
+        gap.set_time_ns(m_heldSinceNs);
         gap.mutable_marker()->set_kind(v1::Marker::KIND_GAP);
         gap.mutable_marker()->set_label(
             QStringLiteral("not recorded for %1 s: %2")
-                .arg(static_cast<double>(m_store->clock().nowNs() - m_stalledSinceNs) / 1e9, 0, 'f', 1)
-                .arg(m_stallReason)
+                .arg(static_cast<double>(m_store->clock().nowNs() - m_heldSinceNs) / 1e9, 0, 'f', 1)
+                .arg(m_holdReason)
                 .toStdString());
         QString ignored; // a failure keeps it waiting with the rest
         m_sink->recordMarker(gap, &ignored);
@@ -412,7 +413,7 @@ bool Recorder::tryToResume(QString* error)
     if (!m_writer->flush(error) || !m_writer->writeUnwritten(error))
         return false;
     m_storageRetry.stop();
-    m_stalledSinceNs = 0;
+    m_heldSinceNs = 0;
     m_sink->setHeld(false);
     spdlog::info("recorder: the database takes writes again; recording goes on");
     Q_EMIT storageResumed();

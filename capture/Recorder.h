@@ -75,8 +75,8 @@ public:
     // and dropped. The session shows as PAUSED while it lasts.
     bool setPaused(bool paused, QString* error);
     bool isPaused() const;
-    // Whether recording waits for the database to take writes again (see storageStalled).
-    bool isStalled() const { return m_stalledSinceNs != 0; }
+    // Whether recording waits for the database to take writes again (see storageHeld).
+    bool isOnHold() const { return m_heldSinceNs != 0; }
 
     QString sessionId() const;
     const v1::Session& session() const { return m_session; }
@@ -101,7 +101,7 @@ Q_SIGNALS:
     // not recorded. Every storageRetryInterval the waiting events are written again;
     // when that succeeds, a GAP marker says what was missed, the spool is read, and
     // storageResumed() follows. `reason` is the database's error; warning() says the rest.
-    void storageStalled(const QString& reason);
+    void storageHeld(const QString& reason);
     void storageResumed();
 
 private:
@@ -129,8 +129,8 @@ private:
     QStringList m_interrupted;
     QStringList m_running;
     QTimer m_storageRetry;
-    qint64 m_stalledSinceNs = 0; // 0: writing works
-    QString m_stallReason;
+    qint64 m_heldSinceNs = 0; // 0: writing works
+    QString m_holdReason;
     bool m_gapRecorded = false;
 };
 

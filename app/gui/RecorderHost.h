@@ -32,10 +32,10 @@ public:
         m_recorder = std::make_unique<Recorder>(options);
         connect(m_recorder.get(), &Recorder::warning, this, [this](const QString& message) {
             // A hold has its own banner; the status bar need not say it again.
-            if (!m_recorder || !m_recorder->isStalled())
+            if (!m_recorder || !m_recorder->isOnHold())
                 Q_EMIT warning(message);
         });
-        connect(m_recorder.get(), &Recorder::storageStalled, this, &RecorderHost::storageStalled);
+        connect(m_recorder.get(), &Recorder::storageHeld, this, &RecorderHost::storageHeld);
         connect(m_recorder.get(), &Recorder::storageResumed, this, &RecorderHost::storageResumed);
         QString error;
         QStringList warnings;
@@ -92,7 +92,7 @@ Q_SIGNALS:
     void committed();
     void pausedChanged(bool paused);
     void noteResult(bool ok, const QString& error);
-    void storageStalled(const QString& message);
+    void storageHeld(const QString& message);
     void storageResumed();
 
 private:

@@ -36,7 +36,7 @@ RecordingController::RecordingController(QString databasePath, QObject* parent)
     connect(m_host, &RecorderHost::warning, this, &RecordingController::warning);
     connect(m_host, &RecorderHost::committed, this, &RecordingController::eventsCommitted);
     connect(m_host, &RecorderHost::noteResult, this, &RecordingController::noteResult);
-    connect(m_host, &RecorderHost::storageStalled, this, &RecordingController::setStorageProblem);
+    connect(m_host, &RecorderHost::storageHeld, this, &RecordingController::setStorageProblem);
     connect(m_host, &RecorderHost::storageResumed, this, [this] { setStorageProblem({}); });
     m_thread->start();
 }

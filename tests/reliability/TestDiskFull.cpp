@@ -200,7 +200,7 @@ private Q_SLOTS:
             return true;
         };
         QVERIFY(writeCommands(1, 300));
-        QVERIFY2(waitForStderr(QStringLiteral("recording is held")), qPrintable(stderrText));
+        QVERIFY2(waitForStderr(QStringLiteral("recording is on hold")), qPrintable(stderrText));
         QVERIFY2(stderrText.contains(QStringLiteral("full")), qPrintable(stderrText));
         qInfo("record: %s", qPrintable(stderrText.section(QLatin1Char('\n'), -2).trimmed()));
         QCOMPARE(recorder.state(), QProcess::Running);
