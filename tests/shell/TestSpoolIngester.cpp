@@ -279,8 +279,14 @@ void TestSpoolIngester::skipsA100MiBLineInBoundedMemory()
     QCOMPARE(stored.size(), 2);
     QCOMPARE(stored[0].command_started().command(), "before");
     QCOMPARE(stored[1].command_finished().command_id(), "c-1");
-    // The default limit (16 MiB) plus a chunk, not the 100 MiB line.
+    // The default limit (16 MiB) plus a chunk, not the 100 MiB line. Not under
+    // AddressSanitizer: it keeps freed blocks in quarantine, so every reallocation of a
+    // growing buffer stays resident.
+#if !defined(__SANITIZE_ADDRESS__)
     QVERIFY2(growth < 40 * kMiB, qPrintable(QStringLiteral("peak memory grew by %1 MiB").arg(growth / kMiB)));
+#else
+    Q_UNUSED(growth);
+#endif
     QCOMPARE(result.filesRemoved, 1);
 }
 
