@@ -33,20 +33,22 @@ if [[ -o interactive && -z ${__tm_sid-} ]] && zmodload zsh/datetime zsh/system 2
     }
 
     # The hooks run for every command, so every statement counts: records are raw
-    # bytes with NUL-ended text fields (capture/shell/SpoolRecord.h), nothing is escaped.
+    # bytes with NUL-ended text fields (capture/shell/SpoolRecord.h), nothing is escaped,
+    # and they are written with zsh/system's syswrite: one write(2), where `print >&fd`
+    # costs ten system calls to save, redirect and restore stdout.
     # A NUL inside the line (zsh strings can hold one) would end its field early; the
     # ingester then reports the record as malformed instead of storing a wrong command.
     __tm_preexec() {
         [[ $1 != [[:space:]]* && $1 != 'tm note'* ]] || return 0
         __tm_t0=$EPOCHREALTIME __tm_n=$(( __tm_n + 1 ))
         [[ -e $__tm_file && __tm_n -lt __tm_next ]] || __tm_open $__tm_n
-        print -rn -- "S0"$'\t'$__tm_n$'\t'$__tm_t0$'\t'"$PWD"$'\0'"$1"$'\0\n' >&$__tm_fd
+        syswrite -o $__tm_fd -- "S0"$'\t'$__tm_n$'\t'$__tm_t0$'\t'"$PWD"$'\0'"$1"$'\0\n'
     }
 
     # First of the precmd hooks, so that it sees the command's $? and pipestatus.
     __tm_precmd() {
         __tm_s=$? __tm_p="${pipestatus[*]}"
-        [[ -z $__tm_t0 ]] || print -rn -- "E0"$'\t'$__tm_n$'\t'$EPOCHREALTIME$'\t'$__tm_s$'\t'"$__tm_p"$'\t'$__tm_t0$'\n' >&$__tm_fd
+        [[ -z $__tm_t0 ]] || syswrite -o $__tm_fd -- "E0"$'\t'$__tm_n$'\t'$EPOCHREALTIME$'\t'$__tm_s$'\t'"$__tm_p"$'\t'$__tm_t0$'\n'
         __tm_t0=
         return $__tm_s
     }
@@ -55,7 +57,7 @@ if [[ -o interactive && -z ${__tm_sid-} ]] && zmodload zsh/datetime zsh/system 2
         if [[ ${1-} == note && $# -gt 1 ]]; then
             shift
             [[ -e $__tm_file ]] || __tm_open
-            print -rn -- "N0"$'\t'$EPOCHREALTIME$'\t'"$*"$'\0\n' >&$__tm_fd
+            syswrite -o $__tm_fd -- "N0"$'\t'$EPOCHREALTIME$'\t'"$*"$'\0\n'
             return 0
         else
             print -r -- 'usage: tm note TEXT' >&2
