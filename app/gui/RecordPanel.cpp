@@ -16,6 +16,7 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QPushButton>
+#include <QStackedWidget>
 #include <QStringListModel>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -88,6 +89,8 @@ RecordPanel::RecordPanel(Store& store, RecordingController& controller, QWidget*
     , m_note(new QPushButton(tr("Add note…"), this))
     , m_stop(new QPushButton(tr("■ Stop"), this))
     , m_feed(new QListView(this))
+    , m_feedHint(new QLabel(this))
+    , m_feedStack(new QStackedWidget(this))
     , m_feedModel(new QStringListModel(this))
     , m_shellSetup(new QGroupBox(tr("Record your shell commands too"), this))
     , m_shell(new QComboBox(this))
@@ -117,6 +120,15 @@ RecordPanel::RecordPanel(Store& store, RecordingController& controller, QWidget*
     m_feed->setModel(m_feedModel);
     m_feed->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_feed->setUniformItemSizes(true);
+    m_feedHint->setObjectName(QStringLiteral("liveFeedHint"));
+    m_feedHint->setAlignment(Qt::AlignCenter);
+    m_feedHint->setWordWrap(true);
+    // Looks like the empty list it stands for, with its text greyed.
+    m_feedHint->setMargin(24);
+    m_feedHint->setStyleSheet(
+        QStringLiteral("QLabel { color: palette(dark); background: palette(base); border: 1px solid palette(mid); }"));
+    m_feedStack->addWidget(m_feed);
+    m_feedStack->addWidget(m_feedHint);
 
     auto* taskRow = new QHBoxLayout;
     taskRow->addWidget(m_task, 1);
@@ -170,7 +182,7 @@ RecordPanel::RecordPanel(Store& store, RecordingController& controller, QWidget*
     layout->addWidget(m_screenshots);
     layout->addLayout(controls);
     layout->addWidget(new QLabel(tr("Captured so far:"), this));
-    layout->addWidget(m_feed, 1);
+    layout->addWidget(m_feedStack, 1);
     layout->addWidget(m_shellSetup);
 
     connect(m_start, &QPushButton::clicked, this, &RecordPanel::startRecording);
@@ -262,6 +274,7 @@ void RecordPanel::updateState()
     else
         m_clock->stop();
     updateElapsed();
+    updateFeedHint();
 }
 
 void RecordPanel::updateElapsed()
@@ -299,6 +312,21 @@ void RecordPanel::readNewEvents()
         lines.erase(lines.begin(), lines.begin() + (lines.size() - kFeedLimit));
     m_feedModel->setStringList(lines);
     m_feed->scrollToBottom();
+    updateFeedHint();
+}
+
+void RecordPanel::updateFeedHint()
+{
+    if (m_feedModel->rowCount() > 0) {
+        m_feedStack->setCurrentWidget(m_feed);
+        return;
+    }
+    m_feedHint->setText(m_controller.state() == RecordingController::State::Idle
+                            ? tr("What you do while recording shows up here: the windows you switch to, the "
+                                 "commands you run and their exit codes, your notes.")
+                            : tr("Nothing captured yet. Switch to another window, run a command in a shell "
+                                 "set up as below, or add a note (Ctrl+N)."));
+    m_feedStack->setCurrentWidget(m_feedHint);
 }
 
 } // namespace trailmark::gui

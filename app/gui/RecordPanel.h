@@ -11,6 +11,7 @@ class QLabel;
 class QLineEdit;
 class QListView;
 class QPushButton;
+class QStackedWidget;
 class QStringListModel;
 class QTimer;
 
@@ -40,6 +41,8 @@ private:
     void updateState();
     void updateElapsed();
     void readNewEvents();
+    // The feed, or a line saying what will show up there while it is empty.
+    void updateFeedHint();
 
     Store& m_store;
     RecordingController& m_controller;
@@ -53,6 +56,8 @@ private:
     QPushButton* m_note = nullptr;
     QPushButton* m_stop = nullptr;
     QListView* m_feed = nullptr;
+    QLabel* m_feedHint = nullptr;
+    QStackedWidget* m_feedStack = nullptr;
     QStringListModel* m_feedModel = nullptr;
     QGroupBox* m_shellSetup = nullptr;
     QComboBox* m_shell = nullptr;

@@ -13,6 +13,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListView>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -85,6 +86,10 @@ void TestMainWindow::emptyDatabaseExplainsWhatToDo()
     // The app opens on the Record tab, ready to start.
     auto* start = window.findChild<QPushButton*>(QStringLiteral("startRecording"));
     QVERIFY(start && start->isVisible() && start->isEnabled());
+    // The empty feed says what will show up in it.
+    auto* feedHint = window.findChild<QLabel*>(QStringLiteral("liveFeedHint"));
+    QVERIFY(feedHint && feedHint->isVisible());
+    QVERIFY(feedHint->text().contains(QLatin1String("shows up here")));
     saveShot(window, QStringLiteral("record"));
 
     showTab(window, window.sessionBrowser());
@@ -227,6 +232,8 @@ void TestMainWindow::recordsPausesAndStopsFromThePanel()
     // A note shows in the live feed once it is on disk.
     recording->addNote(QStringLiteral("the linker flags look wrong"), v1::Note::KIND_THINK_ALOUD);
     QTRY_VERIFY(panel->feedLines().join(QLatin1Char('\n')).contains(QLatin1String("the linker flags look wrong")));
+    QVERIFY(panel->findChild<QListView*>(QStringLiteral("liveFeed"))->isVisible());
+    QVERIFY(!panel->findChild<QLabel*>(QStringLiteral("liveFeedHint"))->isVisible());
 
     QTest::mouseClick(panel->findChild<QPushButton*>(QStringLiteral("pauseRecording")), Qt::LeftButton);
     QTRY_COMPARE(recording->state(), gui::RecordingController::State::Paused);
