@@ -1,5 +1,7 @@
 #include "ZshHistoryParser.h"
 
+#include "Digits.h"
+
 #include <QList>
 
 namespace trailmark {
@@ -12,20 +14,6 @@ struct Entry
     qint64 line = 0;
     QByteArray text;
 };
-
-// Digits only, at most 18 of them (no overflow); nullopt otherwise.
-std::optional<qint64> parseNumber(QByteArrayView digits)
-{
-    if (digits.isEmpty() || digits.size() > 18)
-        return std::nullopt;
-    qint64 value = 0;
-    for (char c : digits) {
-        if (c < '0' || c > '9')
-            return std::nullopt;
-        value = value * 10 + (c - '0');
-    }
-    return value;
-}
 
 struct Header
 {
@@ -42,8 +30,8 @@ std::optional<Header> parseHeader(const QByteArray& text)
     const qsizetype semicolon = colon < 0 ? -1 : text.indexOf(';', colon + 1);
     if (semicolon < 0)
         return std::nullopt;
-    const auto start = parseNumber(QByteArrayView(text).sliced(2, colon - 2));
-    const auto elapsed = parseNumber(QByteArrayView(text).sliced(colon + 1, semicolon - colon - 1));
+    const auto start = parseDigits(QByteArrayView(text).sliced(2, colon - 2));
+    const auto elapsed = parseDigits(QByteArrayView(text).sliced(colon + 1, semicolon - colon - 1));
     // Times are stored as int64 nanoseconds: later than 2262 cannot be one zsh wrote.
     if (!start || !elapsed || *start > kMaxHistorySeconds || *elapsed > kMaxHistorySeconds)
         return std::nullopt;

@@ -1,5 +1,7 @@
 #include "SpoolRecord.h"
 
+#include "Digits.h"
+
 #include <QRegularExpression>
 
 #include <limits>
@@ -90,21 +92,14 @@ QString excerpt(QByteArrayView field)
     return text;
 }
 
-// Strictly "-?[0-9]{1,18}": QByteArrayView::toLongLong() also takes surrounding
-// spaces and stops at an embedded NUL (the fuzzer found "123\0garbage" parsed as 123).
+// Strictly "-?[0-9]{1,18}" (see parseDigits).
 std::optional<qint64> parseInteger(QByteArrayView field)
 {
     const bool negative = field.startsWith('-');
-    const QByteArrayView digits = negative ? field.sliced(1) : field;
-    if (digits.isEmpty() || digits.size() > 18)
+    const auto value = parseDigits(negative ? field.sliced(1) : field);
+    if (!value)
         return std::nullopt;
-    qint64 value = 0;
-    for (char c : digits) {
-        if (c < '0' || c > '9')
-            return std::nullopt;
-        value = value * 10 + (c - '0');
-    }
-    return negative ? -value : value;
+    return negative ? -*value : *value;
 }
 
 // "1764335400.123456" (or with ',') to nanoseconds.
@@ -115,14 +110,10 @@ std::optional<qint64> parseTime(QByteArrayView field)
         dot = field.indexOf(',');
     const QByteArrayView whole = dot < 0 ? field : field.first(dot);
     QByteArrayView fraction = dot < 0 ? QByteArrayView() : field.sliced(dot + 1);
-    if (whole.isEmpty() || whole.size() > 12)
+    const auto wholeSeconds = parseDigits(whole, 12);
+    if (!wholeSeconds)
         return std::nullopt;
-    qint64 seconds = 0;
-    for (char c : whole) {
-        if (c < '0' || c > '9')
-            return std::nullopt;
-        seconds = seconds * 10 + (c - '0');
-    }
+    const qint64 seconds = *wholeSeconds;
     // Nanoseconds must fit in int64: times after 2262 are not real shell times (the
     // fuzzer found 12-digit seconds overflowing the multiplication below).
     constexpr qint64 kMaxSeconds = std::numeric_limits<qint64>::max() / 1'000'000'000 - 1;
@@ -178,15 +169,9 @@ int nulFields(QByteArrayView kind)
 // The per-shell command number of version 2 records.
 bool localCommandId(QByteArrayView field, QByteArray* out, QString* error)
 {
-    if (field.isEmpty() || field.size() > 18) {
+    if (!parseDigits(field)) {
         *error = QStringLiteral("bad command number");
         return false;
-    }
-    for (char c : field) {
-        if (c < '0' || c > '9') {
-            *error = QStringLiteral("bad command number");
-            return false;
-        }
     }
     *out = field.toByteArray();
     return true;
