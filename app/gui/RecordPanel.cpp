@@ -47,7 +47,9 @@ QString feedLine(const StoredEvent& stored)
                                                         QString::fromStdString(event.app_switch().title()));
         break;
     case v1::Event::kTitleChange:
-        what = RecordPanel::tr("title: %1").arg(QString::fromStdString(event.title_change().title()));
+        what = event.title_change().excluded()
+                   ? RecordPanel::tr("title withheld (excluded window)")
+                   : RecordPanel::tr("title: %1").arg(QString::fromStdString(event.title_change().title()));
         break;
     case v1::Event::kCommandStarted:
         what = QStringLiteral("$ ") + bytesText(event.command_started().command());
@@ -64,7 +66,9 @@ QString feedLine(const StoredEvent& stored)
     case v1::Event::kMarker:
         what = event.marker().kind() == v1::Marker::KIND_PAUSE    ? RecordPanel::tr("— paused —")
                : event.marker().kind() == v1::Marker::KIND_RESUME ? RecordPanel::tr("— resumed —")
-                                                                  : QString::fromStdString(event.marker().label());
+               : event.marker().kind() == v1::Marker::KIND_GAP
+                   ? RecordPanel::tr("— gap: %1 —").arg(QString::fromStdString(event.marker().label()))
+                   : QString::fromStdString(event.marker().label());
         break;
     case v1::Event::BODY_NOT_SET:
         what = stored.isReadable() ? QString() : RecordPanel::tr("(unreadable event)");

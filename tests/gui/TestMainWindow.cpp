@@ -350,6 +350,8 @@ void TestMainWindow::showsAHoldWhileTheDiskIsFull()
             SQLITE_OK);
     QTRY_VERIFY_WITH_TIMEOUT(!recording->isStorageHeld(), 15'000);
     QVERIFY(!banner->isVisible());
+    QTRY_VERIFY2(panel->feedLines().join(QLatin1Char('\n')).contains(QStringLiteral("— gap: not recorded for")),
+                 qPrintable(panel->feedLines().join(QLatin1Char('\n'))));
     QVERIFY(window.windowTitle().contains(QLatin1String("Recording")));
 
     const QString sessionId = recording->sessionId();
