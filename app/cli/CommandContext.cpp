@@ -1,5 +1,6 @@
 #include "CommandContext.h"
 
+#include <QCommandLineParser>
 #include <QJsonDocument>
 
 namespace trailmark::cli {
@@ -24,6 +25,12 @@ int CommandContext::usageError(const QString& message) const
     err << "trailmark " << arguments.value(0) << ": " << message << Qt::endl
         << "Try 'trailmark " << arguments.value(0) << " --help'." << Qt::endl;
     return 2;
+}
+
+int CommandContext::refusePositionalArguments(const QCommandLineParser& parser) const
+{
+    const QStringList positional = parser.positionalArguments();
+    return positional.isEmpty() ? 0 : usageError(QStringLiteral("unexpected argument '%1'").arg(positional.first()));
 }
 
 void CommandContext::printJson(const QJsonDocument& document) const

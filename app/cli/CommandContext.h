@@ -9,6 +9,8 @@
 
 class QJsonDocument;
 
+class QCommandLineParser;
+
 namespace trailmark::cli {
 
 // What a subcommand gets: its own arguments (name first, as QCommandLineParser wants),
@@ -27,6 +29,9 @@ struct CommandContext
     int fail(const QString& message) const;
     // Prints a usage error on err and returns exit code 2.
     int usageError(const QString& message) const;
+    // For commands that take no positional arguments: the usage error (2) naming the
+    // first one given, or 0 when there is none.
+    int refusePositionalArguments(const QCommandLineParser& parser) const;
     // Writes a JSON document as one line (plus newline) on out.
     void printJson(const QJsonDocument& document) const;
 };

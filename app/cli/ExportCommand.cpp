@@ -76,8 +76,8 @@ int runExport(CommandContext& context)
     parser.addOption({QStringLiteral("accepted-only"), QStringLiteral("Only sessions a reviewer accepted.")});
     parser.addOption({QStringLiteral("force"), QStringLiteral("Replace DIR when it holds an earlier export.")});
     parser.process(context.arguments);
-    if (!parser.positionalArguments().isEmpty())
-        return context.usageError(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+    if (const int status = context.refusePositionalArguments(parser))
+        return status;
     if (!parser.isSet(QStringLiteral("format")))
         return context.usageError(QStringLiteral("--format is required (one or more of: %1, or all)")
                                       .arg(chains::knownFormats().join(QStringLiteral(", "))));

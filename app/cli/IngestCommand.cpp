@@ -31,8 +31,8 @@ int runIngest(CommandContext& context)
                                      "$XDG_RUNTIME_DIR/trailmark)."),
                       QStringLiteral("DIR")});
     parser.process(context.arguments);
-    if (!parser.positionalArguments().isEmpty())
-        return context.usageError(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+    if (const int status = context.refusePositionalArguments(parser))
+        return status;
     const QString spool =
         parser.isSet(QStringLiteral("spool")) ? parser.value(QStringLiteral("spool")) : paths::spoolDirectory();
 

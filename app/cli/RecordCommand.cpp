@@ -98,8 +98,8 @@ int runRecord(CommandContext& context)
     parser.addOption(noScreenshotsOption);
     parser.addOption(screenshotDelayOption);
     parser.process(context.arguments);
-    if (!parser.positionalArguments().isEmpty())
-        return context.usageError(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+    if (const int status = context.refusePositionalArguments(parser))
+        return status;
 
     RecorderOptions options;
     options.databasePath = context.databasePath;

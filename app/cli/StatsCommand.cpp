@@ -19,8 +19,8 @@ int runStats(CommandContext& context)
     parser.addHelpOption();
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON document.")});
     parser.process(context.arguments);
-    if (!parser.positionalArguments().isEmpty())
-        return context.usageError(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+    if (const int status = context.refusePositionalArguments(parser))
+        return status;
 
     auto store = context.openStore(Store::Access::ReadWrite);
     if (!store)
