@@ -382,13 +382,8 @@ void Recorder::onWriteFailed(const QString& message)
     if (m_screenshotter)
         m_screenshotter->cancel();
     m_storageRetry.start();
-    const QString text =
-        QStringLiteral("recording is on hold: %1. Events not yet written wait in memory and shell commands in the "
-                       "spool; recording goes on by itself once the database can be written again")
-            .arg(message);
-    spdlog::error("recorder: {}", text.toStdString());
+    spdlog::error("recorder: on hold, the database cannot be written: {}", message.toStdString());
     Q_EMIT storageHeld(message);
-    Q_EMIT warning(text);
 }
 
 bool Recorder::tryToResume(QString* error)

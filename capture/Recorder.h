@@ -93,14 +93,14 @@ public:
     static std::optional<v1::Note::Kind> parseNoteKind(const QString& name);
 
 Q_SIGNALS:
-    // Something the user should know (a source that cannot run, a lost display, a
-    // failed commit); recording goes on.
+    // Something the user should know (a source that cannot run, a lost display, a bad
+    // spool line); recording goes on. A failed write is storageHeld() instead.
     void warning(const QString& message);
     // The database refused a write (disk full, I/O error). Recording is held: the batch
     // that failed waits in memory, shell commands wait in the spool, window activity is
     // not recorded. Every storageRetryInterval the waiting events are written again;
     // when that succeeds, a GAP marker says what was missed, the spool is read, and
-    // storageResumed() follows. `reason` is the database's error; warning() says the rest.
+    // storageResumed() follows. `reason` is the database's error.
     void storageHeld(const QString& reason);
     void storageResumed();
 

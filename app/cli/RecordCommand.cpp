@@ -114,6 +114,12 @@ int runRecord(CommandContext& context)
     QObject::connect(&recorder, &Recorder::warning, &recorder, [&context](const QString& message) {
         context.err << "trailmark record: warning: " << message << Qt::endl;
     });
+    QObject::connect(&recorder, &Recorder::storageHeld, &recorder, [&context](const QString& reason) {
+        context.err << "trailmark record: warning: recording is on hold: " << reason
+                    << ". Events not yet written wait in memory and shell commands in the spool; recording goes on "
+                       "by itself once the database can be written again"
+                    << Qt::endl;
+    });
     QObject::connect(&recorder, &Recorder::storageResumed, &recorder, [&context] {
         context.err << "trailmark record: the database takes writes again; recording goes on" << Qt::endl;
     });

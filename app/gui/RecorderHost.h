@@ -30,11 +30,7 @@ public:
         options.task = task;
         options.screenshots = screenshots;
         m_recorder = std::make_unique<Recorder>(options);
-        connect(m_recorder.get(), &Recorder::warning, this, [this](const QString& message) {
-            // A hold has its own banner; the status bar need not say it again.
-            if (!m_recorder || !m_recorder->isOnHold())
-                Q_EMIT warning(message);
-        });
+        connect(m_recorder.get(), &Recorder::warning, this, &RecorderHost::warning);
         connect(m_recorder.get(), &Recorder::storageHeld, this, &RecorderHost::storageHeld);
         connect(m_recorder.get(), &Recorder::storageResumed, this, &RecorderHost::storageResumed);
         QString error;
