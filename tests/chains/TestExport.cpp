@@ -416,11 +416,13 @@ void TestExport::importedMessyHistoryExportsAndIsMarked()
     QTemporaryDir work;
     const QString atuin = work.filePath(QStringLiteral("history.db"));
     {
-        QFile sql(QStringLiteral(TRAILMARK_FIXTURES "/chains/messy_atuin.sql"));
-        QVERIFY(sql.open(QIODevice::ReadOnly));
+        QFile schema(QStringLiteral(TRAILMARK_FIXTURES "/atuin_schema.sql"));
+        QFile rows(QStringLiteral(TRAILMARK_FIXTURES "/chains/messy_atuin.sql"));
+        QVERIFY(schema.open(QIODevice::ReadOnly) && rows.open(QIODevice::ReadOnly));
         sqlite3* db = nullptr;
         QCOMPARE(sqlite3_open(QFile::encodeName(atuin).constData(), &db), SQLITE_OK);
-        const int executed = sqlite3_exec(db, sql.readAll().constData(), nullptr, nullptr, nullptr);
+        const int executed =
+            sqlite3_exec(db, QByteArray(schema.readAll() + rows.readAll()).constData(), nullptr, nullptr, nullptr);
         sqlite3_close(db);
         QCOMPARE(executed, SQLITE_OK);
     }

@@ -37,14 +37,16 @@ QString fixture(const QString& name)
 // Builds a real atuin-shaped database from the SQL fixture with the sqlite3 C API.
 bool createAtuinDatabase(const QString& path)
 {
-    QFile sql(fixture(QStringLiteral("atuin.sql")));
-    if (!sql.open(QIODevice::ReadOnly))
+    QFile schema(QStringLiteral(TRAILMARK_FIXTURES "/atuin_schema.sql"));
+    QFile rows(fixture(QStringLiteral("atuin.sql")));
+    if (!schema.open(QIODevice::ReadOnly) || !rows.open(QIODevice::ReadOnly))
         return false;
     sqlite3* db = nullptr;
     if (sqlite3_open(QFile::encodeName(path).constData(), &db) != SQLITE_OK)
         return false;
     char* message = nullptr;
-    const bool ok = sqlite3_exec(db, sql.readAll().constData(), nullptr, nullptr, &message) == SQLITE_OK;
+    const bool ok = sqlite3_exec(db, QByteArray(schema.readAll() + rows.readAll()).constData(), nullptr, nullptr,
+                                 &message) == SQLITE_OK;
     if (!ok)
         qWarning("atuin fixture: %s", message);
     sqlite3_free(message);
