@@ -2,6 +2,10 @@
 
 #include "ShellScripts.h"
 
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+
 namespace trailmark::shellintegration {
 namespace {
 
@@ -37,7 +41,22 @@ std::optional<QByteArray> script(const QString& shell, const QString& spoolDirec
         return std::nullopt;
     QByteArray result(text);
     result.replace("'@TRAILMARK_SPOOL_DIR@'", quoted(shell, spoolDirectory));
+    result.replace("'@TRAILMARK_BASH_LOADABLE@'", quoted(shell, bashLoadablePath()));
     return result;
+}
+
+QString bashLoadablePath()
+{
+    if (!QCoreApplication::instance())
+        return {};
+    const QDir executableDirectory(QCoreApplication::applicationDirPath());
+    for (const QString& candidate :
+         {executableDirectory.filePath(QStringLiteral("trailmark-bash.so")),
+          executableDirectory.filePath(QStringLiteral(TRAILMARK_BASH_LOADABLE_FROM_BINDIR "/trailmark-bash.so"))}) {
+        if (QFileInfo(candidate).isFile())
+            return QDir::cleanPath(candidate);
+    }
+    return {};
 }
 
 QString loadLine(const QString& shell)

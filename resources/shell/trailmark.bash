@@ -6,11 +6,16 @@
 # A command line that starts with a space is not recorded at all (as HISTCONTROL's
 # ignorespace). `tm note TEXT` records a note. The spool line format is documented in
 # capture/shell/SpoolRecord.h.
+#
+# Two implementations of the same hook. Trailmark's loadable builtin (`enable -f`, built
+# from capture/shell/bash/TrailmarkBashHook.c) does the work of each side of a command
+# in one call and costs about a quarter of the shell functions below; those are used
+# where the builtin cannot load (another bash version, TRAILMARK_BASH_LOADABLE=0).
 if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
     __tm_dir=${TRAILMARK_SPOOL_DIR:-'@TRAILMARK_SPOOL_DIR@'}
     __tm_sid=bash-$$-${EPOCHREALTIME//[.,]/}
     __tm_gen=0 __tm_next=0 __tm_n=0 __tm_t0= __tm_ready= __tm_h=0 __tm_l= __tm_s=0 __tm_p= __tm_fd= __tm_tty=
-    __tm_scratch_fd= __tm_scratch_wfd=
+    __tm_scratch_fd= __tm_scratch_wfd= __tm_debug=
     __tm_rotate=${TRAILMARK_SPOOL_ROTATE:-1000}
     __tm_scratch=$__tm_dir/$__tm_sid.scratch
 
@@ -112,13 +117,29 @@ if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
         fi
     }
 
-    # The scratch file holds the history lines read back by the hook; create it private.
-    # These subshells are the only forks, once at shell start.
-    [[ -d $__tm_dir ]] || (umask 077 && mkdir -p -- "$__tm_dir") 2>/dev/null
-    (umask 077 && : >>"$__tm_scratch") 2>/dev/null
-    __tm_open
     __tm_prompt=__tm_precmd __tm_trap=__tm_preexec
-    if [[ -n ${TRAILMARK_PTY-} ]] && { exec {__tm_tty}>/dev/tty; } 2>/dev/null; then
+    if [[ ${TRAILMARK_BASH_LOADABLE-1} != 0 ]] && builtin enable -f '@TRAILMARK_BASH_LOADABLE@' __tm_hook 2>/dev/null &&
+        __tm_hook init "$__tm_dir" "$__tm_sid" "$__tm_rotate" ${TRAILMARK_PTY:+marks}; then
+        # The builtin keeps its own state: ready, counters, the spool descriptor. It
+        # writes `trailmark shell`'s OSC 133 marks itself.
+        tm() {
+            if [[ ${1-} == note && $# -gt 1 ]]; then
+                shift
+                __tm_hook note "$*"
+            else
+                builtin printf 'usage: tm note TEXT\n' >&2
+                return 2
+            fi
+        }
+        __tm_prompt='__tm_hook end' __tm_debug='__tm_hook start "$_"'
+    else
+        # The scratch file holds the history lines read back by the hook; create it
+        # private. These subshells are the only forks, once at shell start.
+        [[ -d $__tm_dir ]] || (umask 077 && mkdir -p -- "$__tm_dir") 2>/dev/null
+        (umask 077 && : >>"$__tm_scratch") 2>/dev/null
+        __tm_open
+    fi
+    if [[ -z ${__tm_debug-} && -n ${TRAILMARK_PTY-} ]] && { exec {__tm_tty}>/dev/tty; } 2>/dev/null; then
         # `trailmark shell`: OSC 133 marks around each command for its output capture.
         # Wrappers, so that plain terminals pay nothing for them.
         __tm_marked=0 __tm_ended=0
@@ -143,7 +164,7 @@ if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
     # Keep the user's PROMPT_COMMAND (string or bash 5.1 array); ours runs first so it
     # sees the command's $? and PIPESTATUS, and returns that $? to the rest.
     if [[ ${PROMPT_COMMAND@a} == *a* ]]; then
-        PROMPT_COMMAND=($__tm_prompt "${PROMPT_COMMAND[@]}")
+        PROMPT_COMMAND=("$__tm_prompt" "${PROMPT_COMMAND[@]}")
     else
         PROMPT_COMMAND=$__tm_prompt${PROMPT_COMMAND:+$'\n'$PROMPT_COMMAND}
     fi
@@ -152,9 +173,10 @@ if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
     __tm_user_debug=${__tm_user_debug#"trap -- '"}
     __tm_user_debug=${__tm_user_debug%"' DEBUG"}
     __tm_user_debug=${__tm_user_debug//"'\\''"/"'"}
+    __tm_debug=${__tm_debug:-'[[ -z $__tm_ready ]] || '$__tm_trap' "$_"'}
     if [[ -n $__tm_user_debug ]]; then
-        trap '[[ -z $__tm_ready ]] || '$__tm_trap' "$_"; eval "$__tm_user_debug"' DEBUG
+        trap "$__tm_debug"'; eval "$__tm_user_debug"' DEBUG
     else
-        trap '[[ -z $__tm_ready ]] || '$__tm_trap' "$_"' DEBUG
+        trap "$__tm_debug" DEBUG
     fi
 fi

@@ -19,7 +19,12 @@ bool writeFile(const QString& path, const QByteArray& content)
 
 ShellHarness::ShellHarness(const QString& shell)
     : m_shell(shell)
-{}
+{
+    if (shell == QLatin1String("bash-functions")) {
+        m_shell = QStringLiteral("bash");
+        m_variantEnvironment = {QStringLiteral("TRAILMARK_BASH_LOADABLE=0")};
+    }
+}
 
 bool ShellHarness::start(const QStringList& extraEnvironment, const QByteArray& rcPrelude)
 {
@@ -40,7 +45,7 @@ bool ShellHarness::start(const QStringList& extraEnvironment, const QByteArray& 
     environment.insert(QStringLiteral("XDG_STATE_HOME"), dir + QStringLiteral("/state"));
     environment.insert(QStringLiteral("XDG_DATA_HOME"), dir + QStringLiteral("/share"));
     environment.insert(QStringLiteral("XDG_CONFIG_HOME"), dir + QStringLiteral("/config"));
-    for (const QString& entry : extraEnvironment)
+    for (const QString& entry : m_variantEnvironment + extraEnvironment)
         environment.insert(entry.section(QLatin1Char('='), 0, 0), entry.section(QLatin1Char('='), 1));
     m_environment = environment;
 

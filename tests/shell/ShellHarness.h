@@ -16,6 +16,8 @@ namespace trailmark::test {
 class ShellHarness
 {
 public:
+    // shell: "bash", "zsh", "fish", or "bash-functions": bash with the hook's shell
+    // functions instead of its loadable builtin (TRAILMARK_BASH_LOADABLE=0).
     explicit ShellHarness(const QString& shell);
     // rcPrelude: lines the rc file runs before loading the hooks (the user's own setup).
     bool start(const QStringList& extraEnvironment = {}, const QByteArray& rcPrelude = {});
@@ -24,7 +26,7 @@ public:
     QString directory() const { return m_directory.path(); }
     QString spoolDirectory() const { return m_directory.path() + QStringLiteral("/spool"); }
     QString databasePath() const { return m_directory.path() + QStringLiteral("/data/trailmark.db"); }
-    QString shell() const { return m_shell; }
+    QString shell() const { return m_shell; } // the shell's own name: "bash" for "bash-functions"
     QProcessEnvironment environment() const { return m_environment; }
 
     // Types `exit` and waits for the shell to end.
@@ -36,6 +38,7 @@ public:
 
 private:
     QString m_shell;
+    QStringList m_variantEnvironment;
     QTemporaryDir m_directory;
     QProcessEnvironment m_environment;
     PtyDriver m_pty;

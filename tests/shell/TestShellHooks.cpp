@@ -33,6 +33,29 @@ QByteArray pasted(const QByteArray& text)
     return "\x1b[200~" + text + "\x1b[201~";
 }
 
+// bash's hook comes in two implementations (see resources/shell/trailmark.bash): the
+// loadable builtin and the shell functions it falls back to. Both must behave the same.
+void bashVariants()
+{
+    QTest::addColumn<QString>("shell");
+    QTest::newRow("bash") << QStringLiteral("bash");
+    QTest::newRow("bash-functions") << QStringLiteral("bash-functions");
+}
+
+// The first record kind in the shell's spool file: "S0" from the builtin, "Sf" from
+// the shell functions (which write bash's `fc -l` line).
+QByteArray firstRecordKind(const QString& spoolDirectory)
+{
+    const QDir directory(spoolDirectory);
+    const QStringList files = directory.entryList({QStringLiteral("*.spool")}, QDir::Files, QDir::Name);
+    if (files.isEmpty())
+        return {};
+    QFile file(directory.filePath(files.first()));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return file.readAll().left(2);
+}
+
 } // namespace
 
 // Real bash, zsh and fish, driven through a pty with `trailmark init` loaded, then
@@ -46,12 +69,16 @@ private Q_SLOTS:
     void recordsCommandsExitCodesAndNotes();
     void byteExactCommands_data();
     void byteExactCommands();
+    void bashLoadsItsBuiltin();
+    void bashHistoryControlAndUserHooks_data();
     void bashHistoryControlAndUserHooks();
     void killedShellLeavesTheStart_data();
     void killedShellLeavesTheStart();
     void fishHookEncodesAnyBytes();
     void megabyteCommand();
+    void exactlyOnceWhileTheAppIsStopped_data();
     void exactlyOnceWhileTheAppIsStopped();
+    void rotatesSpoolFiles_data();
     void rotatesSpoolFiles();
     void reopensAVanishedSpool_data();
     void reopensAVanishedSpool();
@@ -61,6 +88,7 @@ void TestShellHooks::recordsCommandsExitCodesAndNotes_data()
 {
     QTest::addColumn<QString>("shell");
     QTest::newRow("bash") << QStringLiteral("bash");
+    QTest::newRow("bash-functions") << QStringLiteral("bash-functions");
     QTest::newRow("zsh") << QStringLiteral("zsh");
     QTest::newRow("fish") << QStringLiteral("fish");
 }
@@ -71,11 +99,12 @@ void TestShellHooks::recordsCommandsExitCodesAndNotes()
     ShellHarness harness(shell);
     QVERIFY(harness.start());
     PtyDriver& pty = harness.pty();
-    const bool fish = shell == QLatin1String("fish");
+    const QString shellName = harness.shell();
+    const bool fish = shellName == QLatin1String("fish");
     const QByteArray status = fish ? "$status" : "$?";
-    const QByteArray pipe = shell == QLatin1String("bash")  ? "${PIPESTATUS[*]}"
-                            : shell == QLatin1String("zsh") ? "${pipestatus[*]}"
-                                                            : "$pipestatus";
+    const QByteArray pipe = shellName == QLatin1String("bash")  ? "${PIPESTATUS[*]}"
+                            : shellName == QLatin1String("zsh") ? "${pipestatus[*]}"
+                                                                : "$pipestatus";
 
     QList<QByteArray> typed;
     const auto type = [&](const QByteArray& command) {
@@ -117,7 +146,7 @@ void TestShellHooks::recordsCommandsExitCodesAndNotes()
     QCOMPARE(QString::fromStdString(commands.at(0).started.cwd()), work);
     QCOMPARE(QString::fromStdString(commands.at(1).started.cwd()), work + QStringLiteral("/sub dir"));
     for (const StoredCommand& command : commands) {
-        QCOMPARE(QString::fromStdString(command.started.shell()), shell);
+        QCOMPARE(QString::fromStdString(command.started.shell()), shellName);
         QCOMPARE(command.started.shell_session_id(), commands.first().started.shell_session_id());
         QVERIFY(command.started.command_id() != commands.first().started.command_id() || &command == &commands.first());
         QVERIFY(command.started.shell_pid() == pty.pid());
@@ -159,6 +188,7 @@ void TestShellHooks::byteExactCommands_data()
     const QByteArray any =
         "true 'tab\there back\\slash \\n \"double\" nl\nsecond line \xff\xfe\x80 end \xc3\xa9 %41 %'";
     QTest::newRow("bash") << QStringLiteral("bash") << any;
+    QTest::newRow("bash-functions") << QStringLiteral("bash-functions") << any;
     QTest::newRow("zsh") << QStringLiteral("zsh") << any;
     // fish's line editor drops invalid UTF-8 and tabs from what is typed or pasted, so
     // a fish command line cannot hold them; the rest must survive.
@@ -185,9 +215,37 @@ void TestShellHooks::byteExactCommands()
 // Debian's default HISTCONTROL=ignoreboth: a repeated command is still recorded (it
 // ran twice), a leading space is not; the user's own PROMPT_COMMAND and DEBUG trap
 // keep working and see the command's $?.
+// Where the build has the builtin (package bash-builtins), `trailmark init bash` loads
+// it; TRAILMARK_BASH_LOADABLE=0 keeps the shell functions. Each writes its own record
+// kind, so the rows of the other tests really run both.
+void TestShellHooks::bashLoadsItsBuiltin()
+{
+#ifndef TRAILMARK_HAVE_BASH_LOADABLE
+    QSKIP("built without bash-builtins' headers: bash uses the shell functions only");
+#endif
+    for (const QString& variant : {QStringLiteral("bash"), QStringLiteral("bash-functions")}) {
+        ShellHarness harness(variant);
+        QVERIFY(harness.start());
+        harness.pty().clearOutput();
+        QVERIFY(harness.pty().run(" echo \"hook=$(type -t __tm_hook)\""));
+        const bool builtin = variant == QLatin1String("bash");
+        QVERIFY2(harness.pty().output().contains(builtin ? "hook=builtin" : "hook=\r"),
+                 harness.pty().output().constData());
+        QVERIFY(harness.pty().run("echo recorded"));
+        QCOMPARE(firstRecordKind(harness.spoolDirectory()), builtin ? QByteArray("S0") : QByteArray("Sf"));
+        QVERIFY(harness.exitShell());
+    }
+}
+
+void TestShellHooks::bashHistoryControlAndUserHooks_data()
+{
+    bashVariants();
+}
+
 void TestShellHooks::bashHistoryControlAndUserHooks()
 {
-    ShellHarness harness(QStringLiteral("bash"));
+    QFETCH(QString, shell);
+    ShellHarness harness(shell);
     QVERIFY(harness.start({QStringLiteral("HISTCONTROL=ignoreboth")},
                           "user_prompt() { user_status=$?; ((++user_prompts)); }\n"
                           "PROMPT_COMMAND=user_prompt\n"
@@ -270,9 +328,15 @@ void TestShellHooks::megabyteCommand()
 
 // The hooks write while no ingester runs; `trailmark ingest` later stores each record
 // once, however often it runs, and the shell's file goes away when it has ended.
+void TestShellHooks::exactlyOnceWhileTheAppIsStopped_data()
+{
+    bashVariants();
+}
+
 void TestShellHooks::exactlyOnceWhileTheAppIsStopped()
 {
-    ShellHarness harness(QStringLiteral("bash"));
+    QFETCH(QString, shell);
+    ShellHarness harness(shell);
     QVERIFY(harness.start());
     QVERIFY(harness.pty().run("echo one"));
     QVERIFY(harness.pty().run("echo two"));
@@ -292,9 +356,15 @@ void TestShellHooks::exactlyOnceWhileTheAppIsStopped()
     QVERIFY(QDir(harness.spoolDirectory()).entryList(QDir::Files).isEmpty()); // scratch file gone too
 }
 
+void TestShellHooks::rotatesSpoolFiles_data()
+{
+    bashVariants();
+}
+
 void TestShellHooks::rotatesSpoolFiles()
 {
-    ShellHarness harness(QStringLiteral("bash"));
+    QFETCH(QString, shell);
+    ShellHarness harness(shell);
     QVERIFY(harness.start({QStringLiteral("TRAILMARK_SPOOL_ROTATE=4")}));
     for (int i = 0; i < 5; ++i)
         QVERIFY(harness.pty().run("echo r" + QByteArray::number(i)));
@@ -317,6 +387,7 @@ void TestShellHooks::reopensAVanishedSpool_data()
 {
     QTest::addColumn<QString>("shell");
     QTest::newRow("bash") << QStringLiteral("bash");
+    QTest::newRow("bash-functions") << QStringLiteral("bash-functions");
     QTest::newRow("zsh") << QStringLiteral("zsh");
 }
 
