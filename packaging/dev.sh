@@ -27,7 +27,7 @@ build_packages=(
     libprotobuf-dev protobuf-compiler
     libspdlog-dev libfmt-dev
     libxcb1-dev libxcb-res0-dev libxcb-ewmh-dev libxcb-icccm4-dev libxcb-keysyms1-dev
-    bash-builtins
+    bash-builtins zsh-dev libcap-dev   # headers for the bash builtin and zsh module hooks
 )
 # What running the app needs beyond the libraries above.
 run_packages=(xvfb xauth openbox)

@@ -41,20 +41,24 @@ std::optional<QByteArray> script(const QString& shell, const QString& spoolDirec
         return std::nullopt;
     QByteArray result(text);
     result.replace("'@TRAILMARK_SPOOL_DIR@'", quoted(shell, spoolDirectory));
-    result.replace("'@TRAILMARK_BASH_LOADABLE@'", quoted(shell, bashLoadablePath()));
+    const QString loadables = loadableDirectory();
+    result.replace("'@TRAILMARK_BASH_LOADABLE@'",
+                   quoted(shell, loadables.isEmpty() ? QString() : loadables + QStringLiteral("/trailmark_bash.so")));
+    result.replace("'@TRAILMARK_ZSH_MODULE_DIR@'", quoted(shell, loadables));
     return result;
 }
 
-QString bashLoadablePath()
+QString loadableDirectory()
 {
     if (!QCoreApplication::instance())
         return {};
     const QDir executableDirectory(QCoreApplication::applicationDirPath());
     for (const QString& candidate :
-         {executableDirectory.filePath(QStringLiteral("trailmark-bash.so")),
-          executableDirectory.filePath(QStringLiteral(TRAILMARK_BASH_LOADABLE_FROM_BINDIR "/trailmark-bash.so"))}) {
-        if (QFileInfo(candidate).isFile())
-            return QDir::cleanPath(candidate);
+         {executableDirectory.path(), executableDirectory.filePath(QStringLiteral(TRAILMARK_LOADABLES_FROM_BINDIR))}) {
+        const QDir directory(candidate);
+        if (directory.exists(QStringLiteral("trailmark_bash.so")) ||
+            directory.exists(QStringLiteral("trailmark_zsh.so")))
+            return QDir::cleanPath(directory.absolutePath());
     }
     return {};
 }

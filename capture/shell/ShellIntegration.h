@@ -13,13 +13,13 @@ namespace trailmark {
 namespace shellintegration {
 
 QStringList supportedShells(); // "bash", "zsh", "fish"
-// nullopt when shell is not one of supportedShells(). bash's script loads
-// bashLoadablePath() when it is not empty.
+// nullopt when shell is not one of supportedShells(). The bash and zsh scripts load
+// the hook's builtin or module from loadableDirectory() when it has it.
 std::optional<QByteArray> script(const QString& shell, const QString& spoolDirectory);
-// trailmark-bash.so, the bash hook as a loadable builtin (capture/shell/bash): next to
-// the running executable (build tree) or in ../lib/trailmark (installed). Empty when
-// neither has it, or without a QCoreApplication.
-QString bashLoadablePath();
+// Where trailmark_bash.so and trailmark_zsh.so (capture/shell/loadable) are: next to the
+// running executable (build tree) or in ../lib/trailmark (installed). Empty when neither
+// has them, or without a QCoreApplication.
+QString loadableDirectory();
 // How a shell's rc file loads it, for help texts.
 QString loadLine(const QString& shell);
 

@@ -22,8 +22,9 @@ namespace trailmark {
 // generation N+1 after TRAILMARK_SPOOL_ROTATE records (default 1000) or when its file
 // vanished, and never writes to generation N again. So a file is final once a newer
 // generation of the same session exists or the shell's pid is gone, and the ingester
-// deletes it when it has been ingested completely. bash also keeps "<session>.scratch"
-// (the last history line, 0600), deleted with the session's last spool file.
+// deletes it when it has been ingested completely. bash's shell-function hook also
+// keeps "<session>.scratch" (the last history line, 0600), deleted with the session's
+// last spool file; its loadable builtin needs none.
 //
 // Records. Version 1 (still read: files written by older hooks may be on disk when a
 // new version is installed) has one record per line, ending in LF, fields separated by
@@ -54,7 +55,7 @@ namespace trailmark {
 // cannot hold TAB, LF or NUL:
 //
 //     S0  <n>  <time>  <cwd>\0<command>\0\n
-//     Sf  <n>  <time>  <cwd>\0<fc line>\0\n          (bash)
+//     Sf  <n>  <time>  <cwd>\0<fc line>\0\n          (bash's shell-function hook)
 //     E0  <n>  <time>  <exit>  <pipestatus>  <start time>\n
 //     N0  <time>  <text>\0\n
 //

@@ -8,7 +8,7 @@
 # capture/shell/SpoolRecord.h.
 #
 # Two implementations of the same hook. Trailmark's loadable builtin (`enable -f`, built
-# from capture/shell/bash/TrailmarkBashHook.c) does the work of each side of a command
+# from capture/shell/loadable/BashBuiltin.c) does the work of each side of a command
 # in one call and costs about a quarter of the shell functions below; those are used
 # where the builtin cannot load (another bash version, TRAILMARK_BASH_LOADABLE=0).
 if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then

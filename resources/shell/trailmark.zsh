@@ -6,6 +6,11 @@
 # opened once (zsh/system's sysopen creates it 0600). A command line that starts with a
 # space is not recorded at all. `tm note TEXT` records a note. The spool line format is
 # documented in capture/shell/SpoolRecord.h.
+#
+# Two implementations of the same hook. Trailmark's zsh module (`zmodload`, built from
+# capture/shell/loadable/ZshModule.c) makes each hook function one builtin call; the
+# shell functions below do the work in zsh itself, at several times the cost, and are
+# used where the module cannot load (another zsh version, TRAILMARK_ZSH_MODULE=0).
 if [[ -o interactive && -z ${__tm_sid-} ]] && zmodload zsh/datetime zsh/system 2>/dev/null; then
     typeset -g __tm_dir=${TRAILMARK_SPOOL_DIR:-'@TRAILMARK_SPOOL_DIR@'}
     typeset -gi __tm_us
@@ -65,28 +70,54 @@ if [[ -o interactive && -z ${__tm_sid-} ]] && zmodload zsh/datetime zsh/system 2
         fi
     }
 
-    __tm_open
     autoload -Uz add-zsh-hook
-    add-zsh-hook preexec __tm_preexec
-    precmd_functions=(__tm_precmd ${precmd_functions:#__tm_precmd})
-    if [[ -n ${TRAILMARK_PTY-} ]] && { exec {__tm_tty}>/dev/tty } 2>/dev/null; then
-        # `trailmark shell`: OSC 133 marks around each command for its output capture, in
-        # hooks of their own so that plain terminals pay nothing for them.
-        typeset -g __tm_marked=0 __tm_ended=0
-        __tm_preexec_marks() {
-            [[ -n $__tm_t0 && $__tm_n != $__tm_marked ]] || return 0
-            __tm_marked=$__tm_n
-            print -rn -- $'\e]133;B\a\e]133;C;'"$__tm_sid-$__tm_n"$'\a' >&$__tm_tty
-        }
-        __tm_precmd_marks() {
-            if [[ $__tm_n != $__tm_ended ]]; then
-                __tm_ended=$__tm_n
-                print -rn -- $'\e]133;D;'"$__tm_s;$__tm_sid-$__tm_n"$'\a' >&$__tm_tty
+    typeset -g __tm_modules='@TRAILMARK_ZSH_MODULE_DIR@'
+    typeset -ga __tm_module_path
+    __tm_module_path=($module_path)
+    module_path=($__tm_modules $module_path)
+    if [[ -n $__tm_modules && ${TRAILMARK_ZSH_MODULE-1} != 0 ]] && zmodload trailmark_zsh 2>/dev/null &&
+        __tm_hook init $__tm_dir $__tm_sid $__tm_rotate ${TRAILMARK_PTY:+marks}; then
+        module_path=($__tm_module_path)
+        # The module keeps its own state (counter, start time, spool descriptor) and
+        # writes `trailmark shell`'s OSC 133 marks itself.
+        __tm_preexec() { __tm_hook start "$1" }
+        __tm_precmd() { __tm_hook end $? $pipestatus }
+        tm() {
+            if [[ ${1-} == note && $# -gt 1 ]]; then
+                shift
+                __tm_hook note "$*"
+            else
+                print -r -- 'usage: tm note TEXT' >&2
+                return 2
             fi
-            print -rn -- $'\e]133;A\a' >&$__tm_tty
-            return $__tm_s
         }
-        add-zsh-hook preexec __tm_preexec_marks
-        precmd_functions=(__tm_precmd __tm_precmd_marks ${precmd_functions:#__tm_precmd})
+        add-zsh-hook preexec __tm_preexec
+        precmd_functions=(__tm_precmd ${precmd_functions:#__tm_precmd})
+    else
+        module_path=($__tm_module_path)
+        __tm_open
+        add-zsh-hook preexec __tm_preexec
+        precmd_functions=(__tm_precmd ${precmd_functions:#__tm_precmd})
+        if [[ -n ${TRAILMARK_PTY-} ]] && { exec {__tm_tty}>/dev/tty } 2>/dev/null; then
+            # `trailmark shell`: OSC 133 marks around each command for its output capture,
+            # in hooks of their own so that plain terminals pay nothing for them.
+            typeset -g __tm_marked=0 __tm_ended=0
+            __tm_preexec_marks() {
+                [[ -n $__tm_t0 && $__tm_n != $__tm_marked ]] || return 0
+                __tm_marked=$__tm_n
+                print -rn -- $'\e]133;B\a\e]133;C;'"$__tm_sid-$__tm_n"$'\a' >&$__tm_tty
+            }
+            __tm_precmd_marks() {
+                if [[ $__tm_n != $__tm_ended ]]; then
+                    __tm_ended=$__tm_n
+                    print -rn -- $'\e]133;D;'"$__tm_s;$__tm_sid-$__tm_n"$'\a' >&$__tm_tty
+                fi
+                print -rn -- $'\e]133;A\a' >&$__tm_tty
+                return $__tm_s
+            }
+            add-zsh-hook preexec __tm_preexec_marks
+            precmd_functions=(__tm_precmd __tm_precmd_marks ${precmd_functions:#__tm_precmd})
+        fi
     fi
+    unset __tm_module_path __tm_modules
 fi

@@ -4,12 +4,16 @@
 //   plain     no hooks at all (the reference);
 //   bare      hooks that do nothing (bash: `trap : DEBUG` + PROMPT_COMMAND=:, zsh: empty
 //             preexec/precmd), the floor of any hook-based recorder;
-//   trailmark `trailmark init` loaded;
+//   trailmark `trailmark init` loaded: the bash builtin or zsh module hook (see
+//             capture/shell/loadable);
+//   functions `trailmark init` with TRAILMARK_BASH_LOADABLE=0 / TRAILMARK_ZSH_MODULE=0:
+//             the shell-function hook the shells fall back to without them;
 //   exec      hooks that exec /bin/true before and after each command: the floor of a
 //             recorder whose hooks run its binary, as atuin's do (`atuin history
 //             start` / `end`). Its CPU time is in the children, so compare wall time.
 // Reported per command: wall time, and the shell's own CPU time from
 // /proc/PID/schedstat (steadier on a loaded machine). "Added" is trailmark - plain.
+// The output names the hook that really ran (the rc file asks the shell what __tm_hook is).
 //
 //   bench_shell_hooks [N]      (default 2000; target: < 50 µs added per command)
 
@@ -36,6 +40,7 @@ struct Round
     double wallUs = 0; // per command
     double cpuUs = 0;  // per command
     qint64 spoolBytes = 0;
+    bool nativeHook = false; // __tm_hook was the builtin / module
 };
 
 enum class Setup
@@ -43,9 +48,10 @@ enum class Setup
     Plain,
     Bare,
     Trailmark,
+    TrailmarkFunctions,
     Exec,
 };
-constexpr int kSetups = 4;
+constexpr int kSetups = 5;
 
 // Nanoseconds the task has run on a CPU (first field of /proc/PID/schedstat).
 qint64 cpuNs(pid_t pid)
@@ -61,8 +67,10 @@ Round runRound(const QString& shell, Setup setup, int commands)
     QTemporaryDir home;
     const QString spool = home.path() + QStringLiteral("/spool");
     QByteArray init;
-    if (setup == Setup::Trailmark)
-        init = "eval \"$('" TRAILMARK_BINARY "' init " + shell.toLatin1() + ")\"\n";
+    if (setup == Setup::Trailmark || setup == Setup::TrailmarkFunctions)
+        init = "eval \"$('" TRAILMARK_BINARY "' init " + shell.toLatin1() + ")\"\n" +
+               (shell == QLatin1String("bash") ? "type -t __tm_hook >\"$HOME/hook\"\n"
+                                               : "whence -w __tm_hook >\"$HOME/hook\"\n");
     else if (setup == Setup::Bare)
         init =
             shell == QLatin1String("bash") ? "trap : DEBUG\nPROMPT_COMMAND=:\n" : "preexec() { : }\nprecmd() { : }\n";
@@ -78,6 +86,10 @@ Round runRound(const QString& shell, Setup setup, int commands)
     environment.insert(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));
     environment.insert(QStringLiteral("TRAILMARK_SPOOL_DIR"), spool);
     environment.insert(QStringLiteral("XDG_STATE_HOME"), home.path() + QStringLiteral("/state"));
+    if (setup == Setup::TrailmarkFunctions) {
+        environment.insert(QStringLiteral("TRAILMARK_BASH_LOADABLE"), QStringLiteral("0"));
+        environment.insert(QStringLiteral("TRAILMARK_ZSH_MODULE"), QStringLiteral("0"));
+    }
     if (shell == QLatin1String("bash")) {
         QFile rc(home.path() + QStringLiteral("/bashrc"));
         if (!rc.open(QIODevice::WriteOnly))
@@ -116,6 +128,8 @@ Round runRound(const QString& shell, Setup setup, int commands)
     round.cpuUs = static_cast<double>(cpuUsed) / 1000.0 / commands;
     for (const QFileInfo& file : QDir(spool).entryInfoList({QStringLiteral("*.spool")}, QDir::Files))
         round.spoolBytes += file.size();
+    QFile hook(home.path() + QStringLiteral("/hook"));
+    round.nativeHook = hook.open(QIODevice::ReadOnly) && hook.readAll().contains("builtin");
     return round;
 }
 
@@ -132,68 +146,80 @@ int main(int argc, char* argv[])
     QTextStream out(stdout);
     bool allOk = true;
     for (const QString& shell : {QStringLiteral("bash"), QStringLiteral("zsh")}) {
+        const bool bash = shell == QLatin1String("bash");
         constexpr double kMax = std::numeric_limits<double>::max();
-        double wall[kSetups] = {kMax, kMax, kMax, kMax};
-        double cpu[kSetups] = {kMax, kMax, kMax, kMax};
-        qint64 spoolBytes = 0;
+        double wall[kSetups];
+        double cpu[kSetups];
+        std::fill(wall, wall + kSetups, kMax);
+        std::fill(cpu, cpu + kSetups, kMax);
+        qint64 spoolBytes[kSetups] = {};
+        bool nativeHook[kSetups] = {};
+        const auto measure = [&](Setup setup) {
+            const Round result = runRound(shell, setup, commands);
+            if (!result.ok)
+                return false;
+            const int index = static_cast<int>(setup);
+            wall[index] = std::min(wall[index], result.wallUs);
+            cpu[index] = std::min(cpu[index], result.cpuUs);
+            spoolBytes[index] = result.spoolBytes;
+            nativeHook[index] = result.nativeHook;
+            return true;
+        };
         for (int round = 0; round < rounds; ++round) {
             // The exec rounds run after the others: thousands of processes ending leave
             // the kernel busy for a while, which would land on the next round.
             for (int setup = 0; setup < static_cast<int>(Setup::Exec); ++setup) {
-                const Round result = runRound(shell, static_cast<Setup>(setup), commands);
-                if (!result.ok) {
+                if (!measure(static_cast<Setup>(setup))) {
                     out << shell << ": round failed\n";
                     return 1;
                 }
-                wall[setup] = std::min(wall[setup], result.wallUs);
-                cpu[setup] = std::min(cpu[setup], result.cpuUs);
-                if (setup == static_cast<int>(Setup::Trailmark))
-                    spoolBytes = result.spoolBytes;
             }
         }
         for (int round = 0; round < execRounds; ++round) {
-            const Round result = runRound(shell, Setup::Exec, commands);
-            if (!result.ok) {
+            if (!measure(Setup::Exec)) {
                 out << shell << ": exec round failed\n";
                 return 1;
             }
-            wall[kSetups - 1] = std::min(wall[kSetups - 1], result.wallUs);
-            cpu[kSetups - 1] = std::min(cpu[kSetups - 1], result.cpuUs);
         }
-        // Every command must have reached the spool: a start and an end line each.
-        const bool recorded = spoolBytes > static_cast<qint64>(commands) * 2 * 20;
-        allOk = allOk && recorded;
         const auto figure = [](double value) {
             return QString::number(value, 'f', 1);
         };
+        const auto row = [&](const QString& name, Setup setup, const QString& cpuSuffix = {}) {
+            const int index = static_cast<int>(setup);
+            return QStringLiteral("  %1 %2 %3\n")
+                .arg(name.leftJustified(14), figure(wall[index]).rightJustified(8),
+                     QString(figure(cpu[index]) + cpuSuffix).rightJustified(8));
+        };
+        // Every command must have reached the spool: a start and an end line each.
+        const auto recorded = [&](Setup setup) {
+            return spoolBytes[static_cast<int>(setup)] > static_cast<qint64>(commands) * 2 * 20;
+        };
+        const auto added = [&](Setup setup) {
+            const int index = static_cast<int>(setup);
+            const char* hook = !nativeHook[index] ? "shell functions" : bash ? "loadable builtin" : "module";
+            return QStringLiteral("  added by trailmark (%1): %2 µs wall, %3 µs cpu (target < 50); spool %4 bytes%5\n")
+                .arg(QLatin1String(hook), figure(wall[index] - wall[0]), figure(cpu[index] - cpu[0]))
+                .arg(spoolBytes[index])
+                .arg(recorded(setup) ? QString() : QStringLiteral(" (COMMANDS MISSING FROM THE SPOOL)"));
+        };
+        allOk = allOk && recorded(Setup::Trailmark) && recorded(Setup::TrailmarkFunctions);
         out << QStringLiteral("%1: %2 commands `:`, best of %3 rounds, µs per command\n")
                    .arg(shell)
                    .arg(commands)
                    .arg(rounds)
             << QStringLiteral("  %1 %2 %3\n")
-                   .arg(QStringLiteral("setup").leftJustified(12), QStringLiteral("wall").rightJustified(8),
+                   .arg(QStringLiteral("setup").leftJustified(14), QStringLiteral("wall").rightJustified(8),
                         QStringLiteral("cpu").rightJustified(8))
-            << QStringLiteral("  %1 %2 %3\n")
-                   .arg(QStringLiteral("plain").leftJustified(12), figure(wall[0]).rightJustified(8),
-                        figure(cpu[0]).rightJustified(8))
-            << QStringLiteral("  %1 %2 %3\n")
-                   .arg(QStringLiteral("bare hooks").leftJustified(12), figure(wall[1]).rightJustified(8),
-                        figure(cpu[1]).rightJustified(8))
-            << QStringLiteral("  %1 %2 %3\n")
-                   .arg(QStringLiteral("trailmark").leftJustified(12), figure(wall[2]).rightJustified(8),
-                        figure(cpu[2]).rightJustified(8))
-            << QStringLiteral("  %1 %2 %3\n")
-                   .arg(QStringLiteral("exec hooks").leftJustified(12), figure(wall[3]).rightJustified(8),
-                        QString(figure(cpu[3]) + QLatin1Char('*')).rightJustified(8))
-            << QStringLiteral("  added by trailmark: %1 µs wall, %2 µs cpu (target < 50); bare hooks alone: %3 µs cpu; "
-                              "spool %4 bytes%5\n")
-                   .arg(figure(wall[2] - wall[0]), figure(cpu[2] - cpu[0]), figure(cpu[1] - cpu[0]))
-                   .arg(spoolBytes)
-                   .arg(recorded ? QString() : QStringLiteral(" (COMMANDS MISSING FROM THE SPOOL)"))
+            << row(QStringLiteral("plain"), Setup::Plain) << row(QStringLiteral("bare hooks"), Setup::Bare)
+            << row(QStringLiteral("trailmark"), Setup::Trailmark)
+            << row(QStringLiteral("trailmark fn"), Setup::TrailmarkFunctions)
+            << row(QStringLiteral("exec hooks"), Setup::Exec, QStringLiteral("*")) << added(Setup::Trailmark)
+            << added(Setup::TrailmarkFunctions)
+            << QStringLiteral("  bare hooks alone: %1 µs cpu\n").arg(figure(cpu[1] - cpu[0]))
             << QStringLiteral(
                    "  added by exec hooks (two execs of /bin/true, as an exec-based recorder's floor): %1 µs "
                    "wall, %2x trailmark's (* cpu without the children)\n")
-                   .arg(figure(wall[3] - wall[0]), figure((wall[3] - wall[0]) / std::max(wall[2] - wall[0], 1.0)));
+                   .arg(figure(wall[4] - wall[0]), figure((wall[4] - wall[0]) / std::max(wall[2] - wall[0], 1.0)));
         out.flush();
     }
     return allOk ? 0 : 1;

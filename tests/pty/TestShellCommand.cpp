@@ -23,17 +23,18 @@ private Q_SLOTS:
 void TestShellCommand::capturesOutputPerCommand_data()
 {
     QTest::addColumn<QString>("shell");
-    QTest::addColumn<bool>("bashLoadable"); // bash's hook as a builtin, else its shell functions
+    QTest::addColumn<bool>("native"); // the bash builtin or zsh module hook, else shell functions
     QTest::newRow("bash") << QStringLiteral("/bin/bash") << true;
     QTest::newRow("bash-functions") << QStringLiteral("/bin/bash") << false;
     QTest::newRow("zsh") << QStringLiteral("/bin/zsh") << true;
+    QTest::newRow("zsh-functions") << QStringLiteral("/bin/zsh") << false;
     QTest::newRow("fish") << QStringLiteral("/usr/bin/fish") << true;
 }
 
 void TestShellCommand::capturesOutputPerCommand()
 {
     QFETCH(QString, shell);
-    QFETCH(bool, bashLoadable);
+    QFETCH(bool, native);
     QTemporaryDir home;
     QDir(home.path()).mkpath(QStringLiteral(".config/fish"));
     // Keeps fish from starting its background man-page parser, which would outlive the test.
@@ -61,8 +62,10 @@ void TestShellCommand::capturesOutputPerCommand()
     environment.insert(QStringLiteral("SHELL"), shell);
     environment.insert(QStringLiteral("TRAILMARK_SPOOL_DIR"), spool);
     environment.insert(QStringLiteral("TRAILMARK_OUTPUT_CAP"), QStringLiteral("100"));
-    if (!bashLoadable)
+    if (!native) {
         environment.insert(QStringLiteral("TRAILMARK_BASH_LOADABLE"), QStringLiteral("0"));
+        environment.insert(QStringLiteral("TRAILMARK_ZSH_MODULE"), QStringLiteral("0"));
+    }
     environment.insert(QStringLiteral("XDG_STATE_HOME"), home.path() + QStringLiteral("/state"));
     environment.insert(QStringLiteral("XDG_CONFIG_HOME"), home.path() + QStringLiteral("/.config"));
     PtyDriver pty;

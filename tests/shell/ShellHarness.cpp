@@ -23,6 +23,9 @@ ShellHarness::ShellHarness(const QString& shell)
     if (shell == QLatin1String("bash-functions")) {
         m_shell = QStringLiteral("bash");
         m_variantEnvironment = {QStringLiteral("TRAILMARK_BASH_LOADABLE=0")};
+    } else if (shell == QLatin1String("zsh-functions")) {
+        m_shell = QStringLiteral("zsh");
+        m_variantEnvironment = {QStringLiteral("TRAILMARK_ZSH_MODULE=0")};
     }
 }
 

@@ -16,8 +16,9 @@ namespace trailmark::test {
 class ShellHarness
 {
 public:
-    // shell: "bash", "zsh", "fish", or "bash-functions": bash with the hook's shell
-    // functions instead of its loadable builtin (TRAILMARK_BASH_LOADABLE=0).
+    // shell: "bash", "zsh", "fish", or "bash-functions" / "zsh-functions": that shell
+    // with the hook's shell functions instead of its loadable builtin or module
+    // (TRAILMARK_BASH_LOADABLE=0, TRAILMARK_ZSH_MODULE=0).
     explicit ShellHarness(const QString& shell);
     // rcPrelude: lines the rc file runs before loading the hooks (the user's own setup).
     bool start(const QStringList& extraEnvironment = {}, const QByteArray& rcPrelude = {});

@@ -3,6 +3,7 @@
 
 #include <QDir>
 #include <QJsonArray>
+#include <QProcess>
 #include <QTest>
 
 #include <csignal>
@@ -33,8 +34,9 @@ QByteArray pasted(const QByteArray& text)
     return "\x1b[200~" + text + "\x1b[201~";
 }
 
-// bash's hook comes in two implementations (see resources/shell/trailmark.bash): the
-// loadable builtin and the shell functions it falls back to. Both must behave the same.
+// The bash and zsh hooks come in two implementations (see resources/shell/trailmark.*):
+// a loadable builtin or module, and the shell functions they fall back to. Both must
+// behave the same.
 void bashVariants()
 {
     QTest::addColumn<QString>("shell");
@@ -42,8 +44,15 @@ void bashVariants()
     QTest::newRow("bash-functions") << QStringLiteral("bash-functions");
 }
 
-// The first record kind in the shell's spool file: "S0" from the builtin, "Sf" from
-// the shell functions (which write bash's `fc -l` line).
+void hookVariants()
+{
+    bashVariants();
+    QTest::newRow("zsh") << QStringLiteral("zsh");
+    QTest::newRow("zsh-functions") << QStringLiteral("zsh-functions");
+}
+
+// The first record kind in the shell's spool file: bash's builtin writes "S0", its shell
+// functions "Sf" (bash's `fc -l` line).
 QByteArray firstRecordKind(const QString& spoolDirectory)
 {
     const QDir directory(spoolDirectory);
@@ -69,12 +78,14 @@ private Q_SLOTS:
     void recordsCommandsExitCodesAndNotes();
     void byteExactCommands_data();
     void byteExactCommands();
-    void bashLoadsItsBuiltin();
+    void loadsTheNativeHook_data();
+    void loadsTheNativeHook();
     void bashHistoryControlAndUserHooks_data();
     void bashHistoryControlAndUserHooks();
     void killedShellLeavesTheStart_data();
     void killedShellLeavesTheStart();
     void fishHookEncodesAnyBytes();
+    void megabyteCommand_data();
     void megabyteCommand();
     void exactlyOnceWhileTheAppIsStopped_data();
     void exactlyOnceWhileTheAppIsStopped();
@@ -90,6 +101,7 @@ void TestShellHooks::recordsCommandsExitCodesAndNotes_data()
     QTest::newRow("bash") << QStringLiteral("bash");
     QTest::newRow("bash-functions") << QStringLiteral("bash-functions");
     QTest::newRow("zsh") << QStringLiteral("zsh");
+    QTest::newRow("zsh-functions") << QStringLiteral("zsh-functions");
     QTest::newRow("fish") << QStringLiteral("fish");
 }
 
@@ -190,6 +202,7 @@ void TestShellHooks::byteExactCommands_data()
     QTest::newRow("bash") << QStringLiteral("bash") << any;
     QTest::newRow("bash-functions") << QStringLiteral("bash-functions") << any;
     QTest::newRow("zsh") << QStringLiteral("zsh") << any;
+    QTest::newRow("zsh-functions") << QStringLiteral("zsh-functions") << any;
     // fish's line editor drops invalid UTF-8 and tabs from what is typed or pasted, so
     // a fish command line cannot hold them; the rest must survive.
     QTest::newRow("fish") << QStringLiteral("fish")
@@ -215,26 +228,51 @@ void TestShellHooks::byteExactCommands()
 // Debian's default HISTCONTROL=ignoreboth: a repeated command is still recorded (it
 // ran twice), a leading space is not; the user's own PROMPT_COMMAND and DEBUG trap
 // keep working and see the command's $?.
-// Where the build has the builtin (package bash-builtins), `trailmark init bash` loads
-// it; TRAILMARK_BASH_LOADABLE=0 keeps the shell functions. Each writes its own record
-// kind, so the rows of the other tests really run both.
-void TestShellHooks::bashLoadsItsBuiltin()
+// Where the build has them (packages bash-builtins, zsh-dev), `trailmark init` loads
+// the builtin or module; TRAILMARK_BASH_LOADABLE=0 / TRAILMARK_ZSH_MODULE=0 keep the
+// shell functions. So the rows of the other tests really run both.
+void TestShellHooks::loadsTheNativeHook_data()
 {
-#ifndef TRAILMARK_HAVE_BASH_LOADABLE
-    QSKIP("built without bash-builtins' headers: bash uses the shell functions only");
+    QTest::addColumn<QString>("shell");
+    QTest::addColumn<bool>("native");
+#ifdef TRAILMARK_HAVE_BASH_LOADABLE
+    QTest::newRow("bash") << QStringLiteral("bash") << true;
 #endif
-    for (const QString& variant : {QStringLiteral("bash"), QStringLiteral("bash-functions")}) {
-        ShellHarness harness(variant);
-        QVERIFY(harness.start());
-        harness.pty().clearOutput();
-        QVERIFY(harness.pty().run(" echo \"hook=$(type -t __tm_hook)\""));
-        const bool builtin = variant == QLatin1String("bash");
-        QVERIFY2(harness.pty().output().contains(builtin ? "hook=builtin" : "hook=\r"),
-                 harness.pty().output().constData());
+#ifdef TRAILMARK_HAVE_ZSH_MODULE
+    QTest::newRow("zsh") << QStringLiteral("zsh") << true;
+#endif
+    QTest::newRow("bash-functions") << QStringLiteral("bash-functions") << false;
+    QTest::newRow("zsh-functions") << QStringLiteral("zsh-functions") << false;
+}
+
+void TestShellHooks::loadsTheNativeHook()
+{
+    QFETCH(QString, shell);
+    QFETCH(bool, native);
+    ShellHarness harness(shell);
+    QVERIFY(harness.start());
+    harness.pty().clearOutput();
+    const bool bash = harness.shell() == QLatin1String("bash");
+    QVERIFY(harness.pty().run(bash ? " echo \"hook=$(type -t __tm_hook)\"" : " echo \"hook=$(whence -w __tm_hook)\""));
+    const QByteArray expected =
+        native ? (bash ? "hook=builtin" : "hook=__tm_hook: builtin") : (bash ? "hook=\r" : "hook=__tm_hook: none");
+    QVERIFY2(harness.pty().output().contains(expected), harness.pty().output().constData());
+    if (bash) {
         QVERIFY(harness.pty().run("echo recorded"));
-        QCOMPARE(firstRecordKind(harness.spoolDirectory()), builtin ? QByteArray("S0") : QByteArray("Sf"));
-        QVERIFY(harness.exitShell());
+        QCOMPARE(firstRecordKind(harness.spoolDirectory()), native ? QByteArray("S0") : QByteArray("Sf"));
+    } else {
+        // module_path is as it was before the hook loaded its module.
+        QProcess plain;
+        plain.start(QStringLiteral("/bin/zsh"),
+                    {QStringLiteral("-f"), QStringLiteral("-c"), QStringLiteral("print -r -- \"mp=$module_path.\"")});
+        QVERIFY(plain.waitForFinished());
+        const QByteArray before = plain.readAllStandardOutput().trimmed();
+        QVERIFY(before.startsWith("mp=/"));
+        harness.pty().clearOutput();
+        QVERIFY(harness.pty().run(" print -r -- \"mp=$module_path.\""));
+        QVERIFY2(harness.pty().output().contains(QByteArray(before + "\r")), harness.pty().output().constData());
     }
+    QVERIFY(harness.exitShell());
 }
 
 void TestShellHooks::bashHistoryControlAndUserHooks_data()
@@ -307,9 +345,18 @@ void TestShellHooks::fishHookEncodesAnyBytes()
     QCOMPARE(bytes(commands.at(1).started.command()), QByteArray("a\tb\xff\xfe\x80 %41\nline2"));
 }
 
+void TestShellHooks::megabyteCommand_data()
+{
+    QTest::addColumn<QString>("shell");
+    QTest::newRow("zsh") << QStringLiteral("zsh");
+    QTest::newRow("zsh-functions") << QStringLiteral("zsh-functions");
+    QTest::newRow("bash") << QStringLiteral("bash");
+}
+
 void TestShellHooks::megabyteCommand()
 {
-    ShellHarness harness(QStringLiteral("zsh"));
+    QFETCH(QString, shell);
+    ShellHarness harness(shell);
     QVERIFY(harness.start());
     QByteArray payload;
     payload.reserve(1 << 20);
@@ -330,7 +377,7 @@ void TestShellHooks::megabyteCommand()
 // once, however often it runs, and the shell's file goes away when it has ended.
 void TestShellHooks::exactlyOnceWhileTheAppIsStopped_data()
 {
-    bashVariants();
+    hookVariants();
 }
 
 void TestShellHooks::exactlyOnceWhileTheAppIsStopped()
@@ -358,7 +405,7 @@ void TestShellHooks::exactlyOnceWhileTheAppIsStopped()
 
 void TestShellHooks::rotatesSpoolFiles_data()
 {
-    bashVariants();
+    hookVariants();
 }
 
 void TestShellHooks::rotatesSpoolFiles()
@@ -389,6 +436,7 @@ void TestShellHooks::reopensAVanishedSpool_data()
     QTest::newRow("bash") << QStringLiteral("bash");
     QTest::newRow("bash-functions") << QStringLiteral("bash-functions");
     QTest::newRow("zsh") << QStringLiteral("zsh");
+    QTest::newRow("zsh-functions") << QStringLiteral("zsh-functions");
 }
 
 // Someone deletes the spool directory under a running shell (a cleaner, a logout that
