@@ -79,7 +79,9 @@ if [[ -o interactive && -z ${__tm_sid-} ]] && zmodload zsh/datetime zsh/system 2
         __tm_hook init $__tm_dir $__tm_sid $__tm_rotate ${TRAILMARK_PTY:+marks}; then
         module_path=($__tm_module_path)
         # The module keeps its own state (counter, start time, spool descriptor) and
-        # writes `trailmark shell`'s OSC 133 marks itself.
+        # writes `trailmark shell`'s OSC 133 marks itself. zsh scans every parameter at
+        # the end of each function call, so the shell functions' variables go.
+        unset __tm_dir __tm_us __tm_gen __tm_next __tm_n __tm_t0 __tm_fd __tm_tty __tm_file __tm_s __tm_p __tm_rotate
         __tm_preexec() { __tm_hook start "$1" }
         __tm_precmd() { __tm_hook end $? $pipestatus }
         tm() {

@@ -4,7 +4,9 @@
 # figure to compare hook versions with. Each shell runs N and 3N commands `:` from a file
 # (interactive, so history, PROMPT_COMMAND/precmd and the DEBUG trap work as at a
 # terminal, minus readline) with and without `trailmark init`; the difference of the two
-# runs divided by 2N removes start-up and exit.
+# runs divided by 2N removes start-up and exit. Each shell's hook is counted twice: as
+# `trailmark init` loads it (bash's builtin, zsh's module), and as the shell functions
+# they fall back to.
 #
 #   tests/bench/shell_hooks_callgrind.sh TRAILMARK_BINARY [N]     (default N = 100)
 set -euo pipefail
@@ -32,5 +34,12 @@ instructions() { # shell hooked count
 for shell in bash zsh; do
     plain=$(( ($(instructions $shell no $((3 * n))) - $(instructions $shell no $n)) / (2 * n) ))
     hooked=$(( ($(instructions $shell yes $((3 * n))) - $(instructions $shell yes $n)) / (2 * n) ))
-    echo "$shell: instructions per command: plain $plain, with trailmark $hooked, added $((hooked - plain))"
+    # The shell-function hooks the builtin (bash) and module (zsh) fall back to.
+    functions=$(
+        export TRAILMARK_BASH_LOADABLE=0 TRAILMARK_ZSH_MODULE=0
+        echo $(( ($(instructions $shell fn $((3 * n))) - $(instructions $shell fn $n)) / (2 * n) ))
+    )
+    echo "$shell: instructions per command: plain $plain, with trailmark $hooked (added $((hooked - plain))," \
+        "$([[ $shell == bash ]] && echo builtin || echo module)), with its shell functions $functions" \
+        "(added $((functions - plain)))"
 done

@@ -38,11 +38,43 @@ static struct
     size_t bufferSize;
 } spool = {.spoolFd = -1, .ttyFd = -1};
 
+/* The hooks run on every command line, where printf's format parsing is most of what
+ * writing a record costs; these append the few kinds of field the records have. Each
+ * returns the end of what it wrote. */
+static char* appendText(char* out, const char* text)
+{
+    const size_t size = strlen(text);
+    memcpy(out, text, size);
+    return out + size;
+}
+
+static char* appendNumber(char* out, long long value)
+{
+    char digits[24];
+    int count = 0;
+    unsigned long long magnitude = value < 0 ? 0ULL - (unsigned long long)value : (unsigned long long)value;
+    do {
+        digits[count++] = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude > 0);
+    if (value < 0)
+        *out++ = '-';
+    while (count > 0)
+        *out++ = digits[--count];
+    return out;
+}
+
+/* Unix time in seconds with six fraction digits, NUL-ended (fits kFieldSize). */
 static void formatNow(char* out)
 {
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
-    snprintf(out, kFieldSize, "%lld.%06ld", (long long)now.tv_sec, now.tv_nsec / 1000);
+    out = appendNumber(out, (long long)now.tv_sec);
+    *out++ = '.';
+    long micros = now.tv_nsec / 1000;
+    for (int i = 5; i >= 0; --i, micros /= 10)
+        out[i] = (char)('0' + micros % 10);
+    out[6] = '\0';
 }
 
 static void closeSpool(void)
@@ -202,7 +234,12 @@ void hookSpoolStart(const char* directory, size_t directorySize, const char* com
     ++spool.commandNumber;
     ensureSpool(spool.commandNumber);
     char head[3 * kFieldSize];
-    snprintf(head, sizeof head, "S0\t%ld\t%s\t", spool.commandNumber, spool.startTime);
+    char* end = appendText(head, "S0\t");
+    end = appendNumber(end, spool.commandNumber);
+    *end++ = '\t';
+    end = appendText(end, spool.startTime);
+    *end++ = '\t';
+    *end = '\0';
     writeRecord(head, directory, directorySize, command, commandSize);
     if (spool.ttyFd >= 0 && spool.markedCommand != spool.commandNumber) {
         spool.markedCommand = spool.commandNumber;
@@ -216,15 +253,27 @@ void hookSpoolEnd(int status, const char* pipestatus)
         char now[kFieldSize];
         formatNow(now);
         ensureSpool(spool.commandNumber);
-        const size_t size = 4 * kFieldSize + strlen(pipestatus);
-        char* record = malloc(size);
+        /* No text fields: the record is one line. */
+        const size_t pipestatusSize = strlen(pipestatus);
+        char fixed[6 * kFieldSize];
+        char* record = pipestatusSize < kFieldSize ? fixed : malloc(5 * kFieldSize + pipestatusSize);
         if (record) {
-            /* No text fields: the record is one line. */
-            int length = snprintf(record, size, "E0\t%ld\t%s\t%d\t%s\t%s\n", spool.commandNumber, now, status,
-                                  pipestatus, spool.startTime);
-            if (length > 0 && (size_t)length < size && spool.spoolFd >= 0)
-                writeAll(spool.spoolFd, record, (size_t)length);
-            free(record);
+            char* end = appendText(record, "E0\t");
+            end = appendNumber(end, spool.commandNumber);
+            *end++ = '\t';
+            end = appendText(end, now);
+            *end++ = '\t';
+            end = appendNumber(end, status);
+            *end++ = '\t';
+            memcpy(end, pipestatus, pipestatusSize);
+            end += pipestatusSize;
+            *end++ = '\t';
+            end = appendText(end, spool.startTime);
+            *end++ = '\n';
+            if (spool.spoolFd >= 0)
+                writeAll(spool.spoolFd, record, (size_t)(end - record));
+            if (record != fixed)
+                free(record);
         }
     }
     if (spool.ttyFd >= 0) {
@@ -245,7 +294,10 @@ void hookSpoolNote(const char* text, size_t textSize)
     if (!spoolInPlace())
         openSpool(spool.commandNumber + 1);
     char head[2 * kFieldSize];
-    snprintf(head, sizeof head, "N0\t%s\t", now);
+    char* end = appendText(head, "N0\t");
+    end = appendText(end, now);
+    *end++ = '\t';
+    *end = '\0';
     writeRecord(head, text, textSize, NULL, 0);
 }
 
