@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the build into a scratch prefix and checks what a desktop needs: the binary,
 # the .desktop entry, AppStream metainfo that appstreamcli accepts, every icon size,
-# and the .proto files that ship with exports.
+# the .proto files that ship with exports, and the shell hooks' builtin and module,
+# which the installed binary must find in ../lib/trailmark.
 set -euo pipefail
 build_dir=$1
 prefix=$(mktemp -d)
@@ -25,4 +26,13 @@ for proto in session event annotation; do
     test -f "$prefix/share/trailmark/proto/trailmark/v1/$proto.proto"
 done
 "$prefix/bin/trailmark" --version | grep -q '^trailmark '
+# Built where the shells' headers are (packaging/dev.sh installs them); a build without
+# them has the shell-function hooks only.
+for shell in bash zsh; do
+    [ -f "$build_dir/app/trailmark_$shell.so" ] || continue
+    library=$(find "$prefix" -name "trailmark_$shell.so")
+    [ -n "$library" ] || { echo "trailmark_$shell.so is not installed" >&2; exit 1; }
+    "$prefix/bin/trailmark" init $shell | grep -qF "$(dirname "$library")" ||
+        { echo "trailmark init $shell does not load $library" >&2; exit 1; }
+done
 echo "install check: ok"
