@@ -93,6 +93,8 @@ private Q_SLOTS:
     void rotatesSpoolFiles();
     void reopensAVanishedSpool_data();
     void reopensAVanishedSpool();
+    void failingSpoolWritesAreSaidOnceAndTearNothing_data();
+    void failingSpoolWritesAreSaidOnceAndTearNothing();
 };
 
 void TestShellHooks::recordsCommandsExitCodesAndNotes_data()
@@ -459,6 +461,45 @@ void TestShellHooks::reopensAVanishedSpool()
     QCOMPARE(commandTexts(commandsOf(events)), QList<QByteArray>({"echo after", "exit"}));
     QVERIFY(commandsOf(events).first().finished.has_value());
     QCOMPARE(QString::fromStdString(events.at(events.size() - 2).note().text()), QStringLiteral("still here"));
+}
+
+void TestShellHooks::failingSpoolWritesAreSaidOnceAndTearNothing_data()
+{
+    QTest::addColumn<QString>("shell");
+#ifdef TRAILMARK_HAVE_BASH_LOADABLE
+    QTest::newRow("bash") << QStringLiteral("bash");
+#endif
+#ifdef TRAILMARK_HAVE_ZSH_MODULE
+    QTest::newRow("zsh") << QStringLiteral("zsh");
+#endif
+}
+
+// The spool's file system fills up under the builtin or module (here: a file size limit,
+// which fails writes the same way, part way through a record): the shell says so once,
+// keeps working, leaves no torn record behind, and records again once there is room.
+void TestShellHooks::failingSpoolWritesAreSaidOnceAndTearNothing()
+{
+    QFETCH(QString, shell);
+    ShellHarness harness(shell);
+    // Without this the kernel's SIGXFSZ would end the shell at the limit.
+    QVERIFY(harness.start({}, "trap '' XFSZ\n"));
+    PtyDriver& pty = harness.pty();
+    pty.clearOutput();
+    QVERIFY(pty.run("ulimit -S -f 2")); // 1 KiB (zsh) or 2 KiB (bash)
+    for (int i = 0; i < 40; ++i)
+        QVERIFY(pty.run("echo fill-" + QByteArray::number(i) + "-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"));
+    QVERIFY(pty.run("ulimit -S -f unlimited"));
+    QVERIFY(pty.run("echo after"));
+    QCOMPARE(pty.output().count("trailmark: cannot write to the shell spool"), 1);
+    QVERIFY(harness.exitShell());
+
+    const QJsonObject result = harness.ingest();
+    QCOMPARE(result.value(QStringLiteral("malformed_lines")).toInt(), 0);
+    const QList<QByteArray> texts = commandTexts(commandsOf(harness.storedEvents()));
+    QCOMPARE(texts.first(), QByteArray("ulimit -S -f 2"));
+    QVERIFY(texts.contains("echo fill-0-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"));
+    QVERIFY(!texts.contains("echo fill-39-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")); // past the limit
+    QCOMPARE(texts.mid(texts.size() - 2), QList<QByteArray>({"echo after", "exit"}));
 }
 
 QTEST_GUILESS_MAIN(TestShellHooks)

@@ -145,22 +145,32 @@ static void ensureSpool(long commandNumber)
         openSpool(commandNumber);
 }
 
+/* One whole record, or none: a write that stops part way (disk full, file size limit)
+ * is cut back, so the next record does not start inside a torn one. The first failure
+ * is said on stderr; the next success resets that. */
 static void writeAll(int fd, const char* data, size_t size)
 {
     const int toSpool = fd == spool.spoolFd;
-    while (size > 0) {
-        ssize_t written = write(fd, data, size);
+    size_t done = 0;
+    while (done < size) {
+        ssize_t written = write(fd, data + done, size - done);
         if (written < 0 && errno == EINTR)
             continue;
         if (written <= 0) {
+            const int error = written < 0 ? errno : ENOSPC;
+            if (toSpool && done > 0) {
+                /* Should this fail too, the ingester reports the torn record. */
+                const off_t end = lseek(fd, 0, SEEK_CUR);
+                if (end >= (off_t)done)
+                    (void)!ftruncate(fd, end - (off_t)done);
+            }
             if (toSpool && !spool.failing)
                 fprintf(stderr, "trailmark: cannot write to the shell spool in %s: %s\n", spool.directory,
-                        strerror(errno));
+                        strerror(error));
             spool.failing = spool.failing || toSpool;
             return;
         }
-        data += written;
-        size -= (size_t)written;
+        done += (size_t)written;
     }
     if (toSpool)
         spool.failing = 0;
