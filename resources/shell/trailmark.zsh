@@ -83,7 +83,7 @@ if [[ -o interactive && -z ${__tm_sid-} ]] && zmodload zsh/datetime zsh/system 2
         # the end of each function call, so the shell functions' variables go.
         unset __tm_dir __tm_us __tm_gen __tm_next __tm_n __tm_t0 __tm_fd __tm_tty __tm_file __tm_s __tm_p __tm_rotate
         __tm_preexec() { __tm_hook start "$1" }
-        __tm_precmd() { __tm_hook end $? $pipestatus }
+        __tm_precmd() { __tm_hook end $? "${pipestatus[@]}" }
         tm() {
             if [[ ${1-} == note && $# -gt 1 ]]; then
                 shift
