@@ -71,6 +71,9 @@ if [[ -o interactive && -z ${__tm_sid-} ]] && zmodload zsh/datetime zsh/system 2
     }
 
     autoload -Uz add-zsh-hook
+    # Ours must be the first precmd hook (it sees the command's $? and pipestatus), so
+    # precmd_functions is set directly; declared first for NO_UNSET.
+    typeset -ga precmd_functions
     typeset -g __tm_modules='@TRAILMARK_ZSH_MODULE_DIR@'
     typeset -ga __tm_module_path
     __tm_module_path=($module_path)
@@ -94,12 +97,12 @@ if [[ -o interactive && -z ${__tm_sid-} ]] && zmodload zsh/datetime zsh/system 2
             fi
         }
         add-zsh-hook preexec __tm_preexec
-        precmd_functions=(__tm_precmd ${precmd_functions:#__tm_precmd})
+        precmd_functions=(__tm_precmd "${precmd_functions[@]:#__tm_precmd}")
     else
         module_path=($__tm_module_path)
         __tm_open
         add-zsh-hook preexec __tm_preexec
-        precmd_functions=(__tm_precmd ${precmd_functions:#__tm_precmd})
+        precmd_functions=(__tm_precmd "${precmd_functions[@]:#__tm_precmd}")
         if [[ -n ${TRAILMARK_PTY-} ]] && { exec {__tm_tty}>/dev/tty } 2>/dev/null; then
             # `trailmark shell`: OSC 133 marks around each command for its output capture,
             # in hooks of their own so that plain terminals pay nothing for them.
@@ -118,7 +121,7 @@ if [[ -o interactive && -z ${__tm_sid-} ]] && zmodload zsh/datetime zsh/system 2
                 return $__tm_s
             }
             add-zsh-hook preexec __tm_preexec_marks
-            precmd_functions=(__tm_precmd __tm_precmd_marks ${precmd_functions:#__tm_precmd})
+            precmd_functions=(__tm_precmd __tm_precmd_marks "${precmd_functions[@]:#__tm_precmd}")
         fi
     fi
     unset __tm_module_path __tm_modules

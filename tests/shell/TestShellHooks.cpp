@@ -82,6 +82,8 @@ private Q_SLOTS:
     void loadsTheNativeHook();
     void bashHistoryControlAndUserHooks_data();
     void bashHistoryControlAndUserHooks();
+    void zshUserOptionsAndHooks_data();
+    void zshUserOptionsAndHooks();
     void killedShellLeavesTheStart_data();
     void killedShellLeavesTheStart();
     void fishHookEncodesAnyBytes();
@@ -303,6 +305,42 @@ void TestShellHooks::bashHistoryControlAndUserHooks()
     const QList<StoredCommand> commands = commandsOf(harness.storedEvents());
     QCOMPARE(commandTexts(commands), QList<QByteArray>({"echo same", "echo same", "sh -c 'exit 4'", "exit"}));
     QCOMPARE(commands.at(2).finished->exit_code(), 4);
+}
+
+void TestShellHooks::zshUserOptionsAndHooks_data()
+{
+    QTest::addColumn<QString>("shell");
+    QTest::newRow("zsh") << QStringLiteral("zsh");
+    QTest::newRow("zsh-functions") << QStringLiteral("zsh-functions");
+}
+
+// Options that change how zsh expands (KSH_ARRAYS, NO_UNSET: an unset precmd_functions
+// is then an error) must not keep the end of a command from being recorded, and the
+// user's own precmd hook still sees the command's $?.
+void TestShellHooks::zshUserOptionsAndHooks()
+{
+    QFETCH(QString, shell);
+    ShellHarness harness(shell);
+    // precmd as a plain function leaves precmd_functions unset.
+    QVERIFY(harness.start({}, "setopt ksh_arrays no_unset\n"
+                              "precmd() { user_status=$? }\n"));
+    PtyDriver& pty = harness.pty();
+    QVERIFY(pty.run("false | true"));
+    pty.clearOutput();
+    QVERIFY(pty.write("sh -c 'exit 5'\r"));
+    QVERIFY(pty.run(" echo \"user_status=$user_status\""));
+    QVERIFY2(pty.output().contains("user_status=5"), pty.output().constData());
+    QVERIFY(pty.run("tm note under ksh arrays"));
+    QVERIFY(harness.exitShell());
+    QVERIFY(!harness.ingest().isEmpty());
+    const QList<v1::Event> events = harness.storedEvents();
+    const QList<StoredCommand> commands = commandsOf(events);
+    QCOMPARE(commandTexts(commands), QList<QByteArray>({"false | true", "sh -c 'exit 5'", "exit"}));
+    QVERIFY(commands.at(0).finished.has_value());
+    QCOMPARE(QList<int>(commands.at(0).finished->pipe_status().begin(), commands.at(0).finished->pipe_status().end()),
+             QList<int>({1, 0}));
+    QCOMPARE(commands.at(1).finished->exit_code(), 5);
+    QCOMPARE(QString::fromStdString(events.at(events.size() - 2).note().text()), QStringLiteral("under ksh arrays"));
 }
 
 void TestShellHooks::killedShellLeavesTheStart_data()
