@@ -162,8 +162,9 @@ if [[ $- == *i* && -z ${__tm_sid-} && ${BASH_VERSINFO[0]} -ge 5 ]]; then
     fi
 
     # Keep the user's PROMPT_COMMAND (string or bash 5.1 array); ours runs first so it
-    # sees the command's $? and PIPESTATUS, and returns that $? to the rest.
-    if [[ ${PROMPT_COMMAND@a} == *a* ]]; then
+    # sees the command's $? and PIPESTATUS, and returns that $? to the rest. (-v first:
+    # under `set -u` an unset PROMPT_COMMAND is an error.)
+    if [[ -v PROMPT_COMMAND && ${PROMPT_COMMAND@a} == *a* ]]; then
         PROMPT_COMMAND=("$__tm_prompt" "${PROMPT_COMMAND[@]}")
     else
         PROMPT_COMMAND=$__tm_prompt${PROMPT_COMMAND:+$'\n'$PROMPT_COMMAND}

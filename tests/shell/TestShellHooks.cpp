@@ -82,6 +82,8 @@ private Q_SLOTS:
     void loadsTheNativeHook();
     void bashHistoryControlAndUserHooks_data();
     void bashHistoryControlAndUserHooks();
+    void bashUnderNounset_data();
+    void bashUnderNounset();
     void zshUserOptionsAndHooks_data();
     void zshUserOptionsAndHooks();
     void killedShellLeavesTheStart_data();
@@ -307,6 +309,35 @@ void TestShellHooks::bashHistoryControlAndUserHooks()
     QCOMPARE(commands.at(2).finished->exit_code(), 4);
 }
 
+void TestShellHooks::bashUnderNounset_data()
+{
+    bashVariants();
+}
+
+// `set -u` in the user's bashrc, before the hooks load and with PROMPT_COMMAND unset.
+void TestShellHooks::bashUnderNounset()
+{
+    QFETCH(QString, shell);
+    ShellHarness harness(shell);
+    QVERIFY(harness.start({}, "set -u\n"));
+    PtyDriver& pty = harness.pty();
+    pty.clearOutput();
+    QVERIFY(pty.run("false | true"));
+    QVERIFY(pty.run("(exit 3)"));
+    QVERIFY(pty.run("tm note still counted"));
+    QVERIFY2(!pty.output().contains("unbound"), pty.output().constData());
+    QVERIFY(harness.exitShell());
+    QVERIFY(!harness.ingest().isEmpty());
+    const QList<v1::Event> events = harness.storedEvents();
+    const QList<StoredCommand> commands = commandsOf(events);
+    QCOMPARE(commandTexts(commands), QList<QByteArray>({"false | true", "(exit 3)", "exit"}));
+    QVERIFY(commands.at(0).finished.has_value() && commands.at(1).finished.has_value());
+    QCOMPARE(QList<int>(commands.at(0).finished->pipe_status().begin(), commands.at(0).finished->pipe_status().end()),
+             QList<int>({1, 0}));
+    QCOMPARE(commands.at(1).finished->exit_code(), 3);
+    QCOMPARE(QString::fromStdString(events.at(events.size() - 2).note().text()), QStringLiteral("still counted"));
+}
+
 void TestShellHooks::zshUserOptionsAndHooks_data()
 {
     QTest::addColumn<QString>("shell");
@@ -336,7 +367,7 @@ void TestShellHooks::zshUserOptionsAndHooks()
     const QList<v1::Event> events = harness.storedEvents();
     const QList<StoredCommand> commands = commandsOf(events);
     QCOMPARE(commandTexts(commands), QList<QByteArray>({"false | true", "sh -c 'exit 5'", "exit"}));
-    QVERIFY(commands.at(0).finished.has_value());
+    QVERIFY(commands.at(0).finished.has_value() && commands.at(1).finished.has_value());
     QCOMPARE(QList<int>(commands.at(0).finished->pipe_status().begin(), commands.at(0).finished->pipe_status().end()),
              QList<int>({1, 0}));
     QCOMPARE(commands.at(1).finished->exit_code(), 5);
