@@ -172,22 +172,11 @@ EventWriter::SessionCursor* EventWriter::cursorFor(const std::string& sessionId,
     return &cursor;
 }
 
-bool EventWriter::append(v1::Event& event, QString* error)
+QByteArray EventWriter::preparePayload(v1::Event& event)
 {
-    if (event.body_case() == v1::Event::BODY_NOT_SET) {
-        *error = QStringLiteral("refusing to store an event without a body");
-        return false;
-    }
-    if (refuseWhileUnwritten(error) || !begin(error))
-        return false;
-    SessionCursor* cursor = cursorFor(event.session_id(), error);
-    if (!cursor)
-        return false;
-
     if (event.time_ns() == 0)
         event.set_time_ns(m_store.clock().nowNs());
     const QByteArray id = m_store.newId();
-
     // The row carries the envelope; the payload is the Event with only its body set.
     std::string sessionId = std::move(*event.mutable_session_id());
     const qint64 timeNs = event.time_ns();
@@ -200,13 +189,42 @@ bool EventWriter::append(v1::Event& event, QString* error)
     event.SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(m_payloadBuffer.data()));
     event.set_id(uuid::toStdText(id.constData()));
     event.set_session_id(std::move(sessionId));
-    event.set_seq(cursor->nextSeq);
     event.set_time_ns(timeNs);
+    return id;
+}
+
+bool EventWriter::append(v1::Event& event, QString* error)
+{
+    if (event.body_case() == v1::Event::BODY_NOT_SET) {
+        *error = QStringLiteral("refusing to store an event without a body");
+        return false;
+    }
+    if (refuseWhileUnwritten(error))
+        return false;
+    if (!begin(error)) {
+        // No write lock within the busy timeout (another writer held it), or the file
+        // cannot be written: a live event waits in memory like a failed batch. (Ingest
+        // positions do not: their records are simply read again.)
+        if (m_keepFailedBatches) {
+            const QByteArray id = preparePayload(event);
+            m_unwritten.push_back(
+                {id, event.session_id(), event.time_ns(), static_cast<int>(event.body_case()), m_payloadBuffer});
+            Q_EMIT writeFailed(*error);
+        }
+        return false;
+    }
+    SessionCursor* cursor = cursorFor(event.session_id(), error);
+    if (!cursor)
+        return false;
+
+    const QByteArray id = preparePayload(event);
+    const qint64 timeNs = event.time_ns();
+    const auto size = static_cast<qsizetype>(m_payloadBuffer.size());
+    event.set_seq(cursor->nextSeq);
 
     if (m_keepFailedBatches)
         m_batchRows.push_back({id, event.session_id(), timeNs, static_cast<int>(event.body_case()), m_payloadBuffer});
-    if (!insertRow(id, *cursor, timeNs, static_cast<int>(event.body_case()), m_payloadBuffer.data(),
-                   static_cast<qsizetype>(size))) {
+    if (!insertRow(id, *cursor, timeNs, static_cast<int>(event.body_case()), m_payloadBuffer.data(), size)) {
         *error = m_store.lastError(QStringLiteral("cannot store event"));
         rollback();
         Q_EMIT writeFailed(*error);

@@ -48,8 +48,9 @@ public:
     bool beginBatch(QString* error) { return begin(error); }
 
     // Keep a copy of each batch until it commits, so a batch that fails (disk full) is
-    // not lost: it waits in memory for writeUnwritten(). Off by default (bulk writers
-    // such as import fail instead and are run again); the live recorder turns it on.
+    // not lost: it waits in memory for writeUnwritten(), as does an event that could not
+    // start a transaction (write lock busy). Off by default (bulk writers such as import
+    // fail instead and are run again); the live recorder turns it on.
     void setKeepFailedBatches(bool keep) { m_keepFailedBatches = keep; }
     // Events of failed batches that wait in memory. While there are any, append() and
     // setIngestPosition() refuse: nothing may be stored ahead of them.
@@ -90,6 +91,9 @@ private:
     bool commit(QString* error);
     void rollback();
     bool refuseWhileUnwritten(QString* error) const;
+    // Gives the event its id (returned) and time, and serializes its body into
+    // m_payloadBuffer.
+    QByteArray preparePayload(v1::Event& event);
     bool insertRow(const QByteArray& id, SessionCursor& cursor, qint64 timeNs, int kind, const char* payload,
                    qsizetype size);
     bool saveIngestPosition(const QString& source, qint64 position);

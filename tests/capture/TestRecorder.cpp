@@ -1,14 +1,19 @@
 // The Recorder's session lifecycle without any display: lock, interrupted sessions,
-// notes, clean stop.
+// notes, a busy database, clean stop.
 #include "Clock.h"
 #include "EventWriter.h"
 #include "Recorder.h"
 #include "RecorderLock.h"
+#include "SqliteStatement.h"
 #include "Store.h"
 #include "TestSupport.h"
 
 #include <QCoreApplication>
+#include <QFile>
+#include <QScopeGuard>
 #include <QTest>
+
+#include <sqlite3.h>
 
 #include <unistd.h>
 
@@ -148,6 +153,50 @@ private Q_SLOTS:
         QCOMPARE(events.at(0).note().kind(), v1::Note::KIND_GOAL);
         QVERIFY(recorder.stop(&error));
         QVERIFY(!recorder.addNote(QStringLiteral("late"), v1::Note::KIND_GOAL, QStringLiteral("cli"), &error));
+    }
+
+    // Another process holds the database's write lock past the busy timeout (a long
+    // import, say): the note waits in memory, the recorder goes on hold, and both the
+    // note and a GAP marker are stored once the lock is free.
+    void noteWaitsWhileAnotherProcessHoldsTheLock()
+    {
+        TempDatabase database;
+        RecorderOptions recorderOptions = options(database);
+        recorderOptions.storageRetryInterval = std::chrono::milliseconds(50);
+        Recorder recorder(recorderOptions);
+        QString error;
+        QVERIFY2(recorder.start(&error), qPrintable(error));
+        sqlite3_busy_timeout(recorder.store()->handle(), 20);
+        sqlite3* other = nullptr;
+        QCOMPARE(
+            sqlite3_open_v2(QFile::encodeName(database.path()).constData(), &other, SQLITE_OPEN_READWRITE, nullptr),
+            SQLITE_OK);
+        const auto closeOther = qScopeGuard([other] { sqlite3_close(other); });
+        QVERIFY(sqliteExec(other, "BEGIN IMMEDIATE", nullptr));
+
+        QVERIFY(!recorder.addNote(QStringLiteral("written while locked"), v1::Note::KIND_THINK_ALOUD,
+                                  QStringLiteral("cli"), &error));
+        QVERIFY2(error.contains(QLatin1String("waits in memory")), qPrintable(error));
+        QVERIFY(recorder.isOnHold());
+        QTest::qWait(200); // retries meet the lock
+        QVERIFY(recorder.isOnHold());
+
+        QVERIFY(sqliteExec(other, "ROLLBACK", nullptr));
+        QTRY_VERIFY(!recorder.isOnHold());
+        QVERIFY(recorder.stop(&error));
+        auto reader = Store::open(database.path(), Store::Access::ReadOnly, &error);
+        QList<v1::Event> events;
+        reader->readEvents(
+            recorder.sessionId(), 0, -1,
+            [&](const StoredEvent& stored) {
+                events.append(stored.event);
+                return true;
+            },
+            &error);
+        QCOMPARE(events.size(), 2);
+        QCOMPARE(events.at(0).note().text(), std::string("written while locked"));
+        QCOMPARE(events.at(1).marker().kind(), v1::Marker::KIND_GAP);
+        QVERIFY(events.at(1).marker().label().find("locked") != std::string::npos);
     }
 
     void pauseStoresNothingUntilResumed()

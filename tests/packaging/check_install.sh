@@ -32,7 +32,10 @@ for shell in bash zsh; do
     [ -f "$build_dir/app/trailmark_$shell.so" ] || continue
     library=$(find "$prefix" -name "trailmark_$shell.so")
     [ -n "$library" ] || { echo "trailmark_$shell.so is not installed" >&2; exit 1; }
-    "$prefix/bin/trailmark" init $shell | grep -qF "$(dirname "$library")" ||
+    # Not piped into grep -q: its early exit would end trailmark with SIGPIPE, which
+    # pipefail turns into a failure.
+    script=$("$prefix/bin/trailmark" init $shell)
+    [[ $script == *"$(dirname "$library")"* ]] ||
         { echo "trailmark init $shell does not load $library" >&2; exit 1; }
 done
 echo "install check: ok"

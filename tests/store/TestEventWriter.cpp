@@ -4,8 +4,12 @@
 #include "TestSupport.h"
 #include "Uuid.h"
 
+#include <QFile>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
+
+#include <sqlite3.h>
 
 using namespace trailmark;
 
@@ -68,6 +72,7 @@ private Q_SLOTS:
     void refusesEventsWithoutBodyOrSession();
     void preservesArbitraryBytes();
     void keptBatchWaitsForSpaceAndKeepsItsOrder();
+    void eventWaitsWhileAnotherWriterHoldsTheLock();
 };
 
 void TestEventWriter::fillsEnvelopeAndStoresOnlyTheBody()
@@ -283,6 +288,62 @@ void TestEventWriter::preservesArbitraryBytes()
     const auto events = readAll(*store, session);
     QCOMPARE(events.size(), 1);
     QVERIFY(events.first().event.command_started().command() == command);
+}
+
+// Another process (an import, say) holds the write lock past the busy timeout: the
+// live writer keeps the event in memory with its id and time, refuses to store anything
+// ahead of it, and stores it in its place once the lock is free. Without keeping (bulk
+// writers), the append just fails.
+void TestEventWriter::eventWaitsWhileAnotherWriterHoldsTheLock()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    const QString session = test::createSession(*store, QStringLiteral("t"));
+    sqlite3_busy_timeout(store->handle(), 20);
+    sqlite3* other = nullptr;
+    QCOMPARE(sqlite3_open_v2(QFile::encodeName(database.path()).constData(), &other, SQLITE_OPEN_READWRITE, nullptr),
+             SQLITE_OK);
+    const auto closeOther = qScopeGuard([other] { sqlite3_close(other); });
+    QString error;
+    for (const bool keep : {false, true}) {
+        EventWriter writer(*store);
+        writer.setKeepFailedBatches(keep);
+        QSignalSpy failed(&writer, &EventWriter::writeFailed);
+        v1::Event before = commandEvent(session, "before");
+        QVERIFY2(writer.append(before, &error), qPrintable(error));
+        QVERIFY2(writer.flush(&error), qPrintable(error));
+
+        QVERIFY(sqliteExec(other, "BEGIN IMMEDIATE", nullptr));
+        v1::Event blocked = commandEvent(session, "while locked");
+        QVERIFY(!writer.append(blocked, &error));
+        QVERIFY2(error.contains(QLatin1String("locked")), qPrintable(error));
+        if (!keep) {
+            QCOMPARE(writer.unwrittenEvents(), 0);
+            QCOMPARE(failed.size(), 0);
+            QVERIFY(sqliteExec(other, "ROLLBACK", nullptr));
+            continue;
+        }
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(writer.unwrittenEvents(), 1);
+        v1::Event late = commandEvent(session, "late");
+        QVERIFY(!writer.append(late, &error));
+        QVERIFY2(error.contains(QLatin1String("waiting")), qPrintable(error));
+        QVERIFY(!writer.writeUnwritten(&error)); // still locked
+        QCOMPARE(writer.unwrittenEvents(), 1);
+
+        QVERIFY(sqliteExec(other, "ROLLBACK", nullptr));
+        QVERIFY2(writer.writeUnwritten(&error), qPrintable(error));
+        QVERIFY2(writer.append(late, &error), qPrintable(error));
+        QVERIFY2(writer.flush(&error), qPrintable(error));
+        const QList<StoredEvent> events = readAll(*store, session);
+        QCOMPARE(events.size(), 3 + 1); // + the first round's "before"
+        const StoredEvent& waited = events.at(2);
+        QCOMPARE(waited.event.seq(), 2);
+        QCOMPARE(waited.event.id(), blocked.id());
+        QCOMPARE(waited.event.time_ns(), blocked.time_ns());
+        QCOMPARE(waited.event.command_started().command(), std::string("while locked"));
+        QCOMPARE(events.at(3).event.command_started().command(), std::string("late"));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestEventWriter)
