@@ -23,12 +23,17 @@
  * as malformed instead of storing a wrong command.
  */
 
+/* zsh's headers first, as in zsh's own modules: its config.h sets feature macros for
+ * every system header after it. */
+/* clang-format off */
+#include <zsh/zsh.mdh>
+#include <zsh/version.h>
+/* clang-format on */
+
 #include "HookSpool.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <zsh/version.h>
-#include <zsh/zsh.mdh>
 
 /* A plain malloc'd copy of a metafied zsh string, unmetafied; *size is its length. */
 static char* unmetafied(const char* text, int* size)
