@@ -92,6 +92,8 @@ MainWindow::MainWindow(Store& store, QWidget* parent)
                           : tr("Note not added: recording is on hold");
         statusBar()->showMessage(message, 5000);
     });
+    // The session being recorded is in the Sessions tab (and the count) from its start.
+    connect(m_recording, &RecordingController::started, this, &MainWindow::refreshSessions);
     connect(m_recording, &RecordingController::stopped, this, [this](const QString& sessionId, const QString& error) {
         refreshSessions();
         statusBar()->showMessage(error.isEmpty() ? tr("Session finished; it is in the Sessions tab.")

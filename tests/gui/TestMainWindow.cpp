@@ -18,6 +18,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStackedWidget>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
@@ -228,6 +229,10 @@ void TestMainWindow::recordsPausesAndStopsFromThePanel()
     const QString sessionId = recording->sessionId();
     QString error;
     QCOMPARE(store->session(sessionId, &error)->task(), std::string("fix the build"));
+    // Listed (and counted in the status bar) from its start, not only once it is stopped.
+    QCOMPARE(window.sessionBrowser()->sessionModel()->rowCount(), 1);
+    QVERIFY2(window.statusBar()->currentMessage().startsWith(QLatin1String("1 session in")),
+             qPrintable(window.statusBar()->currentMessage()));
 
     // A note shows in the live feed once it is on disk.
     recording->addNote(QStringLiteral("the linker flags look wrong"), v1::Note::KIND_THINK_ALOUD);
