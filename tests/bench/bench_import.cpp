@@ -23,24 +23,6 @@
 
 namespace {
 
-constexpr const char* kAtuinSchema = R"sql(
-CREATE TABLE history (
-    id text PRIMARY KEY,
-    timestamp integer NOT NULL,
-    duration integer NOT NULL,
-    exit integer NOT NULL,
-    command text NOT NULL,
-    cwd text NOT NULL,
-    session text NOT NULL,
-    hostname text NOT NULL,
-    deleted_at integer,
-    UNIQUE(timestamp, cwd, command)
-);)sql";
-constexpr const char* kAtuinIndexes = R"sql(
-CREATE INDEX idx_history_timestamp ON history(timestamp);
-CREATE INDEX idx_history_command ON history(command);
-CREATE INDEX idx_history_command_timestamp ON history(command, timestamp);)sql";
-
 [[noreturn]] void die(const char* what, sqlite3* db)
 {
     std::fprintf(stderr, "bench_import: %s: %s\n", what, db ? sqlite3_errmsg(db) : "");
@@ -54,6 +36,33 @@ void exec(sqlite3* db, const char* sql)
         std::fprintf(stderr, "bench_import: %s\n  in: %.200s\n", message, sql);
         std::exit(1);
     }
+}
+
+// atuin's schema, kept once in tests/fixtures/atuin_schema.sql, split where its indexes
+// begin: the generated history gets its rows before its indexes, as that is faster.
+struct AtuinSchema
+{
+    std::string table;
+    std::string indexes;
+};
+
+const AtuinSchema& atuinSchema()
+{
+    static const AtuinSchema schema = [] {
+        QFile file(QStringLiteral(TRAILMARK_FIXTURES "/atuin_schema.sql"));
+        if (!file.open(QIODevice::ReadOnly)) {
+            std::fprintf(stderr, "bench_import: cannot read %s\n", qPrintable(file.fileName()));
+            std::exit(1);
+        }
+        const QByteArray text = file.readAll();
+        const qsizetype split = text.indexOf("CREATE INDEX");
+        if (split < 0) {
+            std::fprintf(stderr, "bench_import: %s has no CREATE INDEX\n", qPrintable(file.fileName()));
+            std::exit(1);
+        }
+        return AtuinSchema{text.left(split).toStdString(), text.mid(split).toStdString()};
+    }();
+    return schema;
 }
 
 sqlite3* openDb(const QString& path)
@@ -125,7 +134,7 @@ void generateAtuinDatabase(const QString& path, qint64 rows)
 {
     sqlite3* db = openDb(path);
     exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;");
-    exec(db, kAtuinSchema);
+    exec(db, atuinSchema().table.c_str());
     exec(db, "BEGIN");
     sqlite3_stmt* insert = nullptr;
     if (sqlite3_prepare_v2(db, "INSERT INTO history VALUES(?,?,?,?,?,?,?,?,NULL)", -1, &insert, nullptr) != SQLITE_OK)
@@ -155,7 +164,7 @@ void generateAtuinDatabase(const QString& path, qint64 rows)
     }
     sqlite3_finalize(insert);
     exec(db, "COMMIT");
-    exec(db, kAtuinIndexes);
+    exec(db, atuinSchema().indexes.c_str());
     exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
     sqlite3_close(db);
 }
@@ -166,8 +175,8 @@ sqlite3* freshCopyTarget(const QString& path)
 {
     sqlite3* db = openDb(path);
     exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16384;");
-    exec(db, kAtuinSchema);
-    exec(db, kAtuinIndexes);
+    exec(db, atuinSchema().table.c_str());
+    exec(db, atuinSchema().indexes.c_str());
     return db;
 }
 
