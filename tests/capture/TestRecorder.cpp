@@ -140,14 +140,8 @@ private Q_SLOTS:
         QCOMPARE(error, QStringLiteral("the note is empty"));
 
         auto reader = Store::open(database.path(), Store::Access::ReadOnly, &error);
-        QList<v1::Event> events;
-        reader->readEvents(
-            recorder.sessionId(), 0, -1,
-            [&](const StoredEvent& stored) {
-                events.append(stored.event);
-                return true;
-            },
-            &error);
+        QVERIFY2(reader, qPrintable(error));
+        const QList<v1::Event> events = eventsOf(*reader, recorder.sessionId());
         QCOMPARE(events.size(), 1);
         QCOMPARE(QString::fromStdString(events.at(0).id()), *id);
         QCOMPARE(events.at(0).note().kind(), v1::Note::KIND_GOAL);
@@ -185,14 +179,8 @@ private Q_SLOTS:
         QTRY_VERIFY(!recorder.isOnHold());
         QVERIFY(recorder.stop(&error));
         auto reader = Store::open(database.path(), Store::Access::ReadOnly, &error);
-        QList<v1::Event> events;
-        reader->readEvents(
-            recorder.sessionId(), 0, -1,
-            [&](const StoredEvent& stored) {
-                events.append(stored.event);
-                return true;
-            },
-            &error);
+        QVERIFY2(reader, qPrintable(error));
+        const QList<v1::Event> events = eventsOf(*reader, recorder.sessionId());
         QCOMPARE(events.size(), 2);
         QCOMPARE(events.at(0).note().text(), std::string("written while locked"));
         QCOMPARE(events.at(1).marker().kind(), v1::Marker::KIND_GAP);

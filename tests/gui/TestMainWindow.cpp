@@ -45,20 +45,6 @@ void showTab(gui::MainWindow& window, QWidget* page)
     tabs->setCurrentWidget(page);
 }
 
-QList<v1::Event> eventsOf(Store& store, const QString& sessionId)
-{
-    QList<v1::Event> events;
-    QString error;
-    store.readEvents(
-        sessionId, 0, -1,
-        [&](const StoredEvent& stored) {
-            events.append(stored.event);
-            return true;
-        },
-        &error);
-    return events;
-}
-
 } // namespace
 
 class TestMainWindow final : public QObject
@@ -257,7 +243,7 @@ void TestMainWindow::recordsPausesAndStopsFromThePanel()
     // Window switches of the test's own windows may be recorded too; notes and
     // markers are what this test drives.
     QStringList kinds;
-    for (const auto& event : eventsOf(*store, sessionId)) {
+    for (const auto& event : test::eventsOf(*store, sessionId)) {
         if (event.has_note())
             kinds.append(QStringLiteral("note"));
         else if (event.has_marker())
@@ -366,7 +352,7 @@ void TestMainWindow::showsAHoldWhileTheDiskIsFull()
     QCOMPARE(stopped.first().at(1).toString(), QString());
     int storedNotes = 0;
     int gaps = 0;
-    for (const auto& event : eventsOf(*store, sessionId)) {
+    for (const auto& event : test::eventsOf(*store, sessionId)) {
         storedNotes += event.has_note();
         gaps += event.has_marker() && event.marker().kind() == v1::Marker::KIND_GAP;
     }

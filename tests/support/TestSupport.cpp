@@ -21,6 +21,21 @@ std::unique_ptr<Store> TempDatabase::open() const
     return store;
 }
 
+QList<v1::Event> eventsOf(Store& store, const QString& sessionId)
+{
+    QList<v1::Event> events;
+    QString error;
+    if (!store.readEvents(
+            sessionId, 0, -1,
+            [&](const StoredEvent& stored) {
+                events.append(stored.event);
+                return true;
+            },
+            &error))
+        qWarning("cannot read the events of %s: %s", qPrintable(sessionId), qPrintable(error));
+    return events;
+}
+
 QString createSession(Store& store, const QString& task)
 {
     v1::Session session;

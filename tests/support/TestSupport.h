@@ -1,7 +1,9 @@
 #pragma once
 
 #include "Clock.h"
+#include "trailmark/v1/event.pb.h"
 
+#include <QList>
 #include <QString>
 #include <QTemporaryDir>
 
@@ -48,6 +50,10 @@ private:
 
 // Creates a session with the given task, failing the test on error.
 QString createSession(Store& store, const QString& task);
+
+// Every event of a session in seq order (a read error leaves the list short, which the
+// test's own comparisons then catch).
+QList<v1::Event> eventsOf(Store& store, const QString& sessionId);
 
 // The permission bits of a path (e.g. 0600).
 int modeOf(const QString& path);
