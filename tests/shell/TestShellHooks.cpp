@@ -65,6 +65,26 @@ QByteArray firstRecordKind(const QString& spoolDirectory)
     return file.readAll().left(2);
 }
 
+QList<int> pipeStatusOf(const v1::CommandFinished& finished)
+{
+    return QList<int>(finished.pipe_status().begin(), finished.pipe_status().end());
+}
+
+// The tests that set user options run `false | true`, a command exiting with `status`,
+// and `tm note NOTE`, then exit: all of it must be stored, ends and note included.
+void verifyPipelineExitAndNote(ShellHarness& harness, const QByteArray& exiting, int status, const QString& note)
+{
+    QVERIFY(harness.exitShell());
+    QVERIFY(!harness.ingest().isEmpty());
+    const QList<v1::Event> events = harness.storedEvents();
+    const QList<StoredCommand> commands = commandsOf(events);
+    QCOMPARE(commandTexts(commands), QList<QByteArray>({"false | true", exiting, "exit"}));
+    QVERIFY(commands.at(0).finished.has_value() && commands.at(1).finished.has_value());
+    QCOMPARE(pipeStatusOf(*commands.at(0).finished), QList<int>({1, 0}));
+    QCOMPARE(commands.at(1).finished->exit_code(), status);
+    QCOMPARE(QString::fromStdString(events.at(events.size() - 2).note().text()), note);
+}
+
 } // namespace
 
 // Real bash, zsh and fish, driven through a pty with `trailmark init` loaded, then
@@ -171,8 +191,7 @@ void TestShellHooks::recordsCommandsExitCodesAndNotes()
     }
     QCOMPARE(commands.at(1).finished->exit_code(), 3);
     QCOMPARE(commands.at(3).finished->exit_code(), 0);
-    QCOMPARE(QList<int>(commands.at(3).finished->pipe_status().begin(), commands.at(3).finished->pipe_status().end()),
-             QList<int>({1, 0}));
+    QCOMPARE(pipeStatusOf(*commands.at(3).finished), QList<int>({1, 0}));
     QVERIFY(fish || commands.at(3).finished->duration_ns() > 0); // fish reports whole milliseconds
     const StoredCommand& killed = commands.at(commands.size() - 2);
     QCOMPARE(killed.finished->exit_code(), 143);
@@ -326,16 +345,7 @@ void TestShellHooks::bashUnderNounset()
     QVERIFY(pty.run("(exit 3)"));
     QVERIFY(pty.run("tm note still counted"));
     QVERIFY2(!pty.output().contains("unbound"), pty.output().constData());
-    QVERIFY(harness.exitShell());
-    QVERIFY(!harness.ingest().isEmpty());
-    const QList<v1::Event> events = harness.storedEvents();
-    const QList<StoredCommand> commands = commandsOf(events);
-    QCOMPARE(commandTexts(commands), QList<QByteArray>({"false | true", "(exit 3)", "exit"}));
-    QVERIFY(commands.at(0).finished.has_value() && commands.at(1).finished.has_value());
-    QCOMPARE(QList<int>(commands.at(0).finished->pipe_status().begin(), commands.at(0).finished->pipe_status().end()),
-             QList<int>({1, 0}));
-    QCOMPARE(commands.at(1).finished->exit_code(), 3);
-    QCOMPARE(QString::fromStdString(events.at(events.size() - 2).note().text()), QStringLiteral("still counted"));
+    verifyPipelineExitAndNote(harness, "(exit 3)", 3, QStringLiteral("still counted"));
 }
 
 void TestShellHooks::zshUserOptionsAndHooks_data()
@@ -362,16 +372,7 @@ void TestShellHooks::zshUserOptionsAndHooks()
     QVERIFY(pty.run(" echo \"user_status=$user_status\""));
     QVERIFY2(pty.output().contains("user_status=5"), pty.output().constData());
     QVERIFY(pty.run("tm note under ksh arrays"));
-    QVERIFY(harness.exitShell());
-    QVERIFY(!harness.ingest().isEmpty());
-    const QList<v1::Event> events = harness.storedEvents();
-    const QList<StoredCommand> commands = commandsOf(events);
-    QCOMPARE(commandTexts(commands), QList<QByteArray>({"false | true", "sh -c 'exit 5'", "exit"}));
-    QVERIFY(commands.at(0).finished.has_value() && commands.at(1).finished.has_value());
-    QCOMPARE(QList<int>(commands.at(0).finished->pipe_status().begin(), commands.at(0).finished->pipe_status().end()),
-             QList<int>({1, 0}));
-    QCOMPARE(commands.at(1).finished->exit_code(), 5);
-    QCOMPARE(QString::fromStdString(events.at(events.size() - 2).note().text()), QStringLiteral("under ksh arrays"));
+    verifyPipelineExitAndNote(harness, "sh -c 'exit 5'", 5, QStringLiteral("under ksh arrays"));
 }
 
 void TestShellHooks::killedShellLeavesTheStart_data()
