@@ -184,6 +184,13 @@ int main(int argc, char* argv[])
         const auto figure = [](double value) {
             return QString::number(value, 'f', 1);
         };
+        // Per command, over the plain shell.
+        const auto addedWall = [&](Setup setup) {
+            return wall[static_cast<int>(setup)] - wall[static_cast<int>(Setup::Plain)];
+        };
+        const auto addedCpu = [&](Setup setup) {
+            return cpu[static_cast<int>(setup)] - cpu[static_cast<int>(Setup::Plain)];
+        };
         const auto row = [&](const QString& name, Setup setup, const QString& cpuSuffix = {}) {
             const int index = static_cast<int>(setup);
             return QStringLiteral("  %1 %2 %3\n")
@@ -198,7 +205,7 @@ int main(int argc, char* argv[])
             const int index = static_cast<int>(setup);
             const char* hook = !nativeHook[index] ? "shell functions" : bash ? "loadable builtin" : "module";
             return QStringLiteral("  added by trailmark (%1): %2 µs wall, %3 µs cpu (target < 50); spool %4 bytes%5\n")
-                .arg(QLatin1String(hook), figure(wall[index] - wall[0]), figure(cpu[index] - cpu[0]))
+                .arg(QLatin1String(hook), figure(addedWall(setup)), figure(addedCpu(setup)))
                 .arg(spoolBytes[index])
                 .arg(recorded(setup) ? QString() : QStringLiteral(" (COMMANDS MISSING FROM THE SPOOL)"));
         };
@@ -215,11 +222,12 @@ int main(int argc, char* argv[])
             << row(QStringLiteral("trailmark fn"), Setup::TrailmarkFunctions)
             << row(QStringLiteral("exec hooks"), Setup::Exec, QStringLiteral("*")) << added(Setup::Trailmark)
             << added(Setup::TrailmarkFunctions)
-            << QStringLiteral("  bare hooks alone: %1 µs cpu\n").arg(figure(cpu[1] - cpu[0]))
+            << QStringLiteral("  bare hooks alone: %1 µs cpu\n").arg(figure(addedCpu(Setup::Bare)))
             << QStringLiteral(
                    "  added by exec hooks (two execs of /bin/true, as an exec-based recorder's floor): %1 µs "
                    "wall, %2x trailmark's (* cpu without the children)\n")
-                   .arg(figure(wall[4] - wall[0]), figure((wall[4] - wall[0]) / std::max(wall[2] - wall[0], 1.0)));
+                   .arg(figure(addedWall(Setup::Exec)),
+                        figure(addedWall(Setup::Exec) / std::max(addedWall(Setup::Trailmark), 1.0)));
         out.flush();
     }
     return allOk ? 0 : 1;
