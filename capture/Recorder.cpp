@@ -8,6 +8,7 @@
 #include "ScreenGrabber.h"
 #include "Screenshotter.h"
 #include "Store.h"
+#include "Vocabulary.h"
 #include "WindowExclusionFilter.h"
 
 #include <QJsonObject>
@@ -139,21 +140,6 @@ void Recorder::setScreenGrabber(std::unique_ptr<ScreenGrabber> grabber)
 QString Recorder::sessionId() const
 {
     return QString::fromStdString(m_session.id());
-}
-
-std::optional<v1::Note::Kind> Recorder::parseNoteKind(const QString& name)
-{
-    if (name.isEmpty())
-        return v1::Note::KIND_UNSPECIFIED;
-    if (name == QLatin1String("goal"))
-        return v1::Note::KIND_GOAL;
-    if (name == QLatin1String("plan"))
-        return v1::Note::KIND_PLAN;
-    if (name == QLatin1String("think") || name == QLatin1String("think-aloud"))
-        return v1::Note::KIND_THINK_ALOUD;
-    if (name == QLatin1String("reflection"))
-        return v1::Note::KIND_REFLECTION;
-    return std::nullopt;
 }
 
 bool Recorder::closeInterruptedSessions(QString* error)
@@ -430,10 +416,10 @@ QJsonObject Recorder::handleControlRequest(const QJsonObject& request)
     }
     if (type != QLatin1String("note"))
         return failure(QStringLiteral("unknown request '%1'").arg(type));
-    const auto kind = parseNoteKind(request.value(QStringLiteral("kind")).toString());
+    const auto kind = vocabulary::parseNoteKind(request.value(QStringLiteral("kind")).toString());
     if (!kind)
-        return failure(QStringLiteral("unknown note kind '%1' (goal, plan, think, reflection)")
-                           .arg(request.value(QStringLiteral("kind")).toString()));
+        return failure(QStringLiteral("unknown note kind '%1' (%2)")
+                           .arg(request.value(QStringLiteral("kind")).toString(), vocabulary::noteKindChoices()));
     QString origin = request.value(QStringLiteral("origin")).toString();
     if (origin.isEmpty())
         origin = QStringLiteral("cli");

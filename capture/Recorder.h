@@ -89,8 +89,6 @@ public:
     // Adds a note to the session and commits it (plus a screenshot of the screen when
     // the session allows). Returns the event id.
     std::optional<QString> addNote(const QString& text, v1::Note::Kind kind, const QString& origin, QString* error);
-    // "goal", "plan", "think", "reflection" (and "" for unspecified).
-    static std::optional<v1::Note::Kind> parseNoteKind(const QString& name);
 
 Q_SIGNALS:
     // Something the user should know (a source that cannot run, a lost display, a bad

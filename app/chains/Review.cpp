@@ -1,35 +1,11 @@
 #include "Review.h"
 
 #include "Store.h"
+#include "Vocabulary.h"
 
 #include <array>
 
 namespace trailmark::chains::review {
-
-std::optional<v1::Annotation::Verdict> parseVerdict(const QString& name)
-{
-    if (name == QLatin1String("accepted"))
-        return v1::Annotation::VERDICT_ACCEPTED;
-    if (name == QLatin1String("rejected"))
-        return v1::Annotation::VERDICT_REJECTED;
-    if (name == QLatin1String("needs-work"))
-        return v1::Annotation::VERDICT_NEEDS_WORK;
-    return std::nullopt;
-}
-
-QString verdictName(v1::Annotation::Verdict verdict)
-{
-    switch (verdict) {
-    case v1::Annotation::VERDICT_ACCEPTED:
-        return QStringLiteral("accepted");
-    case v1::Annotation::VERDICT_REJECTED:
-        return QStringLiteral("rejected");
-    case v1::Annotation::VERDICT_NEEDS_WORK:
-        return QStringLiteral("needs-work");
-    default:
-        return {};
-    }
-}
 
 bool addAnnotation(Store& store, v1::Annotation& annotation, QString* error)
 {

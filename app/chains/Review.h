@@ -19,10 +19,6 @@ namespace trailmark::chains {
 // session annotation and marks a finished session REVIEWED.
 namespace review {
 
-// "accepted", "rejected", "needs-work" -> verdict; nullopt for anything else.
-std::optional<v1::Annotation::Verdict> parseVerdict(const QString& name);
-QString verdictName(v1::Annotation::Verdict verdict);
-
 // Stores the annotation (target, reviewer, rating, labels, rationale, verdict already
 // set by the caller); when it carries a verdict and targets the session, the session
 // becomes REVIEWED (unless it is still being recorded).

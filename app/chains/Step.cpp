@@ -1,5 +1,7 @@
 #include "Step.h"
 
+#include "Vocabulary.h"
+
 #include <algorithm>
 
 namespace trailmark::chains {
@@ -181,11 +183,7 @@ QStringList Step::labels() const
 
 v1::Annotation::Verdict Trajectory::verdict() const
 {
-    for (auto it = sessionAnnotations.crbegin(); it != sessionAnnotations.crend(); ++it) {
-        if (it->verdict() != v1::Annotation::VERDICT_UNSPECIFIED)
-            return it->verdict();
-    }
-    return v1::Annotation::VERDICT_UNSPECIFIED;
+    return vocabulary::latestVerdict(sessionAnnotations);
 }
 
 int Trajectory::errorCount() const

@@ -3,6 +3,7 @@
 #include "ErrorText.h"
 #include "EventFields.h"
 #include "Store.h"
+#include "Vocabulary.h"
 
 namespace trailmark::chains {
 namespace {
@@ -10,22 +11,6 @@ namespace {
 QString text(const std::string& bytes)
 {
     return QString::fromUtf8(bytes.data(), static_cast<qsizetype>(bytes.size()));
-}
-
-QString noteKindName(v1::Note::Kind kind)
-{
-    switch (kind) {
-    case v1::Note::KIND_GOAL:
-        return QStringLiteral("goal");
-    case v1::Note::KIND_PLAN:
-        return QStringLiteral("plan");
-    case v1::Note::KIND_THINK_ALOUD:
-        return QStringLiteral("think-aloud");
-    case v1::Note::KIND_REFLECTION:
-        return QStringLiteral("reflection");
-    default:
-        return {};
-    }
 }
 
 // Replaces a byte span with a visible marker. Offsets past the end are clamped: a span
@@ -247,7 +232,7 @@ const v1::Event& TrajectoryBuilder::add(const StoredEvent& stored)
     case v1::Event::kNote: {
         Step& step = newStep(StepTool::Note, event);
         step.noteText = text(event.note().text());
-        step.noteKind = noteKindName(event.note().kind());
+        step.noteKind = vocabulary::noteKindName(event.note().kind());
         if (!step.noteText.isEmpty())
             m_pendingThought = step.noteText;
         break;

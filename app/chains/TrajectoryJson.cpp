@@ -3,6 +3,7 @@
 #include "MessageJson.h"
 #include "Step.h"
 #include "Utf8.h"
+#include "Vocabulary.h"
 
 #include <QJsonArray>
 
@@ -94,11 +95,10 @@ QJsonObject trajectoryToJson(const Trajectory& trajectory)
     QJsonArray sessionAnnotations;
     for (const auto& annotation : trajectory.sessionAnnotations)
         sessionAnnotations.append(messageToJson(annotation));
-    QString verdict = QString::fromStdString(v1::Annotation::Verdict_Name(trajectory.verdict()));
-    verdict = verdict.mid(8).toLower().replace(QLatin1Char('_'), QLatin1Char('-')); // "VERDICT_NEEDS_WORK"
+    const QString verdict = vocabulary::verdictName(trajectory.verdict());
     return QJsonObject{
         {QStringLiteral("session"), messageToJson(trajectory.session)},
-        {QStringLiteral("verdict"), verdict == QLatin1String("unspecified") ? QJsonValue() : QJsonValue(verdict)},
+        {QStringLiteral("verdict"), verdict.isEmpty() ? QJsonValue() : QJsonValue(verdict)},
         {QStringLiteral("steps"), steps},
         {QStringLiteral("unreadable_events"), unreadable},
         {QStringLiteral("session_annotations"), sessionAnnotations},

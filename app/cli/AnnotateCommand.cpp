@@ -3,6 +3,7 @@
 #include "MessageJson.h"
 #include "Review.h"
 #include "TrajectoryBuilder.h"
+#include "Vocabulary.h"
 
 #include <QCommandLineParser>
 #include <QJsonDocument>
@@ -59,7 +60,7 @@ int runAnnotate(CommandContext& context)
             annotation.add_labels(text.trimmed().toStdString());
     annotation.set_rationale(parser.value(rationale).toStdString());
     if (parser.isSet(verdict)) {
-        const auto parsed = chains::review::parseVerdict(parser.value(verdict));
+        const auto parsed = vocabulary::parseVerdict(parser.value(verdict));
         if (!parsed)
             return context.usageError(QStringLiteral("--verdict must be accepted, rejected or needs-work"));
         annotation.set_verdict(*parsed);

@@ -2,6 +2,7 @@
 #include "Commands.h"
 #include "Recorder.h"
 #include "RecorderControl.h"
+#include "Vocabulary.h"
 
 #include <QCommandLineParser>
 #include <QJsonObject>
@@ -22,8 +23,8 @@ int runNote(CommandContext& context)
     if (text.trimmed().isEmpty())
         return context.usageError(QStringLiteral("give the note TEXT"));
     const QString kind = parser.value(kindOption);
-    if (!Recorder::parseNoteKind(kind))
-        return context.usageError(QStringLiteral("unknown --kind '%1' (goal, plan, think, reflection)").arg(kind));
+    if (!vocabulary::parseNoteKind(kind))
+        return context.usageError(QStringLiteral("unknown --kind '%1' (%2)").arg(kind, vocabulary::noteKindChoices()));
 
     QString error;
     const auto answer = recordercontrol::send(context.databasePath,

@@ -2,6 +2,7 @@
 #include "Commands.h"
 #include "Review.h"
 #include "TrajectoryBuilder.h"
+#include "Vocabulary.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -46,7 +47,7 @@ int runStats(CommandContext& context)
         errors += trajectory->errorCount();
         retries += trajectory->retryCount();
         recoveries += trajectory->recoveryCount();
-        const QString verdict = chains::review::verdictName(trajectory->verdict());
+        const QString verdict = vocabulary::verdictName(trajectory->verdict());
         ++verdicts[verdict.isEmpty() ? QStringLiteral("none") : verdict];
         for (const chains::Step& step : trajectory->steps) {
             for (const auto& annotation : step.annotations) {

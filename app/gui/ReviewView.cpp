@@ -7,6 +7,7 @@
 #include "StepListModel.h"
 #include "Store.h"
 #include "TimelineWidget.h"
+#include "Vocabulary.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -273,10 +274,7 @@ void ReviewView::updateHeader()
     facts.append(tr("%1 errors").arg(errors));
     facts.append(tr("%1 retries").arg(retries));
     m_header->setText(QStringLiteral("<b>%1</b><br>%2").arg(task.toHtmlEscaped(), facts.join(QStringLiteral(" · "))));
-    v1::Annotation::Verdict verdict = v1::Annotation::VERDICT_UNSPECIFIED;
-    for (const auto& annotation : std::as_const(m_sessionAnnotations))
-        if (annotation.verdict() != v1::Annotation::VERDICT_UNSPECIFIED)
-            verdict = annotation.verdict();
+    const v1::Annotation::Verdict verdict = vocabulary::latestVerdict(m_sessionAnnotations);
     m_verdict->setCurrentIndex(m_verdict->findData(static_cast<int>(verdict)));
 }
 

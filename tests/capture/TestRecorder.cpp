@@ -7,6 +7,7 @@
 #include "SqliteStatement.h"
 #include "Store.h"
 #include "TestSupport.h"
+#include "Vocabulary.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -273,7 +274,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, name);
         QFETCH(int, kind);
-        const auto parsed = Recorder::parseNoteKind(name);
+        const auto parsed = vocabulary::parseNoteKind(name);
         QCOMPARE(parsed ? int(*parsed) : -1, kind);
     }
 };

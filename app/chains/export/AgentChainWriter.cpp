@@ -2,6 +2,7 @@
 #include "JsonWriter.h"
 #include "Step.h"
 #include "Utf8.h"
+#include "Vocabulary.h"
 
 namespace trailmark::chains {
 namespace {
@@ -46,11 +47,7 @@ public:
         const std::string& sessionId = trajectory.session.id();
         const std::string& task = trajectory.session.task();
         const std::string& expert = trajectory.session.expert();
-        QString verdictText =
-            QString::fromStdString(v1::Annotation::Verdict_Name(trajectory.verdict())).mid(8).toLower();
-        verdictText.replace(QLatin1Char('_'), QLatin1Char('-'));
-        const std::string verdict =
-            verdictText == QLatin1String("unspecified") ? std::string() : verdictText.toStdString();
+        const std::string verdict = vocabulary::verdictName(trajectory.verdict()).toStdString();
         for (const Step& step : trajectory.steps) {
             m_row.clear();
             JsonWriter json(m_row);

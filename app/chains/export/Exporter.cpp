@@ -3,6 +3,7 @@
 #include "Step.h"
 #include "Store.h"
 #include "Uuid.h"
+#include "Vocabulary.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -163,13 +164,12 @@ std::optional<ExportStats> Exporter::run(Store& store, const ExportOptions& opti
             const auto annotations = store.annotations(session.id, error);
             if (!annotations)
                 return std::nullopt;
-            v1::Annotation::Verdict verdict = v1::Annotation::VERDICT_UNSPECIFIED;
+            QList<v1::Annotation> sessionAnnotations;
             for (const auto& annotation : *annotations) {
-                if (QString::fromStdString(annotation.target_id()) == session.id &&
-                    annotation.verdict() != v1::Annotation::VERDICT_UNSPECIFIED)
-                    verdict = annotation.verdict(); // time order: the latest wins
+                if (QString::fromStdString(annotation.target_id()) == session.id)
+                    sessionAnnotations.append(annotation);
             }
-            if (verdict != v1::Annotation::VERDICT_ACCEPTED) {
+            if (vocabulary::latestVerdict(sessionAnnotations) != v1::Annotation::VERDICT_ACCEPTED) {
                 doneEvents += session.events;
                 continue;
             }
