@@ -1,163 +1,97 @@
 #include "Step.h"
 
+#include "EventFamily.h"
 #include "Vocabulary.h"
 
 #include <algorithm>
+#include <array>
+#include <utility>
 
 namespace trailmark::chains {
 namespace {
 
-QString lossyText(const std::string& bytes)
-{
-    return QString::fromUtf8(bytes.data(), static_cast<qsizetype>(bytes.size()));
-}
-
-// Titles listed in an observation; a session that churns titles (a progress counter in
-// the title bar) would otherwise drown the chain.
-constexpr qsizetype kMaxTitlesShown = 20;
+constexpr std::array<std::pair<StepOutcome, const char*>, 4> kOutcomes{{
+    {StepOutcome::Ok, "ok"},
+    {StepOutcome::Error, "error"},
+    {StepOutcome::Interrupted, "interrupted"},
+    {StepOutcome::Unknown, "unknown"},
+}};
 
 } // namespace
 
-const char* nameOf(StepTool tool)
-{
-    switch (tool) {
-    case StepTool::Shell:
-        return "shell";
-    case StepTool::App:
-        return "app";
-    case StepTool::Note:
-        return "note";
-    }
-    return "";
-}
-
 const char* nameOf(StepOutcome outcome)
 {
-    switch (outcome) {
-    case StepOutcome::Ok:
-        return "ok";
-    case StepOutcome::Error:
-        return "error";
-    case StepOutcome::Interrupted:
-        return "interrupted";
-    case StepOutcome::Unknown:
-        return "unknown";
+    for (const auto& [value, name] : kOutcomes) {
+        if (value == outcome)
+            return name;
     }
     return "";
-}
-
-QString toString(StepTool tool)
-{
-    switch (tool) {
-    case StepTool::Shell:
-        return QStringLiteral("shell");
-    case StepTool::App:
-        return QStringLiteral("app");
-    case StepTool::Note:
-        return QStringLiteral("note");
-    }
-    return {};
 }
 
 QString toString(StepOutcome outcome)
 {
-    switch (outcome) {
-    case StepOutcome::Ok:
-        return QStringLiteral("ok");
-    case StepOutcome::Error:
-        return QStringLiteral("error");
-    case StepOutcome::Interrupted:
-        return QStringLiteral("interrupted");
-    case StepOutcome::Unknown:
-        return QStringLiteral("unknown");
+    return QString::fromLatin1(nameOf(outcome));
+}
+
+Step::Step(const Step& other)
+    : index(other.index)
+    , family(other.family)
+    , outcome(other.outcome)
+    , errorReasons(other.errorReasons)
+    , startNs(other.startNs)
+    , endNs(other.endNs)
+    , durationNs(other.durationNs)
+    , firstSeq(other.firstSeq)
+    , eventIds(other.eventIds)
+    , screenshots(other.screenshots)
+    , thought(other.thought)
+    , thoughtSource(other.thoughtSource)
+    , attempt(other.attempt)
+    , retryOf(other.retryOf)
+    , retriedBy(other.retriedBy)
+    , recovers(other.recovers)
+    , annotations(other.annotations)
+    , detail(other.detail ? other.detail->clone() : nullptr)
+{}
+
+Step& Step::operator=(const Step& other)
+{
+    if (this != &other) {
+        Step copy(other);
+        *this = std::move(copy);
     }
-    return {};
+    return *this;
+}
+
+std::string_view Step::tool() const
+{
+    return family ? family->name() : std::string_view();
+}
+
+QString Step::toolText() const
+{
+    const std::string_view name = tool();
+    return QString::fromLatin1(name.data(), static_cast<qsizetype>(name.size()));
+}
+
+bool Step::isAction() const
+{
+    return family && family->isAction();
 }
 
 QString Step::actionText() const
 {
-    switch (tool) {
-    case StepTool::Shell:
-        return lossyText(command);
-    case StepTool::App: {
-        const QString app = appClass.isEmpty() ? QStringLiteral("(unknown app)") : appClass;
-        if (excluded)
-            return QStringLiteral("switch to %1 (window excluded)").arg(app);
-        return titles.isEmpty() || titles.first().isEmpty()
-                   ? QStringLiteral("switch to %1").arg(app)
-                   : QStringLiteral("switch to %1 — %2").arg(app, titles.first());
-    }
-    case StepTool::Note:
-        return noteText;
-    }
-    return {};
-}
-
-Step::ObservationParts Step::observationParts() const
-{
-    ObservationParts parts;
-    if (outputCaptured) {
-        parts.head = outputHead;
-        if (outputTruncated) {
-            const quint64 shown = outputHead.size() + outputTail.size();
-            if (!outputHead.empty() && outputHead.back() != '\n')
-                parts.middle = "\n";
-            parts.middle += "[... " + std::to_string(outputBytes > shown ? outputBytes - shown : 0) +
-                            " bytes of output omitted ...]\n";
-            parts.tail = outputTail;
-        }
-    } else if (hasExit) {
-        parts.middle = "[output not captured]";
-    }
-    const std::string_view last = !parts.tail.empty()     ? parts.tail
-                                  : !parts.middle.empty() ? std::string_view(parts.middle)
-                                                          : parts.head;
-    if (!last.empty() && last.back() != '\n')
-        parts.status = "\n";
-    if (!hasExit)
-        parts.status += "[no exit status recorded: interrupted, or the recording stopped]";
-    else if (!exitKnown)
-        parts.status += "[exit status not recorded by the source]";
-    else if (signal != 0)
-        parts.status += "[killed by signal " + std::to_string(signal) + ", exit code " + std::to_string(exitCode) + "]";
-    else
-        parts.status += "[exit code " + std::to_string(exitCode) + "]";
-    return parts;
-}
-
-std::string Step::observationUtf8() const
-{
-    if (tool != StepTool::Shell) {
-        const QByteArray utf8 = observationText().toUtf8();
-        return std::string(utf8.constData(), static_cast<size_t>(utf8.size()));
-    }
-    const ObservationParts parts = observationParts();
-    std::string text;
-    text.reserve(parts.head.size() + parts.middle.size() + parts.tail.size() + parts.status.size());
-    text.append(parts.head).append(parts.middle).append(parts.tail).append(parts.status);
-    return text;
+    return family ? family->actionText(*this) : QString();
 }
 
 QString Step::observationText() const
 {
-    switch (tool) {
-    case StepTool::Shell:
-        return lossyText(observationUtf8());
-    case StepTool::App: {
-        if (excluded)
-            return QStringLiteral("(window excluded from capture)");
-        QString text = QStringLiteral("Window title: %1").arg(titles.value(0));
-        const qsizetype shown = std::min(titles.size(), kMaxTitlesShown);
-        for (qsizetype i = 1; i < shown; ++i)
-            text += QStringLiteral("\nThen: %1").arg(titles.at(i));
-        if (titles.size() > shown)
-            text += QStringLiteral("\n(%1 more title changes)").arg(titles.size() - shown);
-        return text;
-    }
-    case StepTool::Note:
-        return {};
-    }
-    return {};
+    return family ? family->observationText(*this) : QString();
+}
+
+std::string Step::observationUtf8() const
+{
+    return family ? family->observationUtf8(*this) : std::string();
 }
 
 std::optional<int> Step::rating() const

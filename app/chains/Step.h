@@ -7,19 +7,15 @@
 #include <QString>
 #include <QStringList>
 
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace trailmark::chains {
 
-// What kind of action a step is.
-enum class StepTool
-{
-    Shell, // a command typed in a shell
-    App,   // a switch to an application window, with the titles seen there
-    Note,  // a note the expert wrote
-};
+class EventFamily;
 
 // How a step ended.
 enum class StepOutcome
@@ -30,22 +26,45 @@ enum class StepOutcome
     Unknown,     // it ended, but the source kept no exit status (zsh/bash history imports)
 };
 
-QString toString(StepTool tool);
-QString toString(StepOutcome outcome);
-// The same names as C strings, for exporters writing UTF-8 directly.
-const char* nameOf(StepTool tool);
+// "ok", "error", "interrupted", "unknown": the one text form of each outcome.
 const char* nameOf(StepOutcome outcome);
+QString toString(StepOutcome outcome);
+
+// What one family derives into a step beyond the fields every step has (the command and
+// its output, the app and its titles, the note's text). Each family defines its own.
+class StepDetail
+{
+public:
+    virtual ~StepDetail() = default;
+    virtual std::unique_ptr<StepDetail> clone() const = 0;
+};
+
+// The detail of one family's steps; clone() copies it as the derived type.
+template <typename Derived> class StepDetailOf : public StepDetail
+{
+public:
+    std::unique_ptr<StepDetail> clone() const override
+    {
+        return std::make_unique<Derived>(static_cast<const Derived&>(*this));
+    }
+};
 
 // One action of the expert with what it produced. Derived from events, never stored:
-// a newer Trailmark may derive different steps from the same events.
-//
-// Text that came from the shell is kept as the exact bytes (std::string, as protobuf
-// holds them) because a command may not be valid UTF-8; the lossless exporter needs
-// them as they were.
+// a newer Trailmark may derive different steps from the same events. The fields here are
+// the ones every step has; what is particular to a kind of step is in `detail`, owned by
+// the family that derived it (families/).
 struct Step
 {
+    Step() = default;
+    Step(const Step& other);
+    Step& operator=(const Step& other);
+    Step(Step&&) noexcept = default;
+    Step& operator=(Step&&) noexcept = default;
+    ~Step() = default;
+
     int index = 0;
-    StepTool tool = StepTool::Shell;
+    // The family that derived the step: its tool, texts and export form.
+    const EventFamily* family = nullptr;
     StepOutcome outcome = StepOutcome::Ok;
     // Why the step is an error, one reason per cause, e.g. "exit 2", "signal 9",
     // "output: Traceback". Empty unless outcome is Error.
@@ -58,34 +77,6 @@ struct Step
     // Every event the step covers, opening event first (kept as protobuf holds them:
     // exports copy them by the million).
     std::vector<std::string> eventIds;
-
-    // Shell steps.
-    std::string command; // exactly as typed (after redaction)
-    std::string cwd;
-    std::string commandId;
-    std::string shell;
-    std::string shellSessionId;
-    std::string host;
-    bool hasExit = false;   // a CommandFinished was recorded
-    bool exitKnown = false; // ... and it says how the command exited
-    int exitCode = 0;
-    int signal = 0;
-    bool outputCaptured = false;
-    bool outputTruncated = false;
-    quint64 outputBytes = 0;
-    std::string outputHead;
-    std::string outputTail;
-
-    // App steps.
-    QString appClass;
-    QString appInstance;
-    bool excluded = false;
-    // Titles seen while the app stayed active: the title at the switch, then every change.
-    QStringList titles;
-
-    // Note steps.
-    QString noteText;
-    QString noteKind; // "goal", "plan", "think-aloud", "reflection", or "" when unspecified
 
     // Screenshots taken during the step (SHA-256 of the stored blobs, hex).
     QStringList screenshots;
@@ -103,25 +94,22 @@ struct Step
     // Reviewer annotations that target any event of the step, in time order.
     QList<v1::Annotation> annotations;
 
-    bool isAction() const { return tool != StepTool::Note; }
-    // The step's action as one line of text: the command, "App — title", or the note.
+    std::unique_ptr<StepDetail> detail;
+
+    // The family's detail as its own type; nullptr for a step of another family.
+    template <typename Detail> const Detail* as() const { return dynamic_cast<const Detail*>(detail.get()); }
+    template <typename Detail> Detail* as() { return dynamic_cast<Detail*>(detail.get()); }
+
+    // The step's kind as shown and exported: "shell", "app", "note", ...
+    std::string_view tool() const;
+    QString toolText() const;
+    bool isAction() const;
+    // The step's action as one line of text: the command, "switch to App — title", the note.
     QString actionText() const;
     // What the action produced, as text for people and chat formats.
     QString observationText() const;
-    // The same as UTF-8 bytes (invalid sequences from the terminal left as they are),
-    // without a round trip through QString: exports write it for every step.
+    // The same as UTF-8 bytes (invalid sequences from the terminal left as they are).
     std::string observationUtf8() const;
-    // A shell step's observation in the pieces it is made of: output head, the note on
-    // omitted output, output tail, and the exit status line. Joined they are
-    // observationUtf8(); exporters write them without joining.
-    struct ObservationParts
-    {
-        std::string_view head;
-        std::string middle;
-        std::string_view tail;
-        std::string status;
-    };
-    ObservationParts observationParts() const;
     // The latest rating any reviewer gave this step, when one did.
     std::optional<int> rating() const;
     // Every label reviewers gave this step, sorted, without duplicates.

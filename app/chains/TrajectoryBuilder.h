@@ -1,12 +1,14 @@
 #pragma once
 
-#include "RetryDetector.h"
+#include "DerivationContext.h"
+#include "RetryOptions.h"
 #include "Step.h"
 #include "trailmark/v1/event.pb.h"
 
 #include <QHash>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 
@@ -17,19 +19,16 @@ struct StoredEvent;
 
 namespace trailmark::chains {
 
-// Turns a session's events, fed in seq order, into steps.
-//
-// - CommandStarted opens a shell step; the CommandFinished with the same command_id
-//   closes it. A start with no finish is Interrupted (outcome unknown); a finish with
-//   no start still becomes a step, with an empty command.
-// - AppSwitch opens an app step; TitleChanges that follow while that app stays active
-//   add to its titles.
-// - A Note is a step of its own and also the thought of the next action step (the
-//   latest note since the previous action wins). An action with no note gets the
-//   rationale of the latest reviewer annotation on it, if any.
-// - Screenshots attach to the step they were taken in.
+class StepDeriver;
+
+// Turns a session's events, fed in seq order, into steps. What an event becomes is up to
+// its family (families/): the builder hands each event to its family's deriver and does
+// what is common to all of them:
 // - Reviewer redactions (Annotation.redactions) are applied to the events before
 //   anything else sees them, so steps, `show` and every export carry the redacted text.
+// - Annotations attach to the step that covers their target event.
+// - An action with no thought from a note gets the rationale of the latest reviewer
+//   annotation on it, if any; notes after the last action are the closing notes.
 //
 // Memory is one session's steps; events are not kept.
 class TrajectoryBuilder
@@ -37,13 +36,16 @@ class TrajectoryBuilder
 public:
     struct Options
     {
-        RetryDetector::Options retry;
+        RetryOptions retry;
     };
 
     TrajectoryBuilder(v1::Session session, const QList<v1::Annotation>& annotations, Options options);
     explicit TrajectoryBuilder(v1::Session session, const QList<v1::Annotation>& annotations = {})
         : TrajectoryBuilder(std::move(session), annotations, Options())
     {}
+    ~TrajectoryBuilder();
+    TrajectoryBuilder(const TrajectoryBuilder&) = delete;
+    TrajectoryBuilder& operator=(const TrajectoryBuilder&) = delete;
 
     // Adds the next event. Returns the event as it should be exported: the same object,
     // or a copy with reviewer redactions applied.
@@ -61,23 +63,17 @@ public:
                                           QString* error);
 
 private:
-    Step& newStep(StepTool tool, const v1::Event& event);
+    bool needsRedaction(const v1::Event& event) const;
     void applyRedactions(v1::Event& event);
-    void closeAppStep(qint64 atNs);
-    void rememberStepOf(const v1::Event& event, int stepIndex);
-    void finishCommand(Step& step, const v1::Event& event);
 
-    Options m_options;
     Trajectory m_trajectory;
+    DerivationContext m_context;
     QHash<QString, QList<v1::Annotation>> m_annotationsByEvent;
-    QHash<QString, QList<v1::RedactionSpan>> m_outputRedactionsByCommand;
-    std::unordered_map<std::string, int> m_openCommands; // command_id -> step index
-    QHash<QString, int> m_stepOfEvent;                   // event id -> step index, for annotations
-    int m_currentApp = -1;
-    int m_lastStep = -1;
-    QString m_pendingThought;
-    QStringList m_pendingScreenshots;
-    qint64 m_lastEventNs = 0;
+    // Reviewer spans on a step's opening event for a field a later event of the same
+    // step holds (a command's output), by the family's step key.
+    QHash<QString, QList<v1::RedactionSpan>> m_laterSpansByStepKey;
+    std::vector<std::unique_ptr<StepDeriver>> m_ownedDerivers; // one per family, registry order
+    std::unordered_map<int, StepDeriver*> m_bodyDerivers;      // by body case
     v1::Event m_redacted;
 };
 

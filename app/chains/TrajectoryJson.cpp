@@ -1,8 +1,9 @@
 #include "TrajectoryJson.h"
 
+#include "EventFamily.h"
+#include "FamilyRegistry.h"
 #include "MessageJson.h"
 #include "Step.h"
-#include "Utf8.h"
 #include "Vocabulary.h"
 
 #include <QJsonArray>
@@ -20,24 +21,10 @@ QJsonValue indexOrNull(int index)
     return index < 0 ? QJsonValue() : QJsonValue(index);
 }
 
-QJsonValue bytesText(const std::string& bytes)
-{
-    return QString::fromUtf8(bytes.data(), static_cast<qsizetype>(bytes.size()));
-}
-
-QJsonValue bytesBase64(const std::string& bytes)
-{
-    if (isValidUtf8(bytes))
-        return QJsonValue();
-    return QString::fromLatin1(QByteArray::fromStdString(bytes).toBase64());
-}
-
 } // namespace
 
 QJsonObject stepToJson(const Step& step)
 {
-    const bool shell = step.tool == StepTool::Shell;
-    const bool app = step.tool == StepTool::App;
     QJsonArray annotations;
     for (const auto& annotation : step.annotations)
         annotations.append(messageToJson(annotation));
@@ -45,9 +32,9 @@ QJsonObject stepToJson(const Step& step)
     QJsonArray eventIds;
     for (const std::string& id : step.eventIds)
         eventIds.append(QString::fromStdString(id));
-    return QJsonObject{
+    QJsonObject object{
         {QStringLiteral("index"), step.index},
-        {QStringLiteral("tool"), toString(step.tool)},
+        {QStringLiteral("tool"), step.toolText()},
         {QStringLiteral("action"), step.actionText()},
         {QStringLiteral("observation"), step.isAction() ? QJsonValue(step.observationText()) : QJsonValue()},
         {QStringLiteral("outcome"), toString(step.outcome)},
@@ -56,22 +43,10 @@ QJsonObject stepToJson(const Step& step)
         {QStringLiteral("end_ns"), step.endNs},
         {QStringLiteral("duration_ns"), step.durationNs},
         {QStringLiteral("event_ids"), eventIds},
-        {QStringLiteral("command"), shell ? bytesText(step.command) : QJsonValue()},
-        {QStringLiteral("command_base64"), shell ? bytesBase64(step.command) : QJsonValue()},
-        {QStringLiteral("cwd"), shell ? bytesText(step.cwd) : QJsonValue()},
-        {QStringLiteral("shell"), shell ? orNull(QString::fromStdString(step.shell)) : QJsonValue()},
-        {QStringLiteral("shell_session_id"),
-         shell ? orNull(QString::fromStdString(step.shellSessionId)) : QJsonValue()},
-        {QStringLiteral("exit_code"), shell && step.exitKnown ? QJsonValue(step.exitCode) : QJsonValue()},
-        {QStringLiteral("signal"), shell && step.hasExit ? QJsonValue(step.signal) : QJsonValue()},
-        {QStringLiteral("output_truncated"), shell ? QJsonValue(step.outputTruncated) : QJsonValue()},
-        {QStringLiteral("app"), app ? orNull(step.appClass) : QJsonValue()},
-        {QStringLiteral("titles"), app ? QJsonValue(QJsonArray::fromStringList(step.titles)) : QJsonValue()},
-        {QStringLiteral("note_kind"), step.tool == StepTool::Note ? orNull(step.noteKind) : QJsonValue()},
         {QStringLiteral("screenshots"), QJsonArray::fromStringList(step.screenshots)},
         {QStringLiteral("thought"), orNull(step.thought)},
         {QStringLiteral("thought_source"), orNull(step.thoughtSource)},
-        {QStringLiteral("attempt"), shell ? QJsonValue(step.attempt) : QJsonValue()},
+        {QStringLiteral("attempt"), step.family->hasAttempts() ? QJsonValue(step.attempt) : QJsonValue()},
         {QStringLiteral("retry_of"), indexOrNull(step.retryOf)},
         {QStringLiteral("retried_by"), indexOrNull(step.retriedBy)},
         {QStringLiteral("recovers"), indexOrNull(step.recovers)},
@@ -79,6 +54,10 @@ QJsonObject stepToJson(const Step& step)
         {QStringLiteral("labels"), QJsonArray::fromStringList(step.labels())},
         {QStringLiteral("annotations"), annotations},
     };
+    // Every family's keys on every step, null where they do not apply.
+    for (const EventFamily* family : families::all())
+        family->addJsonFields(object, step.family == family ? &step : nullptr);
+    return object;
 }
 
 QJsonObject trajectoryToJson(const Trajectory& trajectory)

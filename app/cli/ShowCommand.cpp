@@ -1,5 +1,6 @@
 #include "CommandContext.h"
 #include "Commands.h"
+#include "EventFamily.h"
 #include "MessageJson.h"
 #include "TrajectoryBuilder.h"
 #include "TrajectoryJson.h"
@@ -13,37 +14,19 @@
 namespace trailmark::cli {
 namespace {
 
+using chains::oneLine;
 using chains::Step;
-using chains::StepOutcome;
-using chains::StepTool;
 
 QString clockTime(qint64 ns)
 {
     return QDateTime::fromMSecsSinceEpoch(ns / 1'000'000).toString(QStringLiteral("HH:mm:ss.zzz"));
 }
 
-// One line, for the terminal: newlines shown as ⏎ so a multi-line command stays one row.
-QString oneLine(QString text, qsizetype maxLength = 160)
-{
-    text.replace(QLatin1Char('\n'), QStringLiteral(" ⏎ "));
-    if (text.size() > maxLength)
-        text = text.left(maxLength - 1) + QStringLiteral("…");
-    return text;
-}
-
 QString marks(const Step& step)
 {
     QStringList parts;
-    if (step.tool == StepTool::Shell) {
-        if (step.outcome == StepOutcome::Error)
-            parts.append(QStringLiteral("ERROR (%1)").arg(step.errorReasons.join(QStringLiteral(", "))));
-        else if (step.outcome == StepOutcome::Interrupted)
-            parts.append(QStringLiteral("INTERRUPTED (no exit recorded)"));
-        else if (step.outcome == StepOutcome::Unknown)
-            parts.append(QStringLiteral("exit unknown"));
-        else
-            parts.append(QStringLiteral("ok"));
-    }
+    if (const QString outcome = step.family->showOutcome(step); !outcome.isEmpty())
+        parts.append(outcome);
     if (step.retryOf >= 0)
         parts.append(QStringLiteral("RETRY of #%1, attempt %2").arg(step.retryOf).arg(step.attempt));
     if (step.recovers >= 0)
@@ -55,14 +38,8 @@ QString marks(const Step& step)
 
 void printStep(QTextStream& out, const Step& step)
 {
-    const QString tool = chains::toString(step.tool).leftJustified(5);
-    QString action;
-    if (step.tool == StepTool::Shell)
-        action = QStringLiteral("$ ") + oneLine(step.actionText());
-    else if (step.tool == StepTool::Note)
-        action = QStringLiteral("“%1”").arg(oneLine(step.actionText()));
-    else
-        action = oneLine(step.actionText());
+    const QString tool = step.toolText().leftJustified(5);
+    const QString action = step.family->showActionPattern().arg(oneLine(step.actionText()));
     out << QStringLiteral("%1  %2  %3  %4")
                .arg(QString::number(step.index).rightJustified(5), clockTime(step.startNs), tool, action);
     const QString stepMarks = marks(step);
@@ -73,14 +50,8 @@ void printStep(QTextStream& out, const Step& step)
     if (step.isAction() && !step.thought.isEmpty())
         out << indent << (step.thoughtSource == QLatin1String("note") ? "thought: " : "thought (reviewer): ")
             << oneLine(step.thought) << '\n';
-    if (step.tool == StepTool::App && step.titles.size() > 1)
-        out << indent << "titles: " << oneLine(step.titles.mid(1).join(QStringLiteral(" → "))) << '\n';
-    if (step.tool == StepTool::Shell && step.outcome == StepOutcome::Error) {
-        const QString output =
-            QString::fromStdString(step.outputTail.empty() ? step.outputHead : step.outputTail).trimmed();
-        if (!output.isEmpty())
-            out << indent << "output: " << oneLine(output.section(QLatin1Char('\n'), -3), 200) << '\n';
-    }
+    for (const QString& line : step.family->showDetails(step))
+        out << indent << line << '\n';
     for (const auto& annotation : step.annotations) {
         QStringList parts;
         if (annotation.has_rating())

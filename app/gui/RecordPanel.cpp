@@ -1,6 +1,8 @@
 #include "RecordPanel.h"
 
 #include "AppSettings.h"
+#include "EventFamily.h"
+#include "FamilyRegistry.h"
 #include "Store.h"
 
 #include <QCheckBox>
@@ -24,56 +26,17 @@
 namespace trailmark::gui {
 namespace {
 
-QString bytesText(const std::string& bytes)
-{
-    QString text = QString::fromUtf8(bytes.data(), static_cast<qsizetype>(bytes.size()));
-    text.replace(QLatin1Char('\n'), QStringLiteral(" ⏎ "));
-    return text.left(200);
-}
-
-// One line per captured event, as the feed shows it.
+// One line per captured event, as the feed shows it: each family says how its events read.
 QString feedLine(const StoredEvent& stored)
 {
     const v1::Event& event = stored.event;
     const QString time =
         QDateTime::fromMSecsSinceEpoch(event.time_ns() / 1'000'000).toString(QStringLiteral("HH:mm:ss"));
     QString what;
-    switch (event.body_case()) {
-    case v1::Event::kAppSwitch:
-        what = event.app_switch().excluded() ? RecordPanel::tr("switched to %1 (excluded)")
-                                                   .arg(QString::fromStdString(event.app_switch().app_class()))
-                                             : RecordPanel::tr("switched to %1 — %2")
-                                                   .arg(QString::fromStdString(event.app_switch().app_class()),
-                                                        QString::fromStdString(event.app_switch().title()));
-        break;
-    case v1::Event::kTitleChange:
-        what = event.title_change().excluded()
-                   ? RecordPanel::tr("title withheld (excluded window)")
-                   : RecordPanel::tr("title: %1").arg(QString::fromStdString(event.title_change().title()));
-        break;
-    case v1::Event::kCommandStarted:
-        what = QStringLiteral("$ ") + bytesText(event.command_started().command());
-        break;
-    case v1::Event::kCommandFinished:
-        what = RecordPanel::tr("  → exit %1").arg(event.command_finished().exit_code());
-        break;
-    case v1::Event::kNote:
-        what = RecordPanel::tr("note: %1").arg(QString::fromStdString(event.note().text()));
-        break;
-    case v1::Event::kScreenshot:
-        what = RecordPanel::tr("screenshot %1×%2").arg(event.screenshot().width()).arg(event.screenshot().height());
-        break;
-    case v1::Event::kMarker:
-        what = event.marker().kind() == v1::Marker::KIND_PAUSE    ? RecordPanel::tr("— paused —")
-               : event.marker().kind() == v1::Marker::KIND_RESUME ? RecordPanel::tr("— resumed —")
-               : event.marker().kind() == v1::Marker::KIND_GAP
-                   ? RecordPanel::tr("— gap: %1 —").arg(QString::fromStdString(event.marker().label()))
-                   : QString::fromStdString(event.marker().label());
-        break;
-    case v1::Event::BODY_NOT_SET:
-        what = stored.isReadable() ? QString() : RecordPanel::tr("(unreadable event)");
-        break;
-    }
+    if (!stored.isReadable())
+        what = RecordPanel::tr("(unreadable event)");
+    else if (const chains::EventFamily* family = chains::families::ofBody(event.body_case()))
+        what = family->describeEvent(event);
     return time + QStringLiteral("  ") + what;
 }
 

@@ -1,5 +1,6 @@
 #include "RedactDialog.h"
 
+#include "EventFamily.h"
 #include "Step.h"
 #include "Utf8.h"
 
@@ -26,28 +27,14 @@ RedactDialog::RedactDialog(const chains::Step& step, QWidget* parent)
     const auto eventIdAt = [&step](size_t index) {
         return index < step.eventIds.size() ? QString::fromStdString(step.eventIds[index]) : QString();
     };
-    const QString opening = eventIdAt(0);
-    const QString closing = eventIdAt(1);
     const auto add = [this](const QString& eventId, const QString& name, const QString& label, std::string bytes) {
         if (eventId.isEmpty() || bytes.empty())
             return;
         m_fields.push_back({eventId, name, label, std::move(bytes), false});
         m_fields.back().latin1 = !chains::isValidUtf8(m_fields.back().bytes);
     };
-    switch (step.tool) {
-    case chains::StepTool::Shell:
-        add(opening, QStringLiteral("command"), tr("Command"), step.command);
-        add(closing, QStringLiteral("output_head"), tr("Output (start)"), step.outputHead);
-        add(closing, QStringLiteral("output_tail"), tr("Output (end)"), step.outputTail);
-        break;
-    case chains::StepTool::Note:
-        add(opening, QStringLiteral("text"), tr("Note"), step.noteText.toStdString());
-        break;
-    case chains::StepTool::App:
-        if (!step.titles.isEmpty())
-            add(opening, QStringLiteral("title"), tr("Window title"), step.titles.first().toStdString());
-        break;
-    }
+    for (chains::RedactableText& text : step.family->redactableTexts(step))
+        add(eventIdAt(text.eventIndex), text.field, text.label, std::move(text.bytes));
     for (const Field& field : m_fields)
         m_fieldChoice->addItem(field.label);
     m_reason->addItem(tr("secret"), QStringLiteral("secret"));

@@ -1,5 +1,6 @@
 #include "StepDetailView.h"
 
+#include "EventFamily.h"
 #include "Step.h"
 #include "StepListModel.h"
 #include "Store.h"
@@ -16,11 +17,6 @@ namespace {
 QString escaped(const QString& text)
 {
     return text.toHtmlEscaped();
-}
-
-QString bytesAsText(const std::string& bytes)
-{
-    return QString::fromUtf8(bytes.data(), static_cast<qsizetype>(bytes.size()));
 }
 
 QString seconds(qint64 ns)
@@ -73,21 +69,13 @@ void StepDetailView::showStep(const chains::Step* step, qint64 sessionStartNs)
     QString html;
     html += QStringLiteral("<h3>#%1 · %2 · %3</h3>")
                 .arg(step->index)
-                .arg(escaped(chains::toString(step->tool)), escaped(chains::toString(step->outcome)));
+                .arg(escaped(step->toolText()), escaped(chains::toString(step->outcome)));
     // Only what the source knew: imported histories may lack cwd, exit status, duration.
     QStringList facts{QStringLiteral("at %1 into the session").arg(seconds(step->startNs - sessionStartNs))};
     if (step->durationNs > 0)
         facts.append(QStringLiteral("took %1").arg(seconds(step->durationNs)));
-    if (step->tool == chains::StepTool::Shell) {
-        QString where = escaped(QString::fromStdString(step->shell));
-        if (!step->cwd.empty())
-            where += QStringLiteral(" in <tt>%1</tt>").arg(escaped(bytesAsText(step->cwd)));
-        facts.append(where);
-        if (step->hasExit && step->outcome != chains::StepOutcome::Unknown)
-            facts.append(QStringLiteral("exit %1").arg(step->exitCode));
-        if (step->signal != 0)
-            facts.append(QStringLiteral("signal %1").arg(step->signal));
-    }
+    for (const QString& fact : step->family->detailFacts(*step))
+        facts.append(escaped(fact));
     html += QStringLiteral("<p>") + facts.join(QStringLiteral(" · "));
     html += QStringLiteral("</p>");
 

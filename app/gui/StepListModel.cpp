@@ -1,5 +1,7 @@
 #include "StepListModel.h"
 
+#include "EventFamily.h"
+
 #include <QBrush>
 #include <QColor>
 
@@ -141,7 +143,7 @@ QVariant StepListModel::data(const QModelIndex& index, int role) const
     case Qt::ForegroundRole:
         if (index.column() == OutcomeColumn && step.outcome == chains::StepOutcome::Error)
             return QBrush(QColor(0xc0, 0x39, 0x2b));
-        if (step.tool == chains::StepTool::Note)
+        if (!step.isAction())
             return QBrush(QColor(0x2e, 0x6d, 0xa4));
         return {};
     case Qt::TextAlignmentRole:
@@ -168,19 +170,14 @@ QVariant StepListModel::data(const QModelIndex& index, int role) const
         return QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
     }
     case ToolColumn:
-        return step.tool == chains::StepTool::Shell && !step.shell.empty() ? QString::fromStdString(step.shell)
-                                                                           : chains::toString(step.tool);
+        return step.family->toolLabel(step);
     case ActionColumn: {
         QString text = step.actionText();
         text.replace(QLatin1Char('\n'), QStringLiteral(" ⏎ "));
         return text.left(300);
     }
     case OutcomeColumn:
-        if (step.tool == chains::StepTool::Note)
-            return step.noteKind.isEmpty() ? QStringLiteral("note") : step.noteKind;
-        if (step.outcome == chains::StepOutcome::Error && step.hasExit)
-            return QStringLiteral("exit %1").arg(step.exitCode);
-        return chains::toString(step.outcome);
+        return step.family->outcomeLabel(step);
     case MarksColumn: {
         QStringList marks;
         if (step.retryOf >= 0)

@@ -1,5 +1,6 @@
 #include "TimelineWidget.h"
 
+#include "EventFamily.h"
 #include "StepListModel.h"
 
 #include <QMouseEvent>
@@ -19,35 +20,11 @@ constexpr int kLaneHeight = 22;
 constexpr int kMinStepWidth = 3;
 constexpr double kMaxZoom = 1e6;
 
-QString laneName(const chains::Step& step)
-{
-    switch (step.tool) {
-    case chains::StepTool::Shell: {
-        const QString shell = step.shell.empty() ? QStringLiteral("shell") : QString::fromStdString(step.shell);
-        const QString shellSession = QString::fromStdString(step.shellSessionId);
-        return shellSession.isEmpty() ? shell : QStringLiteral("%1 %2").arg(shell, shellSession.right(8));
-    }
-    case chains::StepTool::App:
-        return step.appClass.isEmpty() ? QStringLiteral("(unknown app)") : step.appClass;
-    case chains::StepTool::Note:
-        return QStringLiteral("notes");
-    }
-    return {};
-}
-
 QColor stepColor(const chains::Step& step)
 {
     if (step.outcome == chains::StepOutcome::Error)
         return {0xc0, 0x39, 0x2b};
-    switch (step.tool) {
-    case chains::StepTool::Shell:
-        return step.outcome == chains::StepOutcome::Interrupted ? QColor(0x99, 0x99, 0x99) : QColor(0x3d, 0x78, 0xb8);
-    case chains::StepTool::App:
-        return {0x5b, 0x9b, 0x5b};
-    case chains::StepTool::Note:
-        return {0xd9, 0x9a, 0x29};
-    }
-    return Qt::gray;
+    return QColor::fromRgb(step.family->color(step));
 }
 
 QString durationLabel(qint64 ns)
@@ -116,11 +93,11 @@ void TimelineWidget::rebuildLanes()
     QHash<QString, int> laneIndex;
     for (size_t i = 0; i < steps.size(); ++i) {
         const chains::Step& step = steps[i];
-        const QString name = laneName(step);
-        auto found = laneIndex.constFind(name);
+        const chains::TimelineLane lane = step.family->lane(step);
+        auto found = laneIndex.constFind(lane.key);
         if (found == laneIndex.cend()) {
-            found = laneIndex.insert(name, static_cast<int>(m_lanes.size()));
-            m_lanes.append(name);
+            found = laneIndex.insert(lane.key, static_cast<int>(m_lanes.size()));
+            m_lanes.append(lane.label);
         }
         m_laneOfStep[i] = *found;
         m_startNs = std::min(m_startNs, step.startNs);

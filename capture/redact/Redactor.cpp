@@ -1,5 +1,7 @@
 #include "Redactor.h"
 
+#include "EventFields.h"
+
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -182,37 +184,22 @@ int Redactor::redact(std::string& text, std::string_view field,
 
 void Redactor::apply(v1::Event& event) const
 {
-    switch (event.body_case()) {
-    case v1::Event::kCommandStarted: {
-        auto* body = event.mutable_command_started();
-        redact(*body->mutable_command(), "command", body->mutable_redactions());
-        break;
-    }
-    case v1::Event::kCommandFinished: {
-        auto* body = event.mutable_command_finished();
-        redact(*body->mutable_output_head(), "output_head", body->mutable_redactions());
-        redact(*body->mutable_output_tail(), "output_tail", body->mutable_redactions());
-        break;
-    }
-    case v1::Event::kNote: {
-        auto* body = event.mutable_note();
-        redact(*body->mutable_text(), "text", body->mutable_redactions());
-        break;
-    }
-    case v1::Event::kAppSwitch: {
-        auto* body = event.mutable_app_switch();
-        redact(*body->mutable_title(), "title", body->mutable_redactions());
-        break;
-    }
-    case v1::Event::kTitleChange: {
-        auto* body = event.mutable_title_change();
-        redact(*body->mutable_title(), "title", body->mutable_redactions());
-        break;
-    }
-    case v1::Event::kScreenshot:
-    case v1::Event::kMarker:
-    case v1::Event::BODY_NOT_SET:
-        break;
+    // The body's own message says which of its fields are free text (event.proto's
+    // text_role): every kind of event is covered without a list here.
+    std::string scratch;
+    google::protobuf::RepeatedPtrField<v1::Redaction> found;
+    for (const eventfields::TextField& field : eventfields::textFieldsOf(event.body_case())) {
+        if (!field.scanned)
+            continue;
+        std::string value = eventfields::text(event, field, &scratch);
+        found.Clear();
+        if (redact(value, field.name, &found) == 0)
+            continue;
+        eventfields::setText(event, field, std::move(value));
+        for (v1::Redaction& redaction : found) {
+            if (v1::Redaction* record = eventfields::addRedaction(event))
+                record->Swap(&redaction);
+        }
     }
 }
 

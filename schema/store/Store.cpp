@@ -493,24 +493,10 @@ bool Store::addRedaction(v1::Annotation& annotation, QString* error)
     for (auto& span : *annotation.mutable_redactions())
         spans.push_back(&span);
     std::sort(spans.begin(), spans.end(), [](const auto* a, const auto* b) { return a->offset() > b->offset(); });
-    const std::string marker = "[REDACTED:reviewer]";
     for (v1::RedactionSpan* span : spans) {
-        std::string* field = eventfields::textField(event, span->field());
-        if (!field)
-            return fail(QStringLiteral("event %1 has no text field '%2' to redact")
-                            .arg(fromStd(annotation.target_id()), fromStd(span->field())));
-        if (span->length() == 0 || span->offset() + static_cast<size_t>(span->length()) > field->size())
-            return fail(QStringLiteral("span %1+%2 lies outside field '%3' (%4 bytes)")
-                            .arg(span->offset())
-                            .arg(span->length())
-                            .arg(fromStd(span->field()))
-                            .arg(field->size()));
-        field->replace(span->offset(), span->length(), marker);
-        v1::Redaction* record = eventfields::redactionsOf(event)->Add();
-        record->set_rule("reviewer");
-        record->set_field(span->field());
-        record->set_offset(span->offset());
-        record->set_length(static_cast<uint32_t>(marker.size()));
+        QString spanError;
+        if (!eventfields::applyReviewerSpan(event, *span, &spanError))
+            return fail(spanError);
         span->set_applied(true);
     }
     SqliteStatement update(m_db, "UPDATE events SET payload=? WHERE id=?");

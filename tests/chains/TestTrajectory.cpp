@@ -1,9 +1,12 @@
+#include "AppStep.h"
 #include "ErrorText.h"
 #include "EventWriter.h"
 #include "FormatWriter.h"
 #include "JsonWriter.h"
 #include "RetryDetector.h"
 #include "SessionScript.h"
+#include "ShellFamily.h"
+#include "ShellStep.h"
 #include "SqliteStatement.h"
 #include "Store.h"
 #include "TestSupport.h"
@@ -127,7 +130,7 @@ QString TestTrajectory::marks(const Trajectory& trajectory)
 {
     QStringList tokens;
     for (const Step& step : trajectory.steps) {
-        QString token = step.tool == StepTool::Shell ? toString(step.outcome) : toString(step.tool);
+        QString token = step.tool() == "shell" ? toString(step.outcome) : step.toolText();
         if (step.retryOf >= 0)
             token += QStringLiteral("/r%1").arg(step.retryOf);
         if (step.attempt > 1)
@@ -333,9 +336,10 @@ void TestTrajectory::appStepsCollectTitles()
     QVERIFY(trajectory);
     QCOMPARE(trajectory->steps.size(), size_t(3));
     const Step& firefox = trajectory->steps.at(0);
-    QVERIFY(firefox.tool == StepTool::App);
-    QCOMPARE(firefox.titles, (QStringList{QStringLiteral("Issue #12"), QStringLiteral("Pull request #13"),
-                                          QStringLiteral("CI run 77")}));
+    QVERIFY(firefox.tool() == "app");
+    QCOMPARE(
+        firefox.as<AppStep>()->titles,
+        (QStringList{QStringLiteral("Issue #12"), QStringLiteral("Pull request #13"), QStringLiteral("CI run 77")}));
     QCOMPARE(firefox.eventIds.size(), size_t(3));
     QCOMPARE(firefox.actionText(), QStringLiteral("switch to Firefox — Issue #12"));
     QVERIFY(firefox.observationText().contains(QStringLiteral("Then: CI run 77")));
@@ -383,8 +387,9 @@ void TestTrajectory::annotationsAndRedactionsApply()
         &error);
     QVERIFY2(trajectory, qPrintable(error));
     const Step& step = trajectory->steps.at(0);
-    QCOMPARE(QString::fromStdString(step.command), QStringLiteral("curl -u [REDACTED:secret] https://x"));
-    QCOMPARE(QString::fromStdString(step.outputHead), QStringLiteral("token=[REDACTED:secret] ok"));
+    QCOMPARE(QString::fromStdString(step.as<ShellStep>()->command),
+             QStringLiteral("curl -u [REDACTED:secret] https://x"));
+    QCOMPARE(QString::fromStdString(step.as<ShellStep>()->outputHead), QStringLiteral("token=[REDACTED:secret] ok"));
     QCOMPARE(seenCommands, QStringList{QStringLiteral("curl -u [REDACTED:secret] https://x")});
     QCOMPARE(step.annotations.size(), 1);
     QCOMPARE(trajectory->sessionAnnotations.size(), 1);
@@ -449,7 +454,7 @@ void TestTrajectory::unknownExitStatusIsNeitherOkNorError()
     QVERIFY2(trajectory, qPrintable(error));
     QCOMPARE(marks(*trajectory), QStringLiteral("unknown unknown")); // no failure, so no retry
     const Step& step = trajectory->steps.front();
-    QVERIFY(step.hasExit && !step.exitKnown);
+    QVERIFY(step.as<ShellStep>()->hasExit && !step.as<ShellStep>()->exitKnown);
     QCOMPARE(step.durationNs, 0);
     QVERIFY(step.observationText().contains(QStringLiteral("exit status not recorded")));
 }
@@ -457,14 +462,16 @@ void TestTrajectory::unknownExitStatusIsNeitherOkNorError()
 void TestTrajectory::observationsOfShellSteps()
 {
     Step step;
-    step.tool = StepTool::Shell;
-    step.hasExit = true;
-    step.exitKnown = true;
-    step.outputCaptured = true;
-    step.outputTruncated = true;
-    step.outputHead = "line1";
-    step.outputTail = "end\n";
-    step.outputBytes = 1000;
+    step.family = &shellFamily();
+    step.detail = std::make_unique<ShellStep>();
+    ShellStep& shell = *step.as<ShellStep>();
+    shell.hasExit = true;
+    shell.exitKnown = true;
+    shell.outputCaptured = true;
+    shell.outputTruncated = true;
+    shell.outputHead = "line1";
+    shell.outputTail = "end\n";
+    shell.outputBytes = 1000;
     QCOMPARE(step.observationText(),
              QStringLiteral("line1\n[... 991 bytes of output omitted ...]\nend\n[exit code 0]"));
     // Exporters write the pieces without joining: the same text, escaped.
@@ -476,21 +483,21 @@ void TestTrajectory::observationsOfShellSteps()
     QCOMPARE(QJsonDocument::fromJson(QByteArray::fromStdString(out)).object().value(QStringLiteral("o")).toString(),
              step.observationText());
 
-    step.outputCaptured = false;
-    step.exitCode = 3;
+    shell.outputCaptured = false;
+    shell.exitCode = 3;
     QCOMPARE(step.observationText(), QStringLiteral("[output not captured]\n[exit code 3]"));
-    step.signal = 9;
-    step.exitCode = 137;
+    shell.signal = 9;
+    shell.exitCode = 137;
     QCOMPARE(step.observationText(), QStringLiteral("[output not captured]\n[killed by signal 9, exit code 137]"));
-    step.hasExit = false;
+    shell.hasExit = false;
     QCOMPARE(step.observationText(),
              QStringLiteral("[no exit status recorded: interrupted, or the recording stopped]"));
-    step.hasExit = true;
-    step.outputCaptured = true;
-    step.outputTruncated = false;
-    step.outputHead = "ok\n";
-    step.signal = 0;
-    step.exitCode = 0;
+    shell.hasExit = true;
+    shell.outputCaptured = true;
+    shell.outputTruncated = false;
+    shell.outputHead = "ok\n";
+    shell.signal = 0;
+    shell.exitCode = 0;
     QCOMPARE(step.observationText(), QStringLiteral("ok\n[exit code 0]"));
 }
 

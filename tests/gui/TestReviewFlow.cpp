@@ -3,6 +3,7 @@
 // verdict, export, and find the annotations in the exported files.
 
 #include "AnnotationPanel.h"
+#include "AppStep.h"
 #include "ExportDialog.h"
 #include "MainWindow.h"
 #include "RecordingController.h"
@@ -92,9 +93,13 @@ void TestReviewFlow::recordReviewAndExport()
     QVERIFY(loaded.wait(10'000));
     gui::StepListModel* steps = review->stepModel();
     QStringList apps;
+    const auto appClassAt = [steps](int row) {
+        const auto* app = steps->step(row)->as<chains::AppStep>();
+        return app ? app->appClass : QString();
+    };
     for (int row = 0; row < steps->stepCount(); ++row)
-        if (steps->step(row)->appClass.startsWith(QLatin1String("Flow")))
-            apps.append(steps->step(row)->appClass);
+        if (appClassAt(row).startsWith(QLatin1String("Flow")))
+            apps.append(appClassAt(row));
     QCOMPARE(apps,
              (QStringList{QStringLiteral("FlowEditor"), QStringLiteral("FlowBrowser"), QStringLiteral("FlowEditor")}));
 
@@ -103,7 +108,7 @@ void TestReviewFlow::recordReviewAndExport()
     QStringList ratedEvents;
     int rated = 0;
     for (int row = 0; row < steps->stepCount() && rated < 2; ++row) {
-        if (steps->step(row)->appClass != QLatin1String("FlowEditor"))
+        if (appClassAt(row) != QLatin1String("FlowEditor"))
             continue;
         review->selectStep(row);
         table->setFocus();

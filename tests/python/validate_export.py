@@ -313,8 +313,8 @@ def check_protobuf(root, expected_events, protoc):
     with tempfile.TemporaryDirectory() as generated:
         proto_root = os.path.join(root, "proto")
         protos = sorted(glob.glob(os.path.join(proto_root, "trailmark", "v1", "*.proto")))
-        if len(protos) != 3:
-            fail(proto_root, f"expected 3 .proto files, found {len(protos)}")
+        if len(protos) != 4:
+            fail(proto_root, f"expected 4 .proto files, found {len(protos)}")
             return
         subprocess.run([protoc, f"--proto_path={proto_root}", f"--python_out={generated}", *protos], check=True)
         sys.path.insert(0, generated)

@@ -1,35 +1,12 @@
+#include "EventFamily.h"
+#include "FamilyRegistry.h"
 #include "FormatWriters.h"
 #include "JsonWriter.h"
 #include "Step.h"
-#include "Utf8.h"
 #include "Vocabulary.h"
 
 namespace trailmark::chains {
 namespace {
-
-// Text as a string plus, when the bytes are not valid UTF-8, the exact bytes in base64.
-void bytesFields(JsonWriter& json, std::string_view name, const std::string& bytes, bool applies)
-{
-    const std::string base64Name = std::string(name) + "_base64";
-    if (!applies) {
-        json.nullField(name).nullField(base64Name);
-        return;
-    }
-    json.field(name, bytes);
-    if (isValidUtf8(bytes))
-        json.nullField(base64Name);
-    else
-        json.field(base64Name, QString::fromLatin1(QByteArray::fromStdString(bytes).toBase64()));
-}
-
-// A string, or null when it does not apply or is empty.
-void bytesOrNull(JsonWriter& json, std::string_view name, bool applies, const std::string& bytes)
-{
-    if (applies && !bytes.empty())
-        json.field(name, bytes);
-    else
-        json.nullField(name);
-}
 
 // `agent_chain/train.jsonl`: one row per step, every fact we derived and every byte we
 // recorded, so other formats can be rebuilt from it.
@@ -51,19 +28,14 @@ public:
         for (const Step& step : trajectory.steps) {
             m_row.clear();
             JsonWriter json(m_row);
-            const bool shell = step.tool == StepTool::Shell;
-            const bool app = step.tool == StepTool::App;
             json.beginObject();
             json.field("session_id", sessionId);
             json.field("task", task);
-            bytesOrNull(json, "expert", true, expert);
-            bytesOrNull(json, "session_verdict", true, verdict);
+            json.bytesOrNull("expert", expert);
+            json.bytesOrNull("session_verdict", verdict);
             json.field("step_index", step.index);
-            json.field("tool", nameOf(step.tool));
-            if (shell)
-                json.field("action", step.command);
-            else
-                json.field("action", step.actionText());
+            json.field("tool", step.tool());
+            step.family->writeAction(json.key("action"), step);
             if (step.isAction())
                 json.field("arguments", exportutil::toolArguments(step));
             else
@@ -84,31 +56,9 @@ public:
             for (const std::string& id : step.eventIds)
                 json.value(id);
             json.endArray();
-            bytesFields(json, "command", step.command, shell);
-            bytesFields(json, "cwd", step.cwd, shell);
-            bytesOrNull(json, "shell", shell, step.shell);
-            bytesOrNull(json, "shell_session_id", shell, step.shellSessionId);
-            bytesOrNull(json, "host", shell, step.host);
-            if (shell && step.exitKnown)
-                json.field("exit_code", step.exitCode);
-            else
-                json.nullField("exit_code");
-            if (shell && step.hasExit)
-                json.field("signal", step.signal);
-            else
-                json.nullField("signal");
-            bytesFields(json, "output_head", step.outputHead, shell && step.outputCaptured);
-            bytesFields(json, "output_tail", step.outputTail, shell && step.outputCaptured);
-            if (shell)
-                json.field("output_captured", step.outputCaptured)
-                    .field("output_truncated", step.outputTruncated)
-                    .field("output_bytes", static_cast<qint64>(step.outputBytes));
-            else
-                json.nullField("output_captured").nullField("output_truncated").nullField("output_bytes");
-            json.textOrNull("app", app ? step.appClass : QString());
-            json.textOrNull("app_instance", app ? step.appInstance : QString());
-            json.stringList("titles", app ? step.titles : QStringList());
-            json.textOrNull("note_kind", step.noteKind);
+            // Every family's columns on every row, null where they do not apply.
+            for (const EventFamily* family : families::all())
+                family->writeColumns(json, step.family == family ? &step : nullptr);
             QStringList images;
             for (const QString& hash : step.screenshots) {
                 const QString path = m_context->imagePath(hash);
@@ -116,24 +66,12 @@ public:
                     images.append(path);
             }
             json.stringList("images", images);
-            if (shell)
-                json.field("attempt", step.attempt);
-            else
-                json.nullField("attempt");
-            auto indexField = [&](std::string_view name, int index) {
-                if (index >= 0)
-                    json.field(name, index);
-                else
-                    json.nullField(name);
-            };
-            indexField("retry_of", step.retryOf);
-            indexField("retried_by", step.retriedBy);
-            indexField("recovers", step.recovers);
+            json.numberOrNull("attempt", step.attempt, step.family->hasAttempts());
+            json.numberOrNull("retry_of", step.retryOf, step.retryOf >= 0);
+            json.numberOrNull("retried_by", step.retriedBy, step.retriedBy >= 0);
+            json.numberOrNull("recovers", step.recovers, step.recovers >= 0);
             const auto rating = step.rating();
-            if (rating)
-                json.field("rating", *rating);
-            else
-                json.nullField("rating");
+            json.numberOrNull("rating", rating.value_or(0), rating.has_value());
             json.stringList("labels", step.labels());
             json.key("annotations").beginArray();
             for (const auto& annotation : step.annotations) {

@@ -5,11 +5,6 @@
 namespace trailmark::chains {
 namespace {
 
-QString toolCallId(const Step& step)
-{
-    return QStringLiteral("call_%1").arg(step.index);
-}
-
 // One session is one row, and a long session makes a row of hundreds of megabytes: hand
 // the row to the file in pieces so memory stays bounded by the steps, not the text.
 bool drainLongRow(OutputFile& file, std::string& row, QString* error)
@@ -21,47 +16,6 @@ bool drainLongRow(OutputFile& file, std::string& row, QString* error)
         return false;
     row.clear();
     return true;
-}
-
-// LLaMA-Factory reads datasets through dataset_info.json. Written once per export, by
-// whichever chat format comes first.
-bool writeDatasetInfo(const ExportContext& context, QString* error)
-{
-    std::string out;
-    JsonWriter json(out);
-    json.beginObject();
-    if (context.formats.contains(QStringLiteral("openai"))) {
-        // OpenAI rows as LLaMA-Factory's "sharegpt" formatting with OpenAI role names.
-        // It reads content, not tool_calls: use trailmark_sharegpt to train tool calls.
-        json.key("trailmark_openai").beginObject();
-        json.field("file_name", "openai/train.jsonl").field("formatting", "sharegpt");
-        json.key("columns").beginObject().field("messages", "messages").endObject();
-        json.key("tags").beginObject();
-        json.field("role_tag", "role").field("content_tag", "content").field("user_tag", "user");
-        json.field("assistant_tag", "assistant").field("observation_tag", "tool").field("system_tag", "system");
-        json.endObject().endObject();
-    }
-    if (context.formats.contains(QStringLiteral("sharegpt"))) {
-        json.key("trailmark_sharegpt").beginObject();
-        json.field("file_name", "sharegpt/train.jsonl").field("formatting", "sharegpt");
-        json.key("columns").beginObject();
-        json.field("messages", "conversations").field("system", "system").field("tools", "tools");
-        json.endObject().endObject();
-    }
-    json.endObject();
-    out += '\n';
-    OutputFile file;
-    return file.open(context.root + QStringLiteral("/dataset_info.json"), error) && file.write(out, error) &&
-           file.close(error);
-}
-
-bool writesDatasetInfo(const ExportContext& context, const QString& self)
-{
-    for (const QString& format : context.formats) {
-        if (format == QLatin1String("openai") || format == QLatin1String("sharegpt"))
-            return format == self;
-    }
-    return false;
 }
 
 // `openai/train.jsonl`: one conversation per session, as OpenAI's chat fine-tuning
@@ -93,13 +47,13 @@ public:
             json.beginObject().field("role", "assistant").field("content", "");
             json.textOrNull("reasoning_content", step.thought);
             json.key("tool_calls").beginArray().beginObject();
-            json.field("id", toolCallId(step)).field("type", "function");
+            json.field("id", exportutil::toolCallId(step)).field("type", "function");
             json.key("function").beginObject();
             json.field("name", exportutil::toolName(step)).field("arguments", exportutil::toolArguments(step));
             json.endObject().endObject().endArray();
             json.field("weight", step.retriedBy >= 0 ? 0 : 1);
             json.endObject();
-            json.beginObject().field("role", "tool").field("tool_call_id", toolCallId(step));
+            json.beginObject().field("role", "tool").field("tool_call_id", exportutil::toolCallId(step));
             exportutil::writeObservation(json.key("content"), step);
             json.endObject();
             if (!drainLongRow(m_file, m_row, error))
@@ -114,11 +68,7 @@ public:
         return m_file.write(m_row, error);
     }
 
-    bool finish(const ExportStats&, QString* error) override
-    {
-        return m_file.close(error) &&
-               (!writesDatasetInfo(*m_context, QStringLiteral("openai")) || writeDatasetInfo(*m_context, error));
-    }
+    bool finish(const ExportStats&, QString* error) override { return m_file.close(error); }
 
 private:
     const ExportContext* m_context = nullptr;
@@ -174,11 +124,7 @@ public:
         return m_file.write(m_row, error);
     }
 
-    bool finish(const ExportStats&, QString* error) override
-    {
-        return m_file.close(error) &&
-               (!writesDatasetInfo(*m_context, QStringLiteral("sharegpt")) || writeDatasetInfo(*m_context, error));
-    }
+    bool finish(const ExportStats&, QString* error) override { return m_file.close(error); }
 
 private:
     const ExportContext* m_context = nullptr;

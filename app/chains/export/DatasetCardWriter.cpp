@@ -1,3 +1,5 @@
+#include "EventFamily.h"
+#include "FamilyRegistry.h"
 #include "FormatWriters.h"
 #include "Step.h"
 
@@ -66,19 +68,25 @@ public:
                                "reviewer ratings. Secrets were redacted before storage.\n\n## Files\n\n");
         card += body;
         card += QStringLiteral("\n## Statistics\n\n| | count |\n|---|---:|\n");
-        const std::pair<const char*, qint64> rows[] = {
-            {"sessions", stats.sessions},     {"steps", stats.steps},           {"shell commands", stats.shellSteps},
-            {"app switches", stats.appSteps}, {"notes", stats.noteSteps},       {"errors", stats.errors},
-            {"retries", stats.retries},       {"recoveries", stats.recoveries}, {"rated steps", stats.ratedSteps},
-            {"screenshots", stats.images},
-        };
+        std::vector<std::pair<std::string_view, qint64>> rows{{"sessions", stats.sessions}, {"steps", stats.steps}};
+        const auto families = families::all();
+        for (size_t i = 0; i < families.size(); ++i) {
+            if (!families[i]->countLabel().empty())
+                rows.emplace_back(families[i]->countLabel(),
+                                  i < stats.stepsByFamily.size() ? stats.stepsByFamily[i] : 0);
+        }
+        rows.insert(rows.end(), {{"errors", stats.errors},
+                                 {"retries", stats.retries},
+                                 {"recoveries", stats.recoveries},
+                                 {"rated steps", stats.ratedSteps},
+                                 {"screenshots", stats.images}});
         for (const auto& [name, value] : rows)
-            card += QStringLiteral("| %1 | %2 |\n").arg(QLatin1String(name)).arg(value);
+            card += QStringLiteral("| %1 | %2 |\n")
+                        .arg(QString::fromLatin1(name.data(), static_cast<qsizetype>(name.size())))
+                        .arg(value);
         const QByteArray bytes = card.toUtf8();
-        OutputFile file;
-        return file.open(m_context->root + QStringLiteral("/README.md"), error) &&
-               file.write(std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())), error) &&
-               file.close(error);
+        return OutputFile::writeWhole(m_context->root + QStringLiteral("/README.md"),
+                                      std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())), error);
     }
 
 private:

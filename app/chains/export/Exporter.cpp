@@ -1,5 +1,7 @@
 #include "Exporter.h"
 
+#include "FamilyRegistry.h"
+#include "FormatWriters.h"
 #include "Step.h"
 #include "Store.h"
 #include "Uuid.h"
@@ -31,10 +33,13 @@ QString extensionFor(const QByteArray& bytes)
 
 bool writeWholeFile(const QString& path, const QByteArray& bytes, QString* error)
 {
-    OutputFile file;
-    return file.open(path, error) &&
-           file.write(std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())), error) &&
-           file.close(error);
+    return OutputFile::writeWhole(path, std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())), error);
+}
+
+size_t familyIndex(const EventFamily* family)
+{
+    const auto all = families::all();
+    return static_cast<size_t>(std::find(all.begin(), all.end(), family) - all.begin());
 }
 
 struct SessionToExport
@@ -118,6 +123,7 @@ std::optional<ExportStats> Exporter::run(Store& store, const ExportOptions& opti
     }
     QSet<QString> copiedImages;
     ExportStats stats;
+    stats.stepsByFamily.assign(families::all().size(), 0);
     ExportContext context;
     context.root = partial;
     context.trailmarkVersion = options.trailmarkVersion;
@@ -144,9 +150,12 @@ std::optional<ExportStats> Exporter::run(Store& store, const ExportOptions& opti
     };
 
     std::vector<std::unique_ptr<FormatWriter>> writers;
-    for (const QString& format : formats) {
+    for (const QString& format : formats)
         writers.push_back(makeFormatWriter(format));
-        if (!writers.back()->begin(context, error))
+    if (wantsDatasetInfo(formats))
+        writers.push_back(makeDatasetInfoWriter());
+    for (auto& writer : writers) {
+        if (!writer->begin(context, error))
             return std::nullopt;
     }
 
@@ -194,9 +203,7 @@ std::optional<ExportStats> Exporter::run(Store& store, const ExportOptions& opti
         stats.unreadableEvents += static_cast<qint64>(trajectory->unreadable.size());
         for (const Step& step : trajectory->steps) {
             ++stats.steps;
-            stats.shellSteps += step.tool == StepTool::Shell;
-            stats.appSteps += step.tool == StepTool::App;
-            stats.noteSteps += step.tool == StepTool::Note;
+            ++stats.stepsByFamily[familyIndex(step.family)];
             stats.errors += step.outcome == StepOutcome::Error;
             stats.retries += step.retryOf >= 0;
             stats.recoveries += step.recovers >= 0;

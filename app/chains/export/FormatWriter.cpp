@@ -1,5 +1,7 @@
 #include "FormatWriter.h"
 
+#include "EventFamily.h"
+#include "FamilyRegistry.h"
 #include "JsonWriter.h"
 #include "Step.h"
 
@@ -78,6 +80,12 @@ bool OutputFile::close(QString* error)
     return drained;
 }
 
+bool OutputFile::writeWhole(const QString& path, std::string_view bytes, QString* error)
+{
+    OutputFile file;
+    return file.open(path, error) && file.write(bytes, error) && file.close(error);
+}
+
 namespace exportutil {
 
 std::string isoTimeUtf8(qint64 ns)
@@ -126,31 +134,34 @@ QString isoTime(qint64 ns)
 
 std::string_view toolName(const Step& step)
 {
-    return step.tool == StepTool::App ? std::string_view("switch_app") : std::string_view("shell");
+    return step.family->toolName();
 }
 
 std::string toolArguments(const Step& step)
 {
-    std::string out;
-    JsonWriter json(out);
-    json.beginObject();
-    if (step.tool == StepTool::App) {
-        json.field("app", step.appClass.isEmpty() ? QStringLiteral("(unknown)") : step.appClass);
-        json.field("title", step.titles.value(0));
-    } else {
-        json.field("command", step.command);
-        json.field("cwd", step.cwd);
-    }
-    json.endObject();
-    return out;
+    return step.family->toolArguments(step);
+}
+
+std::string toolCallId(const Step& step)
+{
+    return "call_" + std::to_string(step.index);
 }
 
 QString systemPrompt()
 {
-    return QStringLiteral(
-        "You are an expert working at a Linux desktop. You act by running commands in a shell (tool `shell`) and by "
-        "switching between application windows (tool `switch_app`). Think before each action, read what it "
-        "produced, and recover from errors until the task is done.");
+    // "You act by running commands in a shell (tool `shell`) and by switching between
+    // application windows (tool `switch_app`)": one clause per family with a tool.
+    std::string tools;
+    for (const EventFamily* family : families::all()) {
+        if (family->toolName().empty())
+            continue;
+        if (!tools.empty())
+            tools += " and by ";
+        tools.append(family->toolPurpose()).append(" (tool `").append(family->toolName()).append("`)");
+    }
+    return QStringLiteral("You are an expert working at a Linux desktop. You act by %1. Think before each action, "
+                          "read what it produced, and recover from errors until the task is done.")
+        .arg(QString::fromStdString(tools));
 }
 
 std::string toolSchemas()
@@ -158,30 +169,8 @@ std::string toolSchemas()
     std::string out;
     JsonWriter json(out);
     json.beginArray();
-    json.beginObject().field("type", "function").key("function").beginObject();
-    json.field("name", "shell");
-    json.field("description", "Run a command line in an interactive shell; returns its output and exit status.");
-    json.key("parameters").beginObject().field("type", "object").key("properties").beginObject();
-    json.key("command")
-        .beginObject()
-        .field("type", "string")
-        .field("description", "The command line, as typed.")
-        .endObject();
-    json.key("cwd").beginObject().field("type", "string").field("description", "Working directory.").endObject();
-    json.endObject().key("required").beginArray().value("command").endArray().endObject();
-    json.endObject().endObject();
-    json.beginObject().field("type", "function").key("function").beginObject();
-    json.field("name", "switch_app");
-    json.field("description", "Bring an application window to the front; returns the window titles seen there.");
-    json.key("parameters").beginObject().field("type", "object").key("properties").beginObject();
-    json.key("app")
-        .beginObject()
-        .field("type", "string")
-        .field("description", "Application class, e.g. Firefox.")
-        .endObject();
-    json.key("title").beginObject().field("type", "string").field("description", "Window title to pick.").endObject();
-    json.endObject().key("required").beginArray().value("app").endArray().endObject();
-    json.endObject().endObject();
+    for (const EventFamily* family : families::all())
+        family->writeToolSchema(json);
     json.endArray();
     return out;
 }
@@ -194,12 +183,7 @@ QString closingMessage(const Trajectory& trajectory)
 
 void writeObservation(JsonWriter& json, const Step& step)
 {
-    if (step.tool != StepTool::Shell) {
-        json.value(step.observationText());
-        return;
-    }
-    const Step::ObservationParts parts = step.observationParts();
-    json.concatenated({parts.head, parts.middle, parts.tail, parts.status});
+    step.family->writeObservation(json, step);
 }
 
 bool hasAction(const Trajectory& trajectory)

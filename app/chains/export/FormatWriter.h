@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace trailmark {
 class Store;
@@ -36,6 +37,9 @@ public:
     bool write(std::string_view bytes, QString* error);
     bool close(QString* error);
 
+    // Creates the file, writes bytes and closes it: a document written whole.
+    static bool writeWhole(const QString& path, std::string_view bytes, QString* error);
+
 private:
     bool drain(QString* error);
 
@@ -50,9 +54,8 @@ struct ExportStats
     qint64 sessions = 0;
     qint64 skippedSessions = 0; // no action step: nothing for chat formats to learn
     qint64 steps = 0;
-    qint64 shellSteps = 0;
-    qint64 appSteps = 0;
-    qint64 noteSteps = 0;
+    // Steps of each family, in the registry's order (families::all()).
+    std::vector<qint64> stepsByFamily;
     qint64 errors = 0;
     qint64 retries = 0;
     qint64 recoveries = 0;
@@ -94,10 +97,12 @@ namespace exportutil {
 // "2026-01-01T00:00:01.000Z"
 QString isoTime(qint64 ns);
 std::string isoTimeUtf8(qint64 ns);
-// The tool a chat-format model calls for a step: "shell" or "switch_app".
+// The tool a chat-format model calls for a step ("shell", "switch_app"), from its family.
 std::string_view toolName(const Step& step);
 // The arguments of that call as a JSON object text ({"command": ...}).
 std::string toolArguments(const Step& step);
+// The id that ties a step's tool call to its result: "call_<step index>".
+std::string toolCallId(const Step& step);
 // The instruction every chat-format conversation starts with.
 QString systemPrompt();
 // JSON schemas of the tools (an array) as OpenAI's `tools` field wants them.

@@ -13,5 +13,8 @@ std::unique_ptr<FormatWriter> makeReasoningWriter();
 std::unique_ptr<FormatWriter> makeReactWriter();
 std::unique_ptr<FormatWriter> makeProtobufWriter();
 std::unique_ptr<FormatWriter> makeDatasetCardWriter();
+// LLaMA-Factory's dataset_info.json, written beside the chat formats when wantsDatasetInfo().
+std::unique_ptr<FormatWriter> makeDatasetInfoWriter();
+bool wantsDatasetInfo(const QStringList& formats);
 
 } // namespace trailmark::chains

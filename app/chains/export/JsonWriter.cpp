@@ -1,5 +1,7 @@
 #include "JsonWriter.h"
 
+#include "Utf8.h"
+
 #include <QStringList>
 
 #include <array>
@@ -254,6 +256,27 @@ JsonWriter& JsonWriter::stringList(std::string_view name, const QStringList& lis
     for (const QString& item : list)
         value(item);
     return endArray();
+}
+
+JsonWriter& JsonWriter::bytesWithBase64(std::string_view name, const std::string& bytes, bool applies)
+{
+    const std::string base64Name = std::string(name) + "_base64";
+    if (!applies)
+        return nullField(name).nullField(base64Name);
+    field(name, bytes);
+    if (isValidUtf8(bytes))
+        return nullField(base64Name);
+    return field(base64Name, QString::fromLatin1(QByteArray::fromStdString(bytes).toBase64()));
+}
+
+JsonWriter& JsonWriter::bytesOrNull(std::string_view name, const std::string& bytes, bool applies)
+{
+    return applies && !bytes.empty() ? field(name, bytes) : nullField(name);
+}
+
+JsonWriter& JsonWriter::numberOrNull(std::string_view name, qint64 number, bool applies)
+{
+    return applies ? field(name, number) : nullField(name);
 }
 
 } // namespace trailmark::chains

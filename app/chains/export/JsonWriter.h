@@ -56,6 +56,13 @@ public:
     // A string, or null when empty.
     JsonWriter& textOrNull(std::string_view name, const QString& text);
     JsonWriter& stringList(std::string_view name, const QStringList& list);
+    // Bytes as a string plus, when they are not valid UTF-8, their exact value in base64
+    // under "<name>_base64" (null otherwise); both null when the field does not apply.
+    JsonWriter& bytesWithBase64(std::string_view name, const std::string& bytes, bool applies);
+    // Bytes as a string, or null when the field does not apply or is empty.
+    JsonWriter& bytesOrNull(std::string_view name, const std::string& bytes, bool applies = true);
+    // A number, or null when it does not apply (an index of -1, an unknown exit code).
+    JsonWriter& numberOrNull(std::string_view name, qint64 number, bool applies);
 
     // The string as a JSON string literal (quotes included), for arguments that must be
     // JSON encoded inside JSON.

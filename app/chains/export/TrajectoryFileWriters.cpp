@@ -5,11 +5,6 @@
 namespace trailmark::chains {
 namespace {
 
-QString toolCallId(const Step& step)
-{
-    return QStringLiteral("call_%1").arg(step.index);
-}
-
 // `atif/<session>.json`: one Agent Trajectory Interchange Format (ATIF v1.4, Harbor)
 // document per session. The task is the user's step; each action is an agent step with
 // its thought, one tool call and the observation answering it. ATIF defines tool
@@ -53,11 +48,11 @@ public:
             json.field("message", step.thought);
             json.textOrNull("reasoning_content", step.thought);
             json.key("tool_calls").beginArray().beginObject();
-            json.field("tool_call_id", toolCallId(step)).field("function_name", exportutil::toolName(step));
+            json.field("tool_call_id", exportutil::toolCallId(step)).field("function_name", exportutil::toolName(step));
             json.key("arguments").raw(exportutil::toolArguments(step));
             json.endObject().endArray();
             json.key("observation").beginObject().key("results").beginArray().beginObject();
-            json.field("source_call_id", toolCallId(step)).field("content", step.observationText());
+            json.field("source_call_id", exportutil::toolCallId(step)).field("content", step.observationText());
             json.endObject().endArray().endObject();
             json.key("extra").beginObject();
             json.field("trailmark_step_index", step.index);
@@ -81,9 +76,7 @@ public:
         json.endObject().endObject();
         json.endObject();
         out += '\n';
-        OutputFile file;
-        return file.open(m_context->root + QStringLiteral("/atif/%1.json").arg(sessionId), error) &&
-               file.write(out, error) && file.close(error);
+        return OutputFile::writeWhole(m_context->root + QStringLiteral("/atif/%1.json").arg(sessionId), out, error);
     }
 
     bool finish(const ExportStats&, QString*) override { return true; }
@@ -181,12 +174,9 @@ public:
         }
         text += QStringLiteral("\nFinal Answer: %1\n").arg(exportutil::closingMessage(trajectory));
         const QByteArray bytes = text.toUtf8();
-        OutputFile file;
-        return file.open(m_context->root +
-                             QStringLiteral("/react/%1.txt").arg(QString::fromStdString(trajectory.session.id())),
-                         error) &&
-               file.write(std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())), error) &&
-               file.close(error);
+        return OutputFile::writeWhole(
+            m_context->root + QStringLiteral("/react/%1.txt").arg(QString::fromStdString(trajectory.session.id())),
+            std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())), error);
     }
 
     bool finish(const ExportStats&, QString*) override { return true; }

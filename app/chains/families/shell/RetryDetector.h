@@ -1,6 +1,6 @@
 #pragma once
 
-#include <QtGlobal>
+#include "RetryOptions.h"
 
 #include <string_view>
 #include <utility>
@@ -27,11 +27,7 @@ struct Step;
 class RetryDetector
 {
 public:
-    struct Options
-    {
-        qint64 windowNs = 10LL * 60 * 1'000'000'000; // 10 minutes
-        double maxDistance = 0.4;                    // normalised edit distance, 0..1
-    };
+    using Options = RetryOptions;
 
     RetryDetector() = default;
     explicit RetryDetector(Options options)

@@ -1,6 +1,6 @@
 #include "RetryDetector.h"
 
-#include "Step.h"
+#include "ShellStep.h"
 
 #include <algorithm>
 #include <unordered_map>
@@ -139,21 +139,25 @@ void RetryDetector::link(std::vector<Step>& steps) const
     // so each list is trimmed from the front as time moves on.
     std::unordered_map<std::string, std::vector<int>> recentByShell;
     std::vector<CommandKey> keys(steps.size());
+    const auto shellOf = [&steps](int index) {
+        return steps[static_cast<size_t>(index)].as<ShellStep>();
+    };
     for (Step& step : steps) {
-        if (step.tool != StepTool::Shell || step.command.empty())
+        const ShellStep* shell = step.as<ShellStep>();
+        if (!shell || shell->command.empty())
             continue;
-        keys[static_cast<size_t>(step.index)] = programAndFirstArgument(step.command);
-        std::vector<int>& recent = recentByShell[step.shellSessionId];
+        keys[static_cast<size_t>(step.index)] = programAndFirstArgument(shell->command);
+        std::vector<int>& recent = recentByShell[shell->shellSessionId];
         const auto endOf = [&](int index) {
             const Step& earlier = steps[static_cast<size_t>(index)];
-            return earlier.hasExit ? earlier.endNs : earlier.startNs;
+            return shellOf(index)->hasExit ? earlier.endNs : earlier.startNs;
         };
         recent.erase(std::remove_if(recent.begin(), recent.end(),
                                     [&](int index) { return step.startNs - endOf(index) > m_options.windowNs; }),
                      recent.end());
         for (auto it = recent.rbegin(); it != recent.rend(); ++it) {
             Step& earlier = steps[static_cast<size_t>(*it)];
-            if (!similar(earlier.command, step.command, keys[static_cast<size_t>(earlier.index)],
+            if (!similar(shellOf(earlier.index)->command, shell->command, keys[static_cast<size_t>(earlier.index)],
                          keys[static_cast<size_t>(step.index)]))
                 continue;
             if (earlier.outcome == StepOutcome::Error && earlier.retriedBy < 0) {

@@ -1,0 +1,137 @@
+#pragma once
+
+#include "Step.h"
+#include "trailmark/v1/event.pb.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+class QJsonObject;
+
+namespace trailmark::chains {
+
+class DerivationContext;
+class JsonWriter;
+
+// Turns one trajectory's events of a family into steps. One deriver per trajectory being
+// built, so it may keep state (open commands, the active app).
+class StepDeriver
+{
+public:
+    virtual ~StepDeriver() = default;
+    // The next event of one of the family's bodies, in seq order, after redaction.
+    virtual void add(const v1::Event& event, DerivationContext& context) = 0;
+    // After the last event: close what is still open, link what needs every step.
+    virtual void finish(DerivationContext&) {}
+};
+
+// A text of a step that a reviewer may redact: which of the step's events holds it
+// (index into Step::eventIds), the event body's field name, and a label for people.
+struct RedactableText
+{
+    size_t eventIndex = 0;
+    QString field;
+    QString label;
+    std::string bytes;
+};
+
+// A lane of the review timeline: steps with the same key share a row.
+struct TimelineLane
+{
+    QString key;
+    QString label;
+};
+
+// A family is one kind of thing an expert does or records (a shell command, a window
+// switch, a note, a screenshot, a marker): the events it owns, how they read, how they
+// become steps, and what such a step is as an export tool call. Everything particular
+// to one kind lives with its family (families/<name>/); the trajectory builder, the
+// exporters, `show` and the GUI ask the registry (FamilyRegistry.h) and name none.
+//
+// Which fields of its events are text that redaction covers is said by its message in
+// event.proto (`[(text_role) = ...]`), so the store and the capture redactor, which sit
+// below the families, read the same answer (store/EventFields.h).
+class EventFamily
+{
+public:
+    virtual ~EventFamily() = default;
+
+    // The family's name, and the tool of its steps as `show`, the GUI and the native
+    // export call it: "shell", "app", "note".
+    virtual std::string_view name() const = 0;
+    // The Event body cases it owns.
+    virtual std::vector<v1::Event::BodyCase> bodies() const = 0;
+
+    // ---- events
+    // One line for an event of the family, as the live feed and `show` print it.
+    virtual QString describeEvent(const v1::Event& event) const = 0;
+    // Events of one step that share a key (a command's start and finish share its
+    // command_id): a reviewer's span on the step's opening event for a field that only a
+    // later event has applies to that later event. Empty when events stand alone.
+    virtual std::string_view stepKey(const v1::Event&) const { return {}; }
+    // Null for families whose events open no steps (markers).
+    virtual std::unique_ptr<StepDeriver> makeDeriver() const = 0;
+
+    // ---- steps
+    // Notes are steps, but not actions: they become the thought of the next action.
+    virtual bool isAction() const { return true; }
+    // Whether its steps are tried again (attempt numbers, retry links are theirs).
+    virtual bool hasAttempts() const { return false; }
+    virtual QString actionText(const Step&) const { return {}; }
+    // Writes the action text as one JSON string value; families with byte-exact text
+    // write their bytes without the trip through QString.
+    virtual void writeAction(JsonWriter& json, const Step& step) const;
+    virtual QString observationText(const Step&) const { return {}; }
+    // The observation as UTF-8 bytes; families with byte-exact text override it.
+    virtual std::string observationUtf8(const Step& step) const;
+    // Writes the observation as one JSON string value (after its key).
+    virtual void writeObservation(JsonWriter& json, const Step& step) const;
+
+    // ---- how steps read to people (show, the Review tab)
+    // The Tool column: the family name, or something more precise ("zsh").
+    virtual QString toolLabel(const Step& step) const;
+    // The Outcome column: the outcome's name, or what says more ("exit 2", "goal").
+    virtual QString outcomeLabel(const Step& step) const;
+    virtual TimelineLane lane(const Step& step) const;
+    // Timeline colour (0xRRGGBB) of a step that is not an error.
+    virtual quint32 color(const Step&) const { return 0x808080; }
+    // How `show` frames the action text, with %1 for it: "$ %1", "“%1”".
+    virtual QString showActionPattern() const { return QStringLiteral("%1"); }
+    // What `show` adds after the action on the same line ("ok", "ERROR (exit 2)").
+    virtual QString showOutcome(const Step&) const { return {}; }
+    // Lines `show` prints under the step ("titles: …", "output: …"), without indent.
+    virtual QStringList showDetails(const Step&) const { return {}; }
+    // Facts the step details view lists ("bash in /src", "exit 2").
+    virtual QStringList detailFacts(const Step&) const { return {}; }
+    virtual std::vector<RedactableText> redactableTexts(const Step&) const { return {}; }
+
+    // ---- exports
+    // The tool a chat-format model calls for the family's action steps ("shell",
+    // "switch_app"); empty when its steps are no tool calls.
+    virtual std::string_view toolName() const { return {}; }
+    // How the system prompt names the tool: "running commands in a shell".
+    virtual std::string_view toolPurpose() const { return {}; }
+    // The call's arguments as a JSON object text ({"command": ...}).
+    virtual std::string toolArguments(const Step&) const { return "{}"; }
+    // The JSON schema of the tool, one element of OpenAI's `tools` array.
+    virtual void writeToolSchema(JsonWriter&) const {}
+    // What the dataset card calls its steps ("shell commands"); empty for families
+    // whose events open no steps.
+    virtual std::string_view countLabel() const { return {}; }
+    // The family's own columns of a native agent_chain row, every one of them: its
+    // values for its own steps, null for a step of another family (step == nullptr).
+    virtual void writeColumns(JsonWriter&, const Step*) const {}
+    // The same for a step in `show --json`.
+    virtual void addJsonFields(QJsonObject&, const Step*) const {}
+};
+
+// One line for the terminal: newlines shown as ⏎ so a multi-line text stays one row, cut
+// with "…" past maxLength characters.
+QString oneLine(QString text, qsizetype maxLength = 160);
+
+} // namespace trailmark::chains

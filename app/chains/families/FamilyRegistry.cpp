@@ -1,0 +1,57 @@
+#include "FamilyRegistry.h"
+
+#include "EventFamily.h"
+#include "marker/MarkerFamily.h"
+#include "note/NoteFamily.h"
+#include "screenshot/ScreenshotFamily.h"
+#include "shell/ShellFamily.h"
+#include "window/WindowFamily.h"
+
+#include <array>
+#include <unordered_map>
+
+namespace trailmark::chains::families {
+namespace {
+
+// The registration list: a new family is one more line here.
+const std::array<const EventFamily*, 5> kFamilies{
+    &shellFamily(), &windowFamily(), &noteFamily(), &screenshotFamily(), &markerFamily(),
+};
+
+const std::unordered_map<int, const EventFamily*>& byBody()
+{
+    static const std::unordered_map<int, const EventFamily*> table = [] {
+        std::unordered_map<int, const EventFamily*> bodies;
+        for (const EventFamily* family : kFamilies) {
+            for (const v1::Event::BodyCase body : family->bodies())
+                bodies.emplace(body, family);
+        }
+        return bodies;
+    }();
+    return table;
+}
+
+} // namespace
+
+std::span<const EventFamily* const> all()
+{
+    return kFamilies;
+}
+
+const EventFamily* ofBody(v1::Event::BodyCase body)
+{
+    const auto& table = byBody();
+    const auto found = table.find(body);
+    return found == table.end() ? nullptr : found->second;
+}
+
+const EventFamily* named(std::string_view name)
+{
+    for (const EventFamily* family : kFamilies) {
+        if (family->name() == name)
+            return family;
+    }
+    return nullptr;
+}
+
+} // namespace trailmark::chains::families

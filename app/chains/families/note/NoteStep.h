@@ -1,0 +1,16 @@
+#pragma once
+
+#include "Step.h"
+
+#include <QString>
+
+namespace trailmark::chains {
+
+// A note the expert wrote: its text and kind.
+struct NoteStep final : StepDetailOf<NoteStep>
+{
+    QString text;
+    QString kind; // the vocabulary's name, or "" when unspecified
+};
+
+} // namespace trailmark::chains

@@ -1,0 +1,44 @@
+#include "ScreenshotFamily.h"
+
+#include "DerivationContext.h"
+#include "EventFamily.h"
+
+namespace trailmark::chains {
+namespace {
+
+class ScreenshotDeriver final : public StepDeriver
+{
+public:
+    void add(const v1::Event& event, DerivationContext& context) override
+    {
+        const QString hash = QString::fromLatin1(QByteArray::fromStdString(event.screenshot().sha256()).toHex());
+        if (Step* step = context.lastStep()) {
+            step->screenshots.append(hash);
+            context.attach(*step, event);
+        } else {
+            context.addPendingScreenshot(hash);
+        }
+    }
+};
+
+class ScreenshotFamily final : public EventFamily
+{
+public:
+    std::string_view name() const override { return "screenshot"; }
+    std::vector<v1::Event::BodyCase> bodies() const override { return {v1::Event::kScreenshot}; }
+    QString describeEvent(const v1::Event& event) const override
+    {
+        return QStringLiteral("screenshot %1×%2").arg(event.screenshot().width()).arg(event.screenshot().height());
+    }
+    std::unique_ptr<StepDeriver> makeDeriver() const override { return std::make_unique<ScreenshotDeriver>(); }
+};
+
+} // namespace
+
+const EventFamily& screenshotFamily()
+{
+    static const ScreenshotFamily family;
+    return family;
+}
+
+} // namespace trailmark::chains
