@@ -20,9 +20,18 @@ QString byteView(const QString& pattern)
 // The value of an assignment or option: a quoted string (the secret is inside the
 // quotes, so they stay) or a bare word. "$VAR" and "$(cmd)" are references, not
 // secrets, and an earlier marker is never redacted again.
-const QLatin1String kValue(R"re((?!\[REDACTED:)(?:"(?!\$)([^"\n]+)"|'([^'\n]+)'|(?!\$)([^\s'"&;|,)}\]]+)))re");
+// A path ("/run/secrets/db", "~/.config/sa.json", "./key.json") names where a secret is,
+// and null/none/true/false say there is none ("reset_token = NULL" in SQL).
+const QLatin1String kValue(
+    R"re((?!\[REDACTED:)(?!["']?(?:~|\.{1,2})?/)(?!["']?(?:null|none|nil|true|false|undefined)(?![\w.-]))(?:"(?!\$)([^"\n]+)"|'([^'\n]+)'|(?!\$)([^\s'"&;|,)}\]]+)))re");
 // The same for command-line options, where ',' ')' ']' and '}' can be part of a password.
-const QLatin1String kOptionValue(R"re((?!\[REDACTED:)(?:"(?!\$)([^"\n]+)"|'([^'\n]+)'|(?!\$)([^\s'"&;|]+)))re");
+// Not values: redirections ("--with-token < file"), openssl's "env:VAR"/"file:path"
+// references, and docker's "--secret id=x,src=path" (a reference to a file).
+const QLatin1String kOptionValue(
+    R"re((?!\[REDACTED:)(?![<>])(?!(?:env|file|fd):)(?!(?:id|src|source|type|env|target)=)(?:"(?!\$)([^"\n]+)"|'([^'\n]+)'|(?!\$)([^\s'"&;|]+)))re");
+// Arguments of the same command: up to the next ';', '&', '|' or end of line, but across
+// line continuations ("\" + newline).
+const QLatin1String kSameCommand(R"re((?:\\\r?\n|[^\n;&|])*?)re");
 // Names of settings whose value is a secret. A name only has to end in one of these
 // ("DB_PASSWORD", "client_secret", "GITHUB_TOKEN"); "pass" and "pw" only as a whole
 // word or after '_' ("SMTP_PASS", not "bypass"); "OLDPWD" is the previous directory.
@@ -31,7 +40,8 @@ const QLatin1String kSecretNames(
 
 } // namespace
 
-void RedactionRules::addBuiltIn(const char* name, const QString& pattern, std::initializer_list<const char*> keywords)
+void RedactionRules::addBuiltIn(const char* name, const QString& pattern, std::initializer_list<const char*> keywords,
+                                double minEntropy)
 {
     RedactionRule rule;
     rule.name = QString::fromLatin1(name);
@@ -44,17 +54,20 @@ void RedactionRules::addBuiltIn(const char* name, const QString& pattern, std::i
     rule.pattern.optimize();
     for (const char* keyword : keywords)
         rule.keywords.append(QByteArray(keyword));
+    rule.minEntropy = minEntropy;
     m_rules.push_back(std::move(rule));
 }
 
 RedactionRules RedactionRules::builtIn()
 {
     RedactionRules rules;
-    auto r = [&rules](const char* name, const QString& pattern, std::initializer_list<const char*> keywords) {
-        rules.addBuiltIn(name, pattern, keywords);
+    auto r = [&rules](const char* name, const QString& pattern, std::initializer_list<const char*> keywords,
+                      double minEntropy = 0) {
+        rules.addBuiltIn(name, pattern, keywords, minEntropy);
     };
     const QString value = kValue;
     const QString optionValue = kOptionValue;
+    const QString sameCommand = kSameCommand;
     const QString names = kSecretNames;
     // At the start of a line "PASS:" is a test runner's verdict ("PASS: t/basic.sh"),
     // not a setting: the YAML-style rule leaves out the short names.
@@ -85,6 +98,14 @@ RedactionRules RedactionRules::builtIn()
       QStringLiteral(
           R"re((?i)aws_?session_?token["']?(?:[ \t]*[:=][ \t]*|[ \t]+)["']?(?!\[REDACTED:)([A-Za-z0-9/+=]{16,}))re"),
       {"session"});
+
+    // "aws configure set [profile.NAME.]aws_secret_access_key VALUE" and the other secret
+    // settings, whatever the value's length.
+    r("aws-configure-secret",
+      QStringLiteral(
+          R"re((?i)\baws[ \t]+configure[ \t]+set[ \t]+(?:[A-Za-z0-9_-]+\.)*(?:aws_secret_access_key|aws_session_token|aws_security_token|secret_access_key|session_token)[ \t]+)re") +
+          optionValue,
+      {"configure"});
 
     // Google Cloud: API keys, OAuth client secrets and access tokens.
     r("gcp-api-key", QStringLiteral(R"re((?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-]))re"), {"aiza"});
@@ -132,16 +153,31 @@ RedactionRules RedactionRules::builtIn()
       {"shpat_", "shpca_", "shppa_", "shpss_"});
     r("netlify-token", QStringLiteral(R"re((?<![A-Za-z0-9_])nfp_[A-Za-z0-9_]{36})re"), {"nfp_"});
     r("databricks-token", QStringLiteral(R"re((?<![A-Za-z0-9_])dapi[a-f0-9]{32}(?:-\d)?)re"), {"dapi"});
+    r("gitlab-token", QStringLiteral(R"re((?<![A-Za-z0-9_-])GR1348941[0-9A-Za-z_-]{20,})re"), {"gr1348941"});
+    r("sentry-token", QStringLiteral(R"re((?<![A-Za-z0-9_])sntrys_eyJ[A-Za-z0-9+/=_-]{30,})re"), {"sntrys_"});
+    r("sentry-token", QStringLiteral(R"re((?<![A-Za-z0-9_])sntryu_[a-f0-9]{64}(?![A-Za-z0-9]))re"), {"sntryu_"});
+    // A DSN's key is its user name (no ':'): https://KEY@o123.ingest.sentry.io/456.
+    r("sentry-dsn", QStringLiteral(R"re((?i)https?://([0-9a-f]{32})(?::[0-9a-f]{32})?@[A-Za-z0-9.-]*sentry)re"),
+      {"sentry"});
+    // Twilio account and API key SIDs: "AC"/"SK" and exactly 32 lowercase hex digits.
+    r("twilio-key", QStringLiteral(R"re((?<![A-Za-z0-9_])(?:AC|SK)[0-9a-f]{32}(?![A-Za-z0-9_]))re"), {"ac", "sk"});
+    r("docker-token", QStringLiteral(R"re((?<![A-Za-z0-9_])dckr_(?:pat|oat)_[A-Za-z0-9_-]{20,})re"), {"dckr_"});
+    r("pypi-token", QStringLiteral(R"re((?<![A-Za-z0-9_-])pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{40,})re"), {"pypi-"});
+    r("vault-token", QStringLiteral(R"re((?<![A-Za-z0-9_.-])hv[sbr]\.[A-Za-z0-9_-]{24,})re"), {"hvs.", "hvb.", "hvr."});
+    r("age-secret-key", QStringLiteral(R"re(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})re"),
+      {"age-secret-key-"});
     r("jwt", QStringLiteral(R"re((?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*)re"),
       {"eyj"});
 
     // Credentials in URLs: scheme://user:PASSWORD@host keeps user and host. A password
     // may itself hold '@'; the last '@' before the path ends it.
     r("url-credentials", QStringLiteral(R"re(://[^\s:/?#@'"]*:(?!\[REDACTED:)(?!\$)([^\s/?#'"]+)@)re"), {"://"});
-    // HTTP headers (curl -H, wget --header, httpie) and bearer tokens anywhere.
+    // HTTP headers (curl -H, wget --header, httpie) and bearer tokens anywhere. The scheme
+    // is any word (Bearer, Basic, token, SSWS, ...) or none; it is taken possessively, so
+    // "Bearer $TOKEN" is a reference, not a secret named "Bearer".
     r("authorization-header",
       QStringLiteral(
-          R"re((?i)\bauthorization["']?[ \t]*[:=][ \t]*(?:(?:bearer|basic|token|bot|digest|apikey)[ \t]+)?(?!\[REDACTED:)(?!\$)([A-Za-z0-9._~+/=-]{8,}))re"),
+          R"re((?i)\bauthorization["']?[ \t]*[:=][ \t]*(?:[A-Za-z][A-Za-z0-9_-]*+[ \t]++)?+(?!\[REDACTED:)(?!\$)([A-Za-z0-9._~+/=-]{8,}))re"),
       {"authorization"});
     r("bearer-token", QStringLiteral(R"re((?i)\bbearer[ \t]+(?!\[REDACTED:)([A-Za-z0-9._~+/-]{16,}=*))re"), {"bearer"});
     r("api-key-header",
@@ -153,23 +189,57 @@ RedactionRules RedactionRules::builtIn()
           R"re((?<![A-Za-z0-9_-])(?:curl|wget)(?![A-Za-z0-9_-])[^\n;&|]*?[ \t](?:-u|--user|--proxy-user|-U)(?:[ \t]+|=)?["']?(?!\$)[^\s:'"]*:(?!\[REDACTED:)([^\s'"]+))re"),
       {"curl", "wget"});
 
-    // Passwords on command lines: --password X, --password=X, -pass X, --token X.
-    // "--password-stdin" and "--password-file" name no secret; a following option
-    // ("--password --verbose") is not a value.
+    // Passwords on command lines: --password X, --password=X, -pass X, --token X, also
+    // with a prefix (--db-password, --http-password, --github-token) and keytool's
+    // -storepass. "--password-stdin" and "--password-file" name no secret, nor do flags
+    // that ask for one ("--ask-vault-pass", "--no-password", "--with-token"); a following
+    // option ("--password --verbose") is not a value.
     r("password-option",
       QStringLiteral(
-          R"re((?i)(?<![A-Za-z0-9_-])--?(?:password|passwd|pass|passin|passout|passphrase|pwd|token|secret|api-key|apikey|auth-token|access-token|client-secret)(?:=|[ \t]+)(?!-))re") +
+          R"re((?i)(?<![A-Za-z0-9_-])--?(?!(?:no|ask|prompt|with|skip|use|show|read|from|print|generate|rotate|reset|revoke|create|require|random|save|store)-)(?:[a-z0-9]+-){0,3}(?:password|passwd|pass|passin|passout|passphrase|pwd|token|secret|api-key|apikey|auth-token|access-token|client-secret|storepass|keypass|srcstorepass|deststorepass|srckeypass|destkeypass)(?:=|(?:[ \t]|\\\r?\n)+)(?!-))re") +
           optionValue,
       {"pass", "pwd", "token", "secret", "api-key", "apikey"});
     // Tools that take the password in -p: mysql-like clients (-pSECRET; "-p SECRET" is
     // redacted too although mysql would read SECRET as the database: on a command line
     // we cannot tell, and redacting a database name costs little), mongo shells,
     // sshpass, atuin login. Only after the tool's name, so "ls -p" and "mkdir -p" stay.
+    const QString mysqlFamily = QStringLiteral(
+        R"re((?<![A-Za-z0-9_./-])(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mysqlpump|mysqlsh|mysqlbinlog|mariadb|mariadb-dump|mariadb-admin)(?![A-Za-z0-9_-]))re");
+    r("cli-password", mysqlFamily + sameCommand + QStringLiteral(R"re([ \t]-p)re") + optionValue, {"mysql", "mariadb"});
+    // "mysql -p orders" prompts and opens the database "orders": a plain name after a
+    // separate -p stays; "-p hunter2" is most likely a password typed in the wrong place.
+    r("cli-password",
+      mysqlFamily + sameCommand + QStringLiteral(R"re([ \t]-p(?:[ \t]|\\\r?\n)+(?!-)(?![A-Za-z_]+(?![^\s;&|])))re") +
+          optionValue,
+      {"mysql", "mariadb"});
     r("cli-password",
       QStringLiteral(
-          R"re((?<![A-Za-z0-9_./-])(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mysqlpump|mysqlsh|mysqlbinlog|mariadb|mariadb-dump|mariadb-admin|mongo|mongosh|mongodump|mongorestore|mongoexport|mongoimport|sshpass|atuin)(?![A-Za-z0-9_-])[^\n;&|]*?[ \t]-p(?:[ \t]+(?!-))?)re") +
-          optionValue,
-      {"mysql", "mariadb", "mongo", "sshpass", "atuin"});
+          R"re((?<![A-Za-z0-9_./-])(?:mongo|mongosh|mongodump|mongorestore|mongoexport|mongoimport|sshpass|atuin)(?![A-Za-z0-9_-]))re") +
+          sameCommand + QStringLiteral(R"re([ \t]-p(?:(?:[ \t]|\\\r?\n)+(?!-))?)re") + optionValue,
+      {"mongo", "sshpass", "atuin"});
+    // Registry logins: docker, podman, nerdctl, buildah, skopeo, oras, helm registry.
+    r("cli-password",
+      QStringLiteral(
+          R"re((?<![A-Za-z0-9_./-])(?:docker|podman|nerdctl|buildah|skopeo|oras|helm|crane|regctl)(?![A-Za-z0-9_-]))re") +
+          sameCommand + QStringLiteral(R"re([ \t]login(?![A-Za-z0-9_-]))re") + sameCommand +
+          QStringLiteral(R"re([ \t]-p(?:(?:[ \t]|\\\r?\n)+(?!-))?)re") + optionValue,
+      {"login"});
+    // htpasswd -b takes the password as its last argument ("-b FILE USER PASS", "-nb USER
+    // PASS").
+    r("cli-password",
+      QStringLiteral(
+          R"re((?<![A-Za-z0-9_./-])htpasswd(?=[^\n;&|]*[ \t]-[A-Za-z]*b)(?:[ \t]+(?:'[^'\n]*'|"[^"\n]*"|[^\s'"&;|<>]+))*?[ \t]+)re") +
+          optionValue + QStringLiteral(R"re([ \t]*(?=[\n;&|<>]|$))re"),
+      {"htpasswd"});
+    // Archivers: 7z -pSECRET, zip/unzip -P SECRET.
+    r("cli-password",
+      QStringLiteral(R"re((?<![A-Za-z0-9_./-])7z[az]?(?![A-Za-z0-9_-]))re") + sameCommand +
+          QStringLiteral(R"re([ \t]-p(?=[^\s-]))re") + optionValue,
+      {"7z"});
+    r("cli-password",
+      QStringLiteral(R"re((?<![A-Za-z0-9_./-])(?:zip|unzip|zipcloak)(?![A-Za-z0-9_-]))re") + sameCommand +
+          QStringLiteral(R"re([ \t]-P[ \t]*(?!-))re") + optionValue,
+      {"zip"});
     r("cli-password",
       QStringLiteral(R"re((?<![A-Za-z0-9_./-])redis-cli(?![A-Za-z0-9_-])[^\n;&|]*?[ \t]-a[ \t]+(?!-))re") + optionValue,
       {"redis-cli"});
@@ -192,6 +262,20 @@ RedactionRules RedactionRules::builtIn()
       QStringLiteral(
           R"re((?i)(?<=[A-Za-z0-9])[_-]key["']?[ \t]*=[ \t]*["']?(?!\[REDACTED:)(?!\$)(?![/~.])([A-Za-z0-9+/_.=-]{16,}))re"),
       {"key"});
+    // A name that holds SECRET or PASSWORD anywhere ("SECRET_KEY_BASE", "DB_PASSWORD_PROD"),
+    // except names of where a secret is or what it is called ("*_FILE", "*_PATH",
+    // "*_NAME", "*_ID", "*_ARN"...).
+    r("secret-assignment",
+      QStringLiteral(
+          R"re((?i)(?:secret|passwd|password)[A-Za-z0-9_]*(?<!_file|_path|_dir|_name|_id|_arn|_ref|_url|_len|_length|_min|_max|_count|_policy|_prompt)["']?[ \t]*=[ \t]*)re") +
+          value,
+      {"secret", "passwd", "password"});
+    // fish "set -x NAME VALUE" (any flags) and csh "setenv NAME VALUE". "(cmd)" is fish's
+    // command substitution, not a secret; "SET name = value" is SQL (the rule above).
+    r("secret-assignment",
+      QStringLiteral(R"re((?i)(?<![A-Za-z0-9_-])(?:set(?:[ \t]+-[A-Za-z]+)*|setenv)[ \t]+[A-Za-z0-9_]*)re") + names +
+          QStringLiteral(R"re([ \t]+(?![(=]))re") + value,
+      {"pass", "pwd", "secret", "token", "key", "credentials"});
     r("secret-field",
       QStringLiteral(R"re((?i)"[A-Za-z0-9_.-]*)re") + names +
           QStringLiteral(R"re("[ \t]*:[ \t]*"(?!\[REDACTED:)(?!\$)([^"\n]+)")re"),
@@ -200,6 +284,17 @@ RedactionRules RedactionRules::builtIn()
       QStringLiteral(R"re((?im)^[ \t-]*["']?[A-Za-z0-9_.-]*)re") + fieldNames +
           QStringLiteral(R"re(["']?[ \t]*:[ \t]+)re") + value,
       {"pass", "pwd", "secret", "token", "key", "credentials"});
+
+    // Gitleaks' generic-api-key, our way: a name holding key, token, secret, auth,
+    // credential or password ("api", "access" and "client" add nothing: "api_key",
+    // "access_token" and "client_secret" hold the others, and "api" wakes on every URL), then "=", ":", ":=", "=>" or a
+    // space, then a random value: 16 to 150 characters with upper case, lower case and digits, of Shannon entropy at
+    // least 3.5 bits per character. Mixed case keeps hashes, UUIDs, digests, GPG ids and words out; lower-case hex
+    // secrets are caught by name above.
+    r("generic-secret",
+      QStringLiteral(
+          R"re((?i)(?:key|token|secret|passw(?:or)?d|credential|auth)[A-Za-z0-9_.-]{0,20}["']?(?:[ \t]*(?::=|=>|[:=])[ \t]*|[ \t]+)["']?(?!\[REDACTED:)(?![/~.])(?-i)(?=[A-Za-z0-9_.=+/~-]*[A-Z])(?=[A-Za-z0-9_.=+/~-]*[a-z])(?=[A-Za-z0-9_.=+/~-]*[0-9])([A-Za-z0-9_.=+/~-]{16,150})(?![A-Za-z0-9_.=+/~-]))re"),
+      {"key", "token", "secret", "passw", "credential", "auth"}, 3.5);
     return rules;
 }
 

@@ -28,6 +28,10 @@ struct RedactionRule
     // True for user rules: the span is widened to whole UTF-8 characters, because a
     // user pattern may cut one (built-in patterns only start and end on ASCII).
     bool widenToUtf8 = false;
+    // When above 0, a find counts only when its secret span has at least this Shannon
+    // entropy (bits per byte): generic rules ("auth: <value>") catch random values and
+    // leave words and names alone. Gitleaks' generic rule uses 3.5 to 3.7.
+    double minEntropy = 0;
 };
 
 // The set of rules a Redactor applies, in priority order: when two rules find the same
@@ -57,7 +61,8 @@ public:
     const std::vector<RedactionRule>& rules() const { return m_rules; }
 
 private:
-    void addBuiltIn(const char* name, const QString& pattern, std::initializer_list<const char*> keywords);
+    void addBuiltIn(const char* name, const QString& pattern, std::initializer_list<const char*> keywords,
+                    double minEntropy = 0);
 
     std::vector<RedactionRule> m_rules;
 };

@@ -3,6 +3,8 @@
 #include "EventFields.h"
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -39,6 +41,26 @@ std::optional<std::pair<qsizetype, qsizetype>> secretSpan(const QRegularExpressi
             return std::pair{match.capturedStart(group), match.capturedEnd(group)};
     }
     return std::nullopt;
+}
+
+// Shannon entropy of the bytes, in bits per byte (0 for one repeated byte, 4 for 16
+// distinct bytes, at most 8).
+double shannonEntropy(std::string_view bytes)
+{
+    if (bytes.empty())
+        return 0;
+    std::array<int, 256> counts{};
+    for (char byte : bytes)
+        ++counts[static_cast<unsigned char>(byte)];
+    const auto size = static_cast<double>(bytes.size());
+    double entropy = 0;
+    for (int count : counts) {
+        if (count == 0)
+            continue;
+        const double p = count / size;
+        entropy -= p * std::log2(p);
+    }
+    return entropy;
 }
 
 } // namespace
@@ -132,6 +154,10 @@ int Redactor::redact(std::string& text, std::string_view field,
                 while (end < static_cast<qsizetype>(text.size()) && isUtf8Continuation(text[static_cast<size_t>(end)]))
                     ++end;
             }
+            if (rule.minEntropy > 0 &&
+                shannonEntropy(std::string_view(text).substr(static_cast<size_t>(start),
+                                                             static_cast<size_t>(end - start))) < rule.minEntropy)
+                continue;
             // A marker from an earlier pass is not a secret.
             if (std::string_view(text).substr(static_cast<size_t>(start)).starts_with(kMarkerStart))
                 continue;
