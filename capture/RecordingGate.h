@@ -22,6 +22,12 @@ public:
     // screenshotter may be null (no screenshots in this session).
     RecordingGate(SessionSink& sink, Screenshotter* screenshotter, const Clock& clock);
 
+    // What passes goes on to the session sink; see above for what does not.
+    bool record(v1::Event& event, QString* error) override;
+    bool commit(QString* error) override;
+    bool recordIngestPosition(const QString& source, qint64 position, QString* error) override;
+    std::optional<qint64> ingestPosition(const QString& source, QString* error) override;
+
     // A pause from atNs until resume(); events are judged by their own time, so shell
     // commands that reach the spool only after the resume are still kept out.
     void pause(qint64 atNs);
@@ -34,11 +40,6 @@ public:
     bool isHeld() const { return m_held; }
     // Markers are the one thing recorded at the edges of a pause and of a hold.
     bool recordMarker(v1::Event& event, QString* error);
-
-    bool record(v1::Event& event, QString* error) override;
-    bool commit(QString* error) override;
-    bool recordIngestPosition(const QString& source, qint64 position, QString* error) override;
-    std::optional<qint64> ingestPosition(const QString& source, QString* error) override;
 
 private:
     SessionSink& m_sink;

@@ -15,6 +15,18 @@ class TestRecordingGate final : public QObject
     Q_OBJECT
 
 private:
+    // A session in a fresh database with a gate in front of its sink.
+    struct Gated
+    {
+        test::TempDatabase database;
+        std::unique_ptr<Store> store = database.open();
+        test::ManualClock clock;
+        QString session = store ? test::createSession(*store, QStringLiteral("gate")) : QString();
+        std::unique_ptr<EventWriter> writer = store ? std::make_unique<EventWriter>(*store) : nullptr;
+        std::unique_ptr<SessionSink> sink = store ? std::make_unique<SessionSink>(*store, *writer, session) : nullptr;
+        std::unique_ptr<RecordingGate> gate = store ? std::make_unique<RecordingGate>(*sink, nullptr, clock) : nullptr;
+    };
+
     static v1::Event noteAt(qint64 timeNs, const std::string& text)
     {
         v1::Event event;
@@ -38,14 +50,10 @@ private Q_SLOTS:
     {
         QFETCH(qint64, offsetNs);
         QFETCH(bool, stored);
-        test::TempDatabase database;
-        auto store = database.open();
-        QVERIFY(store);
-        test::ManualClock clock;
-        const QString session = test::createSession(*store, QStringLiteral("gate"));
-        EventWriter writer(*store);
-        SessionSink sink(*store, writer, session);
-        RecordingGate gate(sink, nullptr, clock);
+        Gated gated;
+        QVERIFY(gated.store);
+        RecordingGate& gate = *gated.gate;
+        test::ManualClock& clock = gated.clock;
         const qint64 pausedAt = clock.nowNs();
         gate.pause(pausedAt);
         QVERIFY(gate.isPaused());
@@ -57,19 +65,15 @@ private Q_SLOTS:
         v1::Event event = noteAt(pausedAt + offsetNs, "n");
         QVERIFY2(gate.record(event, &error), qPrintable(error));
         QVERIFY2(gate.commit(&error), qPrintable(error));
-        QCOMPARE(test::eventsOf(*store, session).size(), stored ? 1 : 0);
+        QCOMPARE(test::eventsOf(*gated.store, gated.session).size(), stored ? 1 : 0);
     }
 
     void untimedEventsAreJudgedByNow()
     {
-        test::TempDatabase database;
-        auto store = database.open();
-        QVERIFY(store);
-        test::ManualClock clock;
-        const QString session = test::createSession(*store, QStringLiteral("gate"));
-        EventWriter writer(*store);
-        SessionSink sink(*store, writer, session);
-        RecordingGate gate(sink, nullptr, clock);
+        Gated gated;
+        QVERIFY(gated.store);
+        RecordingGate& gate = *gated.gate;
+        test::ManualClock& clock = gated.clock;
         gate.pause(clock.nowNs());
         QString error;
         v1::Event during = noteAt(0, "during");
@@ -79,21 +83,17 @@ private Q_SLOTS:
         marker.mutable_marker()->set_kind(v1::Marker::KIND_PAUSE);
         QVERIFY(gate.recordMarker(marker, &error)); // markers pass a pause
         QVERIFY(gate.commit(&error));
-        const QList<v1::Event> events = test::eventsOf(*store, session);
+        const QList<v1::Event> events = test::eventsOf(*gated.store, gated.session);
         QCOMPARE(events.size(), 1);
         QVERIFY(events.first().has_marker());
     }
 
     void holdKeepsLiveActivityAndIngestOut()
     {
-        test::TempDatabase database;
-        auto store = database.open();
-        QVERIFY(store);
-        test::ManualClock clock;
-        const QString session = test::createSession(*store, QStringLiteral("gate"));
-        EventWriter writer(*store);
-        SessionSink sink(*store, writer, session);
-        RecordingGate gate(sink, nullptr, clock);
+        Gated gated;
+        QVERIFY(gated.store);
+        RecordingGate& gate = *gated.gate;
+        test::ManualClock& clock = gated.clock;
         QString error;
         gate.setHeld(true);
         v1::Event held = noteAt(clock.nowNs(), "held");
@@ -104,7 +104,7 @@ private Q_SLOTS:
         v1::Event after = noteAt(clock.nowNs(), "after");
         QVERIFY(gate.record(after, &error));
         QVERIFY(gate.commit(&error));
-        const QList<v1::Event> events = test::eventsOf(*store, session);
+        const QList<v1::Event> events = test::eventsOf(*gated.store, gated.session);
         QCOMPARE(events.size(), 1);
         QCOMPARE(events.first().note().text(), "after");
         QCOMPARE(gate.ingestPosition(QStringLiteral("shell-spool:a"), &error), std::optional<qint64>(20));
