@@ -1,6 +1,5 @@
 #include "CaptureSetup.h"
 
-#include "EventWriter.h"
 #include "Platform.h"
 #include "Recorder.h"
 #include "RedactionRules.h"
@@ -23,11 +22,8 @@ bool StandardCapture::addTo(Recorder& recorder, bool screenshots, const QString&
     recorder.addFilter(std::make_unique<Redactor>(*rules));
 
     recorder.addSource(createWindowSource());
-    // Shell commands from the spool land in this recording; the source makes each pass
-    // durable through the recorder's writer, which exists once the recorder started.
-    recorder.addSource(std::make_unique<ShellSpoolSource>(spoolDirectory, [&recorder](QString* why) {
-        return recorder.writer() ? recorder.writer()->flush(why) : true;
-    }));
+    // Shell commands from the spool land in this recording.
+    recorder.addSource(std::make_unique<ShellSpoolSource>(spoolDirectory));
     if (screenshots) {
         QString grabberError;
         if (auto grabber = createScreenGrabber(&grabberError))

@@ -11,9 +11,10 @@ namespace v1 {
 class Event;
 }
 
-// Where captured events go. The Recorder implements it: it stamps the session, applies
-// redaction and exclusions, and hands the event to the EventWriter. Sources never talk
-// to the store directly, so nothing unredacted can reach the disk by a side path.
+// Where captured events go: a SessionSink (which stamps the session, applies redaction
+// and exclusions, and hands the event to the EventWriter), behind a RecordingGate in a
+// live recording. Sources never talk to the store directly, so nothing unredacted can
+// reach the disk by a side path.
 class EventSink
 {
 public:
@@ -21,6 +22,9 @@ public:
     // Records one event (body set; time_ns set by the source when it knows better than
     // "now"). The event may be modified (redacted) and gets its id and seq.
     virtual bool record(v1::Event& event, QString* error) = 0;
+    // Makes what was recorded so far durable (commits the open batch), for sources that
+    // must know it is on disk before they move on (the spool's file lock).
+    virtual bool commit(QString* error) = 0;
     // For sources that read files from a saved position (shell spool): stores the
     // position in the same transaction as the events recorded before this call.
     virtual bool recordIngestPosition(const QString& source, qint64 position, QString* error) = 0;

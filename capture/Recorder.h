@@ -7,7 +7,6 @@
 
 #include <QObject>
 #include <QStringList>
-#include <QTimer>
 
 #include <chrono>
 #include <memory>
@@ -18,8 +17,10 @@ namespace trailmark {
 class EventWriter;
 class RecorderControlServer;
 class RecorderLock;
+class RecordingGate;
 class ScreenGrabber;
 class Screenshotter;
+class StorageHold;
 class Store;
 class WindowExclusionFilter;
 
@@ -43,9 +44,12 @@ struct RecorderOptions
 
 // Owns one live recording: the database lock, the session, the writer and the sink
 // every source and filter is attached to. No widgets; the CLI and the GUI drive it.
+// The parts with rules of their own are classes of their own: InterruptedSessionRepair
+// (sessions a dead recorder left open), RecordingGate (pauses, the screenshot trigger),
+// StorageHold (disk full) and RecorderControlHandler (`trailmark note`).
 //
 //     Recorder recorder(options);
-//     recorder.addFilter(std::make_unique<SecretRedactor>());   // before start()
+//     recorder.addFilter(std::make_unique<Redactor>(rules));   // before start()
 //     recorder.addSource(createWindowSource());
 //     recorder.start(&error);  ...  recorder.stop(&error);
 class Recorder : public QObject
@@ -69,14 +73,14 @@ public:
     bool start(QString* error);
     // Stops the sources, commits the last batch, and marks the session FINISHED.
     bool stop(QString* error);
-    bool isRecording() const { return m_sink != nullptr; }
+    bool isRecording() const { return m_gate != nullptr; }
     // Pausing stores a PAUSE marker and then nothing, from any source, until a resume
     // stores a RESUME marker; shell commands typed meanwhile are read from the spool
     // and dropped. The session shows as PAUSED while it lasts.
     bool setPaused(bool paused, QString* error);
     bool isPaused() const;
     // Whether recording waits for the database to take writes again (see storageHeld).
-    bool isOnHold() const { return m_heldSinceNs != 0; }
+    bool isOnHold() const;
 
     QString sessionId() const;
     const v1::Session& session() const { return m_session; }
@@ -103,12 +107,10 @@ Q_SIGNALS:
     void storageResumed();
 
 private:
-    class ForwardingSink;
-    bool closeInterruptedSessions(QString* error);
-    void onWriteFailed(const QString& message);
-    // Writes what waited; true when recording goes on.
-    bool tryToResume(QString* error);
-    QJsonObject handleControlRequest(const QJsonObject& request);
+    void startScreenshots();
+    void startControlSocket();
+    void startSources();
+    void onStorageResumed();
 
     RecorderOptions m_options;
     std::vector<std::unique_ptr<CaptureSource>> m_sources;
@@ -120,16 +122,13 @@ private:
     std::unique_ptr<Store> m_store;
     std::unique_ptr<EventWriter> m_writer;
     std::unique_ptr<SessionSink> m_sessionSink;
-    std::unique_ptr<ForwardingSink> m_sink;
+    std::unique_ptr<RecordingGate> m_gate;
+    std::unique_ptr<StorageHold> m_hold;
     std::unique_ptr<Screenshotter> m_screenshotter;
     std::unique_ptr<RecorderControlServer> m_control;
     v1::Session m_session;
     QStringList m_interrupted;
     QStringList m_running;
-    QTimer m_storageRetry;
-    qint64 m_heldSinceNs = 0; // 0: writing works
-    QString m_holdReason;
-    bool m_gapRecorded = false;
 };
 
 } // namespace trailmark

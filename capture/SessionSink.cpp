@@ -25,6 +25,11 @@ bool SessionSink::record(v1::Event& event, QString* error)
     return m_writer.append(event, error);
 }
 
+bool SessionSink::commit(QString* error)
+{
+    return m_writer.flush(error);
+}
+
 bool SessionSink::recordIngestPosition(const QString& source, qint64 position, QString* error)
 {
     return m_writer.setIngestPosition(source, position, error);

@@ -32,6 +32,7 @@ public:
     void addFilter(const EventFilter* filter);
 
     bool record(v1::Event& event, QString* error) override;
+    bool commit(QString* error) override;
     bool recordIngestPosition(const QString& source, qint64 position, QString* error) override;
     std::optional<qint64> ingestPosition(const QString& source, QString* error) override;
 

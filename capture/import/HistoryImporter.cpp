@@ -3,9 +3,10 @@
 #include "AtuinHistoryReader.h"
 #include "BashHistoryParser.h"
 #include "EventWriter.h"
+#include "ImportKeyHasher.h"
+#include "ImportLedger.h"
 #include "Redactor.h"
 #include "SessionSink.h"
-#include "SqliteStatement.h"
 #include "Store.h"
 #include "Uuid.h"
 #include "ZshHistoryParser.h"
@@ -17,7 +18,6 @@
 #include <QSysInfo>
 
 #include <spdlog/spdlog.h>
-#include <sqlite3.h>
 
 #include <limits>
 #include <memory>
@@ -26,48 +26,6 @@
 
 namespace trailmark {
 namespace {
-
-// 64-bit FNV-1a over length-prefixed parts, finished with the splitmix64 mixer. The keys
-// are stored in the database (table `imported`): this function must never change.
-class KeyHasher
-{
-public:
-    KeyHasher& add(QByteArrayView bytes)
-    {
-        add(static_cast<qint64>(bytes.size()));
-        for (char byte : bytes)
-            mixByte(static_cast<unsigned char>(byte));
-        return *this;
-    }
-    KeyHasher& add(qint64 value)
-    {
-        for (int shift = 0; shift < 64; shift += 8)
-            mixByte(static_cast<unsigned char>(static_cast<quint64>(value) >> shift));
-        return *this;
-    }
-    qint64 key() const
-    {
-        quint64 z = m_state + 0x9E3779B97F4A7C15ULL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-        return static_cast<qint64>(z ^ (z >> 31));
-    }
-
-private:
-    void mixByte(unsigned char byte)
-    {
-        m_state ^= byte;
-        m_state *= 0x100000001B3ULL;
-    }
-    quint64 m_state = 0xCBF29CE484222325ULL;
-};
-
-// How an imported record is known in the table `imported` (see Migrations.h step 2).
-struct RecordKey
-{
-    qint64 timeNs = 0; // the record's start time as the history gives it (-1: none)
-    qint64 hash = 0;
-};
 
 struct OpenSession
 {
@@ -107,9 +65,7 @@ public:
         , m_options(options)
         , m_path(std::move(path))
         , m_formatName(historyFormatName(options.format).toUtf8())
-        , m_findKey(store.handle(), "SELECT session FROM imported WHERE time_ns=? AND hash=?")
-        , m_insertKey(store.handle(), "INSERT OR REPLACE INTO imported(time_ns, hash, session) VALUES(?, ?, ?)")
-        , m_sessionIdOfRow(store.handle(), "SELECT id FROM sessions WHERE rowid=?")
+        , m_ledger(store)
     {
         // The importer decides where transactions end (every commandsPerBatch commands,
         // always between two commands), so a command's key and events commit together.
@@ -131,16 +87,7 @@ public:
         }
     }
 
-    bool prepared(QString* error) const
-    {
-        for (const SqliteStatement* statement : {&m_findKey, &m_insertKey, &m_sessionIdOfRow}) {
-            if (!statement->isValid()) {
-                *error = m_store.lastError(QStringLiteral("cannot prepare the import"));
-                return false;
-            }
-        }
-        return true;
-    }
+    bool prepared(QString* error) const { return m_ledger.isReady(error); }
 
     bool onCommand(const ImportedCommand& command, QString* error)
     {
@@ -199,10 +146,10 @@ public:
         v1::CommandStarted* body = started.mutable_command_started();
         body->set_command(command.command.constData(), static_cast<size_t>(command.command.size()));
         m_redactor.redact(*body->mutable_command(), "command", body->mutable_redactions());
-        const RecordKey key{command.startNs, hashOf(command, body->command())};
+        const ImportKey key{command.startNs, hashOf(command, body->command())};
 
         std::optional<qint64> existingRow;
-        if (!findKey(key, &existingRow, error))
+        if (!m_ledger.find(key, &existingRow, error))
             return false;
         if (existingRow) {
             ++summary.alreadyImported;
@@ -212,7 +159,7 @@ public:
         }
 
         OpenSession* session = sessionFor(command, startNs, error);
-        if (!session || !storeKey(key, session->row, error))
+        if (!session || !m_ledger.record(key, session->row, error))
             return false;
 
         const QByteArray commandId =
@@ -296,50 +243,23 @@ private:
     qint64 hashOf(const ImportedCommand& command, const std::string& redactedCommand)
     {
         if (m_options.format == HistoryFormat::Atuin && !command.recordId.isEmpty())
-            return KeyHasher().add(QByteArrayView("atuin")).add(command.recordId).key();
+            return ImportKeyHasher().add(QByteArrayView("atuin")).add(command.recordId).key();
         // zsh and bash have no record ids: the file, the time and the redacted text, plus
         // the occurrence, so the same command twice in one second is two commands.
         const qint64 base =
-            KeyHasher()
+            ImportKeyHasher()
                 .add(m_formatName)
                 .add(QFile::encodeName(m_path))
                 .add(command.startNs)
                 .add(QByteArrayView(redactedCommand.data(), static_cast<qsizetype>(redactedCommand.size())))
                 .key();
         const qint64 occurrence = m_occurrences[base]++;
-        return KeyHasher().add(base).add(occurrence).key();
+        return ImportKeyHasher().add(base).add(occurrence).key();
     }
 
-    static RecordKey atuinSessionKey(const QByteArray& session)
+    static ImportKey atuinSessionKey(const QByteArray& session)
     {
-        return {0, KeyHasher().add(QByteArrayView("atuin-session")).add(session).key()};
-    }
-
-    bool findKey(const RecordKey& key, std::optional<qint64>* row, QString* error)
-    {
-        m_findKey.bind(1, key.timeNs);
-        m_findKey.bind(2, key.hash);
-        const bool found = m_findKey.step();
-        if (!found && m_findKey.resultCode() != SQLITE_DONE) {
-            *error = m_store.lastError(QStringLiteral("cannot look up imported records"));
-            m_findKey.reset();
-            return false;
-        }
-        *row = found ? std::optional<qint64>(m_findKey.columnInt(0)) : std::nullopt;
-        m_findKey.reset();
-        return true;
-    }
-
-    bool storeKey(const RecordKey& key, qint64 row, QString* error)
-    {
-        m_insertKey.bind(1, key.timeNs);
-        m_insertKey.bind(2, key.hash);
-        m_insertKey.bind(3, row);
-        if (!m_insertKey.exec()) {
-            *error = m_store.lastError(QStringLiteral("cannot record an imported record"));
-            return false;
-        }
-        return true;
+        return {0, ImportKeyHasher().add(QByteArrayView("atuin-session")).add(session).key()};
     }
 
     OpenSession* sessionFor(const ImportedCommand& command, qint64 startNs, QString* error)
@@ -348,9 +268,9 @@ private:
             const auto known = m_atuinSessions.constFind(command.shellSession);
             if (known != m_atuinSessions.constEnd())
                 return *known;
-            const RecordKey key = atuinSessionKey(command.shellSession);
+            const ImportKey key = atuinSessionKey(command.shellSession);
             std::optional<qint64> row;
-            if (!findKey(key, &row, error))
+            if (!m_ledger.find(key, &row, error))
                 return nullptr;
             OpenSession* session = nullptr;
             if (row && !openExisting(*row, &session, error))
@@ -360,7 +280,7 @@ private:
             const bool isNew = session == nullptr;
             if (isNew && !(session = create(startNs, command, error)))
                 return nullptr;
-            if (isNew && !storeKey(key, session->row, error))
+            if (isNew && !m_ledger.record(key, session->row, error))
                 return nullptr;
             m_atuinSessions.insert(QByteArray(command.shellSession.constData(), command.shellSession.size()), session);
             return session;
@@ -385,17 +305,13 @@ private:
             *session = it->second.get();
             return true;
         }
-        m_sessionIdOfRow.bind(1, row);
-        if (!m_sessionIdOfRow.step()) {
-            const bool gone = m_sessionIdOfRow.resultCode() == SQLITE_DONE;
-            if (!gone)
-                *error = m_store.lastError(QStringLiteral("cannot read a session"));
-            m_sessionIdOfRow.reset();
-            return gone;
-        }
+        std::optional<QString> id;
+        if (!m_ledger.sessionAt(row, &id, error))
+            return false;
+        if (!id)
+            return true;
         auto open = std::make_unique<OpenSession>();
-        open->id = uuid::toText(m_sessionIdOfRow.columnBlob(0));
-        m_sessionIdOfRow.reset();
+        open->id = *id;
         const auto stored = m_store.session(open->id, error);
         if (!stored)
             return false;
@@ -469,9 +385,7 @@ private:
     std::string m_shellName;
     QString m_localHost;
     QString m_localUser;
-    SqliteStatement m_findKey;
-    SqliteStatement m_insertKey;
-    SqliteStatement m_sessionIdOfRow;
+    ImportLedger m_ledger;
     std::unordered_map<qint64, std::unique_ptr<OpenSession>> m_sessions; // by sessions.rowid
     std::vector<OpenSession*> m_order;
     QHash<QByteArray, OpenSession*> m_atuinSessions;

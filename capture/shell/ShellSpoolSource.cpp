@@ -9,10 +9,9 @@
 
 namespace trailmark {
 
-ShellSpoolSource::ShellSpoolSource(QString directory, SpoolIngester::Commit commit, QObject* parent)
+ShellSpoolSource::ShellSpoolSource(QString directory, QObject* parent)
     : CaptureSource(parent)
     , m_directory(std::move(directory))
-    , m_commit(std::move(commit))
 {
     m_coalesce.setSingleShot(true);
     m_coalesce.setInterval(5);
@@ -45,7 +44,8 @@ bool ShellSpoolSource::start(EventSink& sink, QString* error)
     if (!privatefiles::ensureDirectory(m_directory, error))
         return false;
     m_ingester = std::make_unique<SpoolIngester>(
-        m_directory, [&sink](const SpoolFileName&, QString*) -> EventSink* { return &sink; }, m_commit);
+        m_directory, [&sink](const SpoolFileName&, QString*) -> EventSink* { return &sink; },
+        [&sink](QString* why) { return sink.commit(why); });
     m_watcher.addPath(m_directory);
     // A failed first pass (the disk is full) leaves the records in the spool; the source
     // keeps watching and reads them once the recorder can write again.

@@ -19,8 +19,9 @@ class ShellSpoolSource final : public CaptureSource
     Q_OBJECT
 
 public:
-    // commit makes the sink's events durable (the recorder's EventWriter::flush).
-    ShellSpoolSource(QString directory, SpoolIngester::Commit commit, QObject* parent = nullptr);
+    // Each pass is made durable through the sink's commit() before the spool file is
+    // unlocked.
+    explicit ShellSpoolSource(QString directory, QObject* parent = nullptr);
     ~ShellSpoolSource() override;
 
     QString name() const override { return QStringLiteral("shell-spool"); }
@@ -40,7 +41,6 @@ private:
     void watchFiles();
 
     QString m_directory;
-    SpoolIngester::Commit m_commit;
     std::unique_ptr<SpoolIngester> m_ingester;
     QFileSystemWatcher m_watcher;
     // Coalesces a burst of change notifications into one pass (single shot, not polling).

@@ -33,7 +33,8 @@ class SpoolIngester
 public:
     // The sink for one shell session (nullptr and *error when none can be had).
     using SinkForSession = std::function<EventSink*(const SpoolFileName& name, QString* error)>;
-    // Makes what was recorded so far durable (EventWriter::flush).
+    // Makes what was recorded so far durable (EventSink::commit in a recording,
+    // EventWriter::flush for `trailmark ingest` and `trailmark shell`).
     using Commit = std::function<bool(QString* error)>;
     // Lets `trailmark shell` attach captured output to a finished command.
     using FinishedHook = std::function<void(v1::CommandFinished& finished)>;

@@ -108,12 +108,25 @@ public:
     // A fresh UUIDv7 (16 bytes) stamped with the store's clock.
     QByteArray newId();
 
-    // For the writer and the verifier.
-    sqlite3* handle() const { return m_db; }
     // The 16-byte key of a session, and its row number in the events table.
     std::optional<qint64> sessionRow(const QByteArray& sessionKey, QString* error);
     // "<path>: <what SQLite said>" for the last failure on this connection.
     QString lastError(const QString& doing) const;
+
+private:
+    // The raw connection stays inside the store library: only its own classes run SQL
+    // on the store's tables. Tests damage files on purpose through it, so test targets
+    // (TRAILMARK_STORE_TEST_ACCESS, set in tests/CMakeLists.txt) may reach it too.
+    friend class EventWriter;
+    friend class ImportLedger;
+    friend class Verifier;
+#ifdef TRAILMARK_STORE_TEST_ACCESS
+public:
+#endif
+    sqlite3* handle() const
+    {
+        return m_db;
+    }
 
 private:
     Store(QString path, Access access, sqlite3* db);

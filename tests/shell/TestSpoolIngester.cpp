@@ -379,7 +379,7 @@ void TestSpoolIngester::liveSourceFollowsTheSpool()
 {
     const QString path = m_spool + QLatin1Char('/') + spoolName(QCoreApplication::applicationPid());
     QVERIFY(writeSpool(path, "N\t1\twritten while stopped\n"));
-    ShellSpoolSource source(m_spool, [this](QString* error) { return m_writer->flush(error); });
+    ShellSpoolSource source(m_spool); // commits through the sink it is started with
     QVERIFY(source.supportHere().supported);
     QSignalSpy ingested(&source, &ShellSpoolSource::ingested);
     QString error;

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "CaptureSource.h"
+
+#include <utility>
+#include <vector>
+
+namespace trailmark {
+
+class Clock;
+class Screenshotter;
+class SessionSink;
+
+// The EventSink every source of a live recording delivers into, in front of the
+// session sink. It keeps out what must not be stored: anything that happened inside a
+// pause, and live activity while the database cannot be written (held). After an
+// AppSwitch has passed the filters (and so knows whether it is excluded) it asks the
+// screenshotter for a picture of the new window.
+class RecordingGate final : public EventSink
+{
+public:
+    // screenshotter may be null (no screenshots in this session).
+    RecordingGate(SessionSink& sink, Screenshotter* screenshotter, const Clock& clock);
+
+    // What passes goes on to the session sink; see above for what does not.
+    bool record(v1::Event& event, QString* error) override;
+    bool commit(QString* error) override;
+    bool recordIngestPosition(const QString& source, qint64 position, QString* error) override;
+    std::optional<qint64> ingestPosition(const QString& source, QString* error) override;
+
+    // A pause from atNs until resume(); events are judged by their own time, so shell
+    // commands that reach the spool only after the resume are still kept out.
+    void pause(qint64 atNs);
+    void resume(qint64 atNs);
+    bool isPaused() const;
+    bool isPausedAt(qint64 ns) const;
+    // Held while the database cannot be written: live activity is dropped (a GAP marker
+    // says so later) and ingest is refused, so shell commands stay in the spool.
+    void setHeld(bool held) { m_held = held; }
+    bool isHeld() const { return m_held; }
+    // Markers are the one thing recorded at the edges of a pause and of a hold.
+    bool recordMarker(v1::Event& event, QString* error);
+
+private:
+    SessionSink& m_sink;
+    Screenshotter* m_screenshotter;
+    const Clock& m_clock;
+    std::vector<std::pair<qint64, qint64>> m_pauses; // [from, to) in Unix ns; open while paused
+    bool m_held = false;
+};
+
+} // namespace trailmark

@@ -1,0 +1,115 @@
+// The gate in front of a live session: pause windows judged by each event's own time,
+// markers that pass at the edges, and the hold that keeps live activity and ingest out.
+#include "EventWriter.h"
+#include "RecordingGate.h"
+#include "SessionSink.h"
+#include "Store.h"
+#include "TestSupport.h"
+
+#include <QTest>
+
+using namespace trailmark;
+
+class TestRecordingGate final : public QObject
+{
+    Q_OBJECT
+
+private:
+    // A session in a fresh database with a gate in front of its sink.
+    struct Gated
+    {
+        test::TempDatabase database;
+        std::unique_ptr<Store> store = database.open();
+        test::ManualClock clock;
+        QString session = store ? test::createSession(*store, QStringLiteral("gate")) : QString();
+        std::unique_ptr<EventWriter> writer = store ? std::make_unique<EventWriter>(*store) : nullptr;
+        std::unique_ptr<SessionSink> sink = store ? std::make_unique<SessionSink>(*store, *writer, session) : nullptr;
+        std::unique_ptr<RecordingGate> gate = store ? std::make_unique<RecordingGate>(*sink, nullptr, clock) : nullptr;
+    };
+
+    static v1::Event noteAt(qint64 timeNs, const std::string& text)
+    {
+        v1::Event event;
+        event.set_time_ns(timeNs);
+        event.mutable_note()->set_text(text);
+        return event;
+    }
+
+private Q_SLOTS:
+    void pauseWindows_data()
+    {
+        QTest::addColumn<qint64>("offsetNs"); // from the start of the pause, which lasts 1000 ns
+        QTest::addColumn<bool>("stored");
+        QTest::newRow("before") << qint64(-1) << true;
+        QTest::newRow("at the pause") << qint64(0) << false;
+        QTest::newRow("inside") << qint64(500) << false;
+        QTest::newRow("at the resume") << qint64(1000) << true;
+        QTest::newRow("after") << qint64(5000) << true;
+    }
+    void pauseWindows()
+    {
+        QFETCH(qint64, offsetNs);
+        QFETCH(bool, stored);
+        Gated gated;
+        QVERIFY(gated.store);
+        RecordingGate& gate = *gated.gate;
+        test::ManualClock& clock = gated.clock;
+        const qint64 pausedAt = clock.nowNs();
+        gate.pause(pausedAt);
+        QVERIFY(gate.isPaused());
+        gate.resume(pausedAt + 1000);
+        QVERIFY(!gate.isPaused());
+
+        // Arrives after the resume (as spool commands do) but happened at its own time.
+        QString error;
+        v1::Event event = noteAt(pausedAt + offsetNs, "n");
+        QVERIFY2(gate.record(event, &error), qPrintable(error));
+        QVERIFY2(gate.commit(&error), qPrintable(error));
+        QCOMPARE(test::eventsOf(*gated.store, gated.session).size(), stored ? 1 : 0);
+    }
+
+    void untimedEventsAreJudgedByNow()
+    {
+        Gated gated;
+        QVERIFY(gated.store);
+        RecordingGate& gate = *gated.gate;
+        test::ManualClock& clock = gated.clock;
+        gate.pause(clock.nowNs());
+        QString error;
+        v1::Event during = noteAt(0, "during");
+        QVERIFY(gate.record(during, &error));
+        v1::Event marker;
+        marker.set_time_ns(clock.nowNs());
+        marker.mutable_marker()->set_kind(v1::Marker::KIND_PAUSE);
+        QVERIFY(gate.recordMarker(marker, &error)); // markers pass a pause
+        QVERIFY(gate.commit(&error));
+        const QList<v1::Event> events = test::eventsOf(*gated.store, gated.session);
+        QCOMPARE(events.size(), 1);
+        QVERIFY(events.first().has_marker());
+    }
+
+    void holdKeepsLiveActivityAndIngestOut()
+    {
+        Gated gated;
+        QVERIFY(gated.store);
+        RecordingGate& gate = *gated.gate;
+        test::ManualClock& clock = gated.clock;
+        QString error;
+        gate.setHeld(true);
+        v1::Event held = noteAt(clock.nowNs(), "held");
+        QVERIFY(gate.record(held, &error));
+        QVERIFY(!gate.recordIngestPosition(QStringLiteral("shell-spool:a"), 10, &error));
+        gate.setHeld(false);
+        QVERIFY2(gate.recordIngestPosition(QStringLiteral("shell-spool:a"), 20, &error), qPrintable(error));
+        v1::Event after = noteAt(clock.nowNs(), "after");
+        QVERIFY(gate.record(after, &error));
+        QVERIFY(gate.commit(&error));
+        const QList<v1::Event> events = test::eventsOf(*gated.store, gated.session);
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(events.first().note().text(), "after");
+        QCOMPARE(gate.ingestPosition(QStringLiteral("shell-spool:a"), &error), std::optional<qint64>(20));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRecordingGate)
+#include "TestRecordingGate.moc"
