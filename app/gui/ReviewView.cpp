@@ -324,7 +324,7 @@ void ReviewView::saveAnnotation()
         return;
     }
     QString error;
-    if (!m_store.addAnnotation(annotation, &error)) {
+    if (!chains::review::addAnnotation(m_store, annotation, &error)) {
         spdlog::error("cannot save annotation: {}", error.toStdString());
         QMessageBox::warning(this, tr("Annotation not saved"),
                              tr("The annotation could not be saved.\n\n%1").arg(error));
@@ -347,17 +347,8 @@ void ReviewView::redactCurrentStep()
     const auto span = dialog.span();
     if (!span || span->length == 0)
         return;
-    v1::Annotation annotation;
-    annotation.set_session_id(m_sessionId.toStdString());
-    annotation.set_target_id(span->eventId.toStdString());
-    annotation.set_reviewer(m_reviewer.toStdString());
-    auto* redaction = annotation.add_redactions();
-    redaction->set_field(span->field.toStdString());
-    redaction->set_offset(span->offset);
-    redaction->set_length(span->length);
-    redaction->set_reason(span->reason.toStdString());
     QString error;
-    if (!m_store.addRedaction(annotation, &error)) {
+    if (!chains::review::addRedaction(m_store, m_sessionId, m_reviewer, *span, nullptr, &error)) {
         QMessageBox::warning(this, tr("Not redacted"), tr("The text could not be redacted.\n\n%1").arg(error));
         return;
     }
