@@ -23,6 +23,25 @@ bool addAnnotation(Store& store, v1::Annotation& annotation, QString* error)
     return store.updateSession(*session, error);
 }
 
+bool addRedaction(Store& store, const QString& sessionId, const QString& reviewer, const RedactionSpan& span,
+                  v1::Annotation* annotation, QString* error)
+{
+    v1::Annotation record;
+    record.set_session_id(sessionId.toStdString());
+    record.set_target_id(span.eventId.toStdString());
+    record.set_reviewer(reviewer.toStdString());
+    auto* redaction = record.add_redactions();
+    redaction->set_field(span.field.toStdString());
+    redaction->set_offset(span.offset);
+    redaction->set_length(span.length);
+    redaction->set_reason(span.reason.toStdString());
+    if (!store.addRedaction(record, error))
+        return false;
+    if (annotation)
+        *annotation = std::move(record);
+    return true;
+}
+
 QList<Agreement> agreement(const QMap<QString, QMap<QString, int>>& ratings)
 {
     const QStringList reviewers = ratings.keys();

@@ -24,6 +24,23 @@ namespace review {
 // becomes REVIEWED (unless it is still being recorded).
 bool addAnnotation(Store& store, v1::Annotation& annotation, QString* error);
 
+// A reviewer's redaction: bytes [offset, offset + length) of one stored text field of
+// an event (a field name of the event's body, as EventFields names them).
+struct RedactionSpan
+{
+    QString eventId;
+    QString field;
+    quint32 offset = 0;
+    quint32 length = 0;
+    QString reason;
+};
+
+// Rewrites the span in the stored event and records it as the reviewer's annotation
+// (Store::addRedaction: the old text leaves the disk). On success *annotation, when
+// given, is the stored record.
+bool addRedaction(Store& store, const QString& sessionId, const QString& reviewer, const RedactionSpan& span,
+                  v1::Annotation* annotation, QString* error);
+
 // Agreement between two reviewers on step ratings: Cohen's kappa over the steps both
 // rated (each reviewer's latest rating of a step), three categories -1/0/+1.
 struct Agreement

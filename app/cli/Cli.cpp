@@ -2,7 +2,7 @@
 
 #include "CommandContext.h"
 #include "Commands.h"
-#include "PrivateFiles.h"
+#include "DatabaseOption.h"
 
 #include <QTextStream>
 
@@ -60,35 +60,11 @@ void printHelp(QTextStream& out)
 
 } // namespace
 
-QString takeDatabaseOption(QStringList& arguments, QString* error)
-{
-    QString path;
-    for (qsizetype i = 1; i < arguments.size(); ++i) {
-        const QString& argument = arguments.at(i);
-        if (argument == QLatin1String("--"))
-            break;
-        if (argument == QLatin1String("--db")) {
-            if (i + 1 >= arguments.size()) {
-                *error = QStringLiteral("--db needs a path");
-                return {};
-            }
-            path = arguments.at(i + 1);
-            arguments.remove(i, 2);
-            --i;
-        } else if (argument.startsWith(QLatin1String("--db="))) {
-            path = argument.mid(5);
-            arguments.remove(i);
-            --i;
-        }
-    }
-    return path.isEmpty() ? paths::defaultDatabase() : path;
-}
-
 bool wantsCommandLine(const QStringList& arguments)
 {
     QStringList rest = arguments;
     QString error;
-    takeDatabaseOption(rest, &error);
+    paths::takeDatabaseOption(rest, &error);
     return rest.size() > 1 || !error.isEmpty();
 }
 
@@ -98,7 +74,7 @@ int run(const QStringList& arguments)
     QTextStream err(stderr);
     QStringList rest = arguments;
     QString error;
-    const QString databasePath = takeDatabaseOption(rest, &error);
+    const QString databasePath = paths::takeDatabaseOption(rest, &error);
     if (!error.isEmpty()) {
         err << "trailmark: " << error << Qt::endl;
         return 2;

@@ -13,8 +13,4 @@ bool wantsCommandLine(const QStringList& arguments);
 // failed, 2 the arguments were wrong.
 int run(const QStringList& arguments);
 
-// The database the GUI and every subcommand use: --db PATH, else $TRAILMARK_DB, else
-// the XDG data directory. Removes --db from arguments.
-QString takeDatabaseOption(QStringList& arguments, QString* error);
-
 } // namespace trailmark::cli

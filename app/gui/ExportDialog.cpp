@@ -1,5 +1,6 @@
 #include "ExportDialog.h"
 
+#include "BackgroundJob.h"
 #include "Exporter.h"
 #include "Store.h"
 
@@ -17,7 +18,6 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRadioButton>
-#include <QThread>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -129,14 +129,6 @@ ExportDialog::ExportDialog(QString databasePath, QString currentSessionId, const
     connect(m_buttons, &QDialogButtonBox::rejected, this, &ExportDialog::reject);
 }
 
-ExportDialog::~ExportDialog()
-{
-    if (m_thread) {
-        m_cancel->store(true);
-        m_thread->wait();
-    }
-}
-
 void ExportDialog::setOutputFolder(const QString& folder)
 {
     m_folder->setText(folder);
@@ -176,7 +168,7 @@ void ExportDialog::setRunning(bool running)
 
 void ExportDialog::startExport()
 {
-    if (m_thread)
+    if (m_job)
         return;
     chains::ExportOptions options;
     options.formats = chosenFormats();
@@ -194,54 +186,54 @@ void ExportDialog::startExport()
         m_result->setText(options.outDir.isEmpty() ? tr("Choose a folder.") : error);
         return;
     }
-    m_cancel = std::make_shared<std::atomic<bool>>(false);
-    options.cancelled = [cancel = m_cancel] {
-        return cancel->load();
-    };
-    options.progress = [this](qint64 done, qint64 total) {
-        const int permille = total > 0 ? static_cast<int>(done * 1000 / total) : 1000;
-        QMetaObject::invokeMethod(
-            m_progress, [this, permille] { m_progress->setValue(permille); }, Qt::QueuedConnection);
-    };
     m_result->setText(tr("Exporting…"));
     m_openFolder->setVisible(false);
     m_progress->setValue(0);
     setRunning(true);
-    m_thread = QThread::create([this, options, path = m_databasePath] {
-        QString exportError;
-        std::optional<chains::ExportStats> stats;
-        if (auto store = Store::open(path, Store::Access::ReadOnly, &exportError))
-            stats = chains::Exporter::run(*store, options, &exportError);
-        QMetaObject::invokeMethod(
-            this,
-            [this, stats, exportError, folder = options.outDir] {
-                m_thread->wait();
-                delete m_thread;
-                m_thread = nullptr;
-                setRunning(false);
-                if (stats) {
-                    m_progress->setValue(1000);
-                    m_result->setText(tr("Exported %1 sessions, %2 steps (%3 errors, %4 retries) to %5")
-                                          .arg(stats->sessions)
-                                          .arg(stats->steps)
-                                          .arg(stats->errors)
-                                          .arg(stats->retries)
-                                          .arg(folder));
-                    m_openFolder->setVisible(true);
-                } else {
-                    m_result->setText(tr("Export failed: %1").arg(exportError));
-                }
-                Q_EMIT exportFinished(stats.has_value());
-            },
-            Qt::QueuedConnection);
-    });
-    m_thread->start(QThread::LowPriority);
+    m_job = BackgroundJob::run(
+        this,
+        [this, options, path = m_databasePath](BackgroundJob& job) mutable {
+            options.cancelled = [&job] {
+                return job.isCancelled();
+            };
+            options.progress = [this, &job](qint64 done, qint64 total) {
+                const int permille = total > 0 ? static_cast<int>(done * 1000 / total) : 1000;
+                job.deliver([this, permille] { m_progress->setValue(permille); });
+            };
+            QString exportError;
+            std::optional<chains::ExportStats> stats;
+            if (auto store = Store::open(path, Store::Access::ReadOnly, &exportError))
+                stats = chains::Exporter::run(*store, options, &exportError);
+            return std::pair(stats, exportError);
+        },
+        [this, folder = options.outDir](const std::pair<std::optional<chains::ExportStats>, QString>& outcome) {
+            showOutcome(outcome.first ? &*outcome.first : nullptr, outcome.second, folder);
+        });
+}
+
+void ExportDialog::showOutcome(const chains::ExportStats* stats, const QString& error, const QString& folder)
+{
+    m_job = nullptr;
+    setRunning(false);
+    if (stats) {
+        m_progress->setValue(1000);
+        m_result->setText(tr("Exported %1 sessions, %2 steps (%3 errors, %4 retries) to %5")
+                              .arg(stats->sessions)
+                              .arg(stats->steps)
+                              .arg(stats->errors)
+                              .arg(stats->retries)
+                              .arg(folder));
+        m_openFolder->setVisible(true);
+    } else {
+        m_result->setText(tr("Export failed: %1").arg(error));
+    }
+    Q_EMIT exportFinished(stats != nullptr);
 }
 
 void ExportDialog::reject()
 {
-    if (m_thread) {
-        m_cancel->store(true); // the worker reports "export cancelled" and stops
+    if (m_job) {
+        m_job->cancel(); // the worker reports "export cancelled" and stops
         return;
     }
     QDialog::reject();

@@ -1,9 +1,9 @@
 #pragma once
 
-#include <QDialog>
+#include "BackgroundJob.h"
 
-#include <atomic>
-#include <memory>
+#include <QDialog>
+#include <QPointer>
 
 class QCheckBox;
 class QDialogButtonBox;
@@ -12,7 +12,10 @@ class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QRadioButton;
-class QThread;
+
+namespace trailmark::chains {
+struct ExportStats;
+}
 
 namespace trailmark::gui {
 
@@ -25,14 +28,13 @@ class ExportDialog final : public QDialog
 public:
     // currentSessionId: the session under review, offered as "only this session".
     ExportDialog(QString databasePath, QString currentSessionId, const QString& currentTask, QWidget* parent = nullptr);
-    ~ExportDialog() override;
 
     void setOutputFolder(const QString& folder);
     void setFormats(const QStringList& formats);
     void setAcceptedOnly(bool acceptedOnly);
     // Starts the export (the Export button); finished() tells how it ended.
     void startExport();
-    bool isRunning() const { return m_thread != nullptr; }
+    bool isRunning() const { return !m_job.isNull(); }
     QString resultText() const;
 
 Q_SIGNALS:
@@ -44,6 +46,7 @@ protected:
 private:
     QStringList chosenFormats() const;
     void setRunning(bool running);
+    void showOutcome(const chains::ExportStats* stats, const QString& error, const QString& folder);
 
     QString m_databasePath;
     QString m_currentSessionId;
@@ -58,8 +61,7 @@ private:
     QPushButton* m_export = nullptr;
     QPushButton* m_openFolder = nullptr;
     QDialogButtonBox* m_buttons = nullptr;
-    QThread* m_thread = nullptr;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
+    QPointer<BackgroundJob> m_job; // the running export
 };
 
 } // namespace trailmark::gui

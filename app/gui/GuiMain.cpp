@@ -1,7 +1,7 @@
 #include "GuiMain.h"
 
 #include "AppSettings.h"
-#include "Cli.h"
+#include "DatabaseOption.h"
 #include "MainWindow.h"
 #include "Store.h"
 
@@ -35,7 +35,7 @@ int runGui(int argc, char* argv[])
 
     QStringList arguments = QApplication::arguments();
     QString error;
-    QString databasePath = cli::takeDatabaseOption(arguments, &error);
+    QString databasePath = paths::takeDatabaseOption(arguments, &error);
     // --db and TRAILMARK_DB win; otherwise the path chosen in Settings, if any.
     const bool chosenHere =
         arguments.size() != QApplication::arguments().size() || qEnvironmentVariableIsSet("TRAILMARK_DB");

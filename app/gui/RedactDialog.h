@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Review.h"
+
 #include <QDialog>
 
 class QComboBox;
@@ -20,14 +22,7 @@ class RedactDialog final : public QDialog
     Q_OBJECT
 
 public:
-    struct Span
-    {
-        QString eventId;
-        QString field;
-        quint32 offset = 0;
-        quint32 length = 0;
-        QString reason;
-    };
+    using Span = chains::review::RedactionSpan;
 
     explicit RedactDialog(const chains::Step& step, QWidget* parent = nullptr);
 

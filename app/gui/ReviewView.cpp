@@ -1,6 +1,7 @@
 #include "ReviewView.h"
 
 #include "AnnotationPanel.h"
+#include "BackgroundJob.h"
 #include "RedactDialog.h"
 #include "Review.h"
 #include "StepDetailView.h"
@@ -18,7 +19,6 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableView>
-#include <QThread>
 #include <QVBoxLayout>
 
 #include <spdlog/spdlog.h>
@@ -112,18 +112,6 @@ ReviewView::ReviewView(Store& store, QWidget* parent)
     m_timeline->installEventFilter(this);
 }
 
-ReviewView::~ReviewView()
-{
-    if (m_loader)
-        m_loader->cancel();
-    for (const auto& thread : std::as_const(m_threads)) {
-        if (thread) {
-            thread->quit();
-            thread->wait();
-        }
-    }
-}
-
 bool ReviewView::eventFilter(QObject* watched, QEvent* event)
 {
     if (event->type() != QEvent::KeyPress)
@@ -185,41 +173,45 @@ void ReviewView::openSession(const QString& sessionId)
 
 void ReviewView::startLoading()
 {
-    if (m_loader)
-        m_loader->cancel();
+    if (m_load)
+        m_load->cancel();
     const quint64 generation = ++m_generation;
     m_loading = true;
     m_loadingLabel->setText(tr("Loading…"));
     updateHeader();
 
-    auto* thread = new QThread;
-    auto* loader = new TrajectoryLoader(m_store.path(), m_sessionId);
-    loader->moveToThread(thread);
-    m_loader = loader;
-    m_threads.append(thread);
-    connect(thread, &QThread::started, loader, [loader] {
-        loader->run();
-        QThread::currentThread()->quit();
-    });
-    connect(thread, &QThread::finished, loader, &QObject::deleteLater);
-    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    connect(loader, &TrajectoryLoader::stepsLoaded, this,
-            [this, generation](int first, const TrajectoryLoader::StepBatch& steps, qint64 events) {
-                onStepsLoaded(generation, first, steps, events);
-            });
-    connect(loader, &TrajectoryLoader::finished, this,
-            [this, generation](const TrajectoryLoader::TrajectoryPointer& trajectory) {
-                onLoaded(generation, trajectory);
-            });
-    connect(loader, &TrajectoryLoader::failed, this, [this, generation](const QString& error) {
-        if (generation != m_generation)
+    // The work touches no member: it reads through its own connection and hands each
+    // piece to deliver(), which runs it here only while this view exists.
+    m_load = BackgroundJob::start(this, [this, generation, loader = TrajectoryLoader(m_store.path(), m_sessionId)](
+                                            BackgroundJob& job) mutable {
+        QString error;
+        const auto trajectory =
+            loader.load([&job] { return job.isCancelled(); },
+                        [this, &job, generation](int first, const TrajectoryLoader::StepBatch& steps, qint64 events) {
+                            job.deliver([this, generation, first, steps, events] {
+                                onStepsLoaded(generation, first, steps, events);
+                            });
+                        },
+                        &error);
+        if (job.isCancelled())
             return;
-        m_loading = false;
-        m_loadingLabel->setText(tr("Failed"));
-        Q_EMIT statusMessage(tr("Cannot load the session: %1").arg(error));
-        Q_EMIT loaded();
+        job.deliver([this, generation, trajectory, error] {
+            if (trajectory)
+                onLoaded(generation, trajectory);
+            else
+                onLoadFailed(generation, error);
+        });
     });
-    thread->start(QThread::LowPriority);
+}
+
+void ReviewView::onLoadFailed(quint64 generation, const QString& error)
+{
+    if (generation != m_generation)
+        return;
+    m_loading = false;
+    m_loadingLabel->setText(tr("Failed"));
+    Q_EMIT statusMessage(tr("Cannot load the session: %1").arg(error));
+    Q_EMIT loaded();
 }
 
 void ReviewView::onStepsLoaded(quint64 generation, int firstIndex, const TrajectoryLoader::StepBatch& steps,
@@ -332,7 +324,7 @@ void ReviewView::saveAnnotation()
         return;
     }
     QString error;
-    if (!m_store.addAnnotation(annotation, &error)) {
+    if (!chains::review::addAnnotation(m_store, annotation, &error)) {
         spdlog::error("cannot save annotation: {}", error.toStdString());
         QMessageBox::warning(this, tr("Annotation not saved"),
                              tr("The annotation could not be saved.\n\n%1").arg(error));
@@ -355,17 +347,8 @@ void ReviewView::redactCurrentStep()
     const auto span = dialog.span();
     if (!span || span->length == 0)
         return;
-    v1::Annotation annotation;
-    annotation.set_session_id(m_sessionId.toStdString());
-    annotation.set_target_id(span->eventId.toStdString());
-    annotation.set_reviewer(m_reviewer.toStdString());
-    auto* redaction = annotation.add_redactions();
-    redaction->set_field(span->field.toStdString());
-    redaction->set_offset(span->offset);
-    redaction->set_length(span->length);
-    redaction->set_reason(span->reason.toStdString());
     QString error;
-    if (!m_store.addRedaction(annotation, &error)) {
+    if (!chains::review::addRedaction(m_store, m_sessionId, m_reviewer, *span, nullptr, &error)) {
         QMessageBox::warning(this, tr("Not redacted"), tr("The text could not be redacted.\n\n%1").arg(error));
         return;
     }

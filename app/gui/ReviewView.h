@@ -1,5 +1,6 @@
 #pragma once
 
+#include "BackgroundJob.h"
 #include "TrajectoryLoader.h"
 
 #include <QPointer>
@@ -8,7 +9,6 @@
 class QComboBox;
 class QLabel;
 class QTableView;
-class QThread;
 
 namespace trailmark {
 class Store;
@@ -28,7 +28,6 @@ class ReviewView final : public QWidget
 
 public:
     explicit ReviewView(Store& store, QWidget* parent = nullptr);
-    ~ReviewView() override;
 
     void openSession(const QString& sessionId);
     QString sessionId() const { return m_sessionId; }
@@ -54,6 +53,7 @@ private:
     void startLoading();
     void onStepsLoaded(quint64 generation, int firstIndex, const TrajectoryLoader::StepBatch& steps, qint64 events);
     void onLoaded(quint64 generation, const TrajectoryLoader::TrajectoryPointer& trajectory);
+    void onLoadFailed(quint64 generation, const QString& error);
     void showCurrentStep();
     void saveAnnotation();
     void redactCurrentStep();
@@ -75,8 +75,7 @@ private:
     v1::Session m_session;
     QList<v1::Annotation> m_sessionAnnotations;
     quint64 m_generation = 0;
-    QPointer<TrajectoryLoader> m_loader;
-    QList<QPointer<QThread>> m_threads;
+    QPointer<BackgroundJob> m_load; // the current load; earlier ones end on their own
     bool m_loading = false;
 };
 

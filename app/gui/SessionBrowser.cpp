@@ -1,5 +1,7 @@
 #include "SessionBrowser.h"
 
+#include "BackgroundJob.h"
+#include "StepCount.h"
 #include "TrajectoryBuilder.h"
 
 #include <QCheckBox>
@@ -12,7 +14,6 @@
 #include <QLineEdit>
 #include <QStackedWidget>
 #include <QTableView>
-#include <QThread>
 #include <QVBoxLayout>
 
 #include <spdlog/spdlog.h>
@@ -173,17 +174,6 @@ bool SessionBrowser::eventFilter(QObject* watched, QEvent* event)
     return QWidget::eventFilter(watched, event);
 }
 
-SessionBrowser::~SessionBrowser()
-{
-    if (m_statsCancel)
-        m_statsCancel->store(true);
-    for (QThread* thread : std::as_const(m_threads)) {
-        thread->quit();
-        thread->wait();
-        delete thread;
-    }
-}
-
 bool SessionBrowser::refresh(QString* error)
 {
     const QString selected = currentSessionId();
@@ -235,19 +225,23 @@ void SessionBrowser::applyFilters()
 
 void SessionBrowser::loadStats(const QStringList& sessionIds)
 {
-    // One worker thread per request, on its own read-only connection; results come
-    // back as queued calls on this object.
-    auto cancel = std::make_shared<std::atomic<bool>>(false);
-    m_statsCancel = cancel;
-    auto* thread = QThread::create([this, cancel, sessionIds, path = m_store.path()] {
+    // On its own read-only connection. Step counts come first, for every session at
+    // once, from counts of events in SQL. Errors and retries still need each session's
+    // trajectory, so those follow one session at a time.
+    BackgroundJob::start(this, [this, sessionIds, path = m_store.path()](BackgroundJob& job) {
         QString error;
         auto store = Store::open(path, Store::Access::ReadOnly, &error);
-        if (!store) {
+        const auto kindCounts = store ? store->eventKindCounts(sessionIds, &error) : std::nullopt;
+        if (!kindCounts) {
             spdlog::warn("session stats: {}", error.toStdString());
             return;
         }
+        QHash<QString, int> stepCounts;
+        for (auto it = kindCounts->cbegin(); it != kindCounts->cend(); ++it)
+            stepCounts.insert(it.key(), static_cast<int>(chains::stepCount(it.value())));
+        job.deliver([this, stepCounts] { m_model->setStepCounts(stepCounts); });
         for (const QString& id : sessionIds) {
-            if (cancel->load())
+            if (job.isCancelled())
                 return;
             const auto trajectory = chains::TrajectoryBuilder::load(*store, id, {}, nullptr, &error);
             if (!trajectory) {
@@ -255,18 +249,14 @@ void SessionBrowser::loadStats(const QStringList& sessionIds)
                 continue;
             }
             SessionStats stats;
-            stats.steps = static_cast<int>(trajectory->steps.size());
+            stats.steps = stepCounts.value(id);
             stats.errors = trajectory->errorCount();
             stats.retries = trajectory->retryCount();
             stats.verdict = static_cast<int>(trajectory->verdict());
-            QMetaObject::invokeMethod(
-                this, [this, id, stats] { m_model->setStats(id, stats); }, Qt::QueuedConnection);
+            job.deliver([this, id, stats] { m_model->setStats(id, stats); });
         }
-        QMetaObject::invokeMethod(
-            this, [this] { Q_EMIT statsComplete(); }, Qt::QueuedConnection);
+        job.deliver([this] { Q_EMIT statsComplete(); });
     });
-    m_threads.append(thread);
-    thread->start(QThread::LowPriority);
 }
 
 } // namespace trailmark::gui

@@ -5,16 +5,12 @@
 #include <QSortFilterProxyModel>
 #include <QWidget>
 
-#include <atomic>
-#include <memory>
-
 class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
 class QStackedWidget;
 class QTableView;
-class QThread;
 
 namespace trailmark::gui {
 
@@ -51,7 +47,6 @@ class SessionBrowser final : public QWidget
 
 public:
     explicit SessionBrowser(Store& store, QWidget* parent = nullptr);
-    ~SessionBrowser() override;
 
     bool refresh(QString* error);
     // Recomputes one session's stats (after a verdict or annotation).
@@ -83,8 +78,6 @@ private:
     QTableView* m_table = nullptr;
     QLabel* m_emptyState = nullptr;
     QStackedWidget* m_pages = nullptr;
-    std::shared_ptr<std::atomic<bool>> m_statsCancel;
-    QList<QThread*> m_threads;
 };
 
 } // namespace trailmark::gui

@@ -51,6 +51,13 @@ void SessionListModel::setStats(const QString& sessionId, const SessionStats& st
     }
 }
 
+void SessionListModel::setStepCounts(const QHash<QString, int>& stepCounts)
+{
+    m_stepCounts.insert(stepCounts);
+    if (!m_sessions.isEmpty())
+        Q_EMIT dataChanged(index(0, StepsColumn), index(static_cast<int>(m_sessions.size()) - 1, StepsColumn));
+}
+
 QStringList SessionListModel::sessionIds() const
 {
     QStringList ids;
@@ -125,7 +132,9 @@ QVariant SessionListModel::data(const QModelIndex& index, int role) const
     case VerdictColumn:
         return known ? verdictName(stats->verdict) : pending;
     case StepsColumn:
-        return known ? QVariant(stats->steps) : QVariant(pending);
+        if (known)
+            return stats->steps;
+        return m_stepCounts.contains(id) ? QVariant(m_stepCounts.value(id)) : QVariant(pending);
     case ErrorsColumn:
         return known ? QVariant(stats->errors) : QVariant(pending);
     case RetriesColumn:

@@ -8,7 +8,7 @@
 namespace trailmark::gui {
 
 // What review needs to know about a session beyond its record: derived from its
-// steps and annotations, computed off the GUI thread (SessionStatsLoader).
+// steps and annotations, computed off the GUI thread (SessionBrowser::loadStats).
 struct SessionStats
 {
     int steps = 0;
@@ -18,7 +18,7 @@ struct SessionStats
 };
 
 // The sessions of a store as a table. Figures that need the steps (steps, errors,
-// retries, verdict) show "…" until their stats arrive.
+// retries, verdict) show "…" until their stats arrive; step counts may come sooner.
 class SessionListModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -53,6 +53,8 @@ public:
     // already known for a session are kept.
     bool refresh(QString* error);
     void setStats(const QString& sessionId, const SessionStats& stats);
+    // Step counts that arrive before the other stats (they need no trajectory).
+    void setStepCounts(const QHash<QString, int>& stepCounts);
     QStringList sessionIds() const;
     bool hasStats(const QString& sessionId) const { return m_stats.contains(sessionId); }
 
@@ -65,6 +67,7 @@ private:
     Store& m_store;
     QList<SessionSummary> m_sessions;
     QHash<QString, SessionStats> m_stats;
+    QHash<QString, int> m_stepCounts;
 };
 
 QString verdictName(int verdict);

@@ -21,20 +21,16 @@ TrajectoryLoader::TrajectoryLoader(QString databasePath, QString sessionId)
     , m_sessionId(std::move(sessionId))
 {}
 
-void TrajectoryLoader::run()
+TrajectoryLoader::TrajectoryPointer TrajectoryLoader::load(const std::function<bool()>& cancelled,
+                                                           const PieceReady& pieceReady, QString* error)
 {
-    QString error;
-    auto store = Store::open(m_databasePath, Store::Access::ReadOnly, &error);
-    if (!store) {
-        Q_EMIT failed(error);
-        return;
-    }
-    auto session = store->session(m_sessionId, &error);
-    const auto annotations = session ? store->annotations(m_sessionId, &error) : std::nullopt;
-    if (!session || !annotations) {
-        Q_EMIT failed(error);
-        return;
-    }
+    auto store = Store::open(m_databasePath, Store::Access::ReadOnly, error);
+    if (!store)
+        return nullptr;
+    auto session = store->session(m_sessionId, error);
+    const auto annotations = session ? store->annotations(m_sessionId, error) : std::nullopt;
+    if (!session || !annotations)
+        return nullptr;
     chains::TrajectoryBuilder builder(std::move(*session), *annotations);
 
     QElapsedTimer sinceLastPiece;
@@ -50,7 +46,7 @@ void TrajectoryLoader::run()
             return;
         auto piece = std::make_shared<std::vector<chains::Step>>(steps.begin() + static_cast<qsizetype>(sent),
                                                                  steps.begin() + static_cast<qsizetype>(stable));
-        Q_EMIT stepsLoaded(static_cast<int>(sent), std::move(piece), eventsRead);
+        pieceReady(static_cast<int>(sent), std::move(piece), eventsRead);
         sent = stable;
         sinceLastPiece.restart();
     };
@@ -58,7 +54,7 @@ void TrajectoryLoader::run()
     const bool read = store->readEvents(
         m_sessionId, 0, -1,
         [&](const StoredEvent& stored) {
-            if (m_cancelled.load())
+            if (cancelled())
                 return false;
             builder.add(stored);
             ++eventsRead;
@@ -69,17 +65,13 @@ void TrajectoryLoader::run()
             }
             return true;
         },
-        &error);
-    if (m_cancelled.load())
-        return;
-    if (!read) {
-        Q_EMIT failed(error);
-        return;
-    }
+        error);
+    if (!read || cancelled())
+        return nullptr;
     auto trajectory = std::make_shared<chains::Trajectory>(builder.finish());
     spdlog::debug("loaded session {}: {} events, {} steps", m_sessionId.toStdString(), eventsRead,
                   trajectory->steps.size());
-    Q_EMIT finished(std::move(trajectory));
+    return trajectory;
 }
 
 } // namespace trailmark::gui

@@ -431,6 +431,27 @@ std::optional<qint64> Store::eventCount(const QString& sessionId, QString* error
     return select.columnInt(0);
 }
 
+std::optional<QHash<QString, EventKindCounts>> Store::eventKindCounts(const QStringList& sessionIds, QString* error)
+{
+    // One statement, run once per session: an index range on events_by_session_seq.
+    SqliteStatement select(m_db, R"sql(
+        SELECT kind, count(*) FROM events
+        WHERE session = (SELECT rowid FROM sessions WHERE id = ?) GROUP BY kind)sql");
+    QHash<QString, EventKindCounts> counts;
+    for (const QString& sessionId : sessionIds) {
+        select.reset();
+        select.bind(1, uuid::fromText(sessionId));
+        EventKindCounts& kinds = counts[sessionId];
+        while (select.step())
+            kinds.insert(static_cast<int>(select.columnInt(0)), select.columnInt(1));
+        if (select.resultCode() != SQLITE_DONE) {
+            *error = lastError(QStringLiteral("cannot count the events of session %1").arg(sessionId));
+            return std::nullopt;
+        }
+    }
+    return counts;
+}
+
 bool Store::addAnnotation(v1::Annotation& annotation, QString* error)
 {
     const QByteArray sessionKey = uuid::fromText(fromStd(annotation.session_id()));

@@ -5,8 +5,10 @@
 #include "trailmark/v1/session.pb.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <memory>
@@ -30,12 +32,14 @@ struct StoredEvent
     bool isReadable() const { return decodeError.isEmpty(); }
 };
 
+// Event count per body kind (the events.kind column) of one session.
+using EventKindCounts = QHash<int, qint64>;
+
 // Per-session figures the session list needs without decoding events.
 struct SessionSummary
 {
     v1::Session session;
     qint64 eventCount = 0;
-    qint64 commandCount = 0;
     qint64 lastEventNs = 0;
     QString decodeError; // the session payload could not be decoded
 };
@@ -84,6 +88,10 @@ public:
     bool readEvents(const QString& sessionId, qint64 fromSeq, qint64 limit,
                     const std::function<bool(const StoredEvent&)>& visitor, QString* error);
     std::optional<qint64> eventCount(const QString& sessionId, QString* error);
+    // How many events of each body kind (the events.kind column: the v1::Event body's
+    // field number) each session holds, without decoding any. Every given session has an
+    // entry, empty when it has no events or does not exist.
+    std::optional<QHash<QString, EventKindCounts>> eventKindCounts(const QStringList& sessionIds, QString* error);
 
     // Annotations; addAnnotation fills id and time_ns when unset.
     bool addAnnotation(v1::Annotation& annotation, QString* error);
