@@ -1,17 +1,15 @@
 #include "StepCount.h"
 
+#include "EventFamily.h"
+#include "FamilyRegistry.h"
+
 namespace trailmark::chains {
 
 bool opensStep(int bodyKind)
 {
-    switch (bodyKind) {
-    case v1::Event::kCommandStarted:
-    case v1::Event::kAppSwitch:
-    case v1::Event::kNote:
-        return true;
-    default:
-        return false;
-    }
+    const auto body = static_cast<v1::Event::BodyCase>(bodyKind);
+    const EventFamily* family = families::ofBody(body);
+    return family && family->opensStep(body);
 }
 
 qint64 stepCount(const EventKindCounts& eventsPerKind)

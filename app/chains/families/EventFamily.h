@@ -76,6 +76,9 @@ public:
     virtual std::string_view stepKey(const v1::Event&) const { return {}; }
     // Null for families whose events open no steps (markers).
     virtual std::unique_ptr<StepDeriver> makeDeriver() const = 0;
+    // Whether each event of this body opens a step of its own, so that steps can be
+    // counted from event kinds in SQL (StepCount.h) without deriving them.
+    virtual bool opensStep(v1::Event::BodyCase) const { return false; }
 
     // ---- steps
     // Notes are steps, but not actions: they become the thought of the next action.

@@ -42,6 +42,7 @@ public:
         return QStringLiteral("note: %1").arg(QString::fromStdString(event.note().text()));
     }
     std::unique_ptr<StepDeriver> makeDeriver() const override { return std::make_unique<NoteDeriver>(); }
+    bool opensStep(v1::Event::BodyCase) const override { return true; }
 
     bool isAction() const override { return false; }
     QString actionText(const Step& step) const override { return noteOf(step).text; }

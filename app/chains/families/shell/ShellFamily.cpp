@@ -156,6 +156,7 @@ public:
                                            : event.command_finished().command_id();
     }
     std::unique_ptr<StepDeriver> makeDeriver() const override { return std::make_unique<ShellDeriver>(); }
+    bool opensStep(v1::Event::BodyCase body) const override { return body == v1::Event::kCommandStarted; }
 
     bool hasAttempts() const override { return true; }
     QString actionText(const Step& step) const override { return lossyText(shellOf(step).command); }

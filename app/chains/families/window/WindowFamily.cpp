@@ -100,6 +100,7 @@ public:
                                                : QStringLiteral("title: %1").arg(text(event.title_change().title()));
     }
     std::unique_ptr<StepDeriver> makeDeriver() const override { return std::make_unique<WindowDeriver>(); }
+    bool opensStep(v1::Event::BodyCase body) const override { return body == v1::Event::kAppSwitch; }
 
     QString actionText(const Step& step) const override
     {
