@@ -1,6 +1,6 @@
 #include "Logging.h"
 
-#include "PrivateFiles.h"
+#include "store/PrivateFiles.h"
 
 #include <QFile>
 #include <QString>
@@ -15,11 +15,11 @@ namespace trailmark {
 
 void initLogging()
 {
-    const QString directory = paths::stateDirectory();
+    const QString directory = store::paths::stateDirectory();
     const QString file = directory + QStringLiteral("/trailmark.log");
     QString error;
     std::shared_ptr<spdlog::logger> logger;
-    if (privatefiles::ensureDirectory(directory, &error) && privatefiles::ensureFile(file, &error)) {
+    if (store::privatefiles::ensureDirectory(directory, &error) && store::privatefiles::ensureFile(file, &error)) {
         try {
             auto sink = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(QFile::encodeName(file).toStdString(),
                                                                                5 * 1024 * 1024, 3);

@@ -1,5 +1,5 @@
-#include "Cli.h"
 #include "Logging.h"
+#include "cli/Cli.h"
 
 #include <QCoreApplication>
 
@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 
 #ifdef TRAILMARK_WITH_GUI
-#include "GuiMain.h"
+#include "gui/GuiMain.h"
 #endif
 
 int main(int argc, char* argv[])

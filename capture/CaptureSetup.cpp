@@ -1,13 +1,13 @@
-#include "CaptureSetup.h"
+#include "capture/CaptureSetup.h"
 
-#include "Platform.h"
-#include "Recorder.h"
-#include "RedactionRules.h"
-#include "Redactor.h"
-#include "ShellSpoolSource.h"
-#include "WindowExclusionFilter.h"
+#include "capture/Platform.h"
+#include "capture/Recorder.h"
+#include "capture/redact/RedactionRules.h"
+#include "capture/redact/Redactor.h"
+#include "capture/redact/WindowExclusionFilter.h"
+#include "capture/shell/ShellSpoolSource.h"
 
-namespace trailmark {
+namespace trailmark::capture {
 
 bool StandardCapture::addTo(Recorder& recorder, bool screenshots, const QString& spoolDirectory, QStringList* warnings,
                             QString* error)
@@ -34,4 +34,4 @@ bool StandardCapture::addTo(Recorder& recorder, bool screenshots, const QString&
     return true;
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -3,7 +3,7 @@
 #include <QString>
 #include <QStringList>
 
-namespace trailmark {
+namespace trailmark::capture {
 
 class Recorder;
 
@@ -20,4 +20,4 @@ struct StandardCapture
                       QString* error);
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

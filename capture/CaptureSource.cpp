@@ -1,2 +1,2 @@
 // Anchors the CaptureSource vtable and moc output in this library.
-#include "CaptureSource.h"
+#include "capture/CaptureSource.h"

@@ -5,11 +5,11 @@
 
 #include <optional>
 
-namespace trailmark {
-
-namespace v1 {
+namespace trailmark::v1 {
 class Event;
-}
+} // namespace trailmark::v1
+
+namespace trailmark::capture {
 
 // Where captured events go: a SessionSink (which stamps the session, applies redaction
 // and exclusions, and hands the event to the EventWriter), behind a RecordingGate in a
@@ -68,4 +68,4 @@ Q_SIGNALS:
     void warning(const QString& message);
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

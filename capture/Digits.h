@@ -4,7 +4,7 @@
 
 #include <optional>
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // The value of 1 to maxDigits ASCII digits (at most 18, so it cannot overflow), and
 // nothing else: no sign, no spaces. Parsers of shell files use it instead of
@@ -23,4 +23,4 @@ inline std::optional<qint64> parseDigits(QByteArrayView digits, qsizetype maxDig
     return value;
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

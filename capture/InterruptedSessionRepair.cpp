@@ -1,18 +1,18 @@
-#include "InterruptedSessionRepair.h"
+#include "capture/InterruptedSessionRepair.h"
 
-#include "Store.h"
+#include "store/Store.h"
 
 #include <spdlog/spdlog.h>
 
-namespace trailmark {
+namespace trailmark::capture {
 
-std::optional<QStringList> InterruptedSessionRepair::closeLeftOpen(Store& store, QString* error)
+std::optional<QStringList> InterruptedSessionRepair::closeLeftOpen(store::Store& store, QString* error)
 {
     const auto summaries = store.sessionSummaries(error);
     if (!summaries)
         return std::nullopt;
     QStringList closedIds;
-    for (const SessionSummary& summary : *summaries) {
+    for (const store::SessionSummary& summary : *summaries) {
         const v1::Session& session = summary.session;
         if (!summary.decodeError.isEmpty() || !session.source().empty() ||
             (session.state() != v1::Session::STATE_RECORDING && session.state() != v1::Session::STATE_PAUSED))
@@ -30,4 +30,4 @@ std::optional<QStringList> InterruptedSessionRepair::closeLeftOpen(Store& store,
     return closedIds;
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -4,9 +4,11 @@
 
 #include <optional>
 
-namespace trailmark {
-
+namespace trailmark::store {
 class Store;
+} // namespace trailmark::store
+
+namespace trailmark::capture {
 
 // Closes the live sessions a recorder that died (killed, crashed, power lost) left
 // RECORDING or PAUSED: they become INTERRUPTED and end at their last event. Run under
@@ -17,7 +19,7 @@ class InterruptedSessionRepair
 public:
     // The ids of the sessions closed, oldest last as the store lists them; nullopt and
     // *error when the store cannot be read or written.
-    static std::optional<QStringList> closeLeftOpen(Store& store, QString* error);
+    static std::optional<QStringList> closeLeftOpen(store::Store& store, QString* error);
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -1,13 +1,13 @@
-#include "Platform.h"
+#include "capture/Platform.h"
 
-#include "UnsupportedSource.h"
+#include "capture/UnsupportedSource.h"
 
 #ifdef TRAILMARK_WITH_X11
-#include "X11ScreenGrabber.h"
-#include "X11WindowSource.h"
+#include "capture/x11/X11ScreenGrabber.h"
+#include "capture/x11/X11WindowSource.h"
 #endif
 
-namespace trailmark {
+namespace trailmark::capture {
 
 QString currentPlatform()
 {
@@ -68,4 +68,4 @@ std::unique_ptr<ScreenGrabber> createScreenGrabber(QString* error)
 #endif
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

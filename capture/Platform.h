@@ -1,11 +1,11 @@
 #pragma once
 
-#include "CaptureSource.h"
-#include "ScreenGrabber.h"
+#include "capture/CaptureSource.h"
+#include "capture/screenshot/ScreenGrabber.h"
 
 #include <memory>
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // Which implementation of each platform-dependent part runs here.
 
@@ -20,4 +20,4 @@ std::unique_ptr<CaptureSource> createWindowSource(QObject* parent = nullptr);
 // Screenshots for the platform we run on; nullptr and why where we cannot take them.
 std::unique_ptr<ScreenGrabber> createScreenGrabber(QString* error);
 
-} // namespace trailmark
+} // namespace trailmark::capture

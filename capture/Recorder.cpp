@@ -1,18 +1,18 @@
-#include "Recorder.h"
+#include "capture/Recorder.h"
 
-#include "Clock.h"
-#include "EventWriter.h"
-#include "InterruptedSessionRepair.h"
-#include "Platform.h"
-#include "RecorderControl.h"
-#include "RecorderControlHandler.h"
-#include "RecorderLock.h"
-#include "RecordingGate.h"
-#include "ScreenGrabber.h"
-#include "Screenshotter.h"
-#include "StorageHold.h"
-#include "Store.h"
-#include "WindowExclusionFilter.h"
+#include "capture/InterruptedSessionRepair.h"
+#include "capture/Platform.h"
+#include "capture/RecorderControl.h"
+#include "capture/RecorderControlHandler.h"
+#include "capture/RecorderLock.h"
+#include "capture/RecordingGate.h"
+#include "capture/StorageHold.h"
+#include "capture/redact/WindowExclusionFilter.h"
+#include "capture/screenshot/ScreenGrabber.h"
+#include "capture/screenshot/Screenshotter.h"
+#include "store/Clock.h"
+#include "store/EventWriter.h"
+#include "store/Store.h"
 
 #include <QSysInfo>
 
@@ -21,7 +21,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
-namespace trailmark {
+namespace trailmark::capture {
 namespace {
 
 QString loginName()
@@ -86,7 +86,7 @@ bool Recorder::start(QString* error)
         m_lock.reset();
         return false;
     }
-    m_store = Store::open(m_options.databasePath, Store::Access::ReadWrite, error);
+    m_store = store::Store::open(m_options.databasePath, store::Store::Access::ReadWrite, error);
     std::optional<QStringList> interrupted;
     if (m_store)
         interrupted = InterruptedSessionRepair::closeLeftOpen(*m_store, error);
@@ -110,7 +110,7 @@ bool Recorder::start(QString* error)
         return false;
     }
 
-    m_writer = std::make_unique<EventWriter>(*m_store);
+    m_writer = std::make_unique<store::EventWriter>(*m_store);
     m_writer->setMaxBatchAge(m_options.batchAge);
     m_writer->setKeepFailedBatches(true);
     m_sessionSink = std::make_unique<SessionSink>(*m_store, *m_writer, sessionId());
@@ -122,7 +122,7 @@ bool Recorder::start(QString* error)
     startScreenshots();
     m_gate = std::make_unique<RecordingGate>(*m_sessionSink, m_screenshotter.get(), m_store->clock());
     m_hold = std::make_unique<StorageHold>(*m_writer, *m_gate, m_store->clock(), m_options.storageRetryInterval);
-    connect(m_writer.get(), &EventWriter::writeFailed, m_hold.get(), &StorageHold::hold);
+    connect(m_writer.get(), &store::EventWriter::writeFailed, m_hold.get(), &StorageHold::hold);
     connect(m_hold.get(), &StorageHold::held, this, [this](const QString& reason) {
         if (m_screenshotter)
             m_screenshotter->cancel();
@@ -300,4 +300,4 @@ std::optional<QString> Recorder::addNote(const QString& text, v1::Note::Kind kin
     return QString::fromStdString(event.id());
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

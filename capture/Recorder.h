@@ -1,7 +1,7 @@
 #pragma once
 
-#include "CaptureSource.h"
-#include "SessionSink.h"
+#include "capture/CaptureSource.h"
+#include "capture/SessionSink.h"
 #include "trailmark/v1/event.pb.h"
 #include "trailmark/v1/session.pb.h"
 
@@ -12,16 +12,19 @@
 #include <memory>
 #include <vector>
 
-namespace trailmark {
-
+namespace trailmark::store {
 class EventWriter;
+class Store;
+} // namespace trailmark::store
+
+namespace trailmark::capture {
+
 class RecorderControlServer;
 class RecorderLock;
 class RecordingGate;
 class ScreenGrabber;
 class Screenshotter;
 class StorageHold;
-class Store;
 class WindowExclusionFilter;
 
 struct RecorderOptions
@@ -87,8 +90,8 @@ public:
     // Ids of the sessions start() found open and marked INTERRUPTED.
     QStringList interruptedSessions() const { return m_interrupted; }
     QStringList runningSources() const { return m_running; }
-    Store* store() const { return m_store.get(); }
-    EventWriter* writer() const { return m_writer.get(); }
+    store::Store* store() const { return m_store.get(); }
+    store::EventWriter* writer() const { return m_writer.get(); }
 
     // Adds a note to the session and commits it (plus a screenshot of the screen when
     // the session allows). Returns the event id.
@@ -119,8 +122,8 @@ private:
     std::unique_ptr<ScreenGrabber> m_grabber;
 
     std::unique_ptr<RecorderLock> m_lock;
-    std::unique_ptr<Store> m_store;
-    std::unique_ptr<EventWriter> m_writer;
+    std::unique_ptr<store::Store> m_store;
+    std::unique_ptr<store::EventWriter> m_writer;
     std::unique_ptr<SessionSink> m_sessionSink;
     std::unique_ptr<RecordingGate> m_gate;
     std::unique_ptr<StorageHold> m_hold;
@@ -131,4 +134,4 @@ private:
     QStringList m_running;
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

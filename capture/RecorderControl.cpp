@@ -1,7 +1,7 @@
-#include "RecorderControl.h"
+#include "capture/RecorderControl.h"
 
-#include "PrivateFiles.h"
-#include "RecorderLock.h"
+#include "capture/RecorderLock.h"
+#include "store/PrivateFiles.h"
 
 #include <QCryptographicHash>
 #include <QFileInfo>
@@ -11,7 +11,7 @@
 
 #include <spdlog/spdlog.h>
 
-namespace trailmark {
+namespace trailmark::capture {
 namespace {
 
 // A request is a note, not a document: anything longer is a mistake or an attack.
@@ -46,7 +46,7 @@ QString RecorderControlServer::socketPath(const QString& databasePath)
     // A hash keeps the name short (sun_path holds 108 bytes) and free of odd characters.
     const QByteArray hash =
         QCryptographicHash::hash(canonicalDatabasePath(databasePath).toUtf8(), QCryptographicHash::Sha256).toHex();
-    return paths::spoolDirectory() + QStringLiteral("/recorder-") + QString::fromLatin1(hash.left(16)) +
+    return store::paths::spoolDirectory() + QStringLiteral("/recorder-") + QString::fromLatin1(hash.left(16)) +
            QStringLiteral(".sock");
 }
 
@@ -59,7 +59,7 @@ bool RecorderControlServer::listen(const QString& databasePath, QString* error)
 {
     close();
     const QString path = socketPath(databasePath);
-    if (!privatefiles::ensureDirectory(QFileInfo(path).absolutePath(), error))
+    if (!store::privatefiles::ensureDirectory(QFileInfo(path).absolutePath(), error))
         return false;
     QLocalServer::removeServer(path);
     m_server = new QLocalServer(this);
@@ -157,4 +157,4 @@ std::optional<QJsonObject> send(const QString& databasePath, const QJsonObject& 
 }
 
 } // namespace recordercontrol
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -9,7 +9,7 @@
 class QLocalServer;
 class QLocalSocket;
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // The local control channel of a running recorder: a Unix socket in the spool
 // directory (0700 directory, 0600 socket), named after the database, so `trailmark note`
@@ -50,4 +50,4 @@ namespace recordercontrol {
 std::optional<QJsonObject> send(const QString& databasePath, const QJsonObject& request, int timeoutMs, QString* error);
 } // namespace recordercontrol
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -1,10 +1,10 @@
-#include "RecorderControlHandler.h"
+#include "capture/RecorderControlHandler.h"
 
-#include "Vocabulary.h"
+#include "store/Vocabulary.h"
 
 #include <unistd.h>
 
-namespace trailmark {
+namespace trailmark::capture {
 namespace {
 
 QJsonObject failure(const QString& message)
@@ -35,9 +35,10 @@ QJsonObject RecorderControlHandler::answer(const QJsonObject& request) const
 QJsonObject RecorderControlHandler::answerNote(const QJsonObject& request) const
 {
     const QString kindText = request.value(QStringLiteral("kind")).toString();
-    const auto kind = vocabulary::parseNoteKind(kindText);
+    const auto kind = store::vocabulary::parseNoteKind(kindText);
     if (!kind)
-        return failure(QStringLiteral("unknown note kind '%1' (%2)").arg(kindText, vocabulary::noteKindChoices()));
+        return failure(
+            QStringLiteral("unknown note kind '%1' (%2)").arg(kindText, store::vocabulary::noteKindChoices()));
     QString origin = request.value(QStringLiteral("origin")).toString();
     if (origin.isEmpty())
         origin = QStringLiteral("cli");
@@ -49,4 +50,4 @@ QJsonObject RecorderControlHandler::answerNote(const QJsonObject& request) const
         {QStringLiteral("ok"), true}, {QStringLiteral("session"), m_sessionId()}, {QStringLiteral("event"), *id}};
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -8,7 +8,7 @@
 #include <functional>
 #include <optional>
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // Answers the requests that reach a recorder over its control socket
 // (RecorderControlServer; the wire format is described there):
@@ -38,4 +38,4 @@ private:
     AddNote m_addNote;
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

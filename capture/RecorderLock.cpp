@@ -1,6 +1,6 @@
-#include "RecorderLock.h"
+#include "capture/RecorderLock.h"
 
-#include "PrivateFiles.h"
+#include "store/PrivateFiles.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace trailmark {
+namespace trailmark::capture {
 namespace {
 
 QString lockPathFor(const QString& databasePath)
@@ -45,7 +45,7 @@ bool RecorderLock::acquire(QString* error)
 {
     if (m_fd >= 0)
         return true;
-    if (!privatefiles::ensureDirectory(QFileInfo(m_path).absolutePath(), error))
+    if (!store::privatefiles::ensureDirectory(QFileInfo(m_path).absolutePath(), error))
         return false;
     const QByteArray path = QFile::encodeName(m_path);
     const int fd = ::open(path.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -109,4 +109,4 @@ bool RecorderLock::isLocked(const QString& databasePath, qint64* holderPid)
     return locked;
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

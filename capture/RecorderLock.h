@@ -2,7 +2,7 @@
 
 #include <QString>
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // Only one recorder writes into a database at a time: an exclusive flock on
 // "<database>.lock" (0600), held for the recorder's lifetime and released by the kernel
@@ -32,4 +32,4 @@ private:
     int m_fd = -1;
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

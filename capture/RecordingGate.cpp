@@ -1,19 +1,19 @@
-#include "RecordingGate.h"
+#include "capture/RecordingGate.h"
 
-#include "Clock.h"
-#include "Screenshotter.h"
-#include "SessionSink.h"
+#include "capture/SessionSink.h"
+#include "capture/screenshot/Screenshotter.h"
+#include "store/Clock.h"
 #include "trailmark/v1/event.pb.h"
 
 #include <algorithm>
 #include <limits>
 
-namespace trailmark {
+namespace trailmark::capture {
 namespace {
 constexpr qint64 kOpenEnd = std::numeric_limits<qint64>::max();
 }
 
-RecordingGate::RecordingGate(SessionSink& sink, Screenshotter* screenshotter, const Clock& clock)
+RecordingGate::RecordingGate(SessionSink& sink, Screenshotter* screenshotter, const store::Clock& clock)
     : m_sink(sink)
     , m_screenshotter(screenshotter)
     , m_clock(clock)
@@ -76,4 +76,4 @@ std::optional<qint64> RecordingGate::ingestPosition(const QString& source, QStri
     return m_sink.ingestPosition(source, error);
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -1,13 +1,16 @@
 #pragma once
 
-#include "CaptureSource.h"
+#include "capture/CaptureSource.h"
 
 #include <utility>
 #include <vector>
 
-namespace trailmark {
-
+namespace trailmark::store {
 class Clock;
+} // namespace trailmark::store
+
+namespace trailmark::capture {
+
 class Screenshotter;
 class SessionSink;
 
@@ -20,7 +23,7 @@ class RecordingGate final : public EventSink
 {
 public:
     // screenshotter may be null (no screenshots in this session).
-    RecordingGate(SessionSink& sink, Screenshotter* screenshotter, const Clock& clock);
+    RecordingGate(SessionSink& sink, Screenshotter* screenshotter, const store::Clock& clock);
 
     // What passes goes on to the session sink; see above for what does not.
     bool record(v1::Event& event, QString* error) override;
@@ -44,9 +47,9 @@ public:
 private:
     SessionSink& m_sink;
     Screenshotter* m_screenshotter;
-    const Clock& m_clock;
+    const store::Clock& m_clock;
     std::vector<std::pair<qint64, qint64>> m_pauses; // [from, to) in Unix ns; open while paused
     bool m_held = false;
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -1,11 +1,11 @@
-#include "SessionSink.h"
+#include "capture/SessionSink.h"
 
-#include "EventWriter.h"
-#include "Store.h"
+#include "store/EventWriter.h"
+#include "store/Store.h"
 
-namespace trailmark {
+namespace trailmark::capture {
 
-SessionSink::SessionSink(Store& store, EventWriter& writer, QString sessionId)
+SessionSink::SessionSink(store::Store& store, store::EventWriter& writer, QString sessionId)
     : m_store(store)
     , m_writer(writer)
     , m_sessionId(std::move(sessionId))
@@ -41,4 +41,4 @@ std::optional<qint64> SessionSink::ingestPosition(const QString& source, QString
     return m_store.ingestPosition(source, error);
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

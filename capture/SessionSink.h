@@ -1,14 +1,16 @@
 #pragma once
 
-#include "CaptureSource.h"
+#include "capture/CaptureSource.h"
 
 #include <QList>
 #include <QString>
 
-namespace trailmark {
-
+namespace trailmark::store {
 class EventWriter;
 class Store;
+} // namespace trailmark::store
+
+namespace trailmark::capture {
 
 // Rewrites an event before it is stored: secret redaction, excluded apps and titles.
 // Filters see every event of every source; one that does not apply returns at once.
@@ -25,7 +27,7 @@ public:
 class SessionSink final : public EventSink
 {
 public:
-    SessionSink(Store& store, EventWriter& writer, QString sessionId);
+    SessionSink(store::Store& store, store::EventWriter& writer, QString sessionId);
 
     QString sessionId() const { return m_sessionId; }
     // Filters are applied in the order added; not owned, must outlive the sink.
@@ -37,11 +39,11 @@ public:
     std::optional<qint64> ingestPosition(const QString& source, QString* error) override;
 
 private:
-    Store& m_store;
-    EventWriter& m_writer;
+    store::Store& m_store;
+    store::EventWriter& m_writer;
     QString m_sessionId;
     std::string m_sessionIdStd;
     QList<const EventFilter*> m_filters;
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -1,15 +1,15 @@
-#include "StorageHold.h"
+#include "capture/StorageHold.h"
 
-#include "Clock.h"
-#include "EventWriter.h"
-#include "RecordingGate.h"
+#include "capture/RecordingGate.h"
+#include "store/Clock.h"
+#include "store/EventWriter.h"
 #include "trailmark/v1/event.pb.h"
 
 #include <spdlog/spdlog.h>
 
-namespace trailmark {
+namespace trailmark::capture {
 
-StorageHold::StorageHold(EventWriter& writer, RecordingGate& gate, const Clock& clock,
+StorageHold::StorageHold(store::EventWriter& writer, RecordingGate& gate, const store::Clock& clock,
                          std::chrono::milliseconds retryInterval, QObject* parent)
     : QObject(parent)
     , m_writer(writer)
@@ -70,4 +70,4 @@ void StorageHold::recordGap()
     m_gate.recordMarker(gap, &ignored);
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -6,10 +6,13 @@
 
 #include <chrono>
 
-namespace trailmark {
-
+namespace trailmark::store {
 class Clock;
 class EventWriter;
+} // namespace trailmark::store
+
+namespace trailmark::capture {
+
 class RecordingGate;
 
 // What a recording does while the database refuses writes (disk full, I/O error): the
@@ -23,8 +26,8 @@ class StorageHold : public QObject
 
 public:
     // writer must keep its failed batches (EventWriter::setKeepFailedBatches).
-    StorageHold(EventWriter& writer, RecordingGate& gate, const Clock& clock, std::chrono::milliseconds retryInterval,
-                QObject* parent = nullptr);
+    StorageHold(store::EventWriter& writer, RecordingGate& gate, const store::Clock& clock,
+                std::chrono::milliseconds retryInterval, QObject* parent = nullptr);
 
     bool isHeld() const { return m_heldSinceNs != 0; }
     // The database's error that began the hold.
@@ -42,13 +45,13 @@ Q_SIGNALS:
 private:
     void recordGap();
 
-    EventWriter& m_writer;
+    store::EventWriter& m_writer;
     RecordingGate& m_gate;
-    const Clock& m_clock;
+    const store::Clock& m_clock;
     QTimer m_retry;
     qint64 m_heldSinceNs = 0; // 0: writing works
     QString m_reason;
     bool m_gapRecorded = false;
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

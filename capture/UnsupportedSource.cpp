@@ -1,6 +1,6 @@
-#include "UnsupportedSource.h"
+#include "capture/UnsupportedSource.h"
 
-namespace trailmark {
+namespace trailmark::capture {
 
 UnsupportedSource::UnsupportedSource(QString name, QString reason, QObject* parent)
     : CaptureSource(parent)
@@ -14,4 +14,4 @@ bool UnsupportedSource::start(EventSink& /*sink*/, QString* error)
     return false;
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

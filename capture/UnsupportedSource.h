@@ -1,8 +1,8 @@
 #pragma once
 
-#include "CaptureSource.h"
+#include "capture/CaptureSource.h"
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // The source for a platform we cannot run yet: it says so, with the reason, and never
 // pretends to record.
@@ -23,4 +23,4 @@ private:
     QString m_reason;
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

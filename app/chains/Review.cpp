@@ -1,13 +1,13 @@
-#include "Review.h"
+#include "chains/Review.h"
 
-#include "Store.h"
-#include "Vocabulary.h"
+#include "store/Store.h"
+#include "store/Vocabulary.h"
 
 #include <array>
 
 namespace trailmark::chains::review {
 
-bool addAnnotation(Store& store, v1::Annotation& annotation, QString* error)
+bool addAnnotation(store::Store& store, v1::Annotation& annotation, QString* error)
 {
     if (!store.addAnnotation(annotation, error))
         return false;
@@ -23,7 +23,7 @@ bool addAnnotation(Store& store, v1::Annotation& annotation, QString* error)
     return store.updateSession(*session, error);
 }
 
-bool addRedaction(Store& store, const QString& sessionId, const QString& reviewer, const RedactionSpan& span,
+bool addRedaction(store::Store& store, const QString& sessionId, const QString& reviewer, const RedactionSpan& span,
                   v1::Annotation* annotation, QString* error)
 {
     v1::Annotation record;

@@ -8,9 +8,11 @@
 
 #include <optional>
 
-namespace trailmark {
+namespace trailmark::store {
 class Store;
-}
+} // namespace trailmark::store
+
+namespace trailmark {}
 
 namespace trailmark::chains {
 
@@ -22,7 +24,7 @@ namespace review {
 // Stores the annotation (target, reviewer, rating, labels, rationale, verdict already
 // set by the caller); when it carries a verdict and targets the session, the session
 // becomes REVIEWED (unless it is still being recorded).
-bool addAnnotation(Store& store, v1::Annotation& annotation, QString* error);
+bool addAnnotation(store::Store& store, v1::Annotation& annotation, QString* error);
 
 // A reviewer's redaction: bytes [offset, offset + length) of one stored text field of
 // an event (a field name of the event's body, as EventFields names them).
@@ -38,7 +40,7 @@ struct RedactionSpan
 // Rewrites the span in the stored event and records it as the reviewer's annotation
 // (Store::addRedaction: the old text leaves the disk). On success *annotation, when
 // given, is the stored record.
-bool addRedaction(Store& store, const QString& sessionId, const QString& reviewer, const RedactionSpan& span,
+bool addRedaction(store::Store& store, const QString& sessionId, const QString& reviewer, const RedactionSpan& span,
                   v1::Annotation* annotation, QString* error);
 
 // Agreement between two reviewers on step ratings: Cohen's kappa over the steps both

@@ -1,7 +1,7 @@
-#include "Step.h"
+#include "chains/Step.h"
 
-#include "EventFamily.h"
-#include "Vocabulary.h"
+#include "chains/families/EventFamily.h"
+#include "store/Vocabulary.h"
 
 #include <algorithm>
 #include <array>
@@ -117,7 +117,7 @@ QStringList Step::labels() const
 
 v1::Annotation::Verdict Trajectory::verdict() const
 {
-    return vocabulary::latestVerdict(sessionAnnotations);
+    return store::vocabulary::latestVerdict(sessionAnnotations);
 }
 
 int Trajectory::errorCount() const

@@ -1,7 +1,7 @@
-#include "StepCount.h"
+#include "chains/StepCount.h"
 
-#include "EventFamily.h"
-#include "FamilyRegistry.h"
+#include "chains/families/EventFamily.h"
+#include "chains/families/FamilyRegistry.h"
 
 namespace trailmark::chains {
 
@@ -12,7 +12,7 @@ bool opensStep(int bodyKind)
     return family && family->opensStep(body);
 }
 
-qint64 stepCount(const EventKindCounts& eventsPerKind)
+qint64 stepCount(const store::EventKindCounts& eventsPerKind)
 {
     qint64 steps = 0;
     for (auto it = eventsPerKind.cbegin(); it != eventsPerKind.cend(); ++it)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Store.h"
+#include "store/Store.h"
 
 namespace trailmark::chains {
 
@@ -12,6 +12,6 @@ bool opensStep(int bodyKind);
 // cannot see from counts: a CommandFinished whose start was not recorded, and a
 // TitleChange before any AppSwitch (a window already active when recording began);
 // each of those opens a step too.
-qint64 stepCount(const EventKindCounts& eventsPerKind);
+qint64 stepCount(const store::EventKindCounts& eventsPerKind);
 
 } // namespace trailmark::chains

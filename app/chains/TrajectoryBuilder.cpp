@@ -1,9 +1,9 @@
-#include "TrajectoryBuilder.h"
+#include "chains/TrajectoryBuilder.h"
 
-#include "EventFamily.h"
-#include "EventFields.h"
-#include "FamilyRegistry.h"
-#include "Store.h"
+#include "chains/families/EventFamily.h"
+#include "chains/families/FamilyRegistry.h"
+#include "store/EventFields.h"
+#include "store/Store.h"
 
 #include <spdlog/spdlog.h>
 
@@ -52,7 +52,7 @@ void TrajectoryBuilder::applyRedactions(v1::Event& event)
     const QString key = QString::fromUtf8(keyView.data(), static_cast<qsizetype>(keyView.size()));
     const auto apply = [&event](const v1::RedactionSpan& span) {
         QString error;
-        if (!eventfields::applyReviewerSpan(event, span, &error))
+        if (!store::eventfields::applyReviewerSpan(event, span, &error))
             spdlog::warn("reviewer redaction not applied: {}", error.toStdString());
     };
     const auto found = m_annotationsByEvent.constFind(QString::fromStdString(event.id()));
@@ -63,7 +63,7 @@ void TrajectoryBuilder::applyRedactions(v1::Event& event)
                     continue; // already rewritten in the stored event
                 // A step is annotated on its opening event; a span on a field that only
                 // a later event of the step has (a command's output) waits for it.
-                if (!eventfields::findTextField(event, span.field()) && !key.isEmpty())
+                if (!store::eventfields::findTextField(event, span.field()) && !key.isEmpty())
                     m_laterSpansByStepKey[key].append(span);
                 else
                     apply(span);
@@ -73,13 +73,13 @@ void TrajectoryBuilder::applyRedactions(v1::Event& event)
     const auto later = key.isEmpty() ? m_laterSpansByStepKey.cend() : m_laterSpansByStepKey.constFind(key);
     if (later != m_laterSpansByStepKey.cend()) {
         for (const auto& span : *later) {
-            if (eventfields::findTextField(event, span.field()))
+            if (store::eventfields::findTextField(event, span.field()))
                 apply(span);
         }
     }
 }
 
-const v1::Event& TrajectoryBuilder::add(const StoredEvent& stored)
+const v1::Event& TrajectoryBuilder::add(const store::StoredEvent& stored)
 {
     if (!stored.isReadable()) {
         m_trajectory.unreadable.push_back({stored.event.seq(), stored.event.time_ns(),
@@ -141,7 +141,7 @@ Trajectory TrajectoryBuilder::finish()
     return std::move(m_trajectory);
 }
 
-std::optional<Trajectory> TrajectoryBuilder::load(Store& store, const QString& sessionId, const Options& options,
+std::optional<Trajectory> TrajectoryBuilder::load(store::Store& store, const QString& sessionId, const Options& options,
                                                   const std::function<bool(const v1::Event&, QString*)>& onEvent,
                                                   QString* error)
 {
@@ -161,7 +161,7 @@ std::optional<Trajectory> TrajectoryBuilder::load(Store& store, const QString& s
     QString visitError;
     const bool read = store.readEvents(
         sessionId, 0, -1,
-        [&](const StoredEvent& stored) {
+        [&](const store::StoredEvent& stored) {
             const v1::Event& event = builder.add(stored);
             // An undecodable payload has no body to pass on; the trajectory lists it.
             return !onEvent || !stored.isReadable() || onEvent(event, &visitError);

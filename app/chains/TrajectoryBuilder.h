@@ -1,8 +1,8 @@
 #pragma once
 
-#include "DerivationContext.h"
-#include "RetryOptions.h"
-#include "Step.h"
+#include "chains/Step.h"
+#include "chains/families/DerivationContext.h"
+#include "chains/families/RetryOptions.h"
 #include "trailmark/v1/event.pb.h"
 
 #include <QHash>
@@ -12,10 +12,10 @@
 #include <optional>
 #include <unordered_map>
 
-namespace trailmark {
+namespace trailmark::store {
 class Store;
 struct StoredEvent;
-} // namespace trailmark
+} // namespace trailmark::store
 
 namespace trailmark::chains {
 
@@ -49,7 +49,7 @@ public:
 
     // Adds the next event. Returns the event as it should be exported: the same object,
     // or a copy with reviewer redactions applied.
-    const v1::Event& add(const StoredEvent& stored);
+    const v1::Event& add(const store::StoredEvent& stored);
     // The steps derived so far, for showing a long session while it loads. The last
     // steps may still change (a command waiting for its finish, titles of the current
     // app); retry links are only set by finish().
@@ -58,7 +58,7 @@ public:
 
     // Reads a whole session from the store. onEvent sees every readable event after
     // redaction, in seq order (the protobuf exporter writes them as they stream by).
-    static std::optional<Trajectory> load(Store& store, const QString& sessionId, const Options& options,
+    static std::optional<Trajectory> load(store::Store& store, const QString& sessionId, const Options& options,
                                           const std::function<bool(const v1::Event&, QString*)>& onEvent,
                                           QString* error);
 

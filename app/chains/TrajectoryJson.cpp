@@ -1,10 +1,10 @@
-#include "TrajectoryJson.h"
+#include "chains/TrajectoryJson.h"
 
-#include "EventFamily.h"
-#include "FamilyRegistry.h"
-#include "MessageJson.h"
-#include "Step.h"
-#include "Vocabulary.h"
+#include "chains/Step.h"
+#include "chains/families/EventFamily.h"
+#include "chains/families/FamilyRegistry.h"
+#include "store/MessageJson.h"
+#include "store/Vocabulary.h"
 
 #include <QJsonArray>
 
@@ -27,7 +27,7 @@ QJsonObject stepToJson(const Step& step)
 {
     QJsonArray annotations;
     for (const auto& annotation : step.annotations)
-        annotations.append(messageToJson(annotation));
+        annotations.append(store::messageToJson(annotation));
     const auto rating = step.rating();
     QJsonArray eventIds;
     for (const std::string& id : step.eventIds)
@@ -73,10 +73,10 @@ QJsonObject trajectoryToJson(const Trajectory& trajectory)
                                       {QStringLiteral("error"), event.error}});
     QJsonArray sessionAnnotations;
     for (const auto& annotation : trajectory.sessionAnnotations)
-        sessionAnnotations.append(messageToJson(annotation));
-    const QString verdict = vocabulary::verdictName(trajectory.verdict());
+        sessionAnnotations.append(store::messageToJson(annotation));
+    const QString verdict = store::vocabulary::verdictName(trajectory.verdict());
     return QJsonObject{
-        {QStringLiteral("session"), messageToJson(trajectory.session)},
+        {QStringLiteral("session"), store::messageToJson(trajectory.session)},
         {QStringLiteral("verdict"), verdict.isEmpty() ? QJsonValue() : QJsonValue(verdict)},
         {QStringLiteral("steps"), steps},
         {QStringLiteral("unreadable_events"), unreadable},

@@ -1,9 +1,9 @@
-#include "CommandContext.h"
-#include "Commands.h"
-#include "MessageJson.h"
-#include "Review.h"
-#include "TrajectoryBuilder.h"
-#include "Vocabulary.h"
+#include "chains/Review.h"
+#include "chains/TrajectoryBuilder.h"
+#include "cli/CommandContext.h"
+#include "cli/Commands.h"
+#include "store/MessageJson.h"
+#include "store/Vocabulary.h"
 
 #include <QCommandLineParser>
 #include <QJsonDocument>
@@ -60,13 +60,13 @@ int runAnnotate(CommandContext& context)
             annotation.add_labels(text.trimmed().toStdString());
     annotation.set_rationale(parser.value(rationale).toStdString());
     if (parser.isSet(verdict)) {
-        const auto parsed = vocabulary::parseVerdict(parser.value(verdict));
+        const auto parsed = store::vocabulary::parseVerdict(parser.value(verdict));
         if (!parsed)
             return context.usageError(QStringLiteral("--verdict must be accepted, rejected or needs-work"));
         annotation.set_verdict(*parsed);
     }
 
-    auto store = context.openStore(Store::Access::ReadWrite);
+    auto store = context.openStore(store::Store::Access::ReadWrite);
     if (!store)
         return 1;
     QString error;
@@ -94,7 +94,7 @@ int runAnnotate(CommandContext& context)
     if (!chains::review::addAnnotation(*store, annotation, &error))
         return context.fail(error);
     if (parser.isSet(json))
-        context.printJson(QJsonDocument(messageToJson(annotation)));
+        context.printJson(QJsonDocument(store::messageToJson(annotation)));
     else
         context.out << "annotation " << QString::fromStdString(annotation.id()) << " by "
                     << QString::fromStdString(annotation.reviewer()) << " on "

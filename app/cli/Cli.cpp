@@ -1,8 +1,8 @@
-#include "Cli.h"
+#include "cli/Cli.h"
 
-#include "CommandContext.h"
-#include "Commands.h"
-#include "DatabaseOption.h"
+#include "cli/CommandContext.h"
+#include "cli/Commands.h"
+#include "store/DatabaseOption.h"
 
 #include <QTextStream>
 
@@ -64,7 +64,7 @@ bool wantsCommandLine(const QStringList& arguments)
 {
     QStringList rest = arguments;
     QString error;
-    paths::takeDatabaseOption(rest, &error);
+    store::paths::takeDatabaseOption(rest, &error);
     return rest.size() > 1 || !error.isEmpty();
 }
 
@@ -74,7 +74,7 @@ int run(const QStringList& arguments)
     QTextStream err(stderr);
     QStringList rest = arguments;
     QString error;
-    const QString databasePath = paths::takeDatabaseOption(rest, &error);
+    const QString databasePath = store::paths::takeDatabaseOption(rest, &error);
     if (!error.isEmpty()) {
         err << "trailmark: " << error << Qt::endl;
         return 2;
@@ -86,7 +86,8 @@ int run(const QStringList& arguments)
         return 0;
     }
     if (rest.first() == QLatin1String("--version")) {
-        out << "trailmark " << TRAILMARK_VERSION << " (database schema " << Store::kSchemaVersion << ")" << Qt::endl;
+        out << "trailmark " << TRAILMARK_VERSION << " (database schema " << store::Store::kSchemaVersion << ")"
+            << Qt::endl;
         return 0;
     }
     for (const auto& command : kCommands) {

@@ -1,14 +1,14 @@
-#include "CommandContext.h"
+#include "cli/CommandContext.h"
 
 #include <QCommandLineParser>
 #include <QJsonDocument>
 
 namespace trailmark::cli {
 
-std::unique_ptr<Store> CommandContext::openStore(Store::Access access) const
+std::unique_ptr<store::Store> CommandContext::openStore(store::Store::Access access) const
 {
     QString error;
-    auto store = Store::open(databasePath, access, &error);
+    auto store = store::Store::open(databasePath, access, &error);
     if (!store)
         fail(error);
     return store;

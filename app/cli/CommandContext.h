@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Store.h"
+#include "store/Store.h"
 
 #include <QStringList>
 #include <QTextStream>
@@ -24,7 +24,7 @@ struct CommandContext
     QTextStream& err;
 
     // Opens the database, printing the reason on err when it cannot be opened.
-    std::unique_ptr<Store> openStore(Store::Access access) const;
+    std::unique_ptr<store::Store> openStore(store::Store::Access access) const;
     // Prints "trailmark <command>: message" on err and returns exit code 1.
     int fail(const QString& message) const;
     // Prints a usage error on err and returns exit code 2.

@@ -1,6 +1,6 @@
-#include "CommandContext.h"
-#include "Commands.h"
-#include "Exporter.h"
+#include "chains/export/Exporter.h"
+#include "cli/CommandContext.h"
+#include "cli/Commands.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>
@@ -110,7 +110,7 @@ int runExport(CommandContext& context)
     // Fail on a bad --out before opening or reading anything.
     if (!chains::Exporter::checkOutput(options.outDir, options.force, &error))
         return context.fail(error);
-    auto store = context.openStore(Store::Access::ReadWrite);
+    auto store = context.openStore(store::Store::Access::ReadWrite);
     if (!store)
         return 1;
     for (const QString& session : parser.values(QStringLiteral("session"))) {

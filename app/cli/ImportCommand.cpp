@@ -1,7 +1,7 @@
-#include "CommandContext.h"
-#include "Commands.h"
-#include "HistoryImporter.h"
-#include "Redactor.h"
+#include "capture/import/HistoryImporter.h"
+#include "capture/redact/Redactor.h"
+#include "cli/CommandContext.h"
+#include "cli/Commands.h"
 
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -34,7 +34,7 @@ int runImport(CommandContext& context)
 
     if (parser.positionalArguments().size() != 1)
         return context.usageError(QStringLiteral("give exactly one FILE"));
-    const auto format = historyFormatFromName(parser.value(QStringLiteral("format")));
+    const auto format = capture::historyFormatFromName(parser.value(QStringLiteral("format")));
     if (!format)
         return context.usageError(parser.isSet(QStringLiteral("format"))
                                       ? QStringLiteral("unknown format '%1': use atuin, zsh-history or bash-history")
@@ -48,15 +48,15 @@ int runImport(CommandContext& context)
     QString error;
     // The user's redaction patterns apply to imports as to live capture; a broken
     // pattern file stops the import rather than letting secrets it should catch through.
-    const auto rules = RedactionRules::load(&error);
+    const auto rules = capture::RedactionRules::load(&error);
     if (!rules)
         return context.fail(error);
-    const Redactor redactor(*rules);
+    const capture::Redactor redactor(*rules);
 
-    auto store = context.openStore(Store::Access::ReadWrite);
+    auto store = context.openStore(store::Store::Access::ReadWrite);
     if (!store)
         return 1;
-    ImportOptions options;
+    capture::ImportOptions options;
     options.format = *format;
     options.path = parser.positionalArguments().first();
     options.task = parser.value(QStringLiteral("task"));
@@ -64,12 +64,12 @@ int runImport(CommandContext& context)
 
     const QString shownPath = QFileInfo(options.path).filePath();
     qint64 problems = 0;
-    const auto onProblem = [&](const ImportProblem& problem) {
+    const auto onProblem = [&](const capture::ImportProblem& problem) {
         if (++problems <= kProblemsShown)
             context.err << "trailmark import: " << shownPath << ':' << problem.line << ": " << problem.message
                         << ", skipped" << Qt::endl;
     };
-    HistoryImporter importer(*store, redactor);
+    capture::HistoryImporter importer(*store, redactor);
     const auto summary = importer.run(options, onProblem, &error);
     if (problems > kProblemsShown)
         context.err << "trailmark import: ... and " << (problems - kProblemsShown) << " more problems" << Qt::endl;
@@ -84,7 +84,7 @@ int runImport(CommandContext& context)
                 << "  already imported: " << summary->alreadyImported << '\n'
                 << "  opted out:        " << summary->optedOut << " (typed with a leading space)\n"
                 << "  skipped:          " << summary->problems << (summary->problems ? " (see above)" : "") << '\n';
-    if (*format == HistoryFormat::Atuin)
+    if (*format == capture::HistoryFormat::Atuin)
         context.out << "  deleted in atuin: " << summary->deleted << '\n';
     context.out << "  redactions:       " << summary->redactions << '\n';
     for (const QString& id : summary->sessionIds)

@@ -1,11 +1,11 @@
-#include "CommandContext.h"
-#include "Commands.h"
-#include "EventWriter.h"
-#include "PrivateFiles.h"
-#include "RedactionRules.h"
-#include "Redactor.h"
-#include "ShellSessionRouter.h"
-#include "SpoolIngester.h"
+#include "capture/redact/RedactionRules.h"
+#include "capture/redact/Redactor.h"
+#include "capture/shell/ShellSessionRouter.h"
+#include "capture/shell/SpoolIngester.h"
+#include "cli/CommandContext.h"
+#include "cli/Commands.h"
+#include "store/EventWriter.h"
+#include "store/PrivateFiles.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -34,28 +34,28 @@ int runIngest(CommandContext& context)
     if (const int status = context.refusePositionalArguments(parser))
         return status;
     const QString spool =
-        parser.isSet(QStringLiteral("spool")) ? parser.value(QStringLiteral("spool")) : paths::spoolDirectory();
+        parser.isSet(QStringLiteral("spool")) ? parser.value(QStringLiteral("spool")) : store::paths::spoolDirectory();
 
     // Secrets are redacted before anything is stored; a broken rules file stops here
     // rather than letting through what its rules should catch.
     QString rulesError;
-    const auto rules = RedactionRules::load(&rulesError);
+    const auto rules = capture::RedactionRules::load(&rulesError);
     if (!rules)
         return context.fail(rulesError);
-    const Redactor redactor(*rules);
-    auto store = context.openStore(Store::Access::ReadWrite);
+    const capture::Redactor redactor(*rules);
+    auto store = context.openStore(store::Store::Access::ReadWrite);
     if (!store)
         return 1;
-    EventWriter writer(*store);
-    ShellSessionRouter router(*store, writer);
+    store::EventWriter writer(*store);
+    capture::ShellSessionRouter router(*store, writer);
     router.addFilter(&redactor);
     QString error;
     if (!router.prepare(&error))
         return context.fail(error);
-    SpoolIngester ingester(
-        spool, [&router](const SpoolFileName& name, QString* why) { return router.sinkFor(name, why); },
+    capture::SpoolIngester ingester(
+        spool, [&router](const capture::SpoolFileName& name, QString* why) { return router.sinkFor(name, why); },
         [&writer](QString* why) { return writer.flush(why); });
-    SpoolIngester::Result result;
+    capture::SpoolIngester::Result result;
     const bool ok = ingester.ingestAll(&result, &error) && router.finish(&error);
     for (const QString& warning : std::as_const(result.warnings))
         context.err << "trailmark ingest: warning: " << warning << Qt::endl;

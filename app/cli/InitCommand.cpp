@@ -1,7 +1,7 @@
-#include "CommandContext.h"
-#include "Commands.h"
-#include "PrivateFiles.h"
-#include "ShellIntegration.h"
+#include "capture/shell/ShellIntegration.h"
+#include "cli/CommandContext.h"
+#include "cli/Commands.h"
+#include "store/PrivateFiles.h"
 
 #include <QCommandLineParser>
 
@@ -27,14 +27,14 @@ int runInit(CommandContext& context)
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 1)
         return context.usageError(QStringLiteral("name one shell: bash, zsh or fish"));
-    const QString spool = paths::spoolDirectory();
-    const auto script = shellintegration::script(positional.first(), spool);
+    const QString spool = store::paths::spoolDirectory();
+    const auto script = capture::shellintegration::script(positional.first(), spool);
     if (!script)
         return context.usageError(
             QStringLiteral("unsupported shell '%1' (supported: bash, zsh, fish)").arg(positional.first()));
     // Created here, private, so the hooks never need to fork a mkdir.
     QString error;
-    if (!privatefiles::ensureDirectory(spool, &error))
+    if (!store::privatefiles::ensureDirectory(spool, &error))
         return context.fail(error);
     // Raw bytes: the spool path may not be valid in the stream's codec.
     context.out.flush();

@@ -1,8 +1,8 @@
-#include "CommandContext.h"
-#include "Commands.h"
-#include "Recorder.h"
-#include "RecorderControl.h"
-#include "Vocabulary.h"
+#include "capture/Recorder.h"
+#include "capture/RecorderControl.h"
+#include "cli/CommandContext.h"
+#include "cli/Commands.h"
+#include "store/Vocabulary.h"
 
 #include <QCommandLineParser>
 #include <QJsonObject>
@@ -23,16 +23,17 @@ int runNote(CommandContext& context)
     if (text.trimmed().isEmpty())
         return context.usageError(QStringLiteral("give the note TEXT"));
     const QString kind = parser.value(kindOption);
-    if (!vocabulary::parseNoteKind(kind))
-        return context.usageError(QStringLiteral("unknown --kind '%1' (%2)").arg(kind, vocabulary::noteKindChoices()));
+    if (!store::vocabulary::parseNoteKind(kind))
+        return context.usageError(
+            QStringLiteral("unknown --kind '%1' (%2)").arg(kind, store::vocabulary::noteKindChoices()));
 
     QString error;
-    const auto answer = recordercontrol::send(context.databasePath,
-                                              QJsonObject{{QStringLiteral("request"), QStringLiteral("note")},
-                                                          {QStringLiteral("text"), text},
-                                                          {QStringLiteral("kind"), kind},
-                                                          {QStringLiteral("origin"), QStringLiteral("cli")}},
-                                              5000, &error);
+    const auto answer = capture::recordercontrol::send(context.databasePath,
+                                                       QJsonObject{{QStringLiteral("request"), QStringLiteral("note")},
+                                                                   {QStringLiteral("text"), text},
+                                                                   {QStringLiteral("kind"), kind},
+                                                                   {QStringLiteral("origin"), QStringLiteral("cli")}},
+                                                       5000, &error);
     if (!answer)
         return context.fail(error);
     if (!answer->value(QStringLiteral("ok")).toBool())

@@ -1,9 +1,9 @@
-#include "CaptureSetup.h"
-#include "CommandContext.h"
-#include "Commands.h"
-#include "EventWriter.h"
-#include "PrivateFiles.h"
-#include "Recorder.h"
+#include "capture/CaptureSetup.h"
+#include "capture/Recorder.h"
+#include "cli/CommandContext.h"
+#include "cli/Commands.h"
+#include "store/EventWriter.h"
+#include "store/PrivateFiles.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -101,7 +101,7 @@ int runRecord(CommandContext& context)
     if (const int status = context.refusePositionalArguments(parser))
         return status;
 
-    RecorderOptions options;
+    capture::RecorderOptions options;
     options.databasePath = context.databasePath;
     options.task = parser.value(taskOption);
     options.screenshots = !parser.isSet(noScreenshotsOption);
@@ -110,23 +110,24 @@ int runRecord(CommandContext& context)
     if (!delayOk || delayMs < 0 || delayMs > 60'000)
         return context.usageError(QStringLiteral("--screenshot-delay needs milliseconds between 0 and 60000"));
     options.screenshotDelay = std::chrono::milliseconds(delayMs);
-    Recorder recorder(options);
-    QObject::connect(&recorder, &Recorder::warning, &recorder, [&context](const QString& message) {
+    capture::Recorder recorder(options);
+    QObject::connect(&recorder, &capture::Recorder::warning, &recorder, [&context](const QString& message) {
         context.err << "trailmark record: warning: " << message << Qt::endl;
     });
-    QObject::connect(&recorder, &Recorder::storageHeld, &recorder, [&context](const QString& reason) {
+    QObject::connect(&recorder, &capture::Recorder::storageHeld, &recorder, [&context](const QString& reason) {
         context.err << "trailmark record: warning: recording is on hold: " << reason
                     << ". Events not yet written wait in memory and shell commands in the spool; recording goes on "
                        "by itself once the database can be written again"
                     << Qt::endl;
     });
-    QObject::connect(&recorder, &Recorder::storageResumed, &recorder, [&context] {
+    QObject::connect(&recorder, &capture::Recorder::storageResumed, &recorder, [&context] {
         context.err << "trailmark record: the database takes writes again; recording goes on" << Qt::endl;
     });
 
     QString error;
     QStringList warnings;
-    if (!StandardCapture::addTo(recorder, options.screenshots, paths::spoolDirectory(), &warnings, &error))
+    if (!capture::StandardCapture::addTo(recorder, options.screenshots, store::paths::spoolDirectory(), &warnings,
+                                         &error))
         return context.fail(error);
     for (const QString& warning : std::as_const(warnings))
         context.err << "trailmark record: warning: " << warning << Qt::endl;

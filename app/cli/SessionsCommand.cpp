@@ -1,5 +1,5 @@
-#include "CommandContext.h"
-#include "Commands.h"
+#include "cli/CommandContext.h"
+#include "cli/Commands.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
@@ -23,7 +23,7 @@ QString localTime(qint64 ns)
     return QDateTime::fromMSecsSinceEpoch(ns / 1'000'000).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
 }
 
-QJsonObject sessionJson(const SessionSummary& summary)
+QJsonObject sessionJson(const store::SessionSummary& summary)
 {
     const v1::Session& session = summary.session;
     QJsonArray tags;
@@ -58,7 +58,7 @@ int runSessions(CommandContext& context)
     if (const int status = context.refusePositionalArguments(parser))
         return status;
 
-    auto store = context.openStore(Store::Access::ReadWrite);
+    auto store = context.openStore(store::Store::Access::ReadWrite);
     if (!store)
         return 1;
     QString error;

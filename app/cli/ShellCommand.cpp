@@ -1,14 +1,14 @@
-#include "CommandContext.h"
-#include "Commands.h"
-#include "EventWriter.h"
-#include "OutputCapture.h"
-#include "PrivateFiles.h"
-#include "PtyShell.h"
-#include "RedactionRules.h"
-#include "Redactor.h"
-#include "ShellIntegration.h"
-#include "ShellSessionRouter.h"
-#include "SpoolIngester.h"
+#include "capture/pty/OutputCapture.h"
+#include "capture/pty/PtyShell.h"
+#include "capture/redact/RedactionRules.h"
+#include "capture/redact/Redactor.h"
+#include "capture/shell/ShellIntegration.h"
+#include "capture/shell/ShellSessionRouter.h"
+#include "capture/shell/SpoolIngester.h"
+#include "cli/CommandContext.h"
+#include "cli/Commands.h"
+#include "store/EventWriter.h"
+#include "store/PrivateFiles.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -27,7 +27,7 @@ namespace {
 
 bool writePrivateFile(const QString& path, const QByteArray& content, QString* error)
 {
-    if (!privatefiles::ensureFile(path, error))
+    if (!store::privatefiles::ensureFile(path, error))
         return false;
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(content) != content.size()) {
@@ -42,7 +42,7 @@ bool writePrivateFile(const QString& path, const QByteArray& content, QString* e
 std::optional<QStringList> withHooks(const QString& shell, QStringList program, const QString& directory,
                                      QProcessEnvironment& environment, QString* error)
 {
-    const auto script = shellintegration::script(shell, directory);
+    const auto script = capture::shellintegration::script(shell, directory);
     const QString init = directory + QStringLiteral("/init.") + shell;
     if (!script || !writePrivateFile(init, *script, error))
         return std::nullopt;
@@ -111,16 +111,17 @@ int runShell(CommandContext& context)
     // Secrets are redacted before anything is stored; a broken rules file stops here
     // rather than letting through what its rules should catch.
     QString rulesError;
-    const auto rules = RedactionRules::load(&rulesError);
+    const auto rules = capture::RedactionRules::load(&rulesError);
     if (!rules)
         return context.fail(rulesError);
-    const Redactor redactor(*rules);
-    auto store = context.openStore(Store::Access::ReadWrite);
+    const capture::Redactor redactor(*rules);
+    auto store = context.openStore(store::Store::Access::ReadWrite);
     if (!store)
         return 1;
     QString error;
-    const QString spool = paths::spoolDirectory() + QStringLiteral("/pty-%1").arg(QCoreApplication::applicationPid());
-    if (!privatefiles::ensureDirectory(spool, &error))
+    const QString spool =
+        store::paths::spoolDirectory() + QStringLiteral("/pty-%1").arg(QCoreApplication::applicationPid());
+    if (!store::privatefiles::ensureDirectory(spool, &error))
         return context.fail(error);
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("TRAILMARK_SPOOL_DIR"), spool);
@@ -130,19 +131,19 @@ int runShell(CommandContext& context)
         context.err << "trailmark shell: warning: " << error << "; commands are not recorded" << Qt::endl;
     const QStringList command = hooked.value_or(program);
 
-    EventWriter writer(*store);
-    ShellSessionRouter router(*store, writer);
+    store::EventWriter writer(*store);
+    capture::ShellSessionRouter router(*store, writer);
     router.addFilter(&redactor);
     if (!router.prepare(&error))
         return context.fail(error);
 
     // Output of the command between its C and D marks, by command id.
-    const qsizetype cap = OutputCapture::capFromEnvironment();
-    QHash<QByteArray, OutputCapture> finishedOutput;
-    std::optional<OutputCapture> current;
+    const qsizetype cap = capture::OutputCapture::capFromEnvironment();
+    QHash<QByteArray, capture::OutputCapture> finishedOutput;
+    std::optional<capture::OutputCapture> current;
     QByteArray currentId;
-    SpoolIngester ingester(
-        spool, [&router](const SpoolFileName& name, QString* why) { return router.sinkFor(name, why); },
+    capture::SpoolIngester ingester(
+        spool, [&router](const capture::SpoolFileName& name, QString* why) { return router.sinkFor(name, why); },
         [&writer](QString* why) { return writer.flush(why); });
     ingester.setFinishedHook([&finishedOutput](v1::CommandFinished& finished) {
         const QByteArray id = QByteArray::fromStdString(finished.command_id());
@@ -155,7 +156,7 @@ int runShell(CommandContext& context)
     QStringList warnings;
     bool failed = false;
     const auto ingest = [&] {
-        SpoolIngester::Result result;
+        capture::SpoolIngester::Result result;
         QString why;
         if (!ingester.ingestAll(&result, &why)) {
             spdlog::error("trailmark shell: {}", why.toStdString());
@@ -165,12 +166,12 @@ int runShell(CommandContext& context)
         warnings.append(result.warnings);
     };
 
-    PtyShell pty(
+    capture::PtyShell pty(
         [&](QByteArrayView text) {
             if (current)
                 current->append(text);
         },
-        [&](const TerminalStreamParser::Mark& mark) {
+        [&](const capture::TerminalStreamParser::Mark& mark) {
             if (mark.kind == 'C') {
                 current.emplace(cap);
                 currentId = mark.commandId;

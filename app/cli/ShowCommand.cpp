@@ -1,9 +1,9 @@
-#include "CommandContext.h"
-#include "Commands.h"
-#include "EventFamily.h"
-#include "MessageJson.h"
-#include "TrajectoryBuilder.h"
-#include "TrajectoryJson.h"
+#include "chains/TrajectoryBuilder.h"
+#include "chains/TrajectoryJson.h"
+#include "chains/families/EventFamily.h"
+#include "cli/CommandContext.h"
+#include "cli/Commands.h"
+#include "store/MessageJson.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
@@ -84,7 +84,7 @@ int runShow(CommandContext& context)
     if (parser.positionalArguments().size() != 1)
         return context.usageError(QStringLiteral("give exactly one SESSION"));
 
-    auto store = context.openStore(Store::Access::ReadWrite);
+    auto store = context.openStore(store::Store::Access::ReadWrite);
     if (!store)
         return 1;
     QString error;
@@ -102,8 +102,8 @@ int runShow(CommandContext& context)
         QJsonArray events;
         const bool read = store->readEvents(
             *id, 0, -1,
-            [&](const StoredEvent& stored) {
-                QJsonObject object = messageToJson(stored.event);
+            [&](const store::StoredEvent& stored) {
+                QJsonObject object = store::messageToJson(stored.event);
                 object.insert(QStringLiteral("kind"),
                               stored.isReadable()
                                   ? QString::fromStdString(

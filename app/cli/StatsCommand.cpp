@@ -1,8 +1,8 @@
-#include "CommandContext.h"
-#include "Commands.h"
-#include "Review.h"
-#include "TrajectoryBuilder.h"
-#include "Vocabulary.h"
+#include "chains/Review.h"
+#include "chains/TrajectoryBuilder.h"
+#include "cli/CommandContext.h"
+#include "cli/Commands.h"
+#include "store/Vocabulary.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -23,7 +23,7 @@ int runStats(CommandContext& context)
     if (const int status = context.refusePositionalArguments(parser))
         return status;
 
-    auto store = context.openStore(Store::Access::ReadWrite);
+    auto store = context.openStore(store::Store::Access::ReadWrite);
     if (!store)
         return 1;
     QString error;
@@ -47,7 +47,7 @@ int runStats(CommandContext& context)
         errors += trajectory->errorCount();
         retries += trajectory->retryCount();
         recoveries += trajectory->recoveryCount();
-        const QString verdict = vocabulary::verdictName(trajectory->verdict());
+        const QString verdict = store::vocabulary::verdictName(trajectory->verdict());
         ++verdicts[verdict.isEmpty() ? QStringLiteral("none") : verdict];
         for (const chains::Step& step : trajectory->steps) {
             for (const auto& annotation : step.annotations) {

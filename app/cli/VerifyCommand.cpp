@@ -1,6 +1,6 @@
-#include "CommandContext.h"
-#include "Commands.h"
-#include "Verifier.h"
+#include "cli/CommandContext.h"
+#include "cli/Commands.h"
+#include "store/Verifier.h"
 
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -23,10 +23,10 @@ int runVerify(CommandContext& context)
     // Verifying must not change what it checks: open read-only, except that a database
     // that does not exist yet is created (empty and valid) like every command does.
     const bool exists = QFileInfo::exists(context.databasePath);
-    auto store = context.openStore(exists ? Store::Access::ReadOnly : Store::Access::ReadWrite);
+    auto store = context.openStore(exists ? store::Store::Access::ReadOnly : store::Store::Access::ReadWrite);
     if (!store)
         return 1;
-    const VerifyReport report = Verifier(*store).run();
+    const store::VerifyReport report = store::Verifier(*store).run();
 
     if (parser.isSet(QStringLiteral("json"))) {
         QJsonArray problems;

@@ -1,4 +1,4 @@
-#include "AnnotationPanel.h"
+#include "gui/AnnotationPanel.h"
 
 #include <QButtonGroup>
 #include <QGridLayout>

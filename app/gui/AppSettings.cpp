@@ -1,4 +1,4 @@
-#include "AppSettings.h"
+#include "gui/AppSettings.h"
 
 #include <QSettings>
 

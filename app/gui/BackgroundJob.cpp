@@ -1,4 +1,4 @@
-#include "BackgroundJob.h"
+#include "gui/BackgroundJob.h"
 
 #include <QThread>
 

@@ -1,8 +1,8 @@
-#include "ExportDialog.h"
+#include "gui/ExportDialog.h"
 
-#include "BackgroundJob.h"
-#include "Exporter.h"
-#include "Store.h"
+#include "chains/export/Exporter.h"
+#include "gui/BackgroundJob.h"
+#include "store/Store.h"
 
 #include <QCheckBox>
 #include <QDesktopServices>
@@ -202,7 +202,7 @@ void ExportDialog::startExport()
             };
             QString exportError;
             std::optional<chains::ExportStats> stats;
-            if (auto store = Store::open(path, Store::Access::ReadOnly, &exportError))
+            if (auto store = store::Store::open(path, store::Store::Access::ReadOnly, &exportError))
                 stats = chains::Exporter::run(*store, options, &exportError);
             return std::pair(stats, exportError);
         },

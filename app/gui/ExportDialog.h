@@ -1,6 +1,6 @@
 #pragma once
 
-#include "BackgroundJob.h"
+#include "gui/BackgroundJob.h"
 
 #include <QDialog>
 #include <QPointer>

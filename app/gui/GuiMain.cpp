@@ -1,9 +1,9 @@
-#include "GuiMain.h"
+#include "gui/GuiMain.h"
 
-#include "AppSettings.h"
-#include "DatabaseOption.h"
-#include "MainWindow.h"
-#include "Store.h"
+#include "gui/AppSettings.h"
+#include "gui/MainWindow.h"
+#include "store/DatabaseOption.h"
+#include "store/Store.h"
 
 #include <QApplication>
 #include <QIcon>
@@ -35,13 +35,13 @@ int runGui(int argc, char* argv[])
 
     QStringList arguments = QApplication::arguments();
     QString error;
-    QString databasePath = paths::takeDatabaseOption(arguments, &error);
+    QString databasePath = store::paths::takeDatabaseOption(arguments, &error);
     // --db and TRAILMARK_DB win; otherwise the path chosen in Settings, if any.
     const bool chosenHere =
         arguments.size() != QApplication::arguments().size() || qEnvironmentVariableIsSet("TRAILMARK_DB");
     if (!chosenHere && !AppSettings::databasePath().isEmpty())
         databasePath = AppSettings::databasePath();
-    auto store = Store::open(databasePath, Store::Access::ReadWrite, &error);
+    auto store = store::Store::open(databasePath, store::Store::Access::ReadWrite, &error);
     if (!store) {
         spdlog::error("cannot open database: {}", error.toStdString());
         QMessageBox::critical(nullptr, QApplication::tr("Trailmark"),

@@ -1,13 +1,13 @@
-#include "MainWindow.h"
+#include "gui/MainWindow.h"
 
-#include "AppSettings.h"
-#include "ExportDialog.h"
-#include "RecordPanel.h"
-#include "RecordingController.h"
-#include "ReviewView.h"
-#include "SessionBrowser.h"
-#include "SettingsDialog.h"
-#include "Store.h"
+#include "gui/AppSettings.h"
+#include "gui/ExportDialog.h"
+#include "gui/RecordPanel.h"
+#include "gui/RecordingController.h"
+#include "gui/ReviewView.h"
+#include "gui/SessionBrowser.h"
+#include "gui/SettingsDialog.h"
+#include "store/Store.h"
 
 #include <QAction>
 #include <QApplication>
@@ -22,12 +22,12 @@
 #include <QTimer>
 
 #ifdef TRAILMARK_WITH_X11
-#include "X11Hotkey.h"
+#include "capture/x11/X11Hotkey.h"
 #endif
 
 namespace trailmark::gui {
 
-MainWindow::MainWindow(Store& store, QWidget* parent)
+MainWindow::MainWindow(store::Store& store, QWidget* parent)
     : QMainWindow(parent)
     , m_store(store)
     , m_recording(new RecordingController(store.path(), this))
@@ -173,7 +173,7 @@ void MainWindow::createTrayIcon()
 void MainWindow::grabNoteHotkey()
 {
 #ifdef TRAILMARK_WITH_X11
-    auto* hotkey = new X11Hotkey(this);
+    auto* hotkey = new capture::X11Hotkey(this);
     QString error;
     if (!hotkey->grab(AppSettings::noteHotkey(), &error)) {
         statusBar()->showMessage(tr("The note hotkey %1 is not available: %2").arg(AppSettings::noteHotkey(), error),
@@ -181,7 +181,7 @@ void MainWindow::grabNoteHotkey()
         delete hotkey;
         return;
     }
-    connect(hotkey, &X11Hotkey::triggered, this, [this] {
+    connect(hotkey, &capture::X11Hotkey::triggered, this, [this] {
         showNormal();
         activateWindow();
         m_recordPanel->askForNote();

@@ -6,8 +6,11 @@ class QLabel;
 class QSystemTrayIcon;
 class QTabWidget;
 
-namespace trailmark {
+namespace trailmark::store {
 class Store;
+} // namespace trailmark::store
+
+namespace trailmark {
 namespace gui {
 class RecordPanel;
 class RecordingController;
@@ -20,7 +23,7 @@ class MainWindow final : public QMainWindow
     Q_OBJECT
 
 public:
-    explicit MainWindow(Store& store, QWidget* parent = nullptr);
+    explicit MainWindow(store::Store& store, QWidget* parent = nullptr);
 
     void refreshSessions();
     void openSession(const QString& sessionId);
@@ -41,7 +44,7 @@ private:
     void showShortcuts();
     void applySettings();
 
-    Store& m_store;
+    store::Store& m_store;
     RecordingController* m_recording = nullptr;
     RecordPanel* m_recordPanel = nullptr;
     QLabel* m_recordingIndicator = nullptr;

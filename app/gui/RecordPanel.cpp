@@ -1,9 +1,9 @@
-#include "RecordPanel.h"
+#include "gui/RecordPanel.h"
 
-#include "AppSettings.h"
-#include "EventFamily.h"
-#include "FamilyRegistry.h"
-#include "Store.h"
+#include "chains/families/EventFamily.h"
+#include "chains/families/FamilyRegistry.h"
+#include "gui/AppSettings.h"
+#include "store/Store.h"
 
 #include <QCheckBox>
 #include <QClipboard>
@@ -27,7 +27,7 @@ namespace trailmark::gui {
 namespace {
 
 // One line per captured event, as the feed shows it: each family says how its events read.
-QString feedLine(const StoredEvent& stored)
+QString feedLine(const store::StoredEvent& stored)
 {
     const v1::Event& event = stored.event;
     const QString time =
@@ -42,7 +42,7 @@ QString feedLine(const StoredEvent& stored)
 
 } // namespace
 
-RecordPanel::RecordPanel(Store& store, RecordingController& controller, QWidget* parent)
+RecordPanel::RecordPanel(store::Store& store, RecordingController& controller, QWidget* parent)
     : QWidget(parent)
     , m_store(store)
     , m_controller(controller)
@@ -269,7 +269,7 @@ void RecordPanel::readNewEvents()
     QString error;
     m_store.readEvents(
         sessionId, m_nextSeq, 200,
-        [&](const StoredEvent& stored) {
+        [&](const store::StoredEvent& stored) {
             lines.append(feedLine(stored));
             m_nextSeq = stored.event.seq() + 1;
             return true;

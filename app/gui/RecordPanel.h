@@ -1,6 +1,6 @@
 #pragma once
 
-#include "RecordingController.h"
+#include "gui/RecordingController.h"
 
 #include <QWidget>
 
@@ -15,8 +15,11 @@ class QStackedWidget;
 class QStringListModel;
 class QTimer;
 
-namespace trailmark {
+namespace trailmark::store {
 class Store;
+} // namespace trailmark::store
+
+namespace trailmark {
 namespace gui {
 
 // Where a recording is started and watched: the task prompt, start / pause / stop,
@@ -27,7 +30,7 @@ class RecordPanel final : public QWidget
     Q_OBJECT
 
 public:
-    RecordPanel(Store& store, RecordingController& controller, QWidget* parent = nullptr);
+    RecordPanel(store::Store& store, RecordingController& controller, QWidget* parent = nullptr);
 
     // Lines in the live feed; older ones are dropped.
     static constexpr int kFeedLimit = 500;
@@ -44,7 +47,7 @@ private:
     // The feed, or a line saying what will show up there while it is empty.
     void updateFeedHint();
 
-    Store& m_store;
+    store::Store& m_store;
     RecordingController& m_controller;
     QLabel* m_headline = nullptr;
     QLabel* m_elapsed = nullptr;

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "CaptureSetup.h"
-#include "EventWriter.h"
-#include "PrivateFiles.h"
-#include "Recorder.h"
+#include "capture/CaptureSetup.h"
+#include "capture/Recorder.h"
+#include "store/EventWriter.h"
+#include "store/PrivateFiles.h"
 
 #include <QObject>
 
@@ -25,23 +25,24 @@ public:
 
     void start(const QString& task, bool screenshots)
     {
-        RecorderOptions options;
+        capture::RecorderOptions options;
         options.databasePath = m_databasePath;
         options.task = task;
         options.screenshots = screenshots;
-        m_recorder = std::make_unique<Recorder>(options);
-        connect(m_recorder.get(), &Recorder::warning, this, &RecorderHost::warning);
-        connect(m_recorder.get(), &Recorder::storageHeld, this, &RecorderHost::storageHeld);
-        connect(m_recorder.get(), &Recorder::storageResumed, this, &RecorderHost::storageResumed);
+        m_recorder = std::make_unique<capture::Recorder>(options);
+        connect(m_recorder.get(), &capture::Recorder::warning, this, &RecorderHost::warning);
+        connect(m_recorder.get(), &capture::Recorder::storageHeld, this, &RecorderHost::storageHeld);
+        connect(m_recorder.get(), &capture::Recorder::storageResumed, this, &RecorderHost::storageResumed);
         QString error;
         QStringList warnings;
-        if (!StandardCapture::addTo(*m_recorder, screenshots, paths::spoolDirectory(), &warnings, &error) ||
+        if (!capture::StandardCapture::addTo(*m_recorder, screenshots, store::paths::spoolDirectory(), &warnings,
+                                             &error) ||
             !m_recorder->start(&error)) {
             m_recorder.reset();
             Q_EMIT failed(error);
             return;
         }
-        connect(m_recorder->writer(), &EventWriter::committed, this, &RecorderHost::committed);
+        connect(m_recorder->writer(), &store::EventWriter::committed, this, &RecorderHost::committed);
         for (const QString& message : std::as_const(warnings))
             Q_EMIT warning(message);
         for (const QString& interrupted : m_recorder->interruptedSessions())
@@ -93,7 +94,7 @@ Q_SIGNALS:
 
 private:
     QString m_databasePath;
-    std::unique_ptr<Recorder> m_recorder;
+    std::unique_ptr<capture::Recorder> m_recorder;
 };
 
 } // namespace trailmark::gui

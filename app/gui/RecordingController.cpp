@@ -1,6 +1,6 @@
-#include "RecordingController.h"
+#include "gui/RecordingController.h"
 
-#include "RecorderHost.h"
+#include "gui/RecorderHost.h"
 
 #include <QDateTime>
 #include <QThread>

@@ -1,8 +1,8 @@
-#include "RedactDialog.h"
+#include "gui/RedactDialog.h"
 
-#include "EventFamily.h"
-#include "Step.h"
-#include "Utf8.h"
+#include "chains/Step.h"
+#include "chains/Utf8.h"
+#include "chains/families/EventFamily.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

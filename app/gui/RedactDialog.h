@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Review.h"
+#include "chains/Review.h"
 
 #include <QDialog>
 

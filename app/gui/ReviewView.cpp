@@ -1,14 +1,14 @@
-#include "ReviewView.h"
+#include "gui/ReviewView.h"
 
-#include "AnnotationPanel.h"
-#include "BackgroundJob.h"
-#include "RedactDialog.h"
-#include "Review.h"
-#include "StepDetailView.h"
-#include "StepListModel.h"
-#include "Store.h"
-#include "TimelineWidget.h"
-#include "Vocabulary.h"
+#include "chains/Review.h"
+#include "gui/AnnotationPanel.h"
+#include "gui/BackgroundJob.h"
+#include "gui/RedactDialog.h"
+#include "gui/StepDetailView.h"
+#include "gui/StepListModel.h"
+#include "gui/TimelineWidget.h"
+#include "store/Store.h"
+#include "store/Vocabulary.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -25,7 +25,7 @@
 
 namespace trailmark::gui {
 
-ReviewView::ReviewView(Store& store, QWidget* parent)
+ReviewView::ReviewView(store::Store& store, QWidget* parent)
     : QWidget(parent)
     , m_store(store)
     , m_steps(new StepListModel(this))
@@ -266,7 +266,7 @@ void ReviewView::updateHeader()
     facts.append(tr("%1 errors").arg(errors));
     facts.append(tr("%1 retries").arg(retries));
     m_header->setText(QStringLiteral("<b>%1</b><br>%2").arg(task.toHtmlEscaped(), facts.join(QStringLiteral(" · "))));
-    const v1::Annotation::Verdict verdict = vocabulary::latestVerdict(m_sessionAnnotations);
+    const v1::Annotation::Verdict verdict = store::vocabulary::latestVerdict(m_sessionAnnotations);
     m_verdict->setCurrentIndex(m_verdict->findData(static_cast<int>(verdict)));
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "BackgroundJob.h"
-#include "TrajectoryLoader.h"
+#include "gui/BackgroundJob.h"
+#include "gui/TrajectoryLoader.h"
 
 #include <QPointer>
 #include <QWidget>
@@ -10,8 +10,11 @@ class QComboBox;
 class QLabel;
 class QTableView;
 
-namespace trailmark {
+namespace trailmark::store {
 class Store;
+} // namespace trailmark::store
+
+namespace trailmark {
 namespace gui {
 
 class AnnotationPanel;
@@ -27,7 +30,7 @@ class ReviewView final : public QWidget
     Q_OBJECT
 
 public:
-    explicit ReviewView(Store& store, QWidget* parent = nullptr);
+    explicit ReviewView(store::Store& store, QWidget* parent = nullptr);
 
     void openSession(const QString& sessionId);
     QString sessionId() const { return m_sessionId; }
@@ -61,7 +64,7 @@ private:
     void selectNextError();
     void updateHeader();
 
-    Store& m_store;
+    store::Store& m_store;
     QString m_sessionId;
     QString m_reviewer;
     StepListModel* m_steps = nullptr;

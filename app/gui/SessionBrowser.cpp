@@ -1,8 +1,8 @@
-#include "SessionBrowser.h"
+#include "gui/SessionBrowser.h"
 
-#include "BackgroundJob.h"
-#include "StepCount.h"
-#include "TrajectoryBuilder.h"
+#include "chains/StepCount.h"
+#include "chains/TrajectoryBuilder.h"
+#include "gui/BackgroundJob.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -70,7 +70,7 @@ bool SessionFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sour
     return true;
 }
 
-SessionBrowser::SessionBrowser(Store& store, QWidget* parent)
+SessionBrowser::SessionBrowser(store::Store& store, QWidget* parent)
     : QWidget(parent)
     , m_store(store)
     , m_model(new SessionListModel(store, this))
@@ -230,7 +230,7 @@ void SessionBrowser::loadStats(const QStringList& sessionIds)
     // trajectory, so those follow one session at a time.
     BackgroundJob::start(this, [this, sessionIds, path = m_store.path()](BackgroundJob& job) {
         QString error;
-        auto store = Store::open(path, Store::Access::ReadOnly, &error);
+        auto store = store::Store::open(path, store::Store::Access::ReadOnly, &error);
         const auto kindCounts = store ? store->eventKindCounts(sessionIds, &error) : std::nullopt;
         if (!kindCounts) {
             spdlog::warn("session stats: {}", error.toStdString());

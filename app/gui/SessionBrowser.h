@@ -1,6 +1,6 @@
 #pragma once
 
-#include "SessionListModel.h"
+#include "gui/SessionListModel.h"
 
 #include <QSortFilterProxyModel>
 #include <QWidget>
@@ -46,7 +46,7 @@ class SessionBrowser final : public QWidget
     Q_OBJECT
 
 public:
-    explicit SessionBrowser(Store& store, QWidget* parent = nullptr);
+    explicit SessionBrowser(store::Store& store, QWidget* parent = nullptr);
 
     bool refresh(QString* error);
     // Recomputes one session's stats (after a verdict or annotation).
@@ -67,7 +67,7 @@ private:
     void applyFilters();
     void loadStats(const QStringList& sessionIds);
 
-    Store& m_store;
+    store::Store& m_store;
     SessionListModel* m_model = nullptr;
     SessionFilterModel* m_filter = nullptr;
     QLineEdit* m_search = nullptr;

@@ -1,4 +1,4 @@
-#include "SessionListModel.h"
+#include "gui/SessionListModel.h"
 
 #include <QDateTime>
 
@@ -24,7 +24,7 @@ QString stateName(int state)
     return name.remove(QStringLiteral("STATE_")).toLower();
 }
 
-SessionListModel::SessionListModel(Store& store, QObject* parent)
+SessionListModel::SessionListModel(store::Store& store, QObject* parent)
     : QAbstractTableModel(parent)
     , m_store(store)
 {}
@@ -80,7 +80,7 @@ QVariant SessionListModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const SessionSummary& summary = m_sessions.at(index.row());
+    const store::SessionSummary& summary = m_sessions.at(index.row());
     const v1::Session& session = summary.session;
     const QString id = QString::fromStdString(session.id());
     const auto stats = m_stats.constFind(id);

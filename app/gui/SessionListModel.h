@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Store.h"
+#include "store/Store.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -47,7 +47,7 @@ public:
         SearchTextRole, // task, expert, host, tags: what the search box matches
     };
 
-    explicit SessionListModel(Store& store, QObject* parent = nullptr);
+    explicit SessionListModel(store::Store& store, QObject* parent = nullptr);
 
     // Reloads from the store; false (and the reason) when it cannot be read. Stats
     // already known for a session are kept.
@@ -64,8 +64,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
-    Store& m_store;
-    QList<SessionSummary> m_sessions;
+    store::Store& m_store;
+    QList<store::SessionSummary> m_sessions;
     QHash<QString, SessionStats> m_stats;
     QHash<QString, int> m_stepCounts;
 };

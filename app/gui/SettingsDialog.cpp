@@ -1,9 +1,9 @@
-#include "SettingsDialog.h"
+#include "gui/SettingsDialog.h"
 
-#include "AppSettings.h"
-#include "PrivateFiles.h"
-#include "RedactionRules.h"
-#include "WindowExclusionFilter.h"
+#include "capture/redact/RedactionRules.h"
+#include "capture/redact/WindowExclusionFilter.h"
+#include "gui/AppSettings.h"
+#include "store/PrivateFiles.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -56,7 +56,7 @@ bool writeRuleFile(const QString& path, const QString& text, QString* error)
 {
     if (text.trimmed().isEmpty() && !QFileInfo::exists(path))
         return true;
-    if (!privatefiles::ensureFile(path, error))
+    if (!store::privatefiles::ensureFile(path, error))
         return false;
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) < 0 || !file.commit()) {
@@ -112,12 +112,12 @@ SettingsDialog::SettingsDialog(QWidget* parent)
 
     // The privacy rules are the same files `trailmark record` reads, edited in place.
     m_exclusions->setObjectName(QStringLiteral("exclusionRules"));
-    m_exclusions->setPlainText(readRuleFile(WindowExclusionFilter::defaultUserRulesPath()));
+    m_exclusions->setPlainText(readRuleFile(capture::WindowExclusionFilter::defaultUserRulesPath()));
     m_exclusions->setPlaceholderText(tr("One rule per line: class NAME, title PATTERN or exe NAME (* and ? "
                                         "wildcards). Password managers are excluded already."));
     m_exclusions->setMaximumHeight(110);
     m_redaction->setObjectName(QStringLiteral("redactionRules"));
-    m_redaction->setPlainText(readRuleFile(RedactionRules::defaultUserFile()));
+    m_redaction->setPlainText(readRuleFile(capture::RedactionRules::defaultUserFile()));
     m_redaction->setPlaceholderText(tr("One rule per line: name = regular expression. Cloud keys, tokens, "
                                        "passwords and private keys are redacted already."));
     m_redaction->setMaximumHeight(110);
@@ -146,15 +146,15 @@ bool SettingsDialog::save(QString* error) const
     const QString exclusions = m_exclusions->toPlainText();
     const QString redaction = m_redaction->toPlainText();
     if (!checkRules(
-            exclusions, WindowExclusionFilter::defaultUserRulesPath(),
-            [](const QString& path, QString* why) { return WindowExclusionFilter().loadUserRules(path, why); },
+            exclusions, capture::WindowExclusionFilter::defaultUserRulesPath(),
+            [](const QString& path, QString* why) { return capture::WindowExclusionFilter().loadUserRules(path, why); },
             error) ||
         !checkRules(
-            redaction, RedactionRules::defaultUserFile(),
-            [](const QString& path, QString* why) { return RedactionRules::builtIn().addUserFile(path, why); },
+            redaction, capture::RedactionRules::defaultUserFile(),
+            [](const QString& path, QString* why) { return capture::RedactionRules::builtIn().addUserFile(path, why); },
             error) ||
-        !writeRuleFile(WindowExclusionFilter::defaultUserRulesPath(), exclusions, error) ||
-        !writeRuleFile(RedactionRules::defaultUserFile(), redaction, error))
+        !writeRuleFile(capture::WindowExclusionFilter::defaultUserRulesPath(), exclusions, error) ||
+        !writeRuleFile(capture::RedactionRules::defaultUserFile(), redaction, error))
         return false;
 
     AppSettings::setReviewerName(m_reviewer->text());

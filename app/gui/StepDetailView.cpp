@@ -1,9 +1,9 @@
-#include "StepDetailView.h"
+#include "gui/StepDetailView.h"
 
-#include "EventFamily.h"
-#include "Step.h"
-#include "StepListModel.h"
-#include "Store.h"
+#include "chains/Step.h"
+#include "chains/families/EventFamily.h"
+#include "gui/StepListModel.h"
+#include "store/Store.h"
 
 #include <QLabel>
 #include <QPixmap>
@@ -31,7 +31,7 @@ QString stepLink(int index)
 
 } // namespace
 
-StepDetailView::StepDetailView(Store& store, QWidget* parent)
+StepDetailView::StepDetailView(store::Store& store, QWidget* parent)
     : QWidget(parent)
     , m_store(store)
     , m_text(new QTextBrowser(this))

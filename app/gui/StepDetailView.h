@@ -5,8 +5,11 @@
 class QLabel;
 class QTextBrowser;
 
-namespace trailmark {
+namespace trailmark::store {
 class Store;
+} // namespace trailmark::store
+
+namespace trailmark {
 namespace chains {
 struct Step;
 }
@@ -19,7 +22,7 @@ class StepDetailView final : public QWidget
     Q_OBJECT
 
 public:
-    explicit StepDetailView(Store& store, QWidget* parent = nullptr);
+    explicit StepDetailView(store::Store& store, QWidget* parent = nullptr);
 
     void showStep(const chains::Step* step, qint64 sessionStartNs);
     QString plainText() const;
@@ -29,7 +32,7 @@ Q_SIGNALS:
     void stepLinkActivated(int index);
 
 private:
-    Store& m_store;
+    store::Store& m_store;
     QTextBrowser* m_text = nullptr;
     QLabel* m_screenshot = nullptr;
 };

@@ -1,6 +1,6 @@
-#include "StepListModel.h"
+#include "gui/StepListModel.h"
 
-#include "EventFamily.h"
+#include "chains/families/EventFamily.h"
 
 #include <QBrush>
 #include <QColor>

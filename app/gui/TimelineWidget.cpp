@@ -1,7 +1,7 @@
-#include "TimelineWidget.h"
+#include "gui/TimelineWidget.h"
 
-#include "EventFamily.h"
-#include "StepListModel.h"
+#include "chains/families/EventFamily.h"
+#include "gui/StepListModel.h"
 
 #include <QMouseEvent>
 #include <QPainter>

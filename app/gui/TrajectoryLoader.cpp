@@ -1,7 +1,7 @@
-#include "TrajectoryLoader.h"
+#include "gui/TrajectoryLoader.h"
 
-#include "Store.h"
-#include "TrajectoryBuilder.h"
+#include "chains/TrajectoryBuilder.h"
+#include "store/Store.h"
 
 #include <QElapsedTimer>
 
@@ -24,7 +24,7 @@ TrajectoryLoader::TrajectoryLoader(QString databasePath, QString sessionId)
 TrajectoryLoader::TrajectoryPointer TrajectoryLoader::load(const std::function<bool()>& cancelled,
                                                            const PieceReady& pieceReady, QString* error)
 {
-    auto store = Store::open(m_databasePath, Store::Access::ReadOnly, error);
+    auto store = store::Store::open(m_databasePath, store::Store::Access::ReadOnly, error);
     if (!store)
         return nullptr;
     auto session = store->session(m_sessionId, error);
@@ -53,7 +53,7 @@ TrajectoryLoader::TrajectoryPointer TrajectoryLoader::load(const std::function<b
 
     const bool read = store->readEvents(
         m_sessionId, 0, -1,
-        [&](const StoredEvent& stored) {
+        [&](const store::StoredEvent& stored) {
             if (cancelled())
                 return false;
             builder.add(stored);

@@ -1,6 +1,6 @@
-#include "AtuinHistoryReader.h"
+#include "capture/import/AtuinHistoryReader.h"
 
-#include "SqliteStatement.h"
+#include "store/SqliteStatement.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -9,7 +9,7 @@
 
 #include <memory>
 
-namespace trailmark {
+namespace trailmark::capture {
 namespace {
 
 struct DatabaseCloser
@@ -17,7 +17,7 @@ struct DatabaseCloser
     void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 };
 
-QByteArray bytesOf(const SqliteStatement& statement, int column)
+QByteArray bytesOf(const store::SqliteStatement& statement, int column)
 {
     const std::string_view view = statement.columnBytes(column);
     // No copy: the visitor gets the row's bytes and is done with them before the next step.
@@ -46,13 +46,13 @@ bool AtuinHistoryReader::read(const QString& path, const CommandVisitor& onComma
     // atuin added deleted_at in 2023 (v14); older databases have no deletions.
     bool hasDeletedAt = false;
     {
-        SqliteStatement columns(raw, "SELECT 1 FROM pragma_table_info('history') WHERE name='deleted_at'");
+        store::SqliteStatement columns(raw, "SELECT 1 FROM pragma_table_info('history') WHERE name='deleted_at'");
         hasDeletedAt = columns.step();
     }
     const std::string sql =
         std::string("SELECT rowid, id, timestamp, duration, exit, command, cwd, session, hostname, ") +
         (hasDeletedAt ? "deleted_at IS NOT NULL" : "0") + " FROM history ORDER BY timestamp, rowid";
-    SqliteStatement select(raw, sql);
+    store::SqliteStatement select(raw, sql);
     if (!select.isValid()) {
         *error = QStringLiteral("%1 is not an atuin history database: %2").arg(path, select.errorMessage());
         return false;
@@ -109,4 +109,4 @@ bool AtuinHistoryReader::read(const QString& path, const CommandVisitor& onComma
     return true;
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "ImportedCommand.h"
+#include "capture/import/ImportedCommand.h"
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // Reads atuin's history database (~/.local/share/atuin/history.db), table `history`:
 // id, timestamp (Unix ns), duration (ns; -1 while the command runs or when it never
@@ -20,4 +20,4 @@ public:
                      qint64* deletedRows, QString* error);
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -1,6 +1,6 @@
-#include "BashHistoryParser.h"
+#include "capture/import/BashHistoryParser.h"
 
-namespace trailmark {
+namespace trailmark::capture {
 namespace {
 
 // "#1700000000" (trailing blanks allowed): the time of the next command.
@@ -104,4 +104,4 @@ bool BashHistoryParser::parse(const QByteArray& data, const CommandVisitor& onCo
     return true;
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

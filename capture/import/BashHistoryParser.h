@@ -1,8 +1,8 @@
 #pragma once
 
-#include "ImportedCommand.h"
+#include "capture/import/ImportedCommand.h"
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // Reads a bash history file ($HISTFILE).
 //
@@ -21,4 +21,4 @@ public:
                       QString* error);
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

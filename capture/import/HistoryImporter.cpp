@@ -1,15 +1,15 @@
-#include "HistoryImporter.h"
+#include "capture/import/HistoryImporter.h"
 
-#include "AtuinHistoryReader.h"
-#include "BashHistoryParser.h"
-#include "EventWriter.h"
-#include "ImportKeyHasher.h"
-#include "ImportLedger.h"
-#include "Redactor.h"
-#include "SessionSink.h"
-#include "Store.h"
-#include "Uuid.h"
-#include "ZshHistoryParser.h"
+#include "capture/SessionSink.h"
+#include "capture/import/AtuinHistoryReader.h"
+#include "capture/import/BashHistoryParser.h"
+#include "capture/import/ImportKeyHasher.h"
+#include "capture/import/ZshHistoryParser.h"
+#include "capture/redact/Redactor.h"
+#include "store/EventWriter.h"
+#include "store/ImportLedger.h"
+#include "store/Store.h"
+#include "store/Uuid.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -24,7 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace trailmark {
+namespace trailmark::capture {
 namespace {
 
 struct OpenSession
@@ -58,7 +58,7 @@ std::pair<QString, QString> splitHostUser(const QByteArray& hostUser)
 class ImportRun
 {
 public:
-    ImportRun(Store& store, const Redactor& redactor, const ImportOptions& options, QString path)
+    ImportRun(store::Store& store, const Redactor& redactor, const ImportOptions& options, QString path)
         : m_store(store)
         , m_writer(store)
         , m_redactor(redactor)
@@ -146,7 +146,7 @@ public:
         v1::CommandStarted* body = started.mutable_command_started();
         body->set_command(command.command.constData(), static_cast<size_t>(command.command.size()));
         m_redactor.redact(*body->mutable_command(), "command", body->mutable_redactions());
-        const ImportKey key{command.startNs, hashOf(command, body->command())};
+        const store::ImportKey key{command.startNs, hashOf(command, body->command())};
 
         std::optional<qint64> existingRow;
         if (!m_ledger.find(key, &existingRow, error))
@@ -257,7 +257,7 @@ private:
         return ImportKeyHasher().add(base).add(occurrence).key();
     }
 
-    static ImportKey atuinSessionKey(const QByteArray& session)
+    static store::ImportKey atuinSessionKey(const QByteArray& session)
     {
         return {0, ImportKeyHasher().add(QByteArrayView("atuin-session")).add(session).key()};
     }
@@ -268,7 +268,7 @@ private:
             const auto known = m_atuinSessions.constFind(command.shellSession);
             if (known != m_atuinSessions.constEnd())
                 return *known;
-            const ImportKey key = atuinSessionKey(command.shellSession);
+            const store::ImportKey key = atuinSessionKey(command.shellSession);
             std::optional<qint64> row;
             if (!m_ledger.find(key, &row, error))
                 return nullptr;
@@ -338,7 +338,7 @@ private:
         if (!m_store.createSession(session, error))
             return nullptr;
         const QString id = QString::fromStdString(session.id());
-        const auto row = m_store.sessionRow(uuid::fromText(id), error);
+        const auto row = m_store.sessionRow(store::uuid::fromText(id), error);
         if (!row)
             return nullptr;
         auto open = std::make_unique<OpenSession>();
@@ -376,8 +376,8 @@ private:
             .arg(QString::fromUtf8(m_formatName), file);
     }
 
-    Store& m_store;
-    EventWriter m_writer;
+    store::Store& m_store;
+    store::EventWriter m_writer;
     const Redactor& m_redactor;
     const ImportOptions& m_options;
     QString m_path;
@@ -385,7 +385,7 @@ private:
     std::string m_shellName;
     QString m_localHost;
     QString m_localUser;
-    ImportLedger m_ledger;
+    store::ImportLedger m_ledger;
     std::unordered_map<qint64, std::unique_ptr<OpenSession>> m_sessions; // by sessions.rowid
     std::vector<OpenSession*> m_order;
     QHash<QByteArray, OpenSession*> m_atuinSessions;
@@ -422,7 +422,7 @@ std::optional<HistoryFormat> historyFormatFromName(const QString& name)
     return std::nullopt;
 }
 
-HistoryImporter::HistoryImporter(Store& store, const Redactor& redactor)
+HistoryImporter::HistoryImporter(store::Store& store, const Redactor& redactor)
     : m_store(store)
     , m_redactor(redactor)
 {}
@@ -486,4 +486,4 @@ std::optional<ImportSummary> HistoryImporter::run(const ImportOptions& options, 
     return run.summary;
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

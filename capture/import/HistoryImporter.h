@@ -1,16 +1,19 @@
 #pragma once
 
-#include "ImportedCommand.h"
+#include "capture/import/ImportedCommand.h"
 
 #include <QString>
 #include <QStringList>
 
 #include <optional>
 
-namespace trailmark {
+namespace trailmark::store {
+class Store;
+} // namespace trailmark::store
+
+namespace trailmark::capture {
 
 class Redactor;
-class Store;
 
 enum class HistoryFormat
 {
@@ -65,15 +68,15 @@ struct ImportSummary
 class HistoryImporter
 {
 public:
-    HistoryImporter(Store& store, const Redactor& redactor);
+    HistoryImporter(store::Store& store, const Redactor& redactor);
     // nullopt and *error when the file cannot be read or the store fails; bad records
     // are passed to onProblem and skipped. What was committed before a failure stays
     // (every command is committed together with its key), so running again resumes.
     std::optional<ImportSummary> run(const ImportOptions& options, const ProblemVisitor& onProblem, QString* error);
 
 private:
-    Store& m_store;
+    store::Store& m_store;
     const Redactor& m_redactor;
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

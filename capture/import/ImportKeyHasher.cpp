@@ -1,6 +1,6 @@
-#include "ImportKeyHasher.h"
+#include "capture/import/ImportKeyHasher.h"
 
-namespace trailmark {
+namespace trailmark::capture {
 
 ImportKeyHasher& ImportKeyHasher::add(QByteArrayView bytes)
 {
@@ -31,4 +31,4 @@ void ImportKeyHasher::mixByte(unsigned char byte)
     m_state *= 0x100000001B3ULL;
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

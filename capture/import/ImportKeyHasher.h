@@ -2,7 +2,7 @@
 
 #include <QByteArrayView>
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // The 64-bit hash in an imported record's key: FNV-1a over length-prefixed parts,
 // finished with the splitmix64 mixer. The keys are stored in the database (table
@@ -19,4 +19,4 @@ private:
     quint64 m_state = 0xCBF29CE484222325ULL;
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

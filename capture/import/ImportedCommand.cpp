@@ -1,8 +1,8 @@
-#include "ImportedCommand.h"
+#include "capture/import/ImportedCommand.h"
 
 #include <cstring>
 
-namespace trailmark {
+namespace trailmark::capture {
 
 bool isValidUtf8(const char* data, qsizetype size)
 {
@@ -56,4 +56,4 @@ bool isValidUtf8(const char* data, qsizetype size)
     return true;
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -6,7 +6,7 @@
 #include <functional>
 #include <optional>
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // The latest time (Unix seconds, in 2262) that int64 nanoseconds hold: later timestamps
 // in a history file are reported as invalid instead of overflowing.
@@ -54,4 +54,4 @@ using ProblemVisitor = std::function<void(const ImportProblem& problem)>;
 // Strict UTF-8 check (no overlong forms, no surrogates, nothing above U+10FFFF).
 bool isValidUtf8(const char* data, qsizetype size);
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -1,10 +1,10 @@
-#include "ZshHistoryParser.h"
+#include "capture/import/ZshHistoryParser.h"
 
-#include "Digits.h"
+#include "capture/Digits.h"
 
 #include <QList>
 
-namespace trailmark {
+namespace trailmark::capture {
 namespace {
 
 constexpr char kMeta = '\x83';
@@ -122,4 +122,4 @@ bool ZshHistoryParser::parse(const QByteArray& data, const CommandVisitor& onCom
     return true;
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

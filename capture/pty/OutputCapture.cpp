@@ -1,10 +1,10 @@
-#include "OutputCapture.h"
+#include "capture/pty/OutputCapture.h"
 
 #include "trailmark/v1/event.pb.h"
 
 #include <QString>
 
-namespace trailmark {
+namespace trailmark::capture {
 
 qsizetype OutputCapture::capFromEnvironment()
 {
@@ -80,4 +80,4 @@ void OutputCapture::fillInto(v1::CommandFinished& finished) const
     finished.set_output_bytes(m_total);
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

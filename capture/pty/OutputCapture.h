@@ -3,11 +3,11 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
-namespace trailmark {
-
-namespace v1 {
+namespace trailmark::v1 {
 class CommandFinished;
-}
+} // namespace trailmark::v1
+
+namespace trailmark::capture {
 
 // One command's terminal output as stored: the first `cap` bytes (head) and the last
 // `cap` bytes after them (tail), with the total counted and truncation flagged, so a
@@ -45,4 +45,4 @@ private:
     quint64 m_total = 0;
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

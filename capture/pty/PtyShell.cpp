@@ -1,4 +1,4 @@
-#include "PtyShell.h"
+#include "capture/pty/PtyShell.h"
 
 #include <QEventLoop>
 #include <QFile>
@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <vector>
 
-namespace trailmark {
+namespace trailmark::capture {
 namespace {
 
 // Self-pipe: signal handlers only write the signal number; the event loop does the rest.
@@ -224,4 +224,4 @@ void PtyShell::restoreTerminal()
     }
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "TerminalStreamParser.h"
+#include "capture/pty/TerminalStreamParser.h"
 
 #include <QObject>
 #include <QStringList>
@@ -11,7 +11,7 @@
 
 class QSocketNotifier;
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // Runs a program (the user's shell) on a new pseudo-terminal between the user's
 // terminal and it, like script(1): every byte the program writes goes to our stdout
@@ -58,4 +58,4 @@ private:
     std::optional<int> m_exitStatus;
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

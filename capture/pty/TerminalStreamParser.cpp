@@ -1,8 +1,8 @@
-#include "TerminalStreamParser.h"
+#include "capture/pty/TerminalStreamParser.h"
 
 #include <QList>
 
-namespace trailmark {
+namespace trailmark::capture {
 
 TerminalStreamParser::TerminalStreamParser(TextHandler onText, MarkHandler onMark)
     : m_onText(std::move(onText))
@@ -133,4 +133,4 @@ void TerminalStreamParser::finishOsc()
     m_onMark(mark);
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -5,7 +5,7 @@
 
 #include <functional>
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // Reads what a shell writes to its terminal, incrementally: a sequence split across
 // reads (the usual case with a pty) is recognised all the same. It reports
@@ -61,4 +61,4 @@ private:
     QByteArray m_text; // the run of text of the current feed()
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

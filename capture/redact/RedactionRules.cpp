@@ -1,4 +1,4 @@
-#include "RedactionRules.h"
+#include "capture/redact/RedactionRules.h"
 
 #include <QDir>
 #include <QFile>
@@ -6,7 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
-namespace trailmark {
+namespace trailmark::capture {
 namespace {
 
 // Patterns are matched against a Latin-1 view of the bytes (one character per byte, see
@@ -377,4 +377,4 @@ bool RedactionRules::addUserFile(const QString& path, QString* error)
     return true;
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

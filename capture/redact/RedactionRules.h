@@ -7,7 +7,7 @@
 #include <optional>
 #include <vector>
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // One kind of secret: a name (shown in the marker "[REDACTED:<name>]" and recorded in
 // the event), a compiled pattern, and keywords that must occur for it to be worth
@@ -67,4 +67,4 @@ private:
     std::vector<RedactionRule> m_rules;
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

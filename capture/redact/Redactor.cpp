@@ -1,6 +1,6 @@
-#include "Redactor.h"
+#include "capture/redact/Redactor.h"
 
-#include "EventFields.h"
+#include "store/EventFields.h"
 
 #include <algorithm>
 #include <array>
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <vector>
 
-namespace trailmark {
+namespace trailmark::capture {
 namespace {
 
 struct Span
@@ -214,19 +214,19 @@ void Redactor::apply(v1::Event& event) const
     // text_role): every kind of event is covered without a list here.
     std::string scratch;
     google::protobuf::RepeatedPtrField<v1::Redaction> found;
-    for (const eventfields::TextField& field : eventfields::textFieldsOf(event.body_case())) {
+    for (const store::eventfields::TextField& field : store::eventfields::textFieldsOf(event.body_case())) {
         if (!field.scanned)
             continue;
-        std::string value = eventfields::text(event, field, &scratch);
+        std::string value = store::eventfields::text(event, field, &scratch);
         found.Clear();
         if (redact(value, field.name, &found) == 0)
             continue;
-        eventfields::setText(event, field, std::move(value));
+        store::eventfields::setText(event, field, std::move(value));
         for (v1::Redaction& redaction : found) {
-            if (v1::Redaction* record = eventfields::addRedaction(event))
+            if (v1::Redaction* record = store::eventfields::addRedaction(event))
                 record->Swap(&redaction);
         }
     }
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

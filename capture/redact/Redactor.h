@@ -1,7 +1,7 @@
 #pragma once
 
-#include "RedactionRules.h"
-#include "SessionSink.h"
+#include "capture/SessionSink.h"
+#include "capture/redact/RedactionRules.h"
 #include "trailmark/v1/event.pb.h"
 
 #include <QHash>
@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // Replaces secrets in every text field of an event before it is stored: command text,
 // output head and tail, note text, window titles. Each secret becomes
@@ -64,4 +64,4 @@ private:
     std::vector<size_t> m_alwaysActive;          // rules without keywords
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

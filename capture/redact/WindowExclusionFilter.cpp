@@ -1,4 +1,4 @@
-#include "WindowExclusionFilter.h"
+#include "capture/redact/WindowExclusionFilter.h"
 
 #include "trailmark/v1/event.pb.h"
 
@@ -7,7 +7,7 @@
 #include <QFileInfo>
 #include <QStandardPaths>
 
-namespace trailmark {
+namespace trailmark::capture {
 namespace {
 
 // Password managers and secret prompts. Titles are matched only for prompts whose
@@ -194,4 +194,4 @@ void WindowExclusionFilter::apply(v1::Event& event) const
     }
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

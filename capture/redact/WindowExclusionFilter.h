@@ -1,12 +1,12 @@
 #pragma once
 
-#include "ScreenGrabber.h"
-#include "SessionSink.h"
+#include "capture/SessionSink.h"
+#include "capture/screenshot/ScreenGrabber.h"
 
 #include <QList>
 #include <QRegularExpression>
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // Windows whose titles and pictures must not be recorded: password managers by
 // default, plus the user's list. A matching AppSwitch keeps its class, pid and exe (the
@@ -58,4 +58,4 @@ private:
     mutable bool m_currentExcludedByIdentity = false;
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -5,7 +5,7 @@
 
 #include <optional>
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // What exclusion rules need to know about a window at the moment it is captured.
 struct WindowDescription
@@ -31,4 +31,4 @@ public:
     virtual quint64 activeWindow() = 0;
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -1,16 +1,16 @@
-#include "Screenshotter.h"
+#include "capture/screenshot/Screenshotter.h"
 
-#include "CaptureSource.h"
-#include "Store.h"
-#include "WindowExclusionFilter.h"
+#include "capture/CaptureSource.h"
+#include "capture/redact/WindowExclusionFilter.h"
+#include "store/Store.h"
 
 #include <QBuffer>
 
 #include <spdlog/spdlog.h>
 
-namespace trailmark {
+namespace trailmark::capture {
 
-Screenshotter::Screenshotter(Store& store, EventSink& sink, std::unique_ptr<ScreenGrabber> grabber,
+Screenshotter::Screenshotter(store::Store& store, EventSink& sink, std::unique_ptr<ScreenGrabber> grabber,
                              const WindowExclusionFilter* exclusions, QObject* parent)
     : QObject(parent)
     , m_store(store)
@@ -104,4 +104,4 @@ void Screenshotter::store(const QImage& image, quint64 window)
     ++m_taken;
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

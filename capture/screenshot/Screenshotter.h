@@ -1,16 +1,19 @@
 #pragma once
 
-#include "ScreenGrabber.h"
+#include "capture/screenshot/ScreenGrabber.h"
 
 #include <QObject>
 #include <QTimer>
 
 #include <memory>
 
-namespace trailmark {
+namespace trailmark::store {
+class Store;
+} // namespace trailmark::store
+
+namespace trailmark::capture {
 
 class EventSink;
-class Store;
 class WindowExclusionFilter;
 
 // Takes the screenshots a session allows: of the newly active window shortly after a
@@ -22,7 +25,7 @@ class Screenshotter : public QObject
     Q_OBJECT
 
 public:
-    Screenshotter(Store& store, EventSink& sink, std::unique_ptr<ScreenGrabber> grabber,
+    Screenshotter(store::Store& store, EventSink& sink, std::unique_ptr<ScreenGrabber> grabber,
                   const WindowExclusionFilter* exclusions, QObject* parent = nullptr);
     ~Screenshotter() override;
 
@@ -43,7 +46,7 @@ private:
     bool allowed(quint64 window);
     void store(const QImage& image, quint64 window);
 
-    Store& m_store;
+    store::Store& m_store;
     EventSink& m_sink;
     std::unique_ptr<ScreenGrabber> m_grabber;
     const WindowExclusionFilter* m_exclusions;
@@ -52,4 +55,4 @@ private:
     qint64 m_taken = 0;
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -1,11 +1,11 @@
-#include "ShellIntegration.h"
+#include "capture/shell/ShellIntegration.h"
 
 #include "ShellScripts.h"
 
 #include <QCoreApplication>
 #include <QDir>
 
-namespace trailmark::shellintegration {
+namespace trailmark::capture::shellintegration {
 namespace {
 
 // A string literal for the shell: single quotes, with a quote inside spelled the way
@@ -69,4 +69,4 @@ QString loadLine(const QString& shell)
     return QStringLiteral("eval \"$(trailmark init %1)\"").arg(shell);
 }
 
-} // namespace trailmark::shellintegration
+} // namespace trailmark::capture::shellintegration

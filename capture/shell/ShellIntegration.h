@@ -6,7 +6,7 @@
 
 #include <optional>
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // The shell integration printed by `trailmark init SHELL` (resources/shell/trailmark.*,
 // compiled into the binary), with the spool directory filled in.
@@ -24,4 +24,4 @@ QString loadableDirectory();
 QString loadLine(const QString& shell);
 
 } // namespace shellintegration
-} // namespace trailmark
+} // namespace trailmark::capture

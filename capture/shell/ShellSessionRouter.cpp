@@ -1,14 +1,14 @@
-#include "ShellSessionRouter.h"
+#include "capture/shell/ShellSessionRouter.h"
 
-#include "EventWriter.h"
-#include "Store.h"
+#include "store/EventWriter.h"
+#include "store/Store.h"
 
 #include <QDateTime>
 #include <QSysInfo>
 
-namespace trailmark {
+namespace trailmark::capture {
 
-ShellSessionRouter::ShellSessionRouter(Store& store, EventWriter& writer)
+ShellSessionRouter::ShellSessionRouter(store::Store& store, store::EventWriter& writer)
     : m_store(store)
     , m_writer(writer)
 {}
@@ -27,7 +27,7 @@ bool ShellSessionRouter::prepare(QString* error)
         return false;
     m_recordingSessionId.clear();
     m_sessionBySource.clear();
-    for (const SessionSummary& summary : *summaries) { // newest first
+    for (const store::SessionSummary& summary : *summaries) { // newest first
         const v1::Session& session = summary.session;
         if (!summary.decodeError.isEmpty())
             continue;
@@ -95,7 +95,7 @@ bool ShellSessionRouter::finish(QString* error)
             return false;
         if (*count > 0 && !m_store.readEvents(
                               sessionId, *count - 1, 1,
-                              [&](const StoredEvent& stored) {
+                              [&](const store::StoredEvent& stored) {
                                   lastNs = std::max<qint64>(lastNs, stored.event.time_ns());
                                   return true;
                               },
@@ -111,4 +111,4 @@ bool ShellSessionRouter::finish(QString* error)
     return true;
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

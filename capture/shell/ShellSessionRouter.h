@@ -1,7 +1,7 @@
 #pragma once
 
-#include "SessionSink.h"
-#include "SpoolRecord.h"
+#include "capture/SessionSink.h"
+#include "capture/shell/SpoolRecord.h"
 
 #include <QHash>
 #include <QList>
@@ -11,10 +11,12 @@
 #include <memory>
 #include <optional>
 
-namespace trailmark {
-
+namespace trailmark::store {
 class EventWriter;
 class Store;
+} // namespace trailmark::store
+
+namespace trailmark::capture {
 
 // Decides which session spool records land in, for `trailmark ingest` and
 // `trailmark shell`:
@@ -29,7 +31,7 @@ class Store;
 class ShellSessionRouter
 {
 public:
-    ShellSessionRouter(Store& store, EventWriter& writer);
+    ShellSessionRouter(store::Store& store, store::EventWriter& writer);
     ~ShellSessionRouter();
 
     // Looks for the recording session and the existing shell sessions.
@@ -49,8 +51,8 @@ public:
 private:
     SessionSink* sinkForSession(const QString& sessionId);
 
-    Store& m_store;
-    EventWriter& m_writer;
+    store::Store& m_store;
+    store::EventWriter& m_writer;
     QList<const EventFilter*> m_filters;
     QString m_recordingSessionId;
     QHash<QString, QString> m_sessionBySource;
@@ -59,4 +61,4 @@ private:
     QStringList m_touchedShellSessions;
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

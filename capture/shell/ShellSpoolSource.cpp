@@ -1,13 +1,13 @@
-#include "ShellSpoolSource.h"
+#include "capture/shell/ShellSpoolSource.h"
 
-#include "PrivateFiles.h"
+#include "store/PrivateFiles.h"
 
 #include <QDir>
 #include <QFileInfo>
 
 #include <spdlog/spdlog.h>
 
-namespace trailmark {
+namespace trailmark::capture {
 
 ShellSpoolSource::ShellSpoolSource(QString directory, QObject* parent)
     : CaptureSource(parent)
@@ -41,7 +41,7 @@ SourceSupport ShellSpoolSource::supportHere() const
 
 bool ShellSpoolSource::start(EventSink& sink, QString* error)
 {
-    if (!privatefiles::ensureDirectory(m_directory, error))
+    if (!store::privatefiles::ensureDirectory(m_directory, error))
         return false;
     m_ingester = std::make_unique<SpoolIngester>(
         m_directory, [&sink](const SpoolFileName&, QString*) -> EventSink* { return &sink; },
@@ -102,4 +102,4 @@ void ShellSpoolSource::watchFiles()
     }
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

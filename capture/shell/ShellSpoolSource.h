@@ -1,14 +1,14 @@
 #pragma once
 
-#include "CaptureSource.h"
-#include "SpoolIngester.h"
+#include "capture/CaptureSource.h"
+#include "capture/shell/SpoolIngester.h"
 
 #include <QFileSystemWatcher>
 #include <QTimer>
 
 #include <memory>
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // The recorder's live view of the shell spool: ingests what is pending at start
 // (everything written while Trailmark was not running), then again whenever the spool
@@ -47,4 +47,4 @@ private:
     QTimer m_coalesce;
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -1,7 +1,7 @@
-#include "SpoolIngester.h"
+#include "capture/shell/SpoolIngester.h"
 
-#include "CaptureSource.h"
-#include "SpoolReader.h"
+#include "capture/CaptureSource.h"
+#include "capture/shell/SpoolReader.h"
 #include "trailmark/v1/event.pb.h"
 
 #include <QDir>
@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace trailmark {
+namespace trailmark::capture {
 namespace {
 
 // Closes a descriptor on every path out.
@@ -330,4 +330,4 @@ bool SpoolIngester::ingestOpenFile(int fd, const QString& path, const SpoolFileN
     return true;
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -1,18 +1,19 @@
 #pragma once
 
-#include "SpoolRecord.h"
+#include "capture/shell/SpoolRecord.h"
 
 #include <QString>
 #include <QStringList>
 
 #include <functional>
 
-namespace trailmark {
+namespace trailmark::v1 {
+class CommandFinished;
+} // namespace trailmark::v1
+
+namespace trailmark::capture {
 
 class EventSink;
-namespace v1 {
-class CommandFinished;
-}
 
 // Reads the shell spool (format in SpoolRecord.h) into events, exactly once.
 //
@@ -75,4 +76,4 @@ private:
     std::string m_host;
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -1,13 +1,13 @@
-#include "SpoolReader.h"
+#include "capture/shell/SpoolReader.h"
 
-#include "SpoolRecord.h"
+#include "capture/shell/SpoolRecord.h"
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <unistd.h>
 
-namespace trailmark {
+namespace trailmark::capture {
 namespace {
 
 // pread() that retries on EINTR; -1 and errno on failure.
@@ -178,4 +178,4 @@ SpoolReader::Item SpoolReader::skipOversized(qint64 start)
     return {Status::Oversized, start, end + 1, {}};
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

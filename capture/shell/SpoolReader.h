@@ -4,7 +4,7 @@
 #include <QByteArrayView>
 #include <QString>
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // Reads the records of one spool file (format in SpoolRecord.h) from a byte offset, in
 // bounded memory: chunks of `chunkBytes`, and at most `maxRecordBytes` of one record.
@@ -66,4 +66,4 @@ private:
     QString m_error;
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

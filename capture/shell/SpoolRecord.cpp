@@ -1,12 +1,12 @@
-#include "SpoolRecord.h"
+#include "capture/shell/SpoolRecord.h"
 
-#include "Digits.h"
+#include "capture/Digits.h"
 
 #include <QRegularExpression>
 
 #include <limits>
 
-namespace trailmark {
+namespace trailmark::capture {
 namespace {
 
 bool unescapeBackslash(QByteArrayView field, QByteArray* out, QString* error)
@@ -433,4 +433,4 @@ std::optional<SpoolFileName> parseSpoolFileName(const QString& fileName)
     return name;
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -7,7 +7,7 @@
 
 #include <optional>
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // The shell spool: what the hooks printed by `trailmark init bash|zsh|fish` write, and
 // the SpoolIngester reads.
@@ -115,4 +115,4 @@ struct SpoolFileName
 };
 std::optional<SpoolFileName> parseSpoolFileName(const QString& fileName);
 
-} // namespace trailmark
+} // namespace trailmark::capture

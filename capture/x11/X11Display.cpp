@@ -1,4 +1,4 @@
-#include "X11Display.h"
+#include "capture/x11/X11Display.h"
 
 #include <QFile>
 #include <QSysInfo>
@@ -9,7 +9,7 @@
 
 #include <cstdlib>
 
-namespace trailmark {
+namespace trailmark::capture {
 namespace {
 
 // xcb hands out malloc'ed replies; this frees them at scope exit.
@@ -262,4 +262,4 @@ std::optional<X11WindowInfo> X11Display::windowInfo(xcb_window_t window)
     return info;
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -8,7 +8,7 @@
 #include <memory>
 #include <optional>
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // What we know about one top-level client window.
 struct X11WindowInfo
@@ -75,4 +75,4 @@ private:
     QString m_hostName;
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -1,4 +1,4 @@
-#include "X11Hotkey.h"
+#include "capture/x11/X11Hotkey.h"
 
 #include <QSocketNotifier>
 #include <QStringList>
@@ -8,7 +8,7 @@
 
 #include <cstdlib>
 
-namespace trailmark {
+namespace trailmark::capture {
 namespace {
 
 constexpr uint32_t kNumLockKeysym = 0xff7f;
@@ -197,4 +197,4 @@ void X11Hotkey::processEvents()
     }
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

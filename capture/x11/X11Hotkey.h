@@ -1,6 +1,6 @@
 #pragma once
 
-#include "X11Display.h"
+#include "capture/x11/X11Display.h"
 
 #include <QList>
 #include <QObject>
@@ -9,7 +9,7 @@
 
 class QSocketNotifier;
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // A global shortcut on X11: a passive key grab on the root window, on a private xcb
 // connection. Grabbed once for each combination of the lock modifiers (Caps Lock, Num
@@ -46,4 +46,4 @@ private:
     QList<uint16_t> m_grabbed; // modifier sets actually grabbed
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

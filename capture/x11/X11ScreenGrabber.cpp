@@ -1,11 +1,11 @@
-#include "X11ScreenGrabber.h"
+#include "capture/x11/X11ScreenGrabber.h"
 
 #include <QRect>
 
 #include <cstdlib>
 #include <cstring>
 
-namespace trailmark {
+namespace trailmark::capture {
 namespace {
 
 struct FreeDeleter
@@ -122,4 +122,4 @@ std::optional<QImage> X11ScreenGrabber::grabRootArea(int x, int y, int width, in
     return QImage(xcb_get_image_data(image.get()), width, height, stride, format).copy();
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

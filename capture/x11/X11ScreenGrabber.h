@@ -1,11 +1,11 @@
 #pragma once
 
-#include "ScreenGrabber.h"
-#include "X11Display.h"
+#include "capture/screenshot/ScreenGrabber.h"
+#include "capture/x11/X11Display.h"
 
 #include <memory>
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // Screenshots through the X server directly (GetImage on the root window, clipped to
 // the window's rectangle), so they work without a Qt GUI application.
@@ -27,4 +27,4 @@ private:
     std::unique_ptr<X11Display> m_display;
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

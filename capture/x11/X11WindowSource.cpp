@@ -1,4 +1,4 @@
-#include "X11WindowSource.h"
+#include "capture/x11/X11WindowSource.h"
 
 #include "trailmark/v1/event.pb.h"
 
@@ -8,7 +8,7 @@
 
 #include <cstdlib>
 
-namespace trailmark {
+namespace trailmark::capture {
 
 X11WindowSource::X11WindowSource(QObject* parent)
     : CaptureSource(parent)
@@ -194,4 +194,4 @@ void X11WindowSource::deliver(v1::Event& event)
     }
 }
 
-} // namespace trailmark
+} // namespace trailmark::capture

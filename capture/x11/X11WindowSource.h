@@ -1,13 +1,13 @@
 #pragma once
 
-#include "CaptureSource.h"
-#include "X11Display.h"
+#include "capture/CaptureSource.h"
+#include "capture/x11/X11Display.h"
 
 #include <memory>
 
 class QSocketNotifier;
 
-namespace trailmark {
+namespace trailmark::capture {
 
 // Watches the active window on X11 and records AppSwitch / TitleChange events.
 //
@@ -49,4 +49,4 @@ private:
     bool m_warnedConnectionLost = false;
 };
 
-} // namespace trailmark
+} // namespace trailmark::capture

@@ -1,8 +1,8 @@
-#include "Clock.h"
+#include "store/Clock.h"
 
 #include <chrono>
 
-namespace trailmark {
+namespace trailmark::store {
 
 qint64 Clock::nowNs() const
 {
@@ -22,4 +22,4 @@ const Clock& Clock::system()
     return clock;
 }
 
-} // namespace trailmark
+} // namespace trailmark::store

@@ -2,7 +2,7 @@
 
 #include <QtGlobal>
 
-namespace trailmark {
+namespace trailmark::store {
 
 // The time source for everything that stamps events. Injectable so tests can drive
 // time-dependent behaviour (batch commits, retry windows) without sleeping.
@@ -18,4 +18,4 @@ public:
     static const Clock& system();
 };
 
-} // namespace trailmark
+} // namespace trailmark::store

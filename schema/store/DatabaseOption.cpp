@@ -1,8 +1,8 @@
-#include "DatabaseOption.h"
+#include "store/DatabaseOption.h"
 
-#include "PrivateFiles.h"
+#include "store/PrivateFiles.h"
 
-namespace trailmark::paths {
+namespace trailmark::store::paths {
 
 QString takeDatabaseOption(QStringList& arguments, QString* error)
 {
@@ -28,4 +28,4 @@ QString takeDatabaseOption(QStringList& arguments, QString* error)
     return path.isEmpty() ? paths::defaultDatabase() : path;
 }
 
-} // namespace trailmark::paths
+} // namespace trailmark::store::paths

@@ -1,11 +1,11 @@
-#include "EventFields.h"
+#include "store/EventFields.h"
 
 #include "trailmark/v1/options.pb.h"
 
 #include <algorithm>
 #include <unordered_map>
 
-namespace trailmark::eventfields {
+namespace trailmark::store::eventfields {
 namespace {
 
 using google::protobuf::FieldDescriptor;
@@ -136,4 +136,4 @@ bool applyReviewerSpan(v1::Event& event, const v1::RedactionSpan& span, QString*
     return true;
 }
 
-} // namespace trailmark::eventfields
+} // namespace trailmark::store::eventfields

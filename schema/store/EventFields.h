@@ -13,7 +13,7 @@
 // bytes fields marked `[(text_role) = ...]` in event.proto, and its `redactions` list.
 // The store (which rewrites reviewer redactions), the redactor at capture and the chains
 // all ask here, so no layer keeps a list per kind of event and none can disagree.
-namespace trailmark::eventfields {
+namespace trailmark::store::eventfields {
 
 struct TextField
 {
@@ -48,4 +48,4 @@ v1::Redaction* addRedaction(v1::Event& event);
 // refused with *error, and the event is left as it was.
 bool applyReviewerSpan(v1::Event& event, const v1::RedactionSpan& span, QString* error);
 
-} // namespace trailmark::eventfields
+} // namespace trailmark::store::eventfields

@@ -1,9 +1,9 @@
-#include "EventWriter.h"
+#include "store/EventWriter.h"
 
-#include "Clock.h"
-#include "SqliteStatement.h"
-#include "Store.h"
-#include "Uuid.h"
+#include "store/Clock.h"
+#include "store/SqliteStatement.h"
+#include "store/Store.h"
+#include "store/Uuid.h"
 
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
@@ -11,7 +11,7 @@
 #include <algorithm>
 #include <iterator>
 
-namespace trailmark {
+namespace trailmark::store {
 EventWriter::EventWriter(Store& store, QObject* parent)
     : QObject(parent)
     , m_store(store)
@@ -275,4 +275,4 @@ bool EventWriter::setIngestPosition(const QString& source, qint64 position, QStr
     return true;
 }
 
-} // namespace trailmark
+} // namespace trailmark::store

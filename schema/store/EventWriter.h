@@ -10,11 +10,12 @@
 #include <utility>
 #include <vector>
 
-namespace trailmark {
-
-namespace v1 {
+namespace trailmark::v1 {
 class Event;
-}
+} // namespace trailmark::v1
+
+namespace trailmark::store {
+
 class SqliteStatement;
 class Store;
 
@@ -119,4 +120,4 @@ private:
     std::vector<std::pair<QString, qint64>> m_unwrittenPositions;
 };
 
-} // namespace trailmark
+} // namespace trailmark::store

@@ -1,11 +1,11 @@
-#include "ImportLedger.h"
+#include "store/ImportLedger.h"
 
-#include "Store.h"
-#include "Uuid.h"
+#include "store/Store.h"
+#include "store/Uuid.h"
 
 #include <sqlite3.h>
 
-namespace trailmark {
+namespace trailmark::store {
 
 ImportLedger::ImportLedger(Store& store)
     : m_store(store)
@@ -68,4 +68,4 @@ bool ImportLedger::sessionAt(qint64 sessionRow, std::optional<QString>* sessionI
     return true;
 }
 
-} // namespace trailmark
+} // namespace trailmark::store

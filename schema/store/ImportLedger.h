@@ -1,12 +1,12 @@
 #pragma once
 
-#include "SqliteStatement.h"
+#include "store/SqliteStatement.h"
 
 #include <QString>
 
 #include <optional>
 
-namespace trailmark {
+namespace trailmark::store {
 
 class Store;
 
@@ -51,4 +51,4 @@ private:
     SqliteStatement m_sessionAt;
 };
 
-} // namespace trailmark
+} // namespace trailmark::store

@@ -1,4 +1,4 @@
-#include "MessageJson.h"
+#include "store/MessageJson.h"
 
 #include <QJsonArray>
 #include <QString>
@@ -6,7 +6,7 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
 
-namespace trailmark {
+namespace trailmark::store {
 namespace {
 
 using google::protobuf::FieldDescriptor;
@@ -79,4 +79,4 @@ QJsonObject messageToJson(const Message& message)
     return object;
 }
 
-} // namespace trailmark
+} // namespace trailmark::store

@@ -6,7 +6,7 @@ namespace google::protobuf {
 class Message;
 }
 
-namespace trailmark {
+namespace trailmark::store {
 
 // A protobuf message as a JSON object for people and scripts: field names as in the
 // .proto, enums by name, int64 as JSON numbers (exact below 2^53, which covers
@@ -16,4 +16,4 @@ namespace trailmark {
 // every object of a kind has the same keys.
 QJsonObject messageToJson(const google::protobuf::Message& message);
 
-} // namespace trailmark
+} // namespace trailmark::store

@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-namespace trailmark::migrations {
+namespace trailmark::store::migrations {
 
 // The SQL that takes a database from schema version N-1 to N, for N = 1.. (index N-1).
 // Append new steps; never edit a released one.
@@ -74,4 +74,4 @@ CREATE TABLE imported (
 
 inline constexpr int kLatestVersion = static_cast<int>(std::size(kSteps));
 
-} // namespace trailmark::migrations
+} // namespace trailmark::store::migrations

@@ -1,4 +1,4 @@
-#include "PrivateFiles.h"
+#include "store/PrivateFiles.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace trailmark {
+namespace trailmark::store {
 namespace {
 
 QString errnoText(int code)
@@ -108,4 +108,4 @@ QString spoolDirectory()
 }
 
 } // namespace paths
-} // namespace trailmark
+} // namespace trailmark::store

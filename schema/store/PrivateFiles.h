@@ -2,7 +2,7 @@
 
 #include <QString>
 
-namespace trailmark {
+namespace trailmark::store {
 
 // Everything Trailmark writes is the user's alone: directories 0700, files 0600.
 // These create with those modes from the start (no window where the file is wider),
@@ -28,4 +28,4 @@ QString stateDirectory();
 QString spoolDirectory();
 } // namespace paths
 
-} // namespace trailmark
+} // namespace trailmark::store

@@ -1,11 +1,11 @@
-#include "SqliteStatement.h"
+#include "store/SqliteStatement.h"
 
 #include <sqlite3.h>
 
 #include <string>
 #include <utility>
 
-namespace trailmark {
+namespace trailmark::store {
 
 SqliteStatement::SqliteStatement(sqlite3* db, std::string_view sql)
     : m_db(db)
@@ -140,4 +140,4 @@ bool sqliteExec(sqlite3* db, std::string_view sql, QString* error)
     return false;
 }
 
-} // namespace trailmark
+} // namespace trailmark::store

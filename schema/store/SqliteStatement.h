@@ -9,7 +9,7 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace trailmark {
+namespace trailmark::store {
 
 // A prepared statement that finalizes itself. Thin on purpose: it adds RAII and Qt
 // types, nothing else, so the SQL stays readable at the call site.
@@ -59,4 +59,4 @@ private:
 // Runs one or more statements that return no rows.
 bool sqliteExec(sqlite3* db, std::string_view sql, QString* error);
 
-} // namespace trailmark
+} // namespace trailmark::store

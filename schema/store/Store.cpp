@@ -1,11 +1,11 @@
-#include "Store.h"
+#include "store/Store.h"
 
-#include "Clock.h"
-#include "EventFields.h"
-#include "Migrations.h"
-#include "PrivateFiles.h"
-#include "SqliteStatement.h"
-#include "Uuid.h"
+#include "store/Clock.h"
+#include "store/EventFields.h"
+#include "store/Migrations.h"
+#include "store/PrivateFiles.h"
+#include "store/SqliteStatement.h"
+#include "store/Uuid.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -17,7 +17,7 @@
 
 #include <algorithm>
 
-namespace trailmark {
+namespace trailmark::store {
 
 static_assert(Store::kSchemaVersion == migrations::kLatestVersion, "add a migration step with the new version");
 
@@ -601,4 +601,4 @@ std::optional<qint64> Store::ingestPosition(const QString& source, QString* erro
     return std::nullopt;
 }
 
-} // namespace trailmark
+} // namespace trailmark::store

@@ -16,7 +16,7 @@
 
 struct sqlite3;
 
-namespace trailmark {
+namespace trailmark::store {
 
 class Clock;
 class UuidV7Generator;
@@ -147,4 +147,4 @@ private:
     std::unique_ptr<UuidV7Generator> m_ids;
 };
 
-} // namespace trailmark
+} // namespace trailmark::store

@@ -1,8 +1,8 @@
-#include "Uuid.h"
+#include "store/Uuid.h"
 
 #include <QRandomGenerator>
 
-namespace trailmark {
+namespace trailmark::store {
 
 QByteArray UuidV7Generator::next(qint64 unixMs)
 {
@@ -85,4 +85,4 @@ qint64 unixMs(const QByteArray& raw)
 }
 
 } // namespace uuid
-} // namespace trailmark
+} // namespace trailmark::store

@@ -5,7 +5,7 @@
 
 #include <string>
 
-namespace trailmark {
+namespace trailmark::store {
 
 // UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random bits, so ids sort by
 // creation time and index appends stay at the end of the B-tree. Stored as 16 raw
@@ -34,4 +34,4 @@ QByteArray fromText(QStringView text);
 qint64 unixMs(const QByteArray& raw);
 } // namespace uuid
 
-} // namespace trailmark
+} // namespace trailmark::store

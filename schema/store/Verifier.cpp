@@ -1,14 +1,14 @@
-#include "Verifier.h"
+#include "store/Verifier.h"
 
-#include "SqliteStatement.h"
-#include "Store.h"
-#include "Uuid.h"
+#include "store/SqliteStatement.h"
+#include "store/Store.h"
+#include "store/Uuid.h"
 
 #include <QCryptographicHash>
 
 #include <sqlite3.h>
 
-namespace trailmark {
+namespace trailmark::store {
 namespace {
 
 template <typename Message> bool decodes(Message& message, std::string_view payload)
@@ -144,4 +144,4 @@ void Verifier::checkBlobs(VerifyReport& report)
         report.problems.append({QStringLiteral("sqlite"), QStringLiteral("blobs"), select.errorMessage()});
 }
 
-} // namespace trailmark
+} // namespace trailmark::store

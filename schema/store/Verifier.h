@@ -3,7 +3,7 @@
 #include <QList>
 #include <QString>
 
-namespace trailmark {
+namespace trailmark::store {
 
 class Store;
 
@@ -46,4 +46,4 @@ private:
     Store& m_store;
 };
 
-} // namespace trailmark
+} // namespace trailmark::store

@@ -1,9 +1,9 @@
-#include "Vocabulary.h"
+#include "store/Vocabulary.h"
 
 #include <array>
 #include <utility>
 
-namespace trailmark::vocabulary {
+namespace trailmark::store::vocabulary {
 namespace {
 
 // One table per vocabulary: the value, then its text form.
@@ -87,4 +87,4 @@ v1::Annotation::Verdict latestVerdict(const QList<v1::Annotation>& annotations)
     return v1::Annotation::VERDICT_UNSPECIFIED;
 }
 
-} // namespace trailmark::vocabulary
+} // namespace trailmark::store::vocabulary

@@ -13,7 +13,7 @@
 // with its text form. Derived names (step outcomes, tool names) live with what derives
 // them (chains/Step.h, the event families); these are the ones recorded in events and
 // annotations.
-namespace trailmark::vocabulary {
+namespace trailmark::store::vocabulary {
 
 // Note kinds: "goal", "plan", "think-aloud", "reflection"; empty for KIND_UNSPECIFIED.
 QString noteKindName(v1::Note::Kind kind);
@@ -31,4 +31,4 @@ QString verdictChoices();
 // order), VERDICT_UNSPECIFIED when none did.
 v1::Annotation::Verdict latestVerdict(const QList<v1::Annotation>& annotations);
 
-} // namespace trailmark::vocabulary
+} // namespace trailmark::store::vocabulary

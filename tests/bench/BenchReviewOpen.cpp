@@ -6,11 +6,11 @@
 //
 //   bench_review_open [N]
 
-#include "EventWriter.h"
-#include "ReviewView.h"
-#include "SqliteStatement.h"
-#include "StepListModel.h"
-#include "Store.h"
+#include "gui/ReviewView.h"
+#include "gui/StepListModel.h"
+#include "store/EventWriter.h"
+#include "store/SqliteStatement.h"
+#include "store/Store.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -38,12 +38,12 @@ int main(int argc, char* argv[])
     QString error;
     QString sessionId;
     {
-        auto store = Store::open(path, Store::Access::ReadWrite, &error);
+        auto store = store::Store::open(path, store::Store::Access::ReadWrite, &error);
         v1::Session session;
         session.set_task("a very long session");
         store->createSession(session, &error);
         sessionId = QString::fromStdString(session.id());
-        EventWriter writer(*store);
+        store::EventWriter writer(*store);
         qint64 timeNs = session.started_ns();
         for (qint64 i = 0; i < count; ++i) {
             v1::Event event;
@@ -71,12 +71,12 @@ int main(int argc, char* argv[])
         writer.flush(&error);
     }
 
-    auto store = Store::open(path, Store::Access::ReadWrite, &error);
+    auto store = store::Store::open(path, store::Store::Access::ReadWrite, &error);
     // Reference: the first screen of events (400 rows) straight from SQLite.
     QElapsedTimer reference;
     reference.start();
     {
-        SqliteStatement select(
+        store::SqliteStatement select(
             store->handle(),
             "SELECT id, seq, time_ns, kind, payload FROM events WHERE session = 1 ORDER BY seq LIMIT 400");
         int rows = 0;

@@ -6,9 +6,9 @@
 //
 //   bench_store [N]   (default 1,000,000)
 
-#include "EventWriter.h"
-#include "SqliteStatement.h"
-#include "Store.h"
+#include "store/EventWriter.h"
+#include "store/SqliteStatement.h"
+#include "store/Store.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -72,7 +72,7 @@ struct Result
 Result runTrailmark(const QString& path, qint64 count, std::vector<int>& payloadSizes)
 {
     QString error;
-    auto store = Store::open(path, Store::Access::ReadWrite, &error);
+    auto store = store::Store::open(path, store::Store::Access::ReadWrite, &error);
     if (!store) {
         std::fprintf(stderr, "%s\n", qPrintable(error));
         std::exit(1);
@@ -85,7 +85,7 @@ Result runTrailmark(const QString& path, qint64 count, std::vector<int>& payload
     QElapsedTimer timer;
     timer.start();
     {
-        EventWriter writer(*store);
+        store::EventWriter writer(*store);
         for (qint64 i = 0; i < count; ++i) {
             v1::Event event = makeEvent(i, session.id());
             if (!writer.append(event, &error)) {
@@ -98,10 +98,10 @@ Result runTrailmark(const QString& path, qint64 count, std::vector<int>& payload
     const double seconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
 
     // Payload sizes for the reference, read back so both sides store identical sizes.
-    SqliteStatement sizes(store->handle(), "SELECT length(payload) FROM events ORDER BY rowid");
+    store::SqliteStatement sizes(store->handle(), "SELECT length(payload) FROM events ORDER BY rowid");
     while (sizes.step())
         payloadSizes.push_back(static_cast<int>(sizes.columnInt(0)));
-    sqliteExec(store->handle(), "PRAGMA wal_checkpoint(TRUNCATE)", nullptr);
+    store::sqliteExec(store->handle(), "PRAGMA wal_checkpoint(TRUNCATE)", nullptr);
     return {seconds, databaseBytes(path)};
 }
 
@@ -109,23 +109,24 @@ Result runRawSqlite(const QString& path, const std::vector<int>& payloadSizes, b
 {
     sqlite3* db = nullptr;
     sqlite3_open(QFile::encodeName(path).constData(), &db);
-    sqliteExec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", nullptr);
-    sqliteExec(db,
-               "CREATE TABLE events (rowid INTEGER PRIMARY KEY, id BLOB NOT NULL, session INTEGER NOT NULL, "
-               "seq INTEGER NOT NULL, time_ns INTEGER NOT NULL, kind INTEGER NOT NULL, payload BLOB NOT NULL)",
-               nullptr);
+    store::sqliteExec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", nullptr);
+    store::sqliteExec(db,
+                      "CREATE TABLE events (rowid INTEGER PRIMARY KEY, id BLOB NOT NULL, session INTEGER NOT NULL, "
+                      "seq INTEGER NOT NULL, time_ns INTEGER NOT NULL, kind INTEGER NOT NULL, payload BLOB NOT NULL)",
+                      nullptr);
     if (withIndexes)
-        sqliteExec(db,
-                   "CREATE UNIQUE INDEX events_by_id ON events(id);"
-                   "CREATE UNIQUE INDEX events_by_session_seq ON events(session, seq);",
-                   nullptr);
+        store::sqliteExec(db,
+                          "CREATE UNIQUE INDEX events_by_id ON events(id);"
+                          "CREATE UNIQUE INDEX events_by_session_seq ON events(session, seq);",
+                          nullptr);
     std::vector<char> payload(4096, 'p');
     QByteArray id(16, '\0');
     QElapsedTimer timer;
     timer.start();
-    sqliteExec(db, "BEGIN", nullptr);
+    store::sqliteExec(db, "BEGIN", nullptr);
     {
-        SqliteStatement insert(db, "INSERT INTO events(id, session, seq, time_ns, kind, payload) VALUES(?,?,?,?,?,?)");
+        store::SqliteStatement insert(
+            db, "INSERT INTO events(id, session, seq, time_ns, kind, payload) VALUES(?,?,?,?,?,?)");
         const qint64 startNs = 1'767'225'600'000'000'000;
         for (size_t i = 0; i < payloadSizes.size(); ++i) {
             // Time-ordered 16-byte ids, like UUIDv7.
@@ -144,9 +145,9 @@ Result runRawSqlite(const QString& path, const std::vector<int>& payloadSizes, b
             insert.exec();
         }
     }
-    sqliteExec(db, "COMMIT", nullptr);
+    store::sqliteExec(db, "COMMIT", nullptr);
     const double seconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
-    sqliteExec(db, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr);
+    store::sqliteExec(db, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr);
     sqlite3_close(db);
     return {seconds, databaseBytes(path)};
 }

@@ -14,8 +14,8 @@
 // --keep-db PATH: build the database at PATH and keep it (reused when it exists), for
 // profiling the export by hand.
 
-#include "EventWriter.h"
-#include "Store.h"
+#include "store/EventWriter.h"
+#include "store/Store.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -98,12 +98,12 @@ const char* const kCommands[] = {
 bool buildDatabase(const QString& path, qint64 events, int sessions)
 {
     QString error;
-    auto store = Store::open(path, Store::Access::ReadWrite, &error);
+    auto store = store::Store::open(path, store::Store::Access::ReadWrite, &error);
     if (!store) {
         std::fprintf(stderr, "bench_export: %s\n", qPrintable(error));
         return false;
     }
-    EventWriter writer(*store);
+    store::EventWriter writer(*store);
     const qint64 commandsPerSession = events / 2 / sessions;
     const std::string output =
         "collected 12 items\n\ntests/test_parser.py ........                                      [ 66%]\n"

@@ -5,7 +5,7 @@
 // and on 64 KiB outputs.
 //
 //   bench_import [ROWS]     (default 1000000; the ctest smoke run uses a few thousand)
-#include "Redactor.h"
+#include "capture/redact/Redactor.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -230,8 +230,8 @@ void copyRowByRow(const QString& source, const QString& target)
     sqlite3_close(to);
 }
 
-double megabytesPerSecond(const std::vector<std::string>& texts, int rounds, const trailmark::Redactor& redactor,
-                          qint64* redactions)
+double megabytesPerSecond(const std::vector<std::string>& texts, int rounds,
+                          const trailmark::capture::Redactor& redactor, qint64* redactions)
 {
     qint64 bytes = 0;
     *redactions = 0;
@@ -322,7 +322,7 @@ int main(int argc, char* argv[])
     std::printf("  ratio import / bare-table copy: %.2f\n", import.rowsPerSecond / bare.rowsPerSecond);
 
     // Redaction throughput.
-    const trailmark::Redactor redactor;
+    const trailmark::capture::Redactor redactor;
     QRandomGenerator random(9);
     std::vector<std::string> commands;
     for (int i = 0; i < 20'000; ++i)

@@ -8,8 +8,8 @@
 //
 //     bench_recorder [--seconds N] [--interval-ms M] [--screenshots] [--check]
 // --check: exit 1 when a target is missed (idle CPU < 0.1 %, median < 300 ms, none missed).
-#include "Store.h"
 #include "X11TestClient.h"
+#include "store/Store.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -130,7 +130,7 @@ int main(int argc, char* argv[])
     const QString sessionId = QString::fromUtf8(recorder.readLine()).trimmed();
     const qint64 pid = recorder.processId();
     QString error;
-    auto store = Store::open(database, Store::Access::ReadOnly, &error);
+    auto store = store::Store::open(database, store::Store::Access::ReadOnly, &error);
     if (!store) {
         std::fprintf(stderr, "bench_recorder: %s\n", qPrintable(error));
         return 1;
@@ -141,7 +141,7 @@ int main(int argc, char* argv[])
         const qint64 at = nowNs();
         store->readEvents(
             sessionId, nextSeq, -1,
-            [&](const StoredEvent& stored) {
+            [&](const store::StoredEvent& stored) {
                 nextSeq = stored.event.seq() + 1;
                 if (stored.event.has_app_switch())
                     seen.append({static_cast<xcb_window_t>(stored.event.app_switch().window_id()), at});

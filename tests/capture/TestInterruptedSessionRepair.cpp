@@ -1,10 +1,10 @@
 // Which sessions a dead recorder's leftovers are, and how they are closed: live
 // sessions still RECORDING or PAUSED become INTERRUPTED, ending at their last event
 // (or their start when they have none); imports and closed sessions are left alone.
-#include "EventWriter.h"
-#include "InterruptedSessionRepair.h"
-#include "Store.h"
 #include "TestSupport.h"
+#include "capture/InterruptedSessionRepair.h"
+#include "store/EventWriter.h"
+#include "store/Store.h"
 
 #include <QTest>
 
@@ -43,7 +43,7 @@ private Q_SLOTS:
         QString error;
         QVERIFY2(store->createSession(session, &error), qPrintable(error));
 
-        const auto ids = InterruptedSessionRepair::closeLeftOpen(*store, &error);
+        const auto ids = capture::InterruptedSessionRepair::closeLeftOpen(*store, &error);
         QVERIFY2(ids, qPrintable(error));
         QCOMPARE(ids->contains(QString::fromStdString(session.id())), closed);
         const auto stored = store->session(QString::fromStdString(session.id()), &error);
@@ -53,7 +53,7 @@ private Q_SLOTS:
             QCOMPARE(stored->ended_ns(), session.started_ns()); // no events: it ends where it began
 
         // A second run finds nothing left to close.
-        const auto again = InterruptedSessionRepair::closeLeftOpen(*store, &error);
+        const auto again = capture::InterruptedSessionRepair::closeLeftOpen(*store, &error);
         QVERIFY(again);
         QVERIFY(again->isEmpty());
     }
@@ -67,7 +67,7 @@ private Q_SLOTS:
         session.set_state(v1::Session::STATE_RECORDING);
         QString error;
         QVERIFY(store->createSession(session, &error));
-        EventWriter writer(*store);
+        store::EventWriter writer(*store);
         qint64 lastNs = 0;
         for (int i = 1; i <= 3; ++i) {
             v1::Event event;
@@ -79,7 +79,7 @@ private Q_SLOTS:
         }
         QVERIFY(writer.flush(&error));
 
-        const auto ids = InterruptedSessionRepair::closeLeftOpen(*store, &error);
+        const auto ids = capture::InterruptedSessionRepair::closeLeftOpen(*store, &error);
         QVERIFY2(ids, qPrintable(error));
         QCOMPARE(*ids, QStringList{QString::fromStdString(session.id())});
         QCOMPARE(store->session(QString::fromStdString(session.id()), &error)->ended_ns(), lastNs);

@@ -1,10 +1,10 @@
 // `trailmark record` and `trailmark note` as a user runs them: the real binary in its
 // own process, real X windows, switches through the window manager, signals.
-#include "RecorderControl.h"
-#include "Store.h"
 #include "TestSupport.h"
-#include "Verifier.h"
 #include "X11TestClient.h"
+#include "capture/RecorderControl.h"
+#include "store/Store.h"
+#include "store/Verifier.h"
 
 #include <QDir>
 #include <QFile>
@@ -103,12 +103,12 @@ private:
     {
         QList<v1::Event> events;
         QString error;
-        auto store = Store::open(m_database->path(), Store::Access::ReadOnly, &error);
+        auto store = store::Store::open(m_database->path(), store::Store::Access::ReadOnly, &error);
         if (!store)
             return events;
         store->readEvents(
             sessionId, 0, -1,
-            [&](const StoredEvent& stored) {
+            [&](const store::StoredEvent& stored) {
                 events.append(stored.event);
                 return true;
             },
@@ -125,7 +125,7 @@ private:
     std::optional<v1::Session> session(const QString& id)
     {
         QString error;
-        auto store = Store::open(m_database->path(), Store::Access::ReadOnly, &error);
+        auto store = store::Store::open(m_database->path(), store::Store::Access::ReadOnly, &error);
         return store ? store->session(id, &error) : std::nullopt;
     }
 
@@ -237,7 +237,7 @@ private Q_SLOTS:
                  qPrintable(second.err));
 
         // The control socket is the user's alone.
-        const QString socket = RecorderControlServer::socketPath(m_database->path());
+        const QString socket = capture::RecorderControlServer::socketPath(m_database->path());
         QVERIFY(QFile::exists(socket));
         QCOMPARE(modeOf(QFileInfo(socket).absolutePath()), 0700);
         QCOMPARE(modeOf(socket) & 0077, 0);
@@ -404,9 +404,9 @@ private Q_SLOTS:
         QCOMPARE(hashes.at(0), hashes.at(3));
         QVERIFY(hashes.at(0) != hashes.at(1));
         QString error;
-        auto store = Store::open(m_database->path(), Store::Access::ReadOnly, &error);
+        auto store = store::Store::open(m_database->path(), store::Store::Access::ReadOnly, &error);
         QVERIFY(store);
-        const VerifyReport report = Verifier(*store).run();
+        const store::VerifyReport report = store::Verifier(*store).run();
         QVERIFY(report.isClean());
         QCOMPARE(report.blobs, 3);
         const auto png = store->blob(hashes.at(0), &error);

@@ -1,13 +1,13 @@
 // The Recorder's session lifecycle without any display: lock, interrupted sessions,
 // notes, a busy database, clean stop.
-#include "Clock.h"
-#include "EventWriter.h"
-#include "Recorder.h"
-#include "RecorderLock.h"
-#include "SqliteStatement.h"
-#include "Store.h"
 #include "TestSupport.h"
-#include "Vocabulary.h"
+#include "capture/Recorder.h"
+#include "capture/RecorderLock.h"
+#include "store/Clock.h"
+#include "store/EventWriter.h"
+#include "store/SqliteStatement.h"
+#include "store/Store.h"
+#include "store/Vocabulary.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -26,9 +26,9 @@ class TestRecorder final : public QObject
     Q_OBJECT
 
 private:
-    static RecorderOptions options(const TempDatabase& database)
+    static capture::RecorderOptions options(const TempDatabase& database)
     {
-        RecorderOptions result;
+        capture::RecorderOptions result;
         result.databasePath = database.path();
         result.task = QStringLiteral("unit");
         result.controlSocket = false;
@@ -36,7 +36,7 @@ private:
         return result;
     }
 
-    static v1::Session openSession(Store& store, v1::Session::State state, const std::string& source = {})
+    static v1::Session openSession(store::Store& store, v1::Session::State state, const std::string& source = {})
     {
         v1::Session session;
         session.set_state(state);
@@ -61,7 +61,7 @@ private Q_SLOTS:
             paused = openSession(*store, v1::Session::STATE_PAUSED);
             imported = openSession(*store, v1::Session::STATE_RECORDING, "atuin:/tmp/history.db");
             finished = openSession(*store, v1::Session::STATE_FINISHED);
-            EventWriter writer(*store);
+            store::EventWriter writer(*store);
             QString error;
             for (int i = 0; i < 3; ++i) {
                 v1::Event event;
@@ -74,7 +74,7 @@ private Q_SLOTS:
             QVERIFY(writer.flush(&error));
         }
 
-        Recorder recorder(options(database));
+        capture::Recorder recorder(options(database));
         QString error;
         QVERIFY2(recorder.start(&error), qPrintable(error));
         QStringList interrupted = recorder.interruptedSessions();
@@ -106,15 +106,15 @@ private Q_SLOTS:
     void onlyOneRecorderPerDatabase()
     {
         TempDatabase database;
-        Recorder first(options(database));
+        capture::Recorder first(options(database));
         QString error;
         QVERIFY2(first.start(&error), qPrintable(error));
         QCOMPARE(modeOf(database.path() + QStringLiteral(".lock")), 0600);
         qint64 holder = 0;
-        QVERIFY(RecorderLock::isLocked(database.path(), &holder));
+        QVERIFY(capture::RecorderLock::isLocked(database.path(), &holder));
         QCOMPARE(holder, QCoreApplication::applicationPid());
 
-        Recorder second(options(database));
+        capture::Recorder second(options(database));
         QVERIFY(!second.start(&error));
         QCOMPARE(error, QStringLiteral("another recorder (pid %1) is already recording into %2")
                             .arg(QCoreApplication::applicationPid())
@@ -122,7 +122,7 @@ private Q_SLOTS:
         QVERIFY(!second.isRecording());
 
         QVERIFY(first.stop(&error));
-        QVERIFY(!RecorderLock::isLocked(database.path(), &holder));
+        QVERIFY(!capture::RecorderLock::isLocked(database.path(), &holder));
         QVERIFY2(second.start(&error), qPrintable(error));
         QVERIFY(second.stop(&error));
     }
@@ -130,7 +130,7 @@ private Q_SLOTS:
     void notesAreCommittedAtOnce()
     {
         TempDatabase database;
-        Recorder recorder(options(database));
+        capture::Recorder recorder(options(database));
         QString error;
         QVERIFY(recorder.start(&error));
         const auto id =
@@ -140,7 +140,7 @@ private Q_SLOTS:
         QVERIFY(!recorder.addNote(QStringLiteral("   "), v1::Note::KIND_UNSPECIFIED, QStringLiteral("cli"), &error));
         QCOMPARE(error, QStringLiteral("the note is empty"));
 
-        auto reader = Store::open(database.path(), Store::Access::ReadOnly, &error);
+        auto reader = store::Store::open(database.path(), store::Store::Access::ReadOnly, &error);
         QVERIFY2(reader, qPrintable(error));
         const QList<v1::Event> events = eventsOf(*reader, recorder.sessionId());
         QCOMPARE(events.size(), 1);
@@ -156,9 +156,9 @@ private Q_SLOTS:
     void noteWaitsWhileAnotherProcessHoldsTheLock()
     {
         TempDatabase database;
-        RecorderOptions recorderOptions = options(database);
+        capture::RecorderOptions recorderOptions = options(database);
         recorderOptions.storageRetryInterval = std::chrono::milliseconds(50);
-        Recorder recorder(recorderOptions);
+        capture::Recorder recorder(recorderOptions);
         QString error;
         QVERIFY2(recorder.start(&error), qPrintable(error));
         sqlite3_busy_timeout(recorder.store()->handle(), 20);
@@ -167,7 +167,7 @@ private Q_SLOTS:
             sqlite3_open_v2(QFile::encodeName(database.path()).constData(), &other, SQLITE_OPEN_READWRITE, nullptr),
             SQLITE_OK);
         const auto closeOther = qScopeGuard([other] { sqlite3_close(other); });
-        QVERIFY(sqliteExec(other, "BEGIN IMMEDIATE", nullptr));
+        QVERIFY(store::sqliteExec(other, "BEGIN IMMEDIATE", nullptr));
 
         QVERIFY(!recorder.addNote(QStringLiteral("written while locked"), v1::Note::KIND_THINK_ALOUD,
                                   QStringLiteral("cli"), &error));
@@ -176,10 +176,10 @@ private Q_SLOTS:
         QTest::qWait(200); // retries meet the lock
         QVERIFY(recorder.isOnHold());
 
-        QVERIFY(sqliteExec(other, "ROLLBACK", nullptr));
+        QVERIFY(store::sqliteExec(other, "ROLLBACK", nullptr));
         QTRY_VERIFY(!recorder.isOnHold());
         QVERIFY(recorder.stop(&error));
-        auto reader = Store::open(database.path(), Store::Access::ReadOnly, &error);
+        auto reader = store::Store::open(database.path(), store::Store::Access::ReadOnly, &error);
         QVERIFY2(reader, qPrintable(error));
         const QList<v1::Event> events = eventsOf(*reader, recorder.sessionId());
         QCOMPARE(events.size(), 2);
@@ -192,12 +192,12 @@ private Q_SLOTS:
     {
         // A source the test drives by hand, standing for the shell spool whose records
         // can arrive after the moment they describe.
-        class ManualSource final : public CaptureSource
+        class ManualSource final : public capture::CaptureSource
         {
         public:
             QString name() const override { return QStringLiteral("manual"); }
-            SourceSupport supportHere() const override { return {true, {}}; }
-            bool start(EventSink& sink, QString*) override
+            capture::SourceSupport supportHere() const override { return {true, {}}; }
+            bool start(capture::EventSink& sink, QString*) override
             {
                 m_sink = &sink;
                 return true;
@@ -213,18 +213,18 @@ private Q_SLOTS:
             }
 
         private:
-            EventSink* m_sink = nullptr;
+            capture::EventSink* m_sink = nullptr;
         };
 
         TempDatabase database;
-        Recorder recorder(options(database));
+        capture::Recorder recorder(options(database));
         auto source = std::make_unique<ManualSource>();
         ManualSource* manual = source.get();
         recorder.addSource(std::move(source));
         QString error;
         QVERIFY(recorder.start(&error));
         const auto now = [] {
-            return Clock::system().nowNs();
+            return store::Clock::system().nowNs();
         };
         QVERIFY(manual->emitNote("before", now()));
         QVERIFY2(recorder.setPaused(true, &error), qPrintable(error));
@@ -234,7 +234,7 @@ private Q_SLOTS:
         QVERIFY(!recorder.addNote(QStringLiteral("typed while paused"), v1::Note::KIND_UNSPECIFIED,
                                   QStringLiteral("cli"), &error));
         QVERIFY(error.contains(QLatin1String("paused")));
-        auto reader = Store::open(database.path(), Store::Access::ReadOnly, &error);
+        auto reader = store::Store::open(database.path(), store::Store::Access::ReadOnly, &error);
         QCOMPARE(reader->session(recorder.sessionId(), &error)->state(), v1::Session::STATE_PAUSED);
         QTest::qWait(5);
         QVERIFY(recorder.setPaused(false, &error));
@@ -245,7 +245,7 @@ private Q_SLOTS:
         QStringList stored;
         reader->readEvents(
             recorder.sessionId(), 0, -1,
-            [&](const StoredEvent& event) {
+            [&](const store::StoredEvent& event) {
                 stored.append(event.event.has_marker()
                                   ? QString::fromStdString(v1::Marker::Kind_Name(event.event.marker().kind()))
                                   : QString::fromStdString(event.event.note().text()));
@@ -274,7 +274,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, name);
         QFETCH(int, kind);
-        const auto parsed = vocabulary::parseNoteKind(name);
+        const auto parsed = store::vocabulary::parseNoteKind(name);
         QCOMPARE(parsed ? int(*parsed) : -1, kind);
     }
 };

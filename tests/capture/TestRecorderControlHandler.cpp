@@ -1,6 +1,6 @@
 // The control protocol's requests, answered without a socket: which requests and note
 // kinds are accepted, what reaches the recorder, and what the answer says.
-#include "RecorderControlHandler.h"
+#include "capture/RecorderControlHandler.h"
 
 #include <QJsonObject>
 #include <QTest>
@@ -19,19 +19,20 @@ struct NoteCall
     QString origin;
 };
 
-RecorderControlHandler handlerFor(NoteCall* call, std::optional<QString> result = QStringLiteral("event-1"))
+capture::RecorderControlHandler handlerFor(NoteCall* call, std::optional<QString> result = QStringLiteral("event-1"))
 {
-    return RecorderControlHandler([] { return QStringLiteral("session-1"); },
-                                  [call, result](const QString& text, v1::Note::Kind kind, const QString& origin,
-                                                 QString* error) -> std::optional<QString> {
-                                      ++call->count;
-                                      call->text = text;
-                                      call->kind = kind;
-                                      call->origin = origin;
-                                      if (!result)
-                                          *error = QStringLiteral("recording is paused; resume it to add notes");
-                                      return result;
-                                  });
+    return capture::RecorderControlHandler(
+        [] { return QStringLiteral("session-1"); },
+        [call, result](const QString& text, v1::Note::Kind kind, const QString& origin,
+                       QString* error) -> std::optional<QString> {
+            ++call->count;
+            call->text = text;
+            call->kind = kind;
+            call->origin = origin;
+            if (!result)
+                *error = QStringLiteral("recording is paused; resume it to add notes");
+            return result;
+        });
 }
 
 } // namespace

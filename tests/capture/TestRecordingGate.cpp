@@ -1,10 +1,10 @@
 // The gate in front of a live session: pause windows judged by each event's own time,
 // markers that pass at the edges, and the hold that keeps live activity and ingest out.
-#include "EventWriter.h"
-#include "RecordingGate.h"
-#include "SessionSink.h"
-#include "Store.h"
 #include "TestSupport.h"
+#include "capture/RecordingGate.h"
+#include "capture/SessionSink.h"
+#include "store/EventWriter.h"
+#include "store/Store.h"
 
 #include <QTest>
 
@@ -19,12 +19,14 @@ private:
     struct Gated
     {
         test::TempDatabase database;
-        std::unique_ptr<Store> store = database.open();
+        std::unique_ptr<store::Store> store = database.open();
         test::ManualClock clock;
         QString session = store ? test::createSession(*store, QStringLiteral("gate")) : QString();
-        std::unique_ptr<EventWriter> writer = store ? std::make_unique<EventWriter>(*store) : nullptr;
-        std::unique_ptr<SessionSink> sink = store ? std::make_unique<SessionSink>(*store, *writer, session) : nullptr;
-        std::unique_ptr<RecordingGate> gate = store ? std::make_unique<RecordingGate>(*sink, nullptr, clock) : nullptr;
+        std::unique_ptr<store::EventWriter> writer = store ? std::make_unique<store::EventWriter>(*store) : nullptr;
+        std::unique_ptr<capture::SessionSink> sink =
+            store ? std::make_unique<capture::SessionSink>(*store, *writer, session) : nullptr;
+        std::unique_ptr<capture::RecordingGate> gate =
+            store ? std::make_unique<capture::RecordingGate>(*sink, nullptr, clock) : nullptr;
     };
 
     static v1::Event noteAt(qint64 timeNs, const std::string& text)
@@ -52,7 +54,7 @@ private Q_SLOTS:
         QFETCH(bool, stored);
         Gated gated;
         QVERIFY(gated.store);
-        RecordingGate& gate = *gated.gate;
+        capture::RecordingGate& gate = *gated.gate;
         test::ManualClock& clock = gated.clock;
         const qint64 pausedAt = clock.nowNs();
         gate.pause(pausedAt);
@@ -72,7 +74,7 @@ private Q_SLOTS:
     {
         Gated gated;
         QVERIFY(gated.store);
-        RecordingGate& gate = *gated.gate;
+        capture::RecordingGate& gate = *gated.gate;
         test::ManualClock& clock = gated.clock;
         gate.pause(clock.nowNs());
         QString error;
@@ -92,7 +94,7 @@ private Q_SLOTS:
     {
         Gated gated;
         QVERIFY(gated.store);
-        RecordingGate& gate = *gated.gate;
+        capture::RecordingGate& gate = *gated.gate;
         test::ManualClock& clock = gated.clock;
         QString error;
         gate.setHeld(true);

@@ -1,14 +1,14 @@
 // The Screenshotter against a scripted ScreenGrabber (the real X one is tested with
 // the recorder under Xvfb): when a picture is taken and of what, what exclusions keep
 // out, and that pictures land as blobs linked by Screenshot events in a real store.
-#include "EventWriter.h"
-#include "ScreenGrabber.h"
-#include "Screenshotter.h"
-#include "SessionSink.h"
-#include "SqliteStatement.h"
-#include "Store.h"
 #include "TestSupport.h"
-#include "WindowExclusionFilter.h"
+#include "capture/SessionSink.h"
+#include "capture/redact/WindowExclusionFilter.h"
+#include "capture/screenshot/ScreenGrabber.h"
+#include "capture/screenshot/Screenshotter.h"
+#include "store/EventWriter.h"
+#include "store/SqliteStatement.h"
+#include "store/Store.h"
 
 #include <QHash>
 #include <QTest>
@@ -21,14 +21,14 @@ namespace {
 struct FakeScreen
 {
     quint64 activeWindow = 0;
-    QHash<quint64, WindowDescription> windows;
+    QHash<quint64, capture::WindowDescription> windows;
     QImage windowImage;
     QImage screenImage;
     int windowGrabs = 0;
     int screenGrabs = 0;
 };
 
-class FakeScreenGrabber final : public ScreenGrabber
+class FakeScreenGrabber final : public capture::ScreenGrabber
 {
 public:
     explicit FakeScreenGrabber(FakeScreen& screen)
@@ -52,10 +52,10 @@ public:
         }
         return m_screen.screenImage;
     }
-    std::optional<WindowDescription> describeWindow(quint64 window) override
+    std::optional<capture::WindowDescription> describeWindow(quint64 window) override
     {
         const auto found = m_screen.windows.constFind(window);
-        return found == m_screen.windows.cend() ? std::nullopt : std::optional<WindowDescription>(*found);
+        return found == m_screen.windows.cend() ? std::nullopt : std::optional<capture::WindowDescription>(*found);
     }
     quint64 activeWindow() override { return m_screen.activeWindow; }
 
@@ -78,11 +78,11 @@ class TestScreenshotter final : public QObject
 
 private:
     test::TempDatabase* m_database = nullptr;
-    std::unique_ptr<Store> m_store;
-    std::unique_ptr<EventWriter> m_writer;
-    std::unique_ptr<SessionSink> m_sink;
-    std::unique_ptr<WindowExclusionFilter> m_exclusions;
-    std::unique_ptr<Screenshotter> m_screenshotter;
+    std::unique_ptr<store::Store> m_store;
+    std::unique_ptr<store::EventWriter> m_writer;
+    std::unique_ptr<capture::SessionSink> m_sink;
+    std::unique_ptr<capture::WindowExclusionFilter> m_exclusions;
+    std::unique_ptr<capture::Screenshotter> m_screenshotter;
     FakeScreen m_screen;
     QString m_session;
 
@@ -100,7 +100,7 @@ private:
     }
     void addWindow(quint64 window, const QString& appClass, const QString& title)
     {
-        m_screen.windows.insert(window, WindowDescription{appClass, appClass.toLower(), title, QString()});
+        m_screen.windows.insert(window, capture::WindowDescription{appClass, appClass.toLower(), title, QString()});
     }
 
 private Q_SLOTS:
@@ -110,13 +110,13 @@ private Q_SLOTS:
         m_store = m_database->open();
         QVERIFY(m_store);
         m_session = test::createSession(*m_store, QStringLiteral("screens"));
-        m_writer = std::make_unique<EventWriter>(*m_store);
-        m_sink = std::make_unique<SessionSink>(*m_store, *m_writer, m_session);
-        m_exclusions = std::make_unique<WindowExclusionFilter>();
+        m_writer = std::make_unique<store::EventWriter>(*m_store);
+        m_sink = std::make_unique<capture::SessionSink>(*m_store, *m_writer, m_session);
+        m_exclusions = std::make_unique<capture::WindowExclusionFilter>();
         m_exclusions->clearRules();
-        QVERIFY(m_exclusions->addRule(WindowExclusionFilter::Field::Title, QStringLiteral("*password*")));
+        QVERIFY(m_exclusions->addRule(capture::WindowExclusionFilter::Field::Title, QStringLiteral("*password*")));
         m_screen = FakeScreen();
-        m_screenshotter = std::make_unique<Screenshotter>(
+        m_screenshotter = std::make_unique<capture::Screenshotter>(
             *m_store, *m_sink, std::make_unique<FakeScreenGrabber>(m_screen), m_exclusions.get());
         m_screenshotter->setDelay(20);
     }
@@ -215,7 +215,7 @@ private Q_SLOTS:
         QCOMPARE(shots.size(), 2);
         QCOMPARE(shots[0].screenshot().window_id(), quint64(0));
         QCOMPARE(shots[0].screenshot().sha256(), shots[1].screenshot().sha256());
-        SqliteStatement count(m_store->handle(), "SELECT count(*) FROM blobs");
+        store::SqliteStatement count(m_store->handle(), "SELECT count(*) FROM blobs");
         QVERIFY(count.step());
         QCOMPARE(count.columnInt(0), 1);
     }

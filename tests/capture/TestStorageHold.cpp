@@ -1,13 +1,13 @@
 // The disk-full hold on a real database that runs out of pages: the first failed
 // write holds the gate, the retry timer writes what waited once there is room again,
 // a GAP marker at the time the hold began says what was missed, and resumed() follows.
-#include "EventWriter.h"
-#include "RecordingGate.h"
-#include "SessionSink.h"
-#include "SqliteStatement.h"
-#include "StorageHold.h"
-#include "Store.h"
 #include "TestSupport.h"
+#include "capture/RecordingGate.h"
+#include "capture/SessionSink.h"
+#include "capture/StorageHold.h"
+#include "store/EventWriter.h"
+#include "store/SqliteStatement.h"
+#include "store/Store.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -23,13 +23,13 @@ private:
     struct Recording
     {
         test::TempDatabase database;
-        std::unique_ptr<Store> store;
+        std::unique_ptr<store::Store> store;
         test::ManualClock clock;
         QString sessionId;
-        std::unique_ptr<EventWriter> writer;
-        std::unique_ptr<SessionSink> sink;
-        std::unique_ptr<RecordingGate> gate;
-        std::unique_ptr<StorageHold> hold;
+        std::unique_ptr<store::EventWriter> writer;
+        std::unique_ptr<capture::SessionSink> sink;
+        std::unique_ptr<capture::RecordingGate> gate;
+        std::unique_ptr<capture::StorageHold> hold;
 
         bool start()
         {
@@ -38,18 +38,18 @@ private:
                 return false;
             store->setClock(&clock);
             sessionId = test::createSession(*store, QStringLiteral("hold"));
-            writer = std::make_unique<EventWriter>(*store);
+            writer = std::make_unique<store::EventWriter>(*store);
             writer->setKeepFailedBatches(true);
-            sink = std::make_unique<SessionSink>(*store, *writer, sessionId);
-            gate = std::make_unique<RecordingGate>(*sink, nullptr, clock);
-            hold = std::make_unique<StorageHold>(*writer, *gate, clock, 20ms);
-            QObject::connect(writer.get(), &EventWriter::writeFailed, hold.get(), &StorageHold::hold);
+            sink = std::make_unique<capture::SessionSink>(*store, *writer, sessionId);
+            gate = std::make_unique<capture::RecordingGate>(*sink, nullptr, clock);
+            hold = std::make_unique<capture::StorageHold>(*writer, *gate, clock, 20ms);
+            QObject::connect(writer.get(), &store::EventWriter::writeFailed, hold.get(), &capture::StorageHold::hold);
             return true;
         }
         // Appends notes until a commit fails for want of pages (the disk is "full").
         int fillUntilFull()
         {
-            sqliteExec(store->handle(), "PRAGMA max_page_count=1", nullptr); // clamps to the current size
+            store::sqliteExec(store->handle(), "PRAGMA max_page_count=1", nullptr); // clamps to the current size
             const std::string padding(2000, 'x');
             QString error;
             for (int i = 0; i < 200; ++i) {
@@ -60,7 +60,7 @@ private:
             }
             return -1;
         }
-        void makeRoom() { sqliteExec(store->handle(), "PRAGMA max_page_count=100000", nullptr); }
+        void makeRoom() { store::sqliteExec(store->handle(), "PRAGMA max_page_count=100000", nullptr); }
     };
 
 private Q_SLOTS:
@@ -68,7 +68,7 @@ private Q_SLOTS:
     {
         Recording recording;
         QVERIFY(recording.start());
-        QSignalSpy held(recording.hold.get(), &StorageHold::held);
+        QSignalSpy held(recording.hold.get(), &capture::StorageHold::held);
         recording.clock.advanceMs(1000);
         QVERIFY(recording.fillUntilFull() > 0);
         QVERIFY(recording.hold->isHeld());
@@ -95,7 +95,7 @@ private Q_SLOTS:
     {
         Recording recording;
         QVERIFY(recording.start());
-        QSignalSpy resumed(recording.hold.get(), &StorageHold::resumed);
+        QSignalSpy resumed(recording.hold.get(), &capture::StorageHold::resumed);
         const qint64 heldAtNs = recording.clock.nowNs();
         const int written = recording.fillUntilFull();
         QVERIFY(written > 0);

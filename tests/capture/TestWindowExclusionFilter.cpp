@@ -1,4 +1,4 @@
-#include "WindowExclusionFilter.h"
+#include "capture/redact/WindowExclusionFilter.h"
 #include "trailmark/v1/event.pb.h"
 
 #include <QTemporaryDir>
@@ -84,8 +84,8 @@ private Q_SLOTS:
         QFETCH(QString, title);
         QFETCH(QString, exe);
         QFETCH(bool, excluded);
-        const WindowExclusionFilter filter;
-        QCOMPARE(filter.isExcluded(WindowDescription{appClass, instance, title, exe}), excluded);
+        const capture::WindowExclusionFilter filter;
+        QCOMPARE(filter.isExcluded(capture::WindowDescription{appClass, instance, title, exe}), excluded);
 
         v1::Event event;
         auto* body = event.mutable_app_switch();
@@ -103,7 +103,7 @@ private Q_SLOTS:
 
     void titleChangesOfAnExcludedWindowStayExcluded()
     {
-        const WindowExclusionFilter filter;
+        const capture::WindowExclusionFilter filter;
         v1::Event switchEvent;
         switchEvent.mutable_app_switch()->set_app_class("KeePassXC");
         switchEvent.mutable_app_switch()->set_window_id(42);
@@ -139,7 +139,7 @@ private Q_SLOTS:
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write("# mine\n\nclass Signal\ntitle *Private Browsing*\nexe /opt/bank/*\n");
         file.close();
-        WindowExclusionFilter filter;
+        capture::WindowExclusionFilter filter;
         QString error;
         QVERIFY2(filter.loadUserRules(path, &error), qPrintable(error));
         QVERIFY(filter.isExcluded({QStringLiteral("Signal"), {}, {}, {}}));
@@ -152,12 +152,12 @@ private Q_SLOTS:
         QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
         file.write("no-defaults\ntitle */secret/*\n");
         file.close();
-        WindowExclusionFilter onlyMine;
+        capture::WindowExclusionFilter onlyMine;
         QVERIFY2(onlyMine.loadUserRules(path, &error), qPrintable(error));
         QVERIFY(!onlyMine.isExcluded({QStringLiteral("KeePassXC"), {}, {}, {}}));
         QVERIFY(onlyMine.isExcluded({{}, {}, QStringLiteral("vim ~/secret/plan.txt"), {}})); // '*' spans '/'
 
-        WindowExclusionFilter missing;
+        capture::WindowExclusionFilter missing;
         QVERIFY(missing.loadUserRules(directory.filePath(QStringLiteral("none.conf")), &error));
     }
 
@@ -169,7 +169,7 @@ private Q_SLOTS:
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write("class Signal\nwindow Foo\n");
         file.close();
-        WindowExclusionFilter filter;
+        capture::WindowExclusionFilter filter;
         const qsizetype before = filter.rules().size();
         QString error;
         QVERIFY(!filter.loadUserRules(path, &error));

@@ -1,7 +1,7 @@
 // The global note hotkey against a real X server: key presses come from xdotool
 // (XTEST), as from a keyboard.
-#include "X11Hotkey.h"
 #include "X11TestClient.h"
+#include "capture/x11/X11Hotkey.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -28,8 +28,8 @@ private Q_SLOTS:
 
     void triggersWhateverLockIsOn()
     {
-        X11Hotkey hotkey;
-        QSignalSpy triggered(&hotkey, &X11Hotkey::triggered);
+        capture::X11Hotkey hotkey;
+        QSignalSpy triggered(&hotkey, &capture::X11Hotkey::triggered);
         QString error;
         QVERIFY2(hotkey.grab(QStringLiteral("Ctrl+Alt+J"), &error), qPrintable(error));
         QVERIFY(press(QStringLiteral("ctrl+alt+j")));
@@ -57,16 +57,16 @@ private Q_SLOTS:
 
     void saysWhenTheKeyIsTaken()
     {
-        X11Hotkey first;
+        capture::X11Hotkey first;
         QString error;
         QVERIFY2(first.grab(QStringLiteral("Super+Shift+N"), &error), qPrintable(error));
-        X11Hotkey second;
+        capture::X11Hotkey second;
         QVERIFY(!second.grab(QStringLiteral("Super+Shift+N"), &error));
         QVERIFY2(error.contains(QStringLiteral("the shortcut Super+Shift+N is already taken by another application")),
                  qPrintable(error));
         QVERIFY(!second.isGrabbed());
         // The first still works.
-        QSignalSpy triggered(&first, &X11Hotkey::triggered);
+        QSignalSpy triggered(&first, &capture::X11Hotkey::triggered);
         QVERIFY(press(QStringLiteral("super+shift+n")));
         QTRY_COMPARE(triggered.size(), 1);
         // Once released, the second can have it.
@@ -88,7 +88,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, shortcut);
         QFETCH(QString, message);
-        X11Hotkey hotkey;
+        capture::X11Hotkey hotkey;
         QString error;
         QVERIFY(!hotkey.grab(shortcut, &error));
         QVERIFY2(error.contains(message), qPrintable(error));

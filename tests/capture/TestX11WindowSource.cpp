@@ -1,11 +1,11 @@
 // The X11 window source against a real X server and window manager (Xvfb + openbox,
 // started by the test command): real windows, real focus changes through xdotool.
-#include "Platform.h"
-#include "Recorder.h"
-#include "Store.h"
 #include "TestSupport.h"
 #include "X11TestClient.h"
-#include "X11WindowSource.h"
+#include "capture/Platform.h"
+#include "capture/Recorder.h"
+#include "capture/x11/X11WindowSource.h"
+#include "store/Store.h"
 
 #include <QFileInfo>
 #include <QProcess>
@@ -31,13 +31,13 @@ QString describe(const v1::Event& event)
     return QStringLiteral("other %1").arg(event.body_case());
 }
 
-QList<v1::Event> eventsOf(Recorder& recorder)
+QList<v1::Event> eventsOf(capture::Recorder& recorder)
 {
     QList<v1::Event> events;
     QString error;
     recorder.store()->readEvents(
         recorder.sessionId(), 0, -1,
-        [&](const StoredEvent& stored) {
+        [&](const store::StoredEvent& stored) {
             events.append(stored.event);
             return true;
         },
@@ -63,15 +63,15 @@ private:
     std::unique_ptr<TempDatabase> m_database;
     std::unique_ptr<X11TestClient> m_x;
 
-    std::unique_ptr<Recorder> startRecorder()
+    std::unique_ptr<capture::Recorder> startRecorder()
     {
-        RecorderOptions options;
+        capture::RecorderOptions options;
         options.databasePath = m_database->path();
         options.task = QStringLiteral("x11 test");
         options.screenshots = false;
         options.controlSocket = false;
-        auto recorder = std::make_unique<Recorder>(options);
-        recorder->addSource(std::make_unique<X11WindowSource>());
+        auto recorder = std::make_unique<capture::Recorder>(options);
+        recorder->addSource(std::make_unique<capture::X11WindowSource>());
         QString error;
         if (!recorder->start(&error))
             qWarning("recorder did not start: %s", qPrintable(error));
@@ -269,13 +269,13 @@ private Q_SLOTS:
         const QByteArray savedDisplay = qgetenv("DISPLAY");
         qputenv("DISPLAY", QStringLiteral(":%1").arg(displayNumber).toLatin1());
 
-        RecorderOptions options;
+        capture::RecorderOptions options;
         options.databasePath = m_database->path();
         options.screenshots = false;
         options.controlSocket = false;
-        Recorder recorder(options);
-        recorder.addSource(std::make_unique<X11WindowSource>());
-        QSignalSpy warnings(&recorder, &Recorder::warning);
+        capture::Recorder recorder(options);
+        recorder.addSource(std::make_unique<capture::X11WindowSource>());
+        QSignalSpy warnings(&recorder, &capture::Recorder::warning);
         QString error;
         const bool started = recorder.start(&error);
         qputenv("DISPLAY", savedDisplay);
@@ -325,26 +325,26 @@ private Q_SLOTS:
     {
         const QByteArray savedDisplay = qgetenv("DISPLAY");
         qunsetenv("DISPLAY");
-        X11WindowSource source;
-        const SourceSupport support = source.supportHere();
+        capture::X11WindowSource source;
+        const capture::SourceSupport support = source.supportHere();
         qputenv("DISPLAY", savedDisplay);
         QVERIFY(!support.supported);
         QVERIFY2(support.reason.contains(QStringLiteral("DISPLAY is not set")), qPrintable(support.reason));
 
         qputenv("WAYLAND_DISPLAY", "wayland-0");
-        QCOMPARE(currentPlatform(), QStringLiteral("linux-wayland"));
-        auto wayland = createWindowSource();
+        QCOMPARE(capture::currentPlatform(), QStringLiteral("linux-wayland"));
+        auto wayland = capture::createWindowSource();
         QString error;
         QVERIFY(!wayland->supportHere().supported);
         QVERIFY(wayland->supportHere().reason.contains(QStringLiteral("Wayland")));
         QVERIFY(wayland->supportHere().reason.contains(QStringLiteral("not supported yet")));
         // The recorder reports the reason and records on without it.
-        RecorderOptions options;
+        capture::RecorderOptions options;
         options.databasePath = m_database->path();
         options.controlSocket = false;
-        Recorder recorder(options);
+        capture::Recorder recorder(options);
         recorder.addSource(std::move(wayland));
-        QSignalSpy warnings(&recorder, &Recorder::warning);
+        QSignalSpy warnings(&recorder, &capture::Recorder::warning);
         QVERIFY2(recorder.start(&error), qPrintable(error));
         QCOMPARE(warnings.size(), 1);
         QCOMPARE(warnings.at(0).at(0).toString(),
@@ -354,10 +354,10 @@ private Q_SLOTS:
         QCOMPARE(recorder.session().platform(), "linux-wayland");
         QVERIFY(recorder.stop(&error));
         QString grabberError;
-        QVERIFY(!createScreenGrabber(&grabberError));
+        QVERIFY(!capture::createScreenGrabber(&grabberError));
         QVERIFY(grabberError.contains(QStringLiteral("not supported yet")));
         qunsetenv("WAYLAND_DISPLAY");
-        QCOMPARE(currentPlatform(), QStringLiteral("linux-x11"));
+        QCOMPARE(capture::currentPlatform(), QStringLiteral("linux-x11"));
     }
 };
 

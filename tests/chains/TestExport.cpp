@@ -1,7 +1,7 @@
 #include "SessionScript.h"
-#include "SqliteStatement.h"
-#include "Store.h"
 #include "TestSupport.h"
+#include "store/SqliteStatement.h"
+#include "store/Store.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -392,7 +392,7 @@ void TestExport::unreadableEventsAreSkippedAndReported()
         QVERIFY(store);
         test::createMessySession(*store);
         // The goal note (seq 0) is damaged on disk.
-        QVERIFY(sqliteExec(store->handle(), "UPDATE events SET payload = x'ffff' WHERE seq = 0", nullptr));
+        QVERIFY(store::sqliteExec(store->handle(), "UPDATE events SET payload = x'ffff' WHERE seq = 0", nullptr));
     }
     const QString folder = m_outputs.filePath(QStringLiteral("damaged"));
     const Result result = trailmark(

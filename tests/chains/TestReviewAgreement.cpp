@@ -1,4 +1,4 @@
-#include "Review.h"
+#include "chains/Review.h"
 
 #include <QTest>
 

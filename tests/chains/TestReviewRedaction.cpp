@@ -1,7 +1,7 @@
-#include "Review.h"
 #include "SessionScript.h"
-#include "Store.h"
 #include "TestSupport.h"
+#include "chains/Review.h"
+#include "store/Store.h"
 
 #include <QTest>
 
@@ -22,18 +22,18 @@ private:
     QString oneCommandSession(const QByteArray& command, QString* eventId);
 
     std::unique_ptr<test::TempDatabase> m_database;
-    std::unique_ptr<Store> m_store;
+    std::unique_ptr<store::Store> m_store;
 };
 
 namespace {
 
-std::string storedCommand(Store& store, const QString& sessionId, const QString& eventId)
+std::string storedCommand(store::Store& store, const QString& sessionId, const QString& eventId)
 {
     std::string command;
     QString error;
     store.readEvents(
         sessionId, 0, -1,
-        [&](const StoredEvent& stored) {
+        [&](const store::StoredEvent& stored) {
             if (QString::fromStdString(stored.event.id()) == eventId)
                 command = stored.event.command_started().command();
             return true;

@@ -1,8 +1,8 @@
 #include "SessionScript.h"
-#include "StepCount.h"
-#include "Store.h"
 #include "TestSupport.h"
-#include "TrajectoryBuilder.h"
+#include "chains/StepCount.h"
+#include "chains/TrajectoryBuilder.h"
+#include "store/Store.h"
 
 #include <QTest>
 
@@ -22,7 +22,7 @@ private Q_SLOTS:
 
 private:
     test::TempDatabase m_database;
-    std::unique_ptr<Store> m_store;
+    std::unique_ptr<store::Store> m_store;
 };
 
 void TestStepCount::init()
@@ -52,12 +52,12 @@ void TestStepCount::countsEventsPerKindForManySessions()
     const auto counts = m_store->eventKindCounts({first, second}, &error);
     QVERIFY2(counts, qPrintable(error));
     QCOMPARE(counts->size(), 2);
-    const EventKindCounts& firstKinds = counts->value(first);
+    const store::EventKindCounts& firstKinds = counts->value(first);
     QCOMPARE(firstKinds.value(v1::Event::kCommandStarted), 2);
     QCOMPARE(firstKinds.value(v1::Event::kCommandFinished), 2);
     QCOMPARE(firstKinds.value(v1::Event::kNote), 1);
     QVERIFY(!firstKinds.contains(v1::Event::kAppSwitch));
-    const EventKindCounts& secondKinds = counts->value(second);
+    const store::EventKindCounts& secondKinds = counts->value(second);
     QCOMPARE(secondKinds.value(v1::Event::kAppSwitch), 1);
     QCOMPARE(secondKinds.value(v1::Event::kTitleChange), 1);
     QCOMPARE(chains::stepCount(firstKinds), 3);

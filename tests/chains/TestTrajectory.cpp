@@ -1,17 +1,17 @@
-#include "AppStep.h"
-#include "ErrorText.h"
-#include "EventWriter.h"
-#include "FormatWriter.h"
-#include "JsonWriter.h"
-#include "RetryDetector.h"
 #include "SessionScript.h"
-#include "ShellFamily.h"
-#include "ShellStep.h"
-#include "SqliteStatement.h"
-#include "Store.h"
 #include "TestSupport.h"
-#include "TrajectoryBuilder.h"
-#include "Uuid.h"
+#include "chains/TrajectoryBuilder.h"
+#include "chains/export/FormatWriter.h"
+#include "chains/export/JsonWriter.h"
+#include "chains/families/shell/ErrorText.h"
+#include "chains/families/shell/RetryDetector.h"
+#include "chains/families/shell/ShellFamily.h"
+#include "chains/families/shell/ShellStep.h"
+#include "chains/families/window/AppStep.h"
+#include "store/EventWriter.h"
+#include "store/SqliteStatement.h"
+#include "store/Store.h"
+#include "store/Uuid.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -42,7 +42,7 @@ private:
     static QString marks(const Trajectory& trajectory);
 
     test::TempDatabase m_database;
-    std::unique_ptr<Store> m_store;
+    std::unique_ptr<store::Store> m_store;
 
 private Q_SLOTS:
     void init();
@@ -402,7 +402,7 @@ void TestTrajectory::unreadableEventsStayVisible()
     QVERIFY(
         run({QStringLiteral("A$ make =2"), QStringLiteral("note broken"), QStringLiteral("A$ make =0")}, &sessionId));
     // Damage the note's payload on disk, as a failing disk or a foreign writer would.
-    QVERIFY(sqliteExec(m_store->handle(), "UPDATE events SET payload = x'ffffffff' WHERE seq = 2", nullptr));
+    QVERIFY(store::sqliteExec(m_store->handle(), "UPDATE events SET payload = x'ffffffff' WHERE seq = 2", nullptr));
     QString error;
     const auto trajectory = TrajectoryBuilder::load(*m_store, sessionId, {}, {}, &error);
     QVERIFY2(trajectory, qPrintable(error));

@@ -1,8 +1,8 @@
 #include "SessionScript.h"
-#include "Store.h"
 #include "TestSupport.h"
-#include "TrajectoryBuilder.h"
-#include "TrajectoryJson.h"
+#include "chains/TrajectoryBuilder.h"
+#include "chains/TrajectoryJson.h"
+#include "store/Store.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -25,7 +25,7 @@ private:
     QString writeSession();
 
     test::TempDatabase m_database;
-    std::unique_ptr<Store> m_store;
+    std::unique_ptr<store::Store> m_store;
     QString m_failedId;
 
 private Q_SLOTS:

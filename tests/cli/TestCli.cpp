@@ -1,7 +1,7 @@
-#include "EventWriter.h"
-#include "SqliteStatement.h"
-#include "Store.h"
 #include "TestSupport.h"
+#include "store/EventWriter.h"
+#include "store/SqliteStatement.h"
+#include "store/Store.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -68,7 +68,7 @@ void TestCli::versionNamesTheSchema()
     const Run run = runTrailmark({QStringLiteral("--version")});
     QCOMPARE(run.exitCode, 0);
     QVERIFY(run.out.startsWith("trailmark "));
-    QVERIFY(run.out.contains(QByteArray("schema " + QByteArray::number(Store::kSchemaVersion))));
+    QVERIFY(run.out.contains(QByteArray("schema " + QByteArray::number(store::Store::kSchemaVersion))));
 }
 
 void TestCli::helpListsOnlyWorkingCommands()
@@ -121,7 +121,7 @@ void TestCli::showPrintsEventsAndAcceptsPrefixes()
     {
         auto store = database.open();
         session = test::createSession(*store, QStringLiteral("debug the build"));
-        EventWriter writer(*store);
+        store::EventWriter writer(*store);
         QString error;
         v1::Event started;
         started.set_session_id(session.toStdString());
@@ -171,7 +171,7 @@ void TestCli::verifyReportsAGarbagePayloadByEventId()
     {
         auto store = database.open();
         session = test::createSession(*store, QStringLiteral("t"));
-        EventWriter writer(*store);
+        store::EventWriter writer(*store);
         QString error;
         for (int i = 0; i < 3; ++i) {
             v1::Event event;
@@ -182,7 +182,8 @@ void TestCli::verifyReportsAGarbagePayloadByEventId()
                 badId = QString::fromStdString(event.id());
         }
         QVERIFY(writer.flush(&error));
-        QVERIFY(sqliteExec(store->handle(), "UPDATE events SET payload = x'ffffffff0102' WHERE seq = 1", nullptr));
+        QVERIFY(
+            store::sqliteExec(store->handle(), "UPDATE events SET payload = x'ffffffff0102' WHERE seq = 1", nullptr));
     }
     const Run verify = runTrailmark({QStringLiteral("--db"), database.path(), QStringLiteral("verify")});
     QCOMPARE(verify.exitCode, 1);
@@ -218,7 +219,7 @@ void TestCli::newerSchemaIsRefusedWithBothVersions()
         const Run run = runTrailmark({QStringLiteral("--db"), database.path(), QString::fromLatin1(command)});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains("schema version 42"), run.err.constData());
-        QVERIFY2(run.err.contains(QByteArray("up to " + QByteArray::number(Store::kSchemaVersion))),
+        QVERIFY2(run.err.contains(QByteArray("up to " + QByteArray::number(store::Store::kSchemaVersion))),
                  run.err.constData());
         QVERIFY(run.err.contains(database.path().toUtf8()));
     }

@@ -1,7 +1,7 @@
-#include "Review.h"
 #include "SessionScript.h"
-#include "Store.h"
 #include "TestSupport.h"
+#include "chains/Review.h"
+#include "store/Store.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

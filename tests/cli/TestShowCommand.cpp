@@ -1,7 +1,7 @@
 #include "SessionScript.h"
-#include "SqliteStatement.h"
-#include "Store.h"
 #include "TestSupport.h"
+#include "store/SqliteStatement.h"
+#include "store/Store.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -141,7 +141,7 @@ void TestShowCommand::unreadableEventsStayVisible()
         auto store = database.open();
         QVERIFY(store);
         sessionId = test::createMessySession(*store).sessionId;
-        QVERIFY(sqliteExec(store->handle(), "UPDATE events SET payload = x'ffff' WHERE seq = 3", nullptr));
+        QVERIFY(store::sqliteExec(store->handle(), "UPDATE events SET payload = x'ffff' WHERE seq = 3", nullptr));
     }
     QProcess process;
     process.start(QStringLiteral(TRAILMARK_BINARY),

@@ -2,8 +2,8 @@
 // the bytes, the chunk size and the record limit, the reader must cut the file into the
 // same records as spoolRecordEnd does on the whole file, hand out records only up to the
 // limit (plus one chunk), and keep its buffer within the bound.
-#include "SpoolReader.h"
-#include "SpoolRecord.h"
+#include "capture/shell/SpoolReader.h"
+#include "capture/shell/SpoolRecord.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -11,7 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-using trailmark::SpoolReader;
+using trailmark::capture::SpoolReader;
 
 namespace {
 
@@ -34,28 +34,28 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const int fd = ::memfd_create("spool", MFD_CLOEXEC);
     check(fd >= 0);
     check(::write(fd, content.constData(), content.size()) == content.size());
-    SpoolReader reader(fd, 0, true, limit, chunk);
+    capture::SpoolReader reader(fd, 0, true, limit, chunk);
 
     qsizetype position = 0;
     for (;;) {
-        const SpoolReader::Item item = reader.next();
+        const capture::SpoolReader::Item item = reader.next();
         check(item.offset == position);
-        if (item.status == SpoolReader::Status::End) {
+        if (item.status == capture::SpoolReader::Status::End) {
             check(position == content.size());
             break;
         }
-        const qsizetype end = trailmark::spoolRecordEnd(content, position, true);
+        const qsizetype end = trailmark::capture::spoolRecordEnd(content, position, true);
         switch (item.status) {
-        case SpoolReader::Status::Record:
+        case capture::SpoolReader::Status::Record:
             check(end >= 0 && item.next == end + 1);
             check(item.bytes == QByteArrayView(content).sliced(position, end - position));
             check(item.bytes.size() <= limit + chunk);
             break;
-        case SpoolReader::Status::Oversized:
+        case capture::SpoolReader::Status::Oversized:
             check(end >= 0 && item.next == end + 1);
             check(end - position > limit);
             break;
-        case SpoolReader::Status::Truncated:
+        case capture::SpoolReader::Status::Truncated:
             check(end < 0 && item.next == content.size());
             break;
         default:

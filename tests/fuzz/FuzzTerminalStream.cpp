@@ -1,7 +1,7 @@
 // libFuzzer target: the terminal output parser of `trailmark shell` (escape sequences,
 // OSC 133 command marks). Output arrives from the pty in arbitrary pieces, so the same
 // bytes fed whole and fed in two pieces must give the same text and marks.
-#include "TerminalStreamParser.h"
+#include "capture/pty/TerminalStreamParser.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -11,9 +11,9 @@ namespace {
 QByteArray parse(QByteArrayView bytes, qsizetype split)
 {
     QByteArray log;
-    trailmark::TerminalStreamParser parser(
+    trailmark::capture::TerminalStreamParser parser(
         [&](QByteArrayView text) { log.append(text.data(), text.size()); },
-        [&](const trailmark::TerminalStreamParser::Mark& mark) {
+        [&](const trailmark::capture::TerminalStreamParser::Mark& mark) {
             log.append("\x1b[mark ").append(mark.kind).append(' ').append(mark.commandId).append(' ');
             log.append(QByteArray::number(mark.exitCode)).append(']');
         });

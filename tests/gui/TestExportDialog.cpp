@@ -1,7 +1,7 @@
-#include "ExportDialog.h"
 #include "SessionScript.h"
-#include "Store.h"
 #include "TestSupport.h"
+#include "gui/ExportDialog.h"
+#include "store/Store.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,11 +1,11 @@
-#include "MainWindow.h"
-#include "RecordPanel.h"
-#include "RecordingController.h"
-#include "SessionBrowser.h"
-#include "SessionListModel.h"
 #include "SessionScript.h"
-#include "Store.h"
 #include "TestSupport.h"
+#include "gui/MainWindow.h"
+#include "gui/RecordPanel.h"
+#include "gui/RecordingController.h"
+#include "gui/SessionBrowser.h"
+#include "gui/SessionListModel.h"
+#include "store/Store.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>

@@ -2,17 +2,17 @@
 // while switching between two applications, open it for review, rate two steps, set a
 // verdict, export, and find the annotations in the exported files.
 
-#include "AnnotationPanel.h"
-#include "AppStep.h"
-#include "ExportDialog.h"
-#include "MainWindow.h"
-#include "RecordingController.h"
-#include "ReviewView.h"
-#include "SessionBrowser.h"
-#include "StepListModel.h"
-#include "Store.h"
 #include "TestSupport.h"
 #include "X11TestClient.h"
+#include "chains/families/window/AppStep.h"
+#include "gui/AnnotationPanel.h"
+#include "gui/ExportDialog.h"
+#include "gui/MainWindow.h"
+#include "gui/RecordingController.h"
+#include "gui/ReviewView.h"
+#include "gui/SessionBrowser.h"
+#include "gui/StepListModel.h"
+#include "store/Store.h"
 
 #include <QComboBox>
 #include <QFile>
@@ -73,7 +73,7 @@ void TestReviewFlow::recordReviewAndExport()
         QString error;
         store->readEvents(
             sessionId, 0, -1,
-            [&](const StoredEvent& stored) {
+            [&](const store::StoredEvent& stored) {
                 const auto& body = stored.event.app_switch();
                 switches += stored.event.has_app_switch() && body.app_class().rfind("Flow", 0) == 0 ? 1 : 0;
                 return true;

@@ -1,13 +1,13 @@
-#include "AnnotationPanel.h"
-#include "MainWindow.h"
-#include "RedactDialog.h"
-#include "ReviewView.h"
 #include "SessionScript.h"
-#include "ShellStep.h"
-#include "StepListModel.h"
-#include "Store.h"
 #include "TestSupport.h"
-#include "TimelineWidget.h"
+#include "chains/families/shell/ShellStep.h"
+#include "gui/AnnotationPanel.h"
+#include "gui/MainWindow.h"
+#include "gui/RedactDialog.h"
+#include "gui/ReviewView.h"
+#include "gui/StepListModel.h"
+#include "gui/TimelineWidget.h"
+#include "store/Store.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -44,7 +44,7 @@ int rowOfEvent(const gui::StepListModel& model, const QString& eventId)
     return -1;
 }
 
-QList<v1::Annotation> annotationsBy(Store& store, const QString& sessionId, const std::string& reviewer)
+QList<v1::Annotation> annotationsBy(store::Store& store, const QString& sessionId, const std::string& reviewer)
 {
     QString error;
     QList<v1::Annotation> result;
@@ -75,7 +75,7 @@ private:
     void openMessySession();
 
     std::unique_ptr<test::TempDatabase> m_database;
-    std::unique_ptr<Store> m_store;
+    std::unique_ptr<store::Store> m_store;
     std::unique_ptr<gui::MainWindow> m_window;
     test::MessySession m_session;
 };
@@ -235,7 +235,7 @@ void TestReviewView::redactionRemovesTheTextFromTheDatabase()
     QByteArray stored;
     QVERIFY(m_store->readEvents(
         m_session.sessionId, 0, -1,
-        [&](const StoredEvent& event) {
+        [&](const store::StoredEvent& event) {
             if (QString::fromStdString(event.event.id()) == m_session.wrongTargetEventId)
                 stored = QByteArray::fromStdString(event.event.command_started().command());
             return true;

@@ -1,8 +1,8 @@
-#include "AppSettings.h"
-#include "RedactionRules.h"
-#include "SettingsDialog.h"
 #include "TestSupport.h"
-#include "WindowExclusionFilter.h"
+#include "capture/redact/RedactionRules.h"
+#include "capture/redact/WindowExclusionFilter.h"
+#include "gui/AppSettings.h"
+#include "gui/SettingsDialog.h"
 
 #include <QDir>
 #include <QFile>
@@ -29,8 +29,8 @@ void TestSettingsDialog::init()
 {
     // Rule files and settings go to a scratch config home, never the developer's.
     qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_config.path()));
-    QFile::remove(RedactionRules::defaultUserFile());
-    QFile::remove(WindowExclusionFilter::defaultUserRulesPath());
+    QFile::remove(capture::RedactionRules::defaultUserFile());
+    QFile::remove(capture::WindowExclusionFilter::defaultUserRulesPath());
 }
 
 void TestSettingsDialog::savesReviewerLabelsAndRuleFiles()
@@ -49,12 +49,13 @@ void TestSettingsDialog::savesReviewerLabelsAndRuleFiles()
              (QStringList{QStringLiteral("good-recovery"), QStringLiteral("wrong-tool")}));
 
     // The rule files are the ones capture reads, private, and they work.
-    QCOMPARE(test::modeOf(RedactionRules::defaultUserFile()), 0600);
-    const auto rules = RedactionRules::load(&error);
+    QCOMPARE(test::modeOf(capture::RedactionRules::defaultUserFile()), 0600);
+    const auto rules = capture::RedactionRules::load(&error);
     QVERIFY2(rules, qPrintable(error));
     QCOMPARE(rules->rules().back().name, QStringLiteral("staging-token"));
-    WindowExclusionFilter exclusions;
-    QVERIFY2(exclusions.loadUserRules(WindowExclusionFilter::defaultUserRulesPath(), &error), qPrintable(error));
+    capture::WindowExclusionFilter exclusions;
+    QVERIFY2(exclusions.loadUserRules(capture::WindowExclusionFilter::defaultUserRulesPath(), &error),
+             qPrintable(error));
 }
 
 void TestSettingsDialog::aBadRuleLineIsRefusedAndNothingIsWritten()
@@ -65,10 +66,10 @@ void TestSettingsDialog::aBadRuleLineIsRefusedAndNothingIsWritten()
         ->setPlainText(QStringLiteral("fine = abc\nbroken = ([unclosed\n"));
     QString error;
     QVERIFY(!dialog.save(&error));
-    QVERIFY2(error.contains(RedactionRules::defaultUserFile()), qPrintable(error));
+    QVERIFY2(error.contains(capture::RedactionRules::defaultUserFile()), qPrintable(error));
     QVERIFY2(error.contains(QLatin1String(":2")), qPrintable(error));
-    QVERIFY(!QFile::exists(RedactionRules::defaultUserFile()));
-    QVERIFY(!QFile::exists(WindowExclusionFilter::defaultUserRulesPath()));
+    QVERIFY(!QFile::exists(capture::RedactionRules::defaultUserFile()));
+    QVERIFY(!QFile::exists(capture::WindowExclusionFilter::defaultUserRulesPath()));
 }
 
 QTEST_MAIN(TestSettingsDialog)

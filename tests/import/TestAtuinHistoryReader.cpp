@@ -1,7 +1,7 @@
 // AtuinHistoryReader on real SQLite files shaped like atuin's (tests/fixtures/
 // atuin_schema.sql): what each row becomes, the order, deleted and broken rows, old
 // databases without deleted_at, and files that are not atuin databases at all.
-#include "AtuinHistoryReader.h"
+#include "capture/import/AtuinHistoryReader.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -27,7 +27,7 @@ struct Reading
     QString error;
     qint64 deleted = -1;
     QList<Row> rows;
-    QList<ImportProblem> problems;
+    QList<capture::ImportProblem> problems;
 };
 
 bool execute(const QString& path, const QByteArray& sql)
@@ -53,7 +53,7 @@ QByteArray atuinSchema()
 Reading readAll(const QString& path, int stopAfter = -1)
 {
     Reading reading;
-    const CommandVisitor onCommand = [&](const ImportedCommand& command, QString* error) {
+    const capture::CommandVisitor onCommand = [&](const capture::ImportedCommand& command, QString* error) {
         if (reading.rows.size() == stopAfter) {
             *error = QStringLiteral("stopped");
             return false;
@@ -66,10 +66,10 @@ Reading readAll(const QString& path, int stopAfter = -1)
                              command.durationNs, command.line, command.exitCode});
         return true;
     };
-    const ProblemVisitor onProblem = [&](const ImportProblem& problem) {
+    const capture::ProblemVisitor onProblem = [&](const capture::ImportProblem& problem) {
         reading.problems.append(problem);
     };
-    reading.ok = AtuinHistoryReader::read(path, onCommand, onProblem, &reading.deleted, &reading.error);
+    reading.ok = capture::AtuinHistoryReader::read(path, onCommand, onProblem, &reading.deleted, &reading.error);
     return reading;
 }
 

@@ -1,11 +1,11 @@
 // HistoryImporter in process, on history files and real SQLite stores in a temporary
 // directory: which sessions the commands land in, that a re-import adds nothing, that a
 // grown file adds only its new commands, and that secrets are redacted before storing.
-#include "HistoryImporter.h"
-#include "Redactor.h"
-#include "SqliteStatement.h"
-#include "Store.h"
 #include "TestSupport.h"
+#include "capture/import/HistoryImporter.h"
+#include "capture/redact/Redactor.h"
+#include "store/SqliteStatement.h"
+#include "store/Store.h"
 
 #include <QDir>
 #include <QFile>
@@ -30,7 +30,7 @@ QByteArray zshLine(qint64 epochSeconds, int durationSeconds, const QByteArray& c
     return ": " + QByteArray::number(epochSeconds) + ':' + QByteArray::number(durationSeconds) + ';' + command + '\n';
 }
 
-QStringList commandsOf(Store& store, const QString& sessionId)
+QStringList commandsOf(store::Store& store, const QString& sessionId)
 {
     QStringList commands;
     for (const v1::Event& event : test::eventsOf(store, sessionId)) {
@@ -40,11 +40,11 @@ QStringList commandsOf(Store& store, const QString& sessionId)
     return commands;
 }
 
-qint64 totalEvents(Store& store)
+qint64 totalEvents(store::Store& store)
 {
     QString error;
     qint64 total = 0;
-    for (const SessionSummary& summary : store.sessionSummaries(&error).value_or(QList<SessionSummary>()))
+    for (const store::SessionSummary& summary : store.sessionSummaries(&error).value_or(QList<store::SessionSummary>()))
         total += summary.eventCount;
     return total;
 }
@@ -57,20 +57,21 @@ class TestHistoryImporter final : public QObject
 
 private:
     std::unique_ptr<test::TempDatabase> m_database;
-    std::unique_ptr<Store> m_store;
-    Redactor m_redactor;
+    std::unique_ptr<store::Store> m_store;
+    capture::Redactor m_redactor;
     QString m_history;
-    QList<ImportProblem> m_problems;
+    QList<capture::ImportProblem> m_problems;
 
-    std::optional<ImportSummary> import(HistoryFormat format = HistoryFormat::ZshHistory, QString* error = nullptr)
+    std::optional<capture::ImportSummary> import(capture::HistoryFormat format = capture::HistoryFormat::ZshHistory,
+                                                 QString* error = nullptr)
     {
-        ImportOptions options;
+        capture::ImportOptions options;
         options.format = format;
         options.path = m_history;
         QString ignored;
-        HistoryImporter importer(*m_store, m_redactor);
+        capture::HistoryImporter importer(*m_store, m_redactor);
         auto summary = importer.run(
-            options, [this](const ImportProblem& problem) { m_problems.append(problem); },
+            options, [this](const capture::ImportProblem& problem) { m_problems.append(problem); },
             error != nullptr ? error : &ignored);
         if (!summary && error == nullptr)
             qWarning("import: %s", qPrintable(ignored));
@@ -172,7 +173,7 @@ private Q_SLOTS:
     {
         QVERIFY(writeFile(m_history, zshLine(1767261600, 0, "make")));
         QVERIFY(import());
-        QVERIFY(sqliteExec(m_store->handle(), "DELETE FROM events; DELETE FROM sessions", nullptr));
+        QVERIFY(store::sqliteExec(m_store->handle(), "DELETE FROM events; DELETE FROM sessions", nullptr));
         QVERIFY(writeFile(m_history, zshLine(1767261660, 0, "make install"), QIODevice::WriteOnly | QIODevice::Append));
         const auto again = import();
         QVERIFY(again);
@@ -209,10 +210,10 @@ private Q_SLOTS:
         m_history = QDir(m_database->directory()).filePath(QStringLiteral("history.db"));
         sqlite3* db = nullptr;
         QCOMPARE(sqlite3_open(QFile::encodeName(m_history).constData(), &db), SQLITE_OK);
-        QVERIFY(sqliteExec(db, "CREATE TABLE history(id)", nullptr));
+        QVERIFY(store::sqliteExec(db, "CREATE TABLE history(id)", nullptr));
         sqlite3_close(db);
         QString error;
-        QVERIFY(!import(HistoryFormat::ZshHistory, &error));
+        QVERIFY(!import(capture::HistoryFormat::ZshHistory, &error));
         QVERIFY2(error.contains(QLatin1String("is an SQLite database")), qPrintable(error));
     }
 
@@ -229,8 +230,8 @@ INSERT INTO history VALUES
 )sql";
         sqlite3* db = nullptr;
         QCOMPARE(sqlite3_open(QFile::encodeName(m_history).constData(), &db), SQLITE_OK);
-        QVERIFY(sqliteExec(db, QByteArray(schema.readAll() + rows).toStdString(), nullptr));
-        const auto first = import(HistoryFormat::Atuin);
+        QVERIFY(store::sqliteExec(db, QByteArray(schema.readAll() + rows).toStdString(), nullptr));
+        const auto first = import(capture::HistoryFormat::Atuin);
         QVERIFY(first);
         QCOMPARE(first->commands, 3);
         QCOMPARE(first->sessionsCreated, 2);
@@ -239,12 +240,13 @@ INSERT INTO history VALUES
         QCOMPARE(commandsOf(*m_store, first->sessionIds[1]), QStringList{QStringLiteral("docker ps")});
 
         // atuin inserts: a new row of session b, hours later, still continues it.
-        QVERIFY(sqliteExec(db,
-                           "INSERT INTO history VALUES ('r4', 1767290000000000000, 1000, 0, 'uptime', '/', 'sess-b', "
-                           "'server:root', NULL)",
-                           nullptr));
+        QVERIFY(store::sqliteExec(
+            db,
+            "INSERT INTO history VALUES ('r4', 1767290000000000000, 1000, 0, 'uptime', '/', 'sess-b', "
+            "'server:root', NULL)",
+            nullptr));
         sqlite3_close(db);
-        const auto second = import(HistoryFormat::Atuin);
+        const auto second = import(capture::HistoryFormat::Atuin);
         QVERIFY(second);
         QCOMPARE(second->commands, 1);
         QCOMPARE(second->alreadyImported, 3);

@@ -1,6 +1,6 @@
-#include "BashHistoryParser.h"
-#include "ImportedCommand.h"
-#include "ZshHistoryParser.h"
+#include "capture/import/BashHistoryParser.h"
+#include "capture/import/ImportedCommand.h"
+#include "capture/import/ZshHistoryParser.h"
 
 #include <QTest>
 
@@ -9,7 +9,7 @@ using namespace trailmark;
 namespace {
 
 // One parsed command as "line|start seconds|duration seconds|command" ("-" when unknown).
-QByteArray describe(const ImportedCommand& command)
+QByteArray describe(const capture::ImportedCommand& command)
 {
     const auto seconds = [](qint64 ns) {
         return ns < 0 ? QByteArray("-") : QByteArray::number(ns / 1'000'000'000);
@@ -31,11 +31,11 @@ template <typename Parser> Parsed parseWith(const QByteArray& input)
     QString error;
     const bool complete = Parser::parse(
         input,
-        [&](const ImportedCommand& command, QString*) {
+        [&](const capture::ImportedCommand& command, QString*) {
             parsed.commands.append(describe(command));
             return true;
         },
-        [&](const ImportProblem& problem) {
+        [&](const capture::ImportProblem& problem) {
             parsed.problemLines.append(problem.line);
             parsed.problems.append(problem.message);
         },
@@ -107,7 +107,7 @@ void TestHistoryParsers::zsh()
     QFETCH(QByteArray, input);
     QFETCH(QByteArrayList, commands);
     QFETCH(QList<qint64>, problemLines);
-    const Parsed parsed = parseWith<ZshHistoryParser>(input);
+    const Parsed parsed = parseWith<capture::ZshHistoryParser>(input);
     QCOMPARE(parsed.commands, commands);
     QCOMPARE(parsed.problemLines, problemLines);
 }
@@ -150,7 +150,7 @@ void TestHistoryParsers::bash()
     QFETCH(QByteArray, input);
     QFETCH(QByteArrayList, commands);
     QFETCH(QList<qint64>, problemLines);
-    const Parsed parsed = parseWith<BashHistoryParser>(input);
+    const Parsed parsed = parseWith<capture::BashHistoryParser>(input);
     QCOMPARE(parsed.commands, commands);
     QCOMPARE(parsed.problemLines, problemLines);
 }
@@ -159,17 +159,17 @@ void TestHistoryParsers::stopsWhenTheVisitorSaysSo()
 {
     int seen = 0;
     QString error;
-    const auto stopAtSecond = [&](const ImportedCommand&, QString* why) {
+    const auto stopAtSecond = [&](const capture::ImportedCommand&, QString* why) {
         *why = QStringLiteral("disk full");
         return ++seen < 2;
     };
-    QVERIFY(!ZshHistoryParser::parse(
-        ": 1:0;a\n: 2:0;b\n: 3:0;c\n", stopAtSecond, [](const ImportProblem&) {}, &error));
+    QVERIFY(!capture::ZshHistoryParser::parse(
+        ": 1:0;a\n: 2:0;b\n: 3:0;c\n", stopAtSecond, [](const capture::ImportProblem&) {}, &error));
     QCOMPARE(seen, 2);
     QCOMPARE(error, QStringLiteral("disk full"));
     seen = 0;
-    QVERIFY(!BashHistoryParser::parse(
-        "a\nb\nc\n", stopAtSecond, [](const ImportProblem&) {}, &error));
+    QVERIFY(!capture::BashHistoryParser::parse(
+        "a\nb\nc\n", stopAtSecond, [](const capture::ImportProblem&) {}, &error));
     QCOMPARE(seen, 2);
 }
 
@@ -195,7 +195,7 @@ void TestHistoryParsers::utf8()
 {
     QFETCH(QByteArray, bytes);
     QFETCH(bool, valid);
-    QCOMPARE(isValidUtf8(bytes.constData(), bytes.size()), valid);
+    QCOMPARE(capture::isValidUtf8(bytes.constData(), bytes.size()), valid);
 }
 
 QTEST_GUILESS_MAIN(TestHistoryParsers)

@@ -1,4 +1,4 @@
-#include "OutputCapture.h"
+#include "capture/pty/OutputCapture.h"
 #include "trailmark/v1/event.pb.h"
 
 #include <QTest>
@@ -51,7 +51,7 @@ void TestOutputCapture::headTailAndTruncation()
     QFETCH(QByteArray, tail);
     QFETCH(bool, truncated);
     QFETCH(quint64, total);
-    OutputCapture capture(cap);
+    capture::OutputCapture capture(cap);
     for (const QByteArray& chunk : chunks)
         capture.append(chunk);
     capture.finish();
@@ -67,11 +67,11 @@ void TestOutputCapture::headTailAndTruncation()
 void TestOutputCapture::capFromEnvironment()
 {
     qputenv("TRAILMARK_OUTPUT_CAP", "100");
-    QCOMPARE(OutputCapture::capFromEnvironment(), 100);
+    QCOMPARE(capture::OutputCapture::capFromEnvironment(), 100);
     qputenv("TRAILMARK_OUTPUT_CAP", "nonsense");
-    QCOMPARE(OutputCapture::capFromEnvironment(), OutputCapture::kDefaultCap);
+    QCOMPARE(capture::OutputCapture::capFromEnvironment(), capture::OutputCapture::kDefaultCap);
     qunsetenv("TRAILMARK_OUTPUT_CAP");
-    QCOMPARE(OutputCapture::capFromEnvironment(), 64 * 1024);
+    QCOMPARE(capture::OutputCapture::capFromEnvironment(), 64 * 1024);
 }
 
 QTEST_GUILESS_MAIN(TestOutputCapture)

@@ -1,6 +1,6 @@
 #include "PtyDriver.h"
-#include "Store.h"
 #include "TestSupport.h"
+#include "store/Store.h"
 
 #include <QDir>
 #include <QTemporaryDir>
@@ -92,7 +92,7 @@ void TestShellCommand::capturesOutputPerCommand()
     QCOMPARE(pty.waitForExit(20000), 7);
 
     QString error;
-    auto store = Store::open(database, Store::Access::ReadOnly, &error);
+    auto store = store::Store::open(database, store::Store::Access::ReadOnly, &error);
     QVERIFY2(store, qPrintable(error));
     const auto sessions = store->sessionSummaries(&error);
     QVERIFY(sessions);
@@ -100,7 +100,7 @@ void TestShellCommand::capturesOutputPerCommand()
     QList<v1::Event> events;
     QVERIFY(store->readEvents(
         QString::fromStdString(sessions->first().session.id()), 0, -1,
-        [&](const StoredEvent& stored) {
+        [&](const store::StoredEvent& stored) {
             events.append(stored.event);
             return true;
         },

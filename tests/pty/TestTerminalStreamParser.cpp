@@ -1,4 +1,4 @@
-#include "TerminalStreamParser.h"
+#include "capture/pty/TerminalStreamParser.h"
 
 #include <QTest>
 
@@ -22,15 +22,15 @@ namespace {
 QByteArray run(const QList<QByteArray>& chunks)
 {
     QByteArray out;
-    TerminalStreamParser parser([&out](QByteArrayView text) { out += text; },
-                                [&out](const TerminalStreamParser::Mark& mark) {
-                                    out += "«" + QByteArray(1, mark.kind);
-                                    if (mark.kind == 'C')
-                                        out += ":" + mark.commandId;
-                                    if (mark.kind == 'D')
-                                        out += ":" + QByteArray::number(mark.exitCode) + ":" + mark.commandId;
-                                    out += "»";
-                                });
+    capture::TerminalStreamParser parser([&out](QByteArrayView text) { out += text; },
+                                         [&out](const capture::TerminalStreamParser::Mark& mark) {
+                                             out += "«" + QByteArray(1, mark.kind);
+                                             if (mark.kind == 'C')
+                                                 out += ":" + mark.commandId;
+                                             if (mark.kind == 'D')
+                                                 out += ":" + QByteArray::number(mark.exitCode) + ":" + mark.commandId;
+                                             out += "»";
+                                         });
     for (const QByteArray& chunk : chunks)
         parser.feed(chunk);
     return out;
@@ -89,7 +89,7 @@ void TestTerminalStreamParser::parses()
 
 void TestTerminalStreamParser::skipsOverlongOsc()
 {
-    const QByteArray payload(TerminalStreamParser::kMaxOscPayload + 10, 'x');
+    const QByteArray payload(capture::TerminalStreamParser::kMaxOscPayload + 10, 'x');
     QCOMPARE(run({"\x1b]133;C;" + payload + "\x07" + "after"}), QByteArray("after"));
 }
 

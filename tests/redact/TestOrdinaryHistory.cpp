@@ -1,4 +1,4 @@
-#include "Redactor.h"
+#include "capture/redact/Redactor.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -41,7 +41,7 @@ void TestOrdinaryHistory::initTestCase()
 
 void TestOrdinaryHistory::touchesUnderOnePercent()
 {
-    const Redactor redactor;
+    const capture::Redactor redactor;
     size_t touched = 0;
     for (const std::string& command : m_commands) {
         std::string text = command;
@@ -58,7 +58,7 @@ void TestOrdinaryHistory::touchesUnderOnePercent()
 
 void TestOrdinaryHistory::redactionSpeed()
 {
-    const Redactor redactor;
+    const capture::Redactor redactor;
     constexpr int rounds = 20;
     QElapsedTimer timer;
     timer.start();
@@ -84,7 +84,7 @@ void TestOrdinaryHistory::redactionSpeed()
         qint64 nanoseconds = 0;
     };
     std::vector<Cost> costs;
-    for (const RedactionRule& rule : redactor.rules().rules()) {
+    for (const capture::RedactionRule& rule : redactor.rules().rules()) {
         Cost cost{rule.name};
         QElapsedTimer ruleTimer;
         for (const std::string& command : m_commands) {

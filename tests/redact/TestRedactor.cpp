@@ -1,4 +1,4 @@
-#include "Redactor.h"
+#include "capture/redact/Redactor.h"
 
 #include <QDir>
 #include <QFile>
@@ -47,9 +47,9 @@ private Q_SLOTS:
 
 void TestRedactor::builtInRulesAreValid()
 {
-    const RedactionRules rules = RedactionRules::builtIn();
+    const capture::RedactionRules rules = capture::RedactionRules::builtIn();
     QVERIFY(rules.rules().size() >= 40);
-    for (const RedactionRule& rule : rules.rules()) {
+    for (const capture::RedactionRule& rule : rules.rules()) {
         QVERIFY2(rule.pattern.isValid(), qPrintable(rule.name + QStringLiteral(": ") + rule.pattern.errorString()));
         QVERIFY2(!rule.keywords.isEmpty(), qPrintable(rule.name)); // every built-in rule is prefiltered
         for (const QByteArray& keyword : rule.keywords)
@@ -338,7 +338,7 @@ void TestRedactor::redactsText()
     QFETCH(QByteArray, input);
     QFETCH(QByteArray, expected);
     QFETCH(QStringList, rules);
-    static const Redactor redactor;
+    static const capture::Redactor redactor;
     std::string text = input.toStdString();
     google::protobuf::RepeatedPtrField<v1::Redaction> redactions;
     const int count = redactor.redact(text, "command", &redactions);
@@ -349,7 +349,7 @@ void TestRedactor::redactsText()
 
 void TestRedactor::recordsWhereMarkersAre()
 {
-    const Redactor redactor;
+    const capture::Redactor redactor;
     v1::Event event;
     event.mutable_command_started()->set_command(
         "a=1 PASSWORD=x1 b GITHUB_TOKEN=ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d");
@@ -369,7 +369,7 @@ void TestRedactor::recordsWhereMarkersAre()
 
 void TestRedactor::filtersEveryTextFieldOfEveryBody()
 {
-    const Redactor redactor;
+    const capture::Redactor redactor;
     const std::string secret = "ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d";
     const auto check = [&](v1::Event event, const std::string& field, auto read) {
         redactor.apply(event);
@@ -404,7 +404,7 @@ void TestRedactor::filtersEveryTextFieldOfEveryBody()
 
 void TestRedactor::keepsInvalidUtf8Bytes()
 {
-    const Redactor redactor;
+    const capture::Redactor redactor;
     // Latin-1 bytes, a lone continuation byte, a truncated sequence, NUL, and UTF-8.
     const QByteArray prefix("\xff\xfe echo caf\xe9 \x80 \xe2\x82 \0 gr\xc3\xbc\xc3\x9f PASSWORD=", 36);
     const QByteArray suffix(" \xc3\xa9\xff\n\t\\", 7);
@@ -417,7 +417,7 @@ void TestRedactor::keepsInvalidUtf8Bytes()
 
 void TestRedactor::isIdempotent()
 {
-    const Redactor redactor;
+    const capture::Redactor redactor;
     std::string text = "mysql -pfoo; export TOKEN=abc; curl https://u:p@h/";
     redactor.redact(text, "command", nullptr);
     const std::string once = text;
@@ -428,7 +428,7 @@ void TestRedactor::isIdempotent()
 
 void TestRedactor::privateKeyBlockAcrossLines()
 {
-    const Redactor redactor;
+    const capture::Redactor redactor;
     const std::string body = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
                              "QyNTUxOQAAACDr3mOEf0dtP8N7oS7SK1XTcaOqvv5sZ9GiBlyPGXgBLwAAAJjFZ7Z5xWe2\n";
     std::string text = "$ cat ~/.ssh/id_ed25519\n-----BEGIN OPENSSH PRIVATE KEY-----\n" + body +
@@ -444,13 +444,13 @@ void TestRedactor::privateKeyBlockAcrossLines()
 
 void TestRedactor::userRules()
 {
-    RedactionRules rules = RedactionRules::builtIn();
+    capture::RedactionRules rules = capture::RedactionRules::builtIn();
     QString error;
     QVERIFY2(rules.addUserRule(QStringLiteral("employee-id"), QStringLiteral("EMP-[0-9]{6}"), &error),
              qPrintable(error));
     QVERIFY2(rules.addUserRule(QStringLiteral("codename"), QStringLiteral("(?i)projekt (grün\\w*)"), &error),
              qPrintable(error));
-    const Redactor redactor(rules);
+    const capture::Redactor redactor(rules);
     std::string text = "grep EMP-123456 staff.csv # Projekt GRÜN but not EMP-12345";
     google::protobuf::RepeatedPtrField<v1::Redaction> redactions;
     QCOMPARE(redactor.redact(text, "command", &redactions), 1);
@@ -480,7 +480,7 @@ void TestRedactor::userRuleErrorsNameTheProblem()
     QFETCH(QString, name);
     QFETCH(QString, pattern);
     QFETCH(QString, message);
-    RedactionRules rules;
+    capture::RedactionRules rules;
     QString error;
     QVERIFY(!rules.addUserRule(name, pattern, &error));
     QVERIFY2(error.contains(message), qPrintable(error));
@@ -495,11 +495,11 @@ void TestRedactor::userFile()
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write("# our internal formats\n\nticket-secret = TS-[A-F0-9]{8}\n  vault = hvs\\.[A-Za-z0-9]{20,}  \n");
     file.close();
-    RedactionRules rules;
+    capture::RedactionRules rules;
     QString error;
     QVERIFY2(rules.addUserFile(path, &error), qPrintable(error));
     QCOMPARE(rules.rules().size(), size_t(2));
-    const Redactor redactor(rules);
+    const capture::Redactor redactor(rules);
     std::string text = "vault login hvs.CAESIJ0ab12cd34ef56gh78ij TS-DEADBEEF";
     QCOMPARE(redactor.redact(text, "command", nullptr), 2);
     QCOMPARE(text, std::string("vault login [REDACTED:vault] [REDACTED:ticket-secret]"));
@@ -508,12 +508,12 @@ void TestRedactor::userFile()
 
     // The environment decides where the default file is.
     qputenv("XDG_CONFIG_HOME", dir.path().toUtf8());
-    QCOMPARE(RedactionRules::defaultUserFile(), dir.path() + QStringLiteral("/trailmark/redact.conf"));
+    QCOMPARE(capture::RedactionRules::defaultUserFile(), dir.path() + QStringLiteral("/trailmark/redact.conf"));
     QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("trailmark")));
-    QVERIFY(QFile::copy(path, RedactionRules::defaultUserFile()));
-    const auto loaded = RedactionRules::load(&error);
+    QVERIFY(QFile::copy(path, capture::RedactionRules::defaultUserFile()));
+    const auto loaded = capture::RedactionRules::load(&error);
     QVERIFY2(loaded, qPrintable(error));
-    QCOMPARE(loaded->rules().size(), RedactionRules::builtIn().rules().size() + 2);
+    QCOMPARE(loaded->rules().size(), capture::RedactionRules::builtIn().rules().size() + 2);
     qunsetenv("XDG_CONFIG_HOME");
 }
 
@@ -525,7 +525,7 @@ void TestRedactor::userFileErrorNamesTheLine()
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write("good = abc\n# comment\nbad = (unclosed\n");
     file.close();
-    RedactionRules rules;
+    capture::RedactionRules rules;
     QString error;
     QVERIFY(!rules.addUserFile(path, &error));
     QVERIFY2(error.startsWith(path + QStringLiteral(":3: rule 'bad': invalid regular expression")), qPrintable(error));

@@ -1,4 +1,4 @@
-#include "Redactor.h"
+#include "capture/redact/Redactor.h"
 
 #include <QTest>
 
@@ -260,7 +260,7 @@ void TestSecretShapes::caught()
     QFETCH(QByteArray, input);
     QFETCH(QByteArrayList, secrets);
     QFETCH(QString, rule);
-    static const Redactor redactor;
+    static const capture::Redactor redactor;
     std::string text = input.toStdString();
     google::protobuf::RepeatedPtrField<v1::Redaction> redactions;
     redactor.redact(text, "command", &redactions);
@@ -332,7 +332,7 @@ void TestSecretShapes::untouched_data()
 void TestSecretShapes::untouched()
 {
     QFETCH(QByteArray, input);
-    static const Redactor redactor;
+    static const capture::Redactor redactor;
     std::string text = input.toStdString();
     google::protobuf::RepeatedPtrField<v1::Redaction> redactions;
     QCOMPARE(redactor.redact(text, "command", &redactions), 0);

@@ -2,9 +2,9 @@
 // spool records at a steady rate, and restarted each time. After every kill the file
 // verifies and nothing that was committed is gone; at the end every record written is
 // stored exactly once, and every killed session is marked interrupted.
-#include "Store.h"
 #include "TestSupport.h"
 #include "X11TestClient.h"
+#include "store/Store.h"
 #include "trailmark/v1/event.pb.h"
 #include "trailmark/v1/session.pb.h"
 
@@ -152,18 +152,18 @@ private:
         Contents result;
         if (!QFile::exists(m_database.path()))
             return result; // killed before it created the file
-        auto store = Store::open(m_database.path(), Store::Access::ReadOnly, &result.error);
+        auto store = store::Store::open(m_database.path(), store::Store::Access::ReadOnly, &result.error);
         if (!store)
             return result;
         const auto summaries = store->sessionSummaries(&result.error);
         if (!summaries)
             return result;
-        for (const SessionSummary& summary : *summaries) {
+        for (const store::SessionSummary& summary : *summaries) {
             const QString id = QString::fromStdString(summary.session.id());
             result.sessions.insert(id, summary.session.state());
             const bool ok = store->readEvents(
                 id, 0, -1,
-                [&](const StoredEvent& stored) {
+                [&](const store::StoredEvent& stored) {
                     result.eventIds.insert(QString::fromStdString(stored.event.id()));
                     if (stored.event.has_command_started())
                         ++result.started[QString::fromStdString(stored.event.command_started().command())];

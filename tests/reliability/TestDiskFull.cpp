@@ -1,8 +1,8 @@
 // A full disk (SQLite's max_page_count through TRAILMARK_MAX_PAGE_COUNT, as a small
 // tmpfs would do it): ingest fails with a clear error, keeps the spool records for
 // later, the file stays valid, and once there is room every record is stored once.
-#include "Store.h"
 #include "TestSupport.h"
+#include "store/Store.h"
 #include "trailmark/v1/event.pb.h"
 
 #include <QDir>
@@ -63,7 +63,7 @@ private:
     qint64 pageCount()
     {
         QString error;
-        auto store = Store::open(m_database.path(), Store::Access::ReadOnly, &error);
+        auto store = store::Store::open(m_database.path(), store::Store::Access::ReadOnly, &error);
         if (!store)
             return -1;
         sqlite3_stmt* statement = nullptr;
@@ -79,13 +79,14 @@ private:
     {
         QHash<QByteArray, int> commands;
         QString error;
-        auto store = Store::open(m_database.path(), Store::Access::ReadOnly, &error);
+        auto store = store::Store::open(m_database.path(), store::Store::Access::ReadOnly, &error);
         if (!store)
             return commands;
-        for (const SessionSummary& summary : store->sessionSummaries(&error).value_or(QList<SessionSummary>{})) {
+        for (const store::SessionSummary& summary :
+             store->sessionSummaries(&error).value_or(QList<store::SessionSummary>{})) {
             store->readEvents(
                 QString::fromStdString(summary.session.id()), 0, -1,
-                [&](const StoredEvent& stored) {
+                [&](const store::StoredEvent& stored) {
                     if (stored.event.has_command_started())
                         ++commands[QByteArray::fromStdString(stored.event.command_started().command())];
                     return true;
@@ -154,7 +155,7 @@ private Q_SLOTS:
         // 2 MB of something the user can delete later (a download next to the database).
         {
             QString error;
-            auto store = Store::open(m_database.path(), Store::Access::ReadWrite, &error);
+            auto store = store::Store::open(m_database.path(), store::Store::Access::ReadWrite, &error);
             QVERIFY2(store, qPrintable(error));
             QByteArray filler(2'000'000, Qt::Uninitialized);
             for (qsizetype i = 0; i < filler.size(); ++i)
@@ -217,7 +218,7 @@ private Q_SLOTS:
         // The user frees space; the recorder notices by itself.
         {
             QString error;
-            auto store = Store::open(m_database.path(), Store::Access::ReadWrite, &error);
+            auto store = store::Store::open(m_database.path(), store::Store::Access::ReadWrite, &error);
             QVERIFY2(store, qPrintable(error));
             QVERIFY(sqlite3_exec(store->handle(), "DELETE FROM blobs WHERE mime='test/filler'", nullptr, nullptr,
                                  nullptr) == SQLITE_OK);
@@ -249,13 +250,14 @@ private:
     {
         int gaps = 0;
         QString error;
-        auto store = Store::open(m_database.path(), Store::Access::ReadOnly, &error);
+        auto store = store::Store::open(m_database.path(), store::Store::Access::ReadOnly, &error);
         if (!store)
             return -1;
-        for (const SessionSummary& summary : store->sessionSummaries(&error).value_or(QList<SessionSummary>{})) {
+        for (const store::SessionSummary& summary :
+             store->sessionSummaries(&error).value_or(QList<store::SessionSummary>{})) {
             store->readEvents(
                 QString::fromStdString(summary.session.id()), 0, -1,
-                [&](const StoredEvent& stored) {
+                [&](const store::StoredEvent& stored) {
                     gaps += stored.event.has_marker() && stored.event.marker().kind() == v1::Marker::KIND_GAP;
                     return true;
                 },

@@ -103,7 +103,7 @@ QList<v1::Event> ShellHarness::storedEvents()
 {
     QList<v1::Event> events;
     QString error;
-    auto store = Store::open(databasePath(), Store::Access::ReadOnly, &error);
+    auto store = store::Store::open(databasePath(), store::Store::Access::ReadOnly, &error);
     if (!store) {
         qWarning("%s", qPrintable(error));
         return events;
@@ -114,7 +114,7 @@ QList<v1::Event> ShellHarness::storedEvents()
     for (auto it = sessions->crbegin(); it != sessions->crend(); ++it) {
         store->readEvents(
             QString::fromStdString(it->session.id()), 0, -1,
-            [&](const StoredEvent& stored) {
+            [&](const store::StoredEvent& stored) {
                 events.append(stored.event);
                 return true;
             },

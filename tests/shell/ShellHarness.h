@@ -1,7 +1,7 @@
 #pragma once
 
 #include "PtyDriver.h"
-#include "Store.h"
+#include "store/Store.h"
 
 #include <QJsonObject>
 #include <QList>

@@ -2,12 +2,12 @@
 // one, otherwise one session per shell session, found again by its source on a later
 // run; finish() moves a shell session's end to its last event. Filters apply to every
 // sink handed out.
-#include "EventWriter.h"
-#include "SessionSink.h"
-#include "ShellSessionRouter.h"
-#include "SpoolRecord.h"
-#include "Store.h"
 #include "TestSupport.h"
+#include "capture/SessionSink.h"
+#include "capture/shell/ShellSessionRouter.h"
+#include "capture/shell/SpoolRecord.h"
+#include "store/EventWriter.h"
+#include "store/Store.h"
 
 #include <QTest>
 
@@ -17,13 +17,13 @@ namespace {
 
 constexpr qint64 kStartUs = 1'767'261'600'000'000; // 2026-01-01T10:00:00Z
 
-SpoolFileName shell(const QString& sessionId, qint64 pid = 4242)
+capture::SpoolFileName shell(const QString& sessionId, qint64 pid = 4242)
 {
-    return SpoolFileName{QStringLiteral("bash"), pid, sessionId, kStartUs, 0};
+    return capture::SpoolFileName{QStringLiteral("bash"), pid, sessionId, kStartUs, 0};
 }
 
 // Marks every note it sees, so a test can tell that the router's filters ran.
-class MarkingFilter final : public EventFilter
+class MarkingFilter final : public capture::EventFilter
 {
 public:
     void apply(v1::Event& event) const override
@@ -33,7 +33,7 @@ public:
     }
 };
 
-bool recordNote(EventSink* sink, qint64 timeNs, const std::string& text, QString* error)
+bool recordNote(capture::EventSink* sink, qint64 timeNs, const std::string& text, QString* error)
 {
     v1::Event event;
     event.set_time_ns(timeNs);
@@ -61,8 +61,8 @@ private Q_SLOTS:
         for (v1::Session* session : {&older, &finished, &recording})
             QVERIFY2(store->createSession(*session, &error), qPrintable(error));
 
-        EventWriter writer(*store);
-        ShellSessionRouter router(*store, writer);
+        store::EventWriter writer(*store);
+        capture::ShellSessionRouter router(*store, writer);
         QVERIFY2(router.prepare(&error), qPrintable(error));
         QCOMPARE(router.recordingSessionId(), QString::fromStdString(recording.id())); // the newest
         QVERIFY(recordNote(router.sinkFor(shell(QStringLiteral("bash-1-1")), &error), 1, "a", &error));
@@ -83,11 +83,11 @@ private Q_SLOTS:
         const QString shellB = QStringLiteral("zsh-77-%1").arg(kStartUs);
         QString sessionA;
         {
-            EventWriter writer(*store);
-            ShellSessionRouter router(*store, writer);
+            store::EventWriter writer(*store);
+            capture::ShellSessionRouter router(*store, writer);
             QVERIFY(router.prepare(&error));
             QVERIFY(router.recordingSessionId().isEmpty());
-            EventSink* sinkA = router.sinkFor(shell(shellA), &error);
+            capture::EventSink* sinkA = router.sinkFor(shell(shellA), &error);
             QVERIFY(recordNote(sinkA, kStartUs * 1000 + 5, "first", &error));
             QCOMPARE(router.sinkFor(shell(shellA), &error), sinkA); // one sink per session
             QVERIFY(recordNote(router.sinkFor(shell(shellB, 77), &error), kStartUs * 1000 + 9, "other", &error));
@@ -97,7 +97,7 @@ private Q_SLOTS:
         }
         const auto created = store->session(sessionA, &error);
         QVERIFY(created);
-        QCOMPARE(QString::fromStdString(created->source()), ShellSessionRouter::sourceFor(shellA));
+        QCOMPARE(QString::fromStdString(created->source()), capture::ShellSessionRouter::sourceFor(shellA));
         QCOMPARE(created->platform(), "linux-shell");
         QCOMPARE(created->state(), v1::Session::STATE_FINISHED);
         QCOMPARE(created->started_ns(), kStartUs * 1000);
@@ -105,8 +105,8 @@ private Q_SLOTS:
         QVERIFY(QString::fromStdString(created->task()).contains(QLatin1String("(bash pid 4242)")));
 
         // A later run (another `trailmark ingest`) continues the same session.
-        EventWriter writer(*store);
-        ShellSessionRouter router(*store, writer);
+        store::EventWriter writer(*store);
+        capture::ShellSessionRouter router(*store, writer);
         QVERIFY(router.prepare(&error));
         QVERIFY(recordNote(router.sinkFor(shell(shellA), &error), kStartUs * 1000 + 60, "second", &error));
         QVERIFY(router.finish(&error));
@@ -123,8 +123,8 @@ private Q_SLOTS:
         auto store = database.open();
         QVERIFY(store);
         QString error;
-        EventWriter writer(*store);
-        ShellSessionRouter router(*store, writer);
+        store::EventWriter writer(*store);
+        capture::ShellSessionRouter router(*store, writer);
         const MarkingFilter filter;
         router.addFilter(&filter);
         QVERIFY(router.prepare(&error));

@@ -1,9 +1,9 @@
-#include "EventWriter.h"
-#include "SessionSink.h"
-#include "ShellSpoolSource.h"
-#include "SpoolIngester.h"
-#include "Store.h"
 #include "TestSupport.h"
+#include "capture/SessionSink.h"
+#include "capture/shell/ShellSpoolSource.h"
+#include "capture/shell/SpoolIngester.h"
+#include "store/EventWriter.h"
+#include "store/Store.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -62,13 +62,13 @@ private Q_SLOTS:
 
 private:
     // Ingests the spool directory into m_session.
-    SpoolIngester::Result ingest(bool* ok = nullptr);
+    capture::SpoolIngester::Result ingest(bool* ok = nullptr);
     QList<v1::Event> events();
 
     std::unique_ptr<TempDatabase> m_database;
-    std::unique_ptr<Store> m_store;
-    std::unique_ptr<EventWriter> m_writer;
-    std::unique_ptr<SessionSink> m_sink;
+    std::unique_ptr<store::Store> m_store;
+    std::unique_ptr<store::EventWriter> m_writer;
+    std::unique_ptr<capture::SessionSink> m_sink;
     QString m_session;
     QString m_spool;
 };
@@ -78,9 +78,9 @@ void TestSpoolIngester::init()
     m_database = std::make_unique<TempDatabase>();
     m_store = m_database->open();
     QVERIFY(m_store);
-    m_writer = std::make_unique<EventWriter>(*m_store);
+    m_writer = std::make_unique<store::EventWriter>(*m_store);
     m_session = createSession(*m_store, QStringLiteral("spool test"));
-    m_sink = std::make_unique<SessionSink>(*m_store, *m_writer, m_session);
+    m_sink = std::make_unique<capture::SessionSink>(*m_store, *m_writer, m_session);
     m_spool = m_database->directory() + QStringLiteral("/spool");
     QVERIFY(QDir().mkpath(m_spool));
 }
@@ -93,12 +93,12 @@ void TestSpoolIngester::cleanup()
     m_database.reset();
 }
 
-SpoolIngester::Result TestSpoolIngester::ingest(bool* ok)
+capture::SpoolIngester::Result TestSpoolIngester::ingest(bool* ok)
 {
-    SpoolIngester ingester(
-        m_spool, [this](const SpoolFileName&, QString*) -> EventSink* { return m_sink.get(); },
+    capture::SpoolIngester ingester(
+        m_spool, [this](const capture::SpoolFileName&, QString*) -> capture::EventSink* { return m_sink.get(); },
         [this](QString* error) { return m_writer->flush(error); });
-    SpoolIngester::Result result;
+    capture::SpoolIngester::Result result;
     QString error;
     const bool done = ingester.ingestAll(&result, &error);
     if (!done)
@@ -115,7 +115,7 @@ QList<v1::Event> TestSpoolIngester::events()
     m_writer->flush(&error);
     m_store->readEvents(
         m_session, 0, -1,
-        [&](const StoredEvent& stored) {
+        [&](const store::StoredEvent& stored) {
             list.append(stored.event);
             return true;
         },
@@ -131,7 +131,7 @@ void TestSpoolIngester::keepsLinesAroundAMalformedOne()
                              "E\tc-1\t11\t2\t2\t500000\n"
                              "N\t12\tbuild fails\\n on arm\n"));
     bool ok = false;
-    const SpoolIngester::Result result = ingest(&ok);
+    const capture::SpoolIngester::Result result = ingest(&ok);
     QVERIFY(ok);
     QCOMPARE(result.events, 3);
     QCOMPARE(result.malformedLines, 1);
@@ -169,7 +169,7 @@ void TestSpoolIngester::readsBothVersionsInOneFile()
                              "E\tc-1\t11\t0\t0\t1000000\n" +
                                  QByteArray(v2, sizeof v2 - 1)));
     bool ok = false;
-    const SpoolIngester::Result result = ingest(&ok);
+    const capture::SpoolIngester::Result result = ingest(&ok);
     QVERIFY(ok);
     QCOMPARE(result.malformedLines, 1);
     QVERIFY2(result.warnings.value(0).startsWith(path + QStringLiteral(":8: malformed spool line skipped")),
@@ -193,7 +193,7 @@ void TestSpoolIngester::waitsForAPartialLastLine()
 {
     const QString path = m_spool + QLatin1Char('/') + spoolName(QCoreApplication::applicationPid());
     QVERIFY(writeSpool(path, "S\tc-1\t1\t/\tfirst\nS\tc-2\t2\t/\tsec"));
-    SpoolIngester::Result result = ingest();
+    capture::SpoolIngester::Result result = ingest();
     QCOMPARE(result.events, 1);
     QCOMPARE(result.malformedLines, 0);
     QCOMPARE(result.filesRemoved, 0);
@@ -205,9 +205,9 @@ void TestSpoolIngester::waitsForAPartialLastLine()
     const QList<v1::Event> stored = events();
     QCOMPARE(stored.size(), 2);
     QCOMPARE(stored.at(1).command_started().command(), "second\tpart");
-    QCOMPARE(
-        *m_store->ingestPosition(SpoolIngester::positionKey(spoolName(QCoreApplication::applicationPid())), nullptr),
-        QFileInfo(path).size());
+    QCOMPARE(*m_store->ingestPosition(
+                 capture::SpoolIngester::positionKey(spoolName(QCoreApplication::applicationPid())), nullptr),
+             QFileInfo(path).size());
     // A newer generation makes this file final: it is removed once fully read.
     QVERIFY(writeSpool(m_spool + QLatin1Char('/') + spoolName(QCoreApplication::applicationPid(), 2), "N\t3\tx\n"));
     result = ingest();
@@ -220,7 +220,7 @@ void TestSpoolIngester::reportsTruncatedLineOfEndedShell()
 {
     const QString path = m_spool + QLatin1Char('/') + spoolName(kGonePid);
     QVERIFY(writeSpool(path, "S\tc-1\t1\t/\tok\nE\tc-1\t2\t0\t0\t1\nS\tc-2\t3\t/\tcut off"));
-    const SpoolIngester::Result result = ingest();
+    const capture::SpoolIngester::Result result = ingest();
     QCOMPARE(result.events, 2);
     QCOMPARE(result.malformedLines, 1);
     QVERIFY2(result.warnings.value(0).startsWith(path + QStringLiteral(":3: last line is truncated")),
@@ -262,7 +262,7 @@ void TestSpoolIngester::skipsA100MiBLineInBoundedMemory()
     const qint64 noteLineBreaks = 20 * (kMiB / 1024);
 
     const qint64 peakBefore = peakResidentBytes();
-    const SpoolIngester::Result result = ingest();
+    const capture::SpoolIngester::Result result = ingest();
     const qint64 growth = peakResidentBytes() - peakBefore;
 
     QCOMPARE(result.events, 2);
@@ -299,7 +299,7 @@ void TestSpoolIngester::refusesUnsafeFiles()
     const QString writable = m_spool + QLatin1Char('/') + spoolName(kGonePid, 2);
     QVERIFY(writeSpool(writable, "N\t1\tplanted\n"));
     QVERIFY(::chmod(QFile::encodeName(writable).constData(), 0620) == 0);
-    const SpoolIngester::Result result = ingest();
+    const capture::SpoolIngester::Result result = ingest();
     QCOMPARE(result.events, 0);
     QCOMPARE(result.filesRemoved, 0);
     QCOMPARE(result.warnings.size(), 2);
@@ -322,7 +322,7 @@ void TestSpoolIngester::refusesAnotherUsersFile()
     const QString path = m_spool + QLatin1Char('/') + spoolName(kGonePid);
     QVERIFY(writeSpool(path, "N\t1\tplanted\n"));
     QVERIFY(::chown(QFile::encodeName(path).constData(), nobody->pw_uid, nobody->pw_gid) == 0);
-    const SpoolIngester::Result result = ingest();
+    const capture::SpoolIngester::Result result = ingest();
     QCOMPARE(result.events, 0);
     QCOMPARE(result.warnings.size(), 1);
     QVERIFY2(result.warnings.at(0) ==
@@ -348,14 +348,14 @@ void TestSpoolIngester::exactlyOnceAcrossACrash()
     const pid_t child = ::fork();
     if (child == 0) {
         QString childError;
-        auto store = Store::open(m_database->path(), Store::Access::ReadWrite, &childError);
-        EventWriter writer(*store);
+        auto store = store::Store::open(m_database->path(), store::Store::Access::ReadWrite, &childError);
+        store::EventWriter writer(*store);
         writer.setMaxBatchAge(std::chrono::hours(1));
-        SessionSink sink(*store, writer, m_session);
-        SpoolIngester ingester(
-            m_spool, [&sink](const SpoolFileName&, QString*) -> EventSink* { return &sink; },
+        capture::SessionSink sink(*store, writer, m_session);
+        capture::SpoolIngester ingester(
+            m_spool, [&sink](const capture::SpoolFileName&, QString*) -> capture::EventSink* { return &sink; },
             [](QString*) -> bool { ::_exit(kCrashedInCommit); });
-        SpoolIngester::Result result;
+        capture::SpoolIngester::Result result;
         ingester.ingestAll(&result, &childError);
         ::_exit(1); // not reached: the commit "crashes"
     }
@@ -379,9 +379,9 @@ void TestSpoolIngester::liveSourceFollowsTheSpool()
 {
     const QString path = m_spool + QLatin1Char('/') + spoolName(QCoreApplication::applicationPid());
     QVERIFY(writeSpool(path, "N\t1\twritten while stopped\n"));
-    ShellSpoolSource source(m_spool); // commits through the sink it is started with
+    capture::ShellSpoolSource source(m_spool); // commits through the sink it is started with
     QVERIFY(source.supportHere().supported);
-    QSignalSpy ingested(&source, &ShellSpoolSource::ingested);
+    QSignalSpy ingested(&source, &capture::ShellSpoolSource::ingested);
     QString error;
     QVERIFY2(source.start(*m_sink, &error), qPrintable(error));
     QCOMPARE(events().size(), 1);

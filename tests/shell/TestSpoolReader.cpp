@@ -1,5 +1,5 @@
-#include "SpoolReader.h"
-#include "SpoolRecord.h"
+#include "capture/shell/SpoolReader.h"
+#include "capture/shell/SpoolRecord.h"
 
 #include <QTemporaryFile>
 #include <QTest>
@@ -19,20 +19,21 @@ template <qsizetype N> QByteArray raw(const char (&text)[N])
 // Every item a reader hands out until it stops (End, Incomplete or Error).
 struct Item
 {
-    SpoolReader::Status status;
+    capture::SpoolReader::Status status;
     qint64 offset;
     qint64 next;
     QByteArray bytes;
 };
 
-QList<Item> readAll(SpoolReader& reader)
+QList<Item> readAll(capture::SpoolReader& reader)
 {
     QList<Item> items;
     for (int guard = 0; guard < 100000; ++guard) {
-        const SpoolReader::Item item = reader.next();
+        const capture::SpoolReader::Item item = reader.next();
         items.append({item.status, item.offset, item.next, item.bytes.toByteArray()});
-        if (item.status == SpoolReader::Status::End || item.status == SpoolReader::Status::Incomplete ||
-            item.status == SpoolReader::Status::Error)
+        if (item.status == capture::SpoolReader::Status::End ||
+            item.status == capture::SpoolReader::Status::Incomplete ||
+            item.status == capture::SpoolReader::Status::Error)
             break;
     }
     return items;
@@ -75,7 +76,7 @@ QList<QByteArray> recordsInMemory(const QByteArray& content)
     QList<QByteArray> records;
     qsizetype position = 0;
     while (position < content.size()) {
-        const qsizetype end = spoolRecordEnd(content, position, true);
+        const qsizetype end = capture::spoolRecordEnd(content, position, true);
         if (end < 0)
             break;
         records.append(content.sliced(position, end - position));
@@ -119,17 +120,17 @@ void TestSpoolReader::readsRecordsAcrossChunkBoundaries()
     const QList<QByteArray> expected = recordsInMemory(content);
     QCOMPARE(expected.size(), 5);
     SpoolFile file(content);
-    SpoolReader reader(file.fd(), 0, false, 1024, chunk);
+    capture::SpoolReader reader(file.fd(), 0, false, 1024, chunk);
     const QList<Item> items = readAll(reader);
     QCOMPARE(items.size(), expected.size() + 1);
     qint64 offset = 0;
     for (qsizetype i = 0; i < expected.size(); ++i) {
-        QCOMPARE(items[i].status, SpoolReader::Status::Record);
+        QCOMPARE(items[i].status, capture::SpoolReader::Status::Record);
         QCOMPARE(items[i].offset, offset);
         QCOMPARE(items[i].bytes, expected[i]);
         offset = items[i].next;
     }
-    QCOMPARE(items.last().status, SpoolReader::Status::End);
+    QCOMPARE(items.last().status, capture::SpoolReader::Status::End);
     QCOMPARE(items.last().offset, content.size());
     QVERIFY(reader.peakBufferBytes() <= 2 * (1024 + chunk));
 }
@@ -140,7 +141,7 @@ void TestSpoolReader::startsAtTheSavedPosition()
     const QList<QByteArray> all = recordsInMemory(content);
     const qint64 second = all[0].size() + 1;
     SpoolFile file(content);
-    SpoolReader reader(file.fd(), second, true, 1024, 5);
+    capture::SpoolReader reader(file.fd(), second, true, 1024, 5);
     const QList<Item> items = readAll(reader);
     QCOMPARE(items.size(), all.size());
     QCOMPARE(items.first().offset, second);
@@ -171,16 +172,16 @@ void TestSpoolReader::skipsOversizedRecords()
     SpoolFile file(before + oversized + '\n' + after);
     constexpr qsizetype kLimit = 64;
     constexpr qsizetype kChunk = 16;
-    SpoolReader reader(file.fd(), 0, true, kLimit, kChunk);
+    capture::SpoolReader reader(file.fd(), 0, true, kLimit, kChunk);
     const QList<Item> items = readAll(reader);
     QCOMPARE(items.size(), 4);
     QCOMPARE(items[0].bytes, before.chopped(1));
-    QCOMPARE(items[1].status, SpoolReader::Status::Oversized);
+    QCOMPARE(items[1].status, capture::SpoolReader::Status::Oversized);
     QCOMPARE(items[1].offset, before.size());
     QCOMPARE(items[1].next, before.size() + oversized.size() + 1);
     QVERIFY(items[1].bytes.isEmpty());
     QCOMPARE(items[2].bytes, after.chopped(1));
-    QCOMPARE(items[3].status, SpoolReader::Status::End);
+    QCOMPARE(items[3].status, capture::SpoolReader::Status::End);
     QVERIFY2(reader.peakBufferBytes() <= 2 * (kLimit + kChunk), qPrintable(QString::number(reader.peakBufferBytes())));
 }
 
@@ -191,12 +192,12 @@ void TestSpoolReader::brokenRecordEndsAtItsFirstLineFeed()
     const QByteArray broken = QByteArray("N0\t3\tshort\nthen ") + QByteArray(300, 'z') + QByteArray("\0X", 2);
     const QByteArray after("N\t4\tafter\n");
     SpoolFile file(broken + '\n' + after);
-    SpoolReader reader(file.fd(), 0, true, 64, 16);
+    capture::SpoolReader reader(file.fd(), 0, true, 64, 16);
     const QList<Item> items = readAll(reader);
     QCOMPARE(items.size(), 4);
-    QCOMPARE(items[0].status, SpoolReader::Status::Record);
+    QCOMPARE(items[0].status, capture::SpoolReader::Status::Record);
     QCOMPARE(items[0].bytes, QByteArray("N0\t3\tshort"));
-    QCOMPARE(items[1].status, SpoolReader::Status::Oversized); // "then zzz...\0X"
+    QCOMPARE(items[1].status, capture::SpoolReader::Status::Oversized); // "then zzz...\0X"
     QCOMPARE(items[1].offset, 11);
     QCOMPARE(items[2].bytes, after.chopped(1));
 }
@@ -205,22 +206,22 @@ void TestSpoolReader::waitsForARecordBeingWritten()
 {
     const QByteArray complete("N\t1\tdone\n");
     SpoolFile file(complete + raw("S0\t2\t2\t/\0half"));
-    SpoolReader reader(file.fd(), 0, false, 1024, 4);
+    capture::SpoolReader reader(file.fd(), 0, false, 1024, 4);
     const QList<Item> items = readAll(reader);
     QCOMPARE(items.size(), 2);
-    QCOMPARE(items[1].status, SpoolReader::Status::Incomplete);
+    QCOMPARE(items[1].status, capture::SpoolReader::Status::Incomplete);
     QCOMPARE(items[1].offset, complete.size());
-    QCOMPARE(reader.next().status, SpoolReader::Status::Incomplete); // and stays so
+    QCOMPARE(reader.next().status, capture::SpoolReader::Status::Incomplete); // and stays so
 }
 
 void TestSpoolReader::waitsForAnOversizedRecordBeingWritten()
 {
     const QByteArray complete("N\t1\tdone\n");
     SpoolFile file(complete + QByteArray("N0\t2\t") + QByteArray(200, 'n'));
-    SpoolReader reader(file.fd(), 0, false, 64, 16);
+    capture::SpoolReader reader(file.fd(), 0, false, 64, 16);
     const QList<Item> items = readAll(reader);
     QCOMPARE(items.size(), 2);
-    QCOMPARE(items[1].status, SpoolReader::Status::Incomplete);
+    QCOMPARE(items[1].status, capture::SpoolReader::Status::Incomplete);
     QCOMPARE(items[1].offset, complete.size()); // nothing of it is passed over
 }
 
@@ -230,13 +231,13 @@ void TestSpoolReader::reportsATruncatedEnd()
     const QByteArray cut("S\tc-2\t3\t/\tcut off");
     for (const qsizetype limit : {qsizetype(1024), qsizetype(8)}) {
         SpoolFile file(complete + cut);
-        SpoolReader reader(file.fd(), 0, true, limit, 4);
+        capture::SpoolReader reader(file.fd(), 0, true, limit, 4);
         const QList<Item> items = readAll(reader);
         QCOMPARE(items.size(), 3);
-        QCOMPARE(items[1].status, SpoolReader::Status::Truncated);
+        QCOMPARE(items[1].status, capture::SpoolReader::Status::Truncated);
         QCOMPARE(items[1].offset, complete.size());
         QCOMPARE(items[1].next, complete.size() + cut.size());
-        QCOMPARE(items[2].status, SpoolReader::Status::End);
+        QCOMPARE(items[2].status, capture::SpoolReader::Status::End);
     }
 }
 
@@ -246,10 +247,10 @@ void TestSpoolReader::reportsReadErrors()
     QVERIFY(file.open());
     const int writeOnly = ::open(QFile::encodeName(file.fileName()).constData(), O_WRONLY | O_CLOEXEC);
     QVERIFY(writeOnly >= 0);
-    SpoolReader reader(writeOnly, 0, true);
-    const SpoolReader::Item item = reader.next();
+    capture::SpoolReader reader(writeOnly, 0, true);
+    const capture::SpoolReader::Item item = reader.next();
     ::close(writeOnly);
-    QCOMPARE(item.status, SpoolReader::Status::Error);
+    QCOMPARE(item.status, capture::SpoolReader::Status::Error);
     QVERIFY(!reader.error().isEmpty());
 }
 

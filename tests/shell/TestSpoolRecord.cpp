@@ -1,4 +1,4 @@
-#include "SpoolRecord.h"
+#include "capture/shell/SpoolRecord.h"
 
 #include <QTest>
 
@@ -40,9 +40,9 @@ void TestSpoolRecord::parsesLines_data()
     QTest::addColumn<int>("exitCode");
     QTest::addColumn<QList<int>>("pipe");
     QTest::addColumn<qint64>("durationNs");
-    const int start = static_cast<int>(SpoolRecord::Kind::Start);
-    const int end = static_cast<int>(SpoolRecord::Kind::End);
-    const int note = static_cast<int>(SpoolRecord::Kind::Note);
+    const int start = static_cast<int>(capture::SpoolRecord::Kind::Start);
+    const int end = static_cast<int>(capture::SpoolRecord::Kind::End);
+    const int note = static_cast<int>(capture::SpoolRecord::Kind::Note);
 
     QTest::newRow("bash start") << QByteArray("S\tbash-1-2-1\t1764335400.123456\t/home/me\tls -l") << start
                                 << QByteArray("bash-1-2-1") << qint64(1764335400123456000) << QByteArray("/home/me")
@@ -90,7 +90,7 @@ void TestSpoolRecord::parsesLines()
     QFETCH(QList<int>, pipe);
     QFETCH(qint64, durationNs);
     QString error;
-    const auto record = parseSpoolLine(line, &error);
+    const auto record = capture::parseSpoolLine(line, &error);
     QVERIFY2(record, qPrintable(error));
     QCOMPARE(static_cast<int>(record->kind), kind);
     QCOMPARE(record->commandId, id);
@@ -140,7 +140,7 @@ void TestSpoolRecord::rejectsMalformedLines()
     QFETCH(QByteArray, line);
     QFETCH(QString, reason);
     QString error;
-    QVERIFY(!parseSpoolLine(line, &error));
+    QVERIFY(!capture::parseSpoolLine(line, &error));
     QCOMPARE(error, reason);
 }
 
@@ -152,22 +152,22 @@ void TestSpoolRecord::recordEnds()
     const QByteArray v2 = raw("S0\t2\t1\t/a\nb\0\nx\ny\n\0\n");
     const QByteArray end = "E0\t2\t2\t0\t0\t1\n";
     const QByteArray data = v1 + v2 + end;
-    QCOMPARE(spoolRecordEnd(data, 0, false), v1.size() - 1);
-    QCOMPARE(spoolRecordEnd(data, v1.size(), false), v1.size() + v2.size() - 1);
-    QCOMPARE(spoolRecordEnd(data, v1.size() + v2.size(), false), data.size() - 1);
+    QCOMPARE(capture::spoolRecordEnd(data, 0, false), v1.size() - 1);
+    QCOMPARE(capture::spoolRecordEnd(data, v1.size(), false), v1.size() + v2.size() - 1);
+    QCOMPARE(capture::spoolRecordEnd(data, v1.size() + v2.size(), false), data.size() - 1);
     // Incomplete: still being written, unless the file is final (then up to its first LF).
     const QByteArray partial = v2.left(12);
-    QCOMPARE(spoolRecordEnd(partial, 0, false), -1);
-    QCOMPARE(spoolRecordEnd(partial, 0, true), 9);
-    QCOMPARE(spoolRecordEnd(v2.left(v2.size() - 1), 0, false), -1);
+    QCOMPARE(capture::spoolRecordEnd(partial, 0, false), -1);
+    QCOMPARE(capture::spoolRecordEnd(partial, 0, true), 9);
+    QCOMPARE(capture::spoolRecordEnd(v2.left(v2.size() - 1), 0, false), -1);
     // Broken: something other than LF after the last NUL; it ends at its first LF.
     const QByteArray broken = raw("N0\t1\tx\0y\nN0\t2\tz\0\n");
-    QCOMPARE(spoolRecordEnd(broken, 0, false), 8);
+    QCOMPARE(capture::spoolRecordEnd(broken, 0, false), 8);
     QString error;
-    const auto record = parseSpoolLine(QByteArrayView(v2).first(v2.size() - 1), &error);
+    const auto record = capture::parseSpoolLine(QByteArrayView(v2).first(v2.size() - 1), &error);
     QVERIFY2(record, qPrintable(error));
     QCOMPARE(record->text, QByteArray("\nx\ny\n"));
-    QCOMPARE(spoolCommandId(*record, "bash-1-2"), QByteArray("bash-1-2-2"));
+    QCOMPARE(capture::spoolCommandId(*record, "bash-1-2"), QByteArray("bash-1-2-2"));
 }
 
 void TestSpoolRecord::megabyteField()
@@ -178,7 +178,7 @@ void TestSpoolRecord::megabyteField()
     QByteArray escaped = command;
     escaped.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r");
     QString error;
-    const auto record = parseSpoolLine(QByteArray("S\tid\t1\t/\t" + escaped), &error);
+    const auto record = capture::parseSpoolLine(QByteArray("S\tid\t1\t/\t" + escaped), &error);
     QVERIFY2(record, qPrintable(error));
     QVERIFY(record->text == command);
 }
@@ -204,7 +204,7 @@ void TestSpoolRecord::fileNames()
 {
     QFETCH(QString, name);
     QFETCH(bool, valid);
-    const auto parsed = parseSpoolFileName(name);
+    const auto parsed = capture::parseSpoolFileName(name);
     QCOMPARE(parsed.has_value(), valid);
     if (!valid)
         return;

@@ -1,8 +1,8 @@
-#include "EventWriter.h"
-#include "SqliteStatement.h"
-#include "Store.h"
 #include "TestSupport.h"
-#include "Uuid.h"
+#include "store/EventWriter.h"
+#include "store/SqliteStatement.h"
+#include "store/Store.h"
+#include "store/Uuid.h"
 
 #include <QFile>
 #include <QScopeGuard>
@@ -26,13 +26,13 @@ v1::Event commandEvent(const QString& sessionId, const std::string& command)
     return event;
 }
 
-QList<StoredEvent> readAll(Store& store, const QString& sessionId)
+QList<store::StoredEvent> readAll(store::Store& store, const QString& sessionId)
 {
-    QList<StoredEvent> events;
+    QList<store::StoredEvent> events;
     QString error;
     const bool ok = store.readEvents(
         sessionId, 0, -1,
-        [&](const StoredEvent& stored) {
+        [&](const store::StoredEvent& stored) {
             events.append(stored);
             return true;
         },
@@ -45,7 +45,7 @@ QList<StoredEvent> readAll(Store& store, const QString& sessionId)
 qint64 countFromOtherConnection(const QString& path)
 {
     QString error;
-    auto other = Store::open(path, Store::Access::ReadOnly, &error);
+    auto other = store::Store::open(path, store::Store::Access::ReadOnly, &error);
     if (!other)
         return -1;
     const auto summaries = other->sessionSummaries(&error);
@@ -82,7 +82,7 @@ void TestEventWriter::fillsEnvelopeAndStoresOnlyTheBody()
     test::ManualClock clock;
     store->setClock(&clock);
     const QString session = test::createSession(*store, QStringLiteral("t"));
-    EventWriter writer(*store);
+    store::EventWriter writer(*store);
     v1::Event event = commandEvent(session, "make test");
     QString error;
     QVERIFY2(writer.append(event, &error), qPrintable(error));
@@ -90,7 +90,7 @@ void TestEventWriter::fillsEnvelopeAndStoresOnlyTheBody()
     QCOMPARE(event.seq(), 0);
     QCOMPARE(event.time_ns(), clock.nowNs());
     QCOMPARE(QString::fromStdString(event.session_id()), session);
-    QCOMPARE(uuid::fromText(QString::fromStdString(event.id())).size(), 16);
+    QCOMPARE(store::uuid::fromText(QString::fromStdString(event.id())).size(), 16);
 
     const auto events = readAll(*store, session);
     QCOMPARE(events.size(), 1);
@@ -99,7 +99,7 @@ void TestEventWriter::fillsEnvelopeAndStoresOnlyTheBody()
     QCOMPARE(events.first().event.time_ns(), clock.nowNs());
 
     // The payload on disk carries no envelope: the columns are the single source.
-    SqliteStatement select(store->handle(), "SELECT payload FROM events");
+    store::SqliteStatement select(store->handle(), "SELECT payload FROM events");
     QVERIFY(select.step());
     v1::Event payload;
     const std::string_view bytes = select.columnBytes(0);
@@ -119,7 +119,7 @@ void TestEventWriter::seqIsGaplessPerSessionAcrossBatchesAndReopen()
         auto store = database.open();
         first = test::createSession(*store, QStringLiteral("a"));
         second = test::createSession(*store, QStringLiteral("b"));
-        EventWriter writer(*store);
+        store::EventWriter writer(*store);
         writer.setMaxBatchSize(7); // several commits on the way
         QString error;
         for (int i = 0; i < 50; ++i) {
@@ -128,7 +128,7 @@ void TestEventWriter::seqIsGaplessPerSessionAcrossBatchesAndReopen()
         }
     } // the destructor commits the rest
     auto store = database.open();
-    EventWriter writer(*store);
+    store::EventWriter writer(*store);
     QString error;
     v1::Event event = commandEvent(first, "after reopen");
     QVERIFY2(writer.append(event, &error), qPrintable(error));
@@ -150,8 +150,8 @@ void TestEventWriter::commitsWhenTheBatchIsOlderThanItsAge()
     test::ManualClock clock;
     store->setClock(&clock);
     const QString session = test::createSession(*store, QStringLiteral("t"));
-    EventWriter writer(*store);
-    QSignalSpy committed(&writer, &EventWriter::committed);
+    store::EventWriter writer(*store);
+    QSignalSpy committed(&writer, &store::EventWriter::committed);
     QString error;
     for (int i = 0; i < 3; ++i) {
         v1::Event event = commandEvent(session, "ls");
@@ -173,8 +173,8 @@ void TestEventWriter::timerCommitsWhenEventsStopFlowing()
     test::TempDatabase database;
     auto store = database.open();
     const QString session = test::createSession(*store, QStringLiteral("t"));
-    EventWriter writer(*store);
-    QSignalSpy committed(&writer, &EventWriter::committed);
+    store::EventWriter writer(*store);
+    QSignalSpy committed(&writer, &store::EventWriter::committed);
     QString error;
     v1::Event event = commandEvent(session, "ls");
     QVERIFY(writer.append(event, &error));
@@ -189,7 +189,7 @@ void TestEventWriter::uncommittedEventsAreInvisibleToReaders()
     test::TempDatabase database;
     auto store = database.open();
     const QString session = test::createSession(*store, QStringLiteral("t"));
-    EventWriter writer(*store);
+    store::EventWriter writer(*store);
     writer.setMaxBatchAge(std::chrono::hours(1));
     QString error;
     for (int i = 0; i < 10; ++i) {
@@ -209,7 +209,7 @@ void TestEventWriter::ingestPositionCommitsWithItsEvents()
     const QString source = QStringLiteral("spool:bash-123");
     QString error;
     {
-        EventWriter writer(*store);
+        store::EventWriter writer(*store);
         v1::Event event = commandEvent(session, "ls");
         QVERIFY(writer.append(event, &error));
         QVERIFY(writer.setIngestPosition(source, 120, &error));
@@ -217,18 +217,18 @@ void TestEventWriter::ingestPositionCommitsWithItsEvents()
         QVERIFY(writer.flush(&error));
     }
     QString readError;
-    auto reader = Store::open(database.path(), Store::Access::ReadOnly, &readError);
+    auto reader = store::Store::open(database.path(), store::Store::Access::ReadOnly, &readError);
     QCOMPARE(reader->ingestPosition(source, &readError).value_or(-1), 120);
     QCOMPARE(reader->ingestPosition(QStringLiteral("never"), &readError).value_or(-1), 0);
 
     // A batch that never commits (the process dies) loses its events and its position
     // together: re-ingest resumes exactly where the committed events end.
     {
-        EventWriter writer(*store);
+        store::EventWriter writer(*store);
         v1::Event event = commandEvent(session, "lost");
         QVERIFY(writer.append(event, &error));
         QVERIFY(writer.setIngestPosition(source, 999, &error));
-        sqliteExec(store->handle(), "ROLLBACK", nullptr); // what a crash amounts to
+        store::sqliteExec(store->handle(), "ROLLBACK", nullptr); // what a crash amounts to
     }
     QCOMPARE(reader->ingestPosition(source, &readError).value_or(-1), 120);
     QCOMPARE(readAll(*reader, session).size(), 1);
@@ -240,11 +240,11 @@ void TestEventWriter::twoWritersOnOneFileKeepSeqGapless()
     auto firstStore = database.open();
     auto secondStore = database.open();
     const QString session = test::createSession(*firstStore, QStringLiteral("shared"));
-    EventWriter firstWriter(*firstStore);
-    EventWriter secondWriter(*secondStore);
+    store::EventWriter firstWriter(*firstStore);
+    store::EventWriter secondWriter(*secondStore);
     QString error;
     for (int i = 0; i < 20; ++i) {
-        EventWriter& writer = i % 2 == 0 ? firstWriter : secondWriter;
+        store::EventWriter& writer = i % 2 == 0 ? firstWriter : secondWriter;
         v1::Event event = commandEvent(session, "echo " + std::to_string(i));
         QVERIFY2(writer.append(event, &error), qPrintable(error));
         QVERIFY2(writer.flush(&error), qPrintable(error)); // release the write lock
@@ -261,13 +261,13 @@ void TestEventWriter::refusesEventsWithoutBodyOrSession()
 {
     test::TempDatabase database;
     auto store = database.open();
-    EventWriter writer(*store);
+    store::EventWriter writer(*store);
     QString error;
     v1::Event empty;
     empty.set_session_id(test::createSession(*store, QStringLiteral("t")).toStdString());
     QVERIFY(!writer.append(empty, &error));
     QVERIFY(error.contains(QLatin1String("body")));
-    v1::Event orphan = commandEvent(uuid::toText(store->newId()), "ls");
+    v1::Event orphan = commandEvent(store::uuid::toText(store->newId()), "ls");
     QVERIFY(!writer.append(orphan, &error));
     QVERIFY(error.contains(QLatin1String("no session")));
 }
@@ -280,7 +280,7 @@ void TestEventWriter::preservesArbitraryBytes()
     std::string command = "printf 'a\\tb'\necho \"q\" \\\\ ";
     command += std::string("\xff\xfe\x00\x80 end", 9);
     command += std::string(1 << 20, 'x'); // 1 MiB
-    EventWriter writer(*store);
+    store::EventWriter writer(*store);
     QString error;
     v1::Event event = commandEvent(session, command);
     QVERIFY(writer.append(event, &error));
@@ -306,21 +306,21 @@ void TestEventWriter::eventWaitsWhileAnotherWriterHoldsTheLock()
     const auto closeOther = qScopeGuard([other] { sqlite3_close(other); });
     QString error;
     for (const bool keep : {false, true}) {
-        EventWriter writer(*store);
+        store::EventWriter writer(*store);
         writer.setKeepFailedBatches(keep);
-        QSignalSpy failed(&writer, &EventWriter::writeFailed);
+        QSignalSpy failed(&writer, &store::EventWriter::writeFailed);
         v1::Event before = commandEvent(session, "before");
         QVERIFY2(writer.append(before, &error), qPrintable(error));
         QVERIFY2(writer.flush(&error), qPrintable(error));
 
-        QVERIFY(sqliteExec(other, "BEGIN IMMEDIATE", nullptr));
+        QVERIFY(store::sqliteExec(other, "BEGIN IMMEDIATE", nullptr));
         v1::Event blocked = commandEvent(session, "while locked");
         QVERIFY(!writer.append(blocked, &error));
         QVERIFY2(error.contains(QLatin1String("locked")), qPrintable(error));
         if (!keep) {
             QCOMPARE(writer.unwrittenEvents(), 0);
             QCOMPARE(failed.size(), 0);
-            QVERIFY(sqliteExec(other, "ROLLBACK", nullptr));
+            QVERIFY(store::sqliteExec(other, "ROLLBACK", nullptr));
             continue;
         }
         QCOMPARE(failed.size(), 1);
@@ -331,13 +331,13 @@ void TestEventWriter::eventWaitsWhileAnotherWriterHoldsTheLock()
         QVERIFY(!writer.writeUnwritten(&error)); // still locked
         QCOMPARE(writer.unwrittenEvents(), 1);
 
-        QVERIFY(sqliteExec(other, "ROLLBACK", nullptr));
+        QVERIFY(store::sqliteExec(other, "ROLLBACK", nullptr));
         QVERIFY2(writer.writeUnwritten(&error), qPrintable(error));
         QVERIFY2(writer.append(late, &error), qPrintable(error));
         QVERIFY2(writer.flush(&error), qPrintable(error));
-        const QList<StoredEvent> events = readAll(*store, session);
+        const QList<store::StoredEvent> events = readAll(*store, session);
         QCOMPARE(events.size(), 3 + 1); // + the first round's "before"
-        const StoredEvent& waited = events.at(2);
+        const store::StoredEvent& waited = events.at(2);
         QCOMPARE(waited.event.seq(), 2);
         QCOMPARE(waited.event.id(), blocked.id());
         QCOMPARE(waited.event.time_ns(), blocked.time_ns());
@@ -356,12 +356,12 @@ void TestEventWriter::keptBatchWaitsForSpaceAndKeepsItsOrder()
     auto store = database.open();
     const QString session = test::createSession(*store, QStringLiteral("t"));
     QString error;
-    QVERIFY(sqliteExec(store->handle(), "PRAGMA max_page_count=1", nullptr)); // clamps to the current size
+    QVERIFY(store::sqliteExec(store->handle(), "PRAGMA max_page_count=1", nullptr)); // clamps to the current size
     const std::string padding(2000, 'x');
     for (const bool keep : {false, true}) {
-        EventWriter writer(*store);
+        store::EventWriter writer(*store);
         writer.setKeepFailedBatches(keep);
-        QSignalSpy failed(&writer, &EventWriter::writeFailed);
+        QSignalSpy failed(&writer, &store::EventWriter::writeFailed);
         QStringList ids;
         bool stored = true;
         for (int i = 0; i < 200 && stored; ++i) {
@@ -385,10 +385,10 @@ void TestEventWriter::keptBatchWaitsForSpaceAndKeepsItsOrder()
         QVERIFY(!writer.writeUnwritten(&error)); // still full
         QCOMPARE(writer.unwrittenEvents(), ids.size());
 
-        QVERIFY(sqliteExec(store->handle(), "PRAGMA max_page_count=100000", nullptr));
+        QVERIFY(store::sqliteExec(store->handle(), "PRAGMA max_page_count=100000", nullptr));
         QVERIFY2(writer.writeUnwritten(&error), qPrintable(error));
         QCOMPARE(writer.unwrittenEvents(), 0);
-        const QList<StoredEvent> events = readAll(*store, session);
+        const QList<store::StoredEvent> events = readAll(*store, session);
         QCOMPARE(events.size(), ids.size());
         for (qsizetype i = 0; i < events.size(); ++i) {
             QCOMPARE(events[i].event.seq(), i);

@@ -1,12 +1,12 @@
 // The import ledger on a real database file: what it finds after a record, that keys
 // are told apart by time and hash, that a key committed with its batch survives a
 // reopen (so a re-import skips it) and one rolled back with its batch does not.
-#include "EventWriter.h"
-#include "ImportLedger.h"
-#include "SqliteStatement.h"
-#include "Store.h"
 #include "TestSupport.h"
-#include "Uuid.h"
+#include "store/EventWriter.h"
+#include "store/ImportLedger.h"
+#include "store/SqliteStatement.h"
+#include "store/Store.h"
+#include "store/Uuid.h"
 
 #include <QTest>
 
@@ -16,10 +16,10 @@ using namespace trailmark;
 
 namespace {
 
-qint64 rowOf(Store& store, const QString& sessionId)
+qint64 rowOf(store::Store& store, const QString& sessionId)
 {
     QString error;
-    const auto row = store.sessionRow(uuid::fromText(sessionId), &error);
+    const auto row = store.sessionRow(store::uuid::fromText(sessionId), &error);
     if (!row)
         qWarning("%s", qPrintable(error));
     return row.value_or(-1);
@@ -59,7 +59,7 @@ void TestImportLedger::keysRoundTrip()
     auto store = database.open();
     QVERIFY(store);
     const qint64 row = rowOf(*store, test::createSession(*store, QStringLiteral("import")));
-    ImportLedger ledger(*store);
+    store::ImportLedger ledger(*store);
     QString error;
     QVERIFY2(ledger.isReady(&error), qPrintable(error));
 
@@ -78,7 +78,7 @@ void TestImportLedger::keysDifferingInTimeOrHashAreDistinct()
     QVERIFY(store);
     const qint64 first = rowOf(*store, test::createSession(*store, QStringLiteral("a")));
     const qint64 second = rowOf(*store, test::createSession(*store, QStringLiteral("b")));
-    ImportLedger ledger(*store);
+    store::ImportLedger ledger(*store);
     QString error;
     QVERIFY(ledger.record({100, 5}, first, &error));
     QVERIFY(ledger.record({101, 5}, second, &error));
@@ -98,7 +98,7 @@ void TestImportLedger::recordingAgainRepointsTheKey()
     QVERIFY(store);
     const qint64 deleted = rowOf(*store, test::createSession(*store, QStringLiteral("old")));
     const qint64 replacement = rowOf(*store, test::createSession(*store, QStringLiteral("new")));
-    ImportLedger ledger(*store);
+    store::ImportLedger ledger(*store);
     QString error;
     QVERIFY(ledger.record({0, 77}, deleted, &error));
     QVERIFY2(ledger.record({0, 77}, replacement, &error), qPrintable(error));
@@ -115,8 +115,8 @@ void TestImportLedger::keyCommittedWithItsBatchSurvivesAReopen()
         auto store = database.open();
         QVERIFY(store);
         row = rowOf(*store, test::createSession(*store, QStringLiteral("import")));
-        EventWriter writer(*store);
-        ImportLedger ledger(*store);
+        store::EventWriter writer(*store);
+        store::ImportLedger ledger(*store);
         QString error;
         QVERIFY(writer.beginBatch(&error));
         QVERIFY(ledger.record({1, 2}, row, &error));
@@ -124,7 +124,7 @@ void TestImportLedger::keyCommittedWithItsBatchSurvivesAReopen()
     }
     auto store = database.open();
     QVERIFY(store);
-    ImportLedger ledger(*store);
+    store::ImportLedger ledger(*store);
     std::optional<qint64> found;
     QString error;
     QVERIFY(ledger.find({1, 2}, &found, &error));
@@ -137,12 +137,12 @@ void TestImportLedger::keyRolledBackWithItsBatchIsForgotten()
     auto store = database.open();
     QVERIFY(store);
     const qint64 row = rowOf(*store, test::createSession(*store, QStringLiteral("import")));
-    EventWriter writer(*store);
-    ImportLedger ledger(*store);
+    store::EventWriter writer(*store);
+    store::ImportLedger ledger(*store);
     QString error;
     QVERIFY(writer.beginBatch(&error));
     QVERIFY(ledger.record({3, 4}, row, &error));
-    QVERIFY(sqliteExec(store->handle(), "ROLLBACK", nullptr)); // what a crash before the commit amounts to
+    QVERIFY(store::sqliteExec(store->handle(), "ROLLBACK", nullptr)); // what a crash before the commit amounts to
     std::optional<qint64> found;
     QVERIFY(ledger.find({3, 4}, &found, &error));
     QVERIFY(!found);
@@ -155,13 +155,13 @@ void TestImportLedger::sessionAtTellsAGoneSessionFromAnError()
     QVERIFY(store);
     const QString id = test::createSession(*store, QStringLiteral("import"));
     const qint64 row = rowOf(*store, id);
-    ImportLedger ledger(*store);
+    store::ImportLedger ledger(*store);
     QString error;
     std::optional<QString> sessionId;
     QVERIFY2(ledger.sessionAt(row, &sessionId, &error), qPrintable(error));
     QCOMPARE(sessionId, std::optional<QString>(id));
 
-    QVERIFY(sqliteExec(store->handle(), "DELETE FROM sessions", nullptr));
+    QVERIFY(store::sqliteExec(store->handle(), "DELETE FROM sessions", nullptr));
     QVERIFY2(ledger.sessionAt(row, &sessionId, &error), qPrintable(error));
     QVERIFY(!sessionId);
 }

@@ -1,5 +1,5 @@
-#include "MessageJson.h"
-#include "Store.h"
+#include "store/MessageJson.h"
+#include "store/Store.h"
 
 #include <QJsonArray>
 #include <QTest>
@@ -21,7 +21,7 @@ void TestMessageJson::everyFieldOfTheSetBodyIsPresent()
     v1::Event event;
     event.set_seq(3);
     event.mutable_command_finished()->set_exit_code(2);
-    const QJsonObject json = messageToJson(event);
+    const QJsonObject json = store::messageToJson(event);
     QCOMPARE(json.value(QStringLiteral("seq")).toInteger(), 3);
     QVERIFY(json.contains(QStringLiteral("command_finished")));
     QVERIFY(!json.contains(QStringLiteral("command_started"))); // other oneof members left out
@@ -35,7 +35,7 @@ void TestMessageJson::invalidUtf8BecomesReplacementCharacters()
 {
     v1::Event event;
     event.mutable_command_started()->set_command(std::string("echo caf\xc3\xa9 \xff!", 13));
-    const QJsonObject started = messageToJson(event).value(QStringLiteral("command_started")).toObject();
+    const QJsonObject started = store::messageToJson(event).value(QStringLiteral("command_started")).toObject();
     QCOMPARE(started.value(QStringLiteral("command")).toString(), QStringLiteral("echo café \uFFFD!"));
 }
 
@@ -45,7 +45,7 @@ void TestMessageJson::enumsByNameAndRepeatedAsArrays()
     annotation.set_verdict(v1::Annotation::VERDICT_ACCEPTED);
     annotation.add_labels("good-recovery");
     annotation.add_labels("efficient");
-    const QJsonObject json = messageToJson(annotation);
+    const QJsonObject json = store::messageToJson(annotation);
     QCOMPARE(json.value(QStringLiteral("verdict")).toString(), QStringLiteral("VERDICT_ACCEPTED"));
     QCOMPARE(json.value(QStringLiteral("labels")).toArray().size(), 2);
     QCOMPARE(json.value(QStringLiteral("redactions")).toArray().size(), 0);

@@ -1,6 +1,6 @@
-#include "Store.h"
 #include "TestSupport.h"
-#include "Uuid.h"
+#include "store/Store.h"
+#include "store/Uuid.h"
 
 #include <QFileInfo>
 #include <QTest>
@@ -58,8 +58,8 @@ void TestStore::newDatabaseIsWalAtCurrentSchema()
         return value;
     };
     QCOMPARE(pragma("PRAGMA journal_mode"), QByteArray("wal"));
-    QCOMPARE(pragma("PRAGMA user_version").toInt(), Store::kSchemaVersion);
-    QCOMPARE(pragma("PRAGMA application_id").toInt(), Store::kApplicationId);
+    QCOMPARE(pragma("PRAGMA user_version").toInt(), store::Store::kSchemaVersion);
+    QCOMPARE(pragma("PRAGMA application_id").toInt(), store::Store::kApplicationId);
     sqlite3_close(db);
 }
 
@@ -68,7 +68,7 @@ void TestStore::readOnlyNeverCreates()
     QTemporaryDir directory;
     const QString path = directory.filePath(QStringLiteral("missing.db"));
     QString error;
-    QVERIFY(!Store::open(path, Store::Access::ReadOnly, &error));
+    QVERIFY(!store::Store::open(path, store::Store::Access::ReadOnly, &error));
     QVERIFY(error.contains(path));
     QVERIFY(!QFileInfo::exists(path));
 }
@@ -84,7 +84,7 @@ void TestStore::sessionRoundTrip()
     session.add_tags("ci");
     QString error;
     QVERIFY2(store->createSession(session, &error), qPrintable(error));
-    QCOMPARE(uuid::fromText(QString::fromStdString(session.id())).size(), 16);
+    QCOMPARE(store::uuid::fromText(QString::fromStdString(session.id())).size(), 16);
     QCOMPARE(session.started_ns(), clock.nowNs());
     QCOMPARE(session.state(), v1::Session::STATE_RECORDING);
 
@@ -99,7 +99,7 @@ void TestStore::sessionRoundTrip()
     QCOMPARE(loaded->tags_size(), 1);
 
     v1::Session unknown;
-    unknown.set_id(uuid::toText(store->newId()).toStdString());
+    unknown.set_id(store::uuid::toText(store->newId()).toStdString());
     QVERIFY(!store->updateSession(unknown, &error));
     QVERIFY(error.contains(QString::fromStdString(unknown.id())));
 }
@@ -174,7 +174,7 @@ void TestStore::annotationNeedsAKnownSession()
     test::TempDatabase database;
     auto store = database.open();
     v1::Annotation annotation;
-    const QString stray = uuid::toText(store->newId());
+    const QString stray = store::uuid::toText(store->newId());
     annotation.set_session_id(stray.toStdString());
     annotation.set_target_id(stray.toStdString());
     QString error;

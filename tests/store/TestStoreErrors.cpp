@@ -1,5 +1,5 @@
-#include "Store.h"
 #include "TestSupport.h"
+#include "store/Store.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -56,8 +56,8 @@ private Q_SLOTS:
 void TestStoreErrors::newerSchemaIsRefusedAndUntouched_data()
 {
     QTest::addColumn<int>("access");
-    QTest::newRow("read-write") << static_cast<int>(Store::Access::ReadWrite);
-    QTest::newRow("read-only") << static_cast<int>(Store::Access::ReadOnly);
+    QTest::newRow("read-write") << static_cast<int>(store::Store::Access::ReadWrite);
+    QTest::newRow("read-only") << static_cast<int>(store::Store::Access::ReadOnly);
 }
 
 void TestStoreErrors::newerSchemaIsRefusedAndUntouched()
@@ -68,14 +68,14 @@ void TestStoreErrors::newerSchemaIsRefusedAndUntouched()
         auto store = database.open();
         test::createSession(*store, QStringLiteral("from the future"));
     }
-    stampFutureVersion(database.path(), Store::kSchemaVersion + 7);
+    stampFutureVersion(database.path(), store::Store::kSchemaVersion + 7);
     const QByteArray before = fileHash(database.path());
 
     QString error;
-    QVERIFY(!Store::open(database.path(), static_cast<Store::Access>(access), &error));
+    QVERIFY(!store::Store::open(database.path(), static_cast<store::Store::Access>(access), &error));
     QVERIFY2(error.contains(database.path()), qPrintable(error));
-    QVERIFY2(error.contains(QString::number(Store::kSchemaVersion + 7)), qPrintable(error));
-    QVERIFY2(error.contains(QString::number(Store::kSchemaVersion)), qPrintable(error));
+    QVERIFY2(error.contains(QString::number(store::Store::kSchemaVersion + 7)), qPrintable(error));
+    QVERIFY2(error.contains(QString::number(store::Store::kSchemaVersion)), qPrintable(error));
     QVERIFY2(error.contains(QLatin1String("newer Trailmark")), qPrintable(error));
     QCOMPARE(fileHash(database.path()), before);
     QVERIFY(!QFile::exists(database.path() + QStringLiteral("-wal")));
@@ -96,7 +96,7 @@ void TestStoreErrors::notSqliteNamesThePath()
     const QString path = directory.filePath(QStringLiteral("notes.db"));
     writeFile(path, content);
     QString error;
-    QVERIFY(!Store::open(path, Store::Access::ReadWrite, &error));
+    QVERIFY(!store::Store::open(path, store::Store::Access::ReadWrite, &error));
     QVERIFY2(error.contains(path), qPrintable(error));
     QVERIFY2(error.contains(QLatin1String("not an SQLite file")), qPrintable(error));
     QFile file(path);
@@ -113,19 +113,19 @@ void TestStoreErrors::truncatedFileNamesThePath()
             test::createSession(*store, QStringLiteral("session %1 with a longer task text to fill pages").arg(i));
     }
     // Checkpoint everything into the main file, then cut it in half.
-    stampFutureVersion(database.path(), Store::kSchemaVersion); // journal_mode=DELETE folds the WAL in
+    stampFutureVersion(database.path(), store::Store::kSchemaVersion); // journal_mode=DELETE folds the WAL in
     QFile file(database.path());
     const qint64 fullSize = file.size();
     QVERIFY(fullSize > 8192);
     QVERIFY(file.resize(fullSize / 2));
 
     QString error;
-    QVERIFY(!Store::open(database.path(), Store::Access::ReadWrite, &error));
+    QVERIFY(!store::Store::open(database.path(), store::Store::Access::ReadWrite, &error));
     QVERIFY2(error.contains(database.path()), qPrintable(error));
     QVERIFY2(error.contains(QLatin1String("truncated")), qPrintable(error));
 
     writeFile(database.path(), QByteArray("SQLite format 3\0", 16) + QByteArray(20, '\0'));
-    QVERIFY(!Store::open(database.path(), Store::Access::ReadOnly, &error));
+    QVERIFY(!store::Store::open(database.path(), store::Store::Access::ReadOnly, &error));
     QVERIFY2(error.contains(QLatin1String("truncated")), qPrintable(error));
 }
 
@@ -139,7 +139,7 @@ void TestStoreErrors::foreignSqliteDatabaseIsRefused()
     sqlite3_close(db);
     const QByteArray before = fileHash(path);
     QString error;
-    QVERIFY(!Store::open(path, Store::Access::ReadWrite, &error));
+    QVERIFY(!store::Store::open(path, store::Store::Access::ReadWrite, &error));
     QVERIFY2(error.contains(QLatin1String("not a Trailmark one")), qPrintable(error));
     QVERIFY2(error.contains(path), qPrintable(error));
     QCOMPARE(fileHash(path), before);
@@ -151,7 +151,7 @@ void TestStoreErrors::emptyFileBecomesANewDatabase()
     const QString path = directory.filePath(QStringLiteral("empty.db"));
     writeFile(path, {});
     QString error;
-    auto store = Store::open(path, Store::Access::ReadWrite, &error);
+    auto store = store::Store::open(path, store::Store::Access::ReadWrite, &error);
     QVERIFY2(store, qPrintable(error));
     QVERIFY(!test::createSession(*store, QStringLiteral("works")).isEmpty());
 }
@@ -163,7 +163,7 @@ void TestStoreErrors::unwritableLocationSaysWhere()
     writeFile(blocker, "x");
     const QString path = blocker + QStringLiteral("/sub/trailmark.db"); // parent is a file
     QString error;
-    QVERIFY(!Store::open(path, Store::Access::ReadWrite, &error));
+    QVERIFY(!store::Store::open(path, store::Store::Access::ReadWrite, &error));
     QVERIFY2(error.contains(blocker), qPrintable(error));
 }
 

@@ -1,4 +1,4 @@
-#include "Uuid.h"
+#include "store/Uuid.h"
 
 #include <QSet>
 #include <QTest>
@@ -20,27 +20,27 @@ private Q_SLOTS:
 
 void TestUuid::carriesVersionVariantAndTime()
 {
-    UuidV7Generator generator;
+    store::UuidV7Generator generator;
     const qint64 ms = 1'767'225'600'123;
     const QByteArray id = generator.next(ms);
     QCOMPARE(id.size(), 16);
     QCOMPARE(static_cast<uchar>(id.at(6)) >> 4, 7); // version 7
     QCOMPARE(static_cast<uchar>(id.at(8)) >> 6, 2); // RFC 9562 variant 0b10
-    QCOMPARE(uuid::unixMs(id), ms);
-    const QString text = uuid::toText(id);
+    QCOMPARE(store::uuid::unixMs(id), ms);
+    const QString text = store::uuid::toText(id);
     QCOMPARE(text.size(), 36);
     QCOMPARE(text.at(14), QLatin1Char('7'));
 }
 
 void TestUuid::isStrictlyIncreasingWithinOneMillisecond()
 {
-    UuidV7Generator generator;
+    store::UuidV7Generator generator;
     QByteArray previous = generator.next(1000);
     QSet<QByteArray> seen{previous};
     // More ids than the 12-bit counter holds, all in the same millisecond.
     for (int i = 0; i < 10'000; ++i) {
         const QByteArray next = generator.next(1000);
-        QVERIFY2(next > previous, qPrintable(uuid::toText(next)));
+        QVERIFY2(next > previous, qPrintable(store::uuid::toText(next)));
         QVERIFY(!seen.contains(next));
         seen.insert(next);
         previous = next;
@@ -49,7 +49,7 @@ void TestUuid::isStrictlyIncreasingWithinOneMillisecond()
 
 void TestUuid::staysOrderedWhenTheClockStepsBack()
 {
-    UuidV7Generator generator;
+    store::UuidV7Generator generator;
     const QByteArray later = generator.next(5000);
     const QByteArray afterStepBack = generator.next(4000);
     QVERIFY(afterStepBack > later);
@@ -57,10 +57,10 @@ void TestUuid::staysOrderedWhenTheClockStepsBack()
 
 void TestUuid::textRoundTrip()
 {
-    UuidV7Generator generator;
+    store::UuidV7Generator generator;
     const QByteArray id = generator.next(42);
-    QCOMPARE(uuid::fromText(uuid::toText(id)), id);
-    QCOMPARE(uuid::fromText(uuid::toText(id).toUpper()), id);
+    QCOMPARE(store::uuid::fromText(store::uuid::toText(id)), id);
+    QCOMPARE(store::uuid::fromText(store::uuid::toText(id).toUpper()), id);
 }
 
 void TestUuid::rejectsMalformedText_data()
@@ -76,7 +76,7 @@ void TestUuid::rejectsMalformedText_data()
 void TestUuid::rejectsMalformedText()
 {
     QFETCH(QString, text);
-    QVERIFY(uuid::fromText(text).isEmpty());
+    QVERIFY(store::uuid::fromText(text).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestUuid)

@@ -1,9 +1,9 @@
-#include "EventWriter.h"
-#include "SqliteStatement.h"
-#include "Store.h"
 #include "TestSupport.h"
-#include "Uuid.h"
-#include "Verifier.h"
+#include "store/EventWriter.h"
+#include "store/SqliteStatement.h"
+#include "store/Store.h"
+#include "store/Uuid.h"
+#include "store/Verifier.h"
 
 #include <QTest>
 
@@ -12,11 +12,11 @@ using namespace trailmark;
 namespace {
 
 // A store with two sessions of five command events each.
-QStringList fillStore(Store& store)
+QStringList fillStore(store::Store& store)
 {
     QStringList sessions{test::createSession(store, QStringLiteral("one")),
                          test::createSession(store, QStringLiteral("two"))};
-    EventWriter writer(store);
+    store::EventWriter writer(store);
     QString error;
     for (int i = 0; i < 10; ++i) {
         v1::Event event;
@@ -29,7 +29,7 @@ QStringList fillStore(Store& store)
     return sessions;
 }
 
-bool hasProblem(const VerifyReport& report, const QString& what, const QString& where)
+bool hasProblem(const store::VerifyReport& report, const QString& what, const QString& where)
 {
     for (const auto& problem : report.problems)
         if (problem.what == what && (where.isEmpty() || problem.where == where))
@@ -59,7 +59,7 @@ void TestVerifier::cleanDatabasePasses()
     fillStore(*store);
     QString error;
     QVERIFY(store->putBlob("image", QStringLiteral("image/png"), &error));
-    const VerifyReport report = Verifier(*store).run();
+    const store::VerifyReport report = store::Verifier(*store).run();
     QVERIFY(report.isClean());
     QCOMPARE(report.sessions, 2);
     QCOMPARE(report.events, 10);
@@ -72,24 +72,24 @@ void TestVerifier::garbagePayloadIsReportedAndOthersStillRead()
     auto store = database.open();
     const QStringList sessions = fillStore(*store);
     // Overwrite one payload with bytes that are not a protobuf message.
-    SqliteStatement select(store->handle(), "SELECT id FROM events WHERE seq = 2 AND session = 1");
+    store::SqliteStatement select(store->handle(), "SELECT id FROM events WHERE seq = 2 AND session = 1");
     QVERIFY(select.step());
     const QByteArray badId = select.columnBlob(0);
-    SqliteStatement corrupt(store->handle(), "UPDATE events SET payload = ? WHERE id = ?");
+    store::SqliteStatement corrupt(store->handle(), "UPDATE events SET payload = ? WHERE id = ?");
     corrupt.bind(1, QByteArray("\xff\xff\xff\xff garbage \x07", 14));
     corrupt.bind(2, badId);
     QVERIFY(corrupt.exec());
 
-    const VerifyReport report = Verifier(*store).run();
+    const store::VerifyReport report = store::Verifier(*store).run();
     QCOMPARE(report.problems.size(), 1);
     QCOMPARE(report.problems.first().what, QStringLiteral("payload"));
-    QCOMPARE(report.problems.first().where, uuid::toText(badId));
+    QCOMPARE(report.problems.first().where, store::uuid::toText(badId));
 
     QString error;
-    QList<StoredEvent> events;
+    QList<store::StoredEvent> events;
     QVERIFY(store->readEvents(
         sessions.first(), 0, -1,
-        [&](const StoredEvent& stored) {
+        [&](const store::StoredEvent& stored) {
             events.append(stored);
             return true;
         },
@@ -100,7 +100,7 @@ void TestVerifier::garbagePayloadIsReportedAndOthersStillRead()
         if (stored.isReadable())
             QVERIFY(stored.event.has_command_started());
     }
-    QCOMPARE(QString::fromStdString(events.at(2).event.id()), uuid::toText(badId));
+    QCOMPARE(QString::fromStdString(events.at(2).event.id()), store::uuid::toText(badId));
 }
 
 void TestVerifier::kindMismatchIsReported()
@@ -108,8 +108,8 @@ void TestVerifier::kindMismatchIsReported()
     test::TempDatabase database;
     auto store = database.open();
     fillStore(*store);
-    QVERIFY(sqliteExec(store->handle(), "UPDATE events SET kind = 14 WHERE seq = 0 AND session = 2", nullptr));
-    const VerifyReport report = Verifier(*store).run();
+    QVERIFY(store::sqliteExec(store->handle(), "UPDATE events SET kind = 14 WHERE seq = 0 AND session = 2", nullptr));
+    const store::VerifyReport report = store::Verifier(*store).run();
     QCOMPARE(report.problems.size(), 1);
     QVERIFY(report.problems.first().detail.contains(QLatin1String("does not match")));
 }
@@ -119,8 +119,8 @@ void TestVerifier::sequenceGapIsReported()
     test::TempDatabase database;
     auto store = database.open();
     const QStringList sessions = fillStore(*store);
-    QVERIFY(sqliteExec(store->handle(), "DELETE FROM events WHERE seq = 3 AND session = 2", nullptr));
-    const VerifyReport report = Verifier(*store).run();
+    QVERIFY(store::sqliteExec(store->handle(), "DELETE FROM events WHERE seq = 3 AND session = 2", nullptr));
+    const store::VerifyReport report = store::Verifier(*store).run();
     QVERIFY(hasProblem(report, QStringLiteral("sequence"), sessions.at(1)));
     QCOMPARE(report.problems.size(), 1);
 }
@@ -132,11 +132,12 @@ void TestVerifier::danglingReferencesAreReported()
     const QStringList sessions = fillStore(*store);
     v1::Annotation annotation;
     annotation.set_session_id(sessions.first().toStdString());
-    annotation.set_target_id(uuid::toText(store->newId()).toStdString()); // no such event
+    annotation.set_target_id(store::uuid::toText(store->newId()).toStdString()); // no such event
     QString error;
     QVERIFY(store->addAnnotation(annotation, &error));
-    QVERIFY(sqliteExec(store->handle(), "UPDATE events SET session = 99 WHERE seq = 4 AND session = 1", nullptr));
-    const VerifyReport report = Verifier(*store).run();
+    QVERIFY(
+        store::sqliteExec(store->handle(), "UPDATE events SET session = 99 WHERE seq = 4 AND session = 1", nullptr));
+    const store::VerifyReport report = store::Verifier(*store).run();
     QVERIFY(hasProblem(report, QStringLiteral("reference"), QString::fromStdString(annotation.id())));
     QVERIFY(hasProblem(report, QStringLiteral("reference"), QString()));
 }
@@ -148,8 +149,8 @@ void TestVerifier::tamperedBlobIsReported()
     QString error;
     const auto key = store->putBlob("original screenshot", QStringLiteral("image/png"), &error);
     QVERIFY(key);
-    QVERIFY(sqliteExec(store->handle(), "UPDATE blobs SET bytes = x'00'", nullptr));
-    const VerifyReport report = Verifier(*store).run();
+    QVERIFY(store::sqliteExec(store->handle(), "UPDATE blobs SET bytes = x'00'", nullptr));
+    const store::VerifyReport report = store::Verifier(*store).run();
     QVERIFY(hasProblem(report, QStringLiteral("blob"), QString::fromLatin1(key->toHex())));
 }
 

@@ -1,17 +1,17 @@
 #include "SessionScript.h"
 
-#include "EventWriter.h"
-#include "Store.h"
+#include "store/EventWriter.h"
+#include "store/Store.h"
 #include "trailmark/v1/annotation.pb.h"
 
 #include <QTest>
 
 namespace trailmark::test {
 
-SessionScript::SessionScript(Store& store, QString sessionId, qint64 startNs)
+SessionScript::SessionScript(store::Store& store, QString sessionId, qint64 startNs)
     : m_store(store)
     , m_sessionId(std::move(sessionId))
-    , m_writer(std::make_unique<EventWriter>(store))
+    , m_writer(std::make_unique<store::EventWriter>(store))
     , m_nowNs(startNs)
 {}
 
@@ -118,7 +118,7 @@ bool SessionScript::flush()
 
 namespace trailmark::test {
 
-MessySession createMessySession(Store& store, const QString& task, qint64 startNs, bool accepted)
+MessySession createMessySession(store::Store& store, const QString& task, qint64 startNs, bool accepted)
 {
     MessySession result;
     v1::Session session;

@@ -6,9 +6,12 @@
 
 #include <memory>
 
-namespace trailmark {
+namespace trailmark::store {
 class EventWriter;
 class Store;
+} // namespace trailmark::store
+
+namespace trailmark {
 
 namespace test {
 
@@ -18,7 +21,7 @@ namespace test {
 class SessionScript
 {
 public:
-    SessionScript(Store& store, QString sessionId, qint64 startNs = 1'767'225'600'000'000'000);
+    SessionScript(store::Store& store, QString sessionId, qint64 startNs = 1'767'225'600'000'000'000);
     ~SessionScript();
 
     // A whole command: start and finish records, advancing time by durationMs.
@@ -38,9 +41,9 @@ public:
     bool flush();
 
 private:
-    Store& m_store;
+    store::Store& m_store;
     QString m_sessionId;
-    std::unique_ptr<EventWriter> m_writer;
+    std::unique_ptr<store::EventWriter> m_writer;
     qint64 m_nowNs;
     int m_nextCommand = 1;
     bool m_ok = true;
@@ -63,7 +66,7 @@ struct MessySession
     QString wrongTargetEventId; // make build in shell B, rated -1
     QByteArray screenshotSha256;
 };
-MessySession createMessySession(Store& store, const QString& task = QStringLiteral("make the parser tests pass"),
+MessySession createMessySession(store::Store& store, const QString& task = QStringLiteral("make the parser tests pass"),
                                 qint64 startNs = 1'767'225'600'000'000'000, bool accepted = true);
 
 } // namespace trailmark::test

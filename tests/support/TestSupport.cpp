@@ -1,6 +1,6 @@
 #include "TestSupport.h"
 
-#include "Store.h"
+#include "store/Store.h"
 
 #include <QTest>
 
@@ -12,22 +12,22 @@ TempDatabase::TempDatabase()
     : m_path(m_directory.path() + QStringLiteral("/data/trailmark.db"))
 {}
 
-std::unique_ptr<Store> TempDatabase::open() const
+std::unique_ptr<store::Store> TempDatabase::open() const
 {
     QString error;
-    auto store = Store::open(m_path, Store::Access::ReadWrite, &error);
+    auto store = store::Store::open(m_path, store::Store::Access::ReadWrite, &error);
     if (!store)
         qWarning("cannot open test database: %s", qPrintable(error));
     return store;
 }
 
-QList<v1::Event> eventsOf(Store& store, const QString& sessionId)
+QList<v1::Event> eventsOf(store::Store& store, const QString& sessionId)
 {
     QList<v1::Event> events;
     QString error;
     if (!store.readEvents(
             sessionId, 0, -1,
-            [&](const StoredEvent& stored) {
+            [&](const store::StoredEvent& stored) {
                 events.append(stored.event);
                 return true;
             },
@@ -36,7 +36,7 @@ QList<v1::Event> eventsOf(Store& store, const QString& sessionId)
     return events;
 }
 
-QString createSession(Store& store, const QString& task)
+QString createSession(store::Store& store, const QString& task)
 {
     v1::Session session;
     session.set_task(task.toStdString());

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Clock.h"
+#include "store/Clock.h"
 #include "trailmark/v1/event.pb.h"
 
 #include <QList>
@@ -9,17 +9,20 @@
 
 #include <memory>
 
-namespace trailmark {
-
+namespace trailmark::store {
 class Store;
-namespace v1 {
+} // namespace trailmark::store
+
+namespace trailmark::v1 {
 class Session;
-}
+} // namespace trailmark::v1
+
+namespace trailmark {
 
 namespace test {
 
 // A clock the test moves by hand.
-class ManualClock final : public Clock
+class ManualClock final : public store::Clock
 {
 public:
     explicit ManualClock(qint64 startNs = 1'767'225'600'000'000'000) // 2026-01-01T00:00:00Z
@@ -41,7 +44,7 @@ public:
     QString path() const { return m_path; }
     QString directory() const { return m_directory.path(); }
     // Opens (creating) the database read-write; fails the current test when it cannot.
-    std::unique_ptr<Store> open() const;
+    std::unique_ptr<store::Store> open() const;
 
 private:
     QTemporaryDir m_directory;
@@ -49,11 +52,11 @@ private:
 };
 
 // Creates a session with the given task, failing the test on error.
-QString createSession(Store& store, const QString& task);
+QString createSession(store::Store& store, const QString& task);
 
 // Every event of a session in seq order (a read error leaves the list short, which the
 // test's own comparisons then catch).
-QList<v1::Event> eventsOf(Store& store, const QString& sessionId);
+QList<v1::Event> eventsOf(store::Store& store, const QString& sessionId);
 
 // The permission bits of a path (e.g. 0600).
 int modeOf(const QString& path);

@@ -1,9 +1,9 @@
-#include "EventFamily.h"
-#include "FamilyRegistry.h"
-#include "FormatWriters.h"
-#include "JsonWriter.h"
-#include "Step.h"
-#include "Vocabulary.h"
+#include "chains/Step.h"
+#include "chains/export/FormatWriters.h"
+#include "chains/export/JsonWriter.h"
+#include "chains/families/EventFamily.h"
+#include "chains/families/FamilyRegistry.h"
+#include "store/Vocabulary.h"
 
 namespace trailmark::chains {
 namespace {
@@ -24,7 +24,7 @@ public:
         const std::string& sessionId = trajectory.session.id();
         const std::string& task = trajectory.session.task();
         const std::string& expert = trajectory.session.expert();
-        const std::string verdict = vocabulary::verdictName(trajectory.verdict()).toStdString();
+        const std::string verdict = store::vocabulary::verdictName(trajectory.verdict()).toStdString();
         for (const Step& step : trajectory.steps) {
             m_row.clear();
             JsonWriter json(m_row);

@@ -1,7 +1,7 @@
-#include "EventFamily.h"
-#include "FamilyRegistry.h"
-#include "FormatWriters.h"
-#include "Step.h"
+#include "chains/Step.h"
+#include "chains/export/FormatWriters.h"
+#include "chains/families/EventFamily.h"
+#include "chains/families/FamilyRegistry.h"
 
 namespace trailmark::chains {
 namespace {

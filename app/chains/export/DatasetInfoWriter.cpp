@@ -1,5 +1,5 @@
-#include "FormatWriters.h"
-#include "JsonWriter.h"
+#include "chains/export/FormatWriters.h"
+#include "chains/export/JsonWriter.h"
 
 namespace trailmark::chains {
 namespace {

@@ -1,11 +1,11 @@
-#include "Exporter.h"
+#include "chains/export/Exporter.h"
 
-#include "FamilyRegistry.h"
-#include "FormatWriters.h"
-#include "Step.h"
-#include "Store.h"
-#include "Uuid.h"
-#include "Vocabulary.h"
+#include "chains/Step.h"
+#include "chains/export/FormatWriters.h"
+#include "chains/families/FamilyRegistry.h"
+#include "store/Store.h"
+#include "store/Uuid.h"
+#include "store/Vocabulary.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -82,7 +82,7 @@ bool Exporter::checkOutput(const QString& outDir, bool force, QString* error)
     return true;
 }
 
-std::optional<ExportStats> Exporter::run(Store& store, const ExportOptions& options, QString* error)
+std::optional<ExportStats> Exporter::run(store::Store& store, const ExportOptions& options, QString* error)
 {
     const QString outDir = QDir::cleanPath(QFileInfo(options.outDir).absoluteFilePath());
     if (!checkOutput(outDir, options.force, error))
@@ -178,7 +178,7 @@ std::optional<ExportStats> Exporter::run(Store& store, const ExportOptions& opti
                 if (QString::fromStdString(annotation.target_id()) == session.id)
                     sessionAnnotations.append(annotation);
             }
-            if (vocabulary::latestVerdict(sessionAnnotations) != v1::Annotation::VERDICT_ACCEPTED) {
+            if (store::vocabulary::latestVerdict(sessionAnnotations) != v1::Annotation::VERDICT_ACCEPTED) {
                 doneEvents += session.events;
                 continue;
             }

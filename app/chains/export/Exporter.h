@@ -1,7 +1,7 @@
 #pragma once
 
-#include "FormatWriter.h"
-#include "TrajectoryBuilder.h"
+#include "chains/TrajectoryBuilder.h"
+#include "chains/export/FormatWriter.h"
 
 #include <functional>
 #include <optional>
@@ -34,7 +34,7 @@ struct ExportOptions
 class Exporter
 {
 public:
-    static std::optional<ExportStats> run(Store& store, const ExportOptions& options, QString* error);
+    static std::optional<ExportStats> run(store::Store& store, const ExportOptions& options, QString* error);
     // Checks --out before any work: a clear error when it is a non-empty folder (and
     // force is off) or not a previous Trailmark export (force on: we never delete a
     // folder we did not write).

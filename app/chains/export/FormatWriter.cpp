@@ -1,9 +1,9 @@
-#include "FormatWriter.h"
+#include "chains/export/FormatWriter.h"
 
-#include "EventFamily.h"
-#include "FamilyRegistry.h"
-#include "JsonWriter.h"
-#include "Step.h"
+#include "chains/Step.h"
+#include "chains/export/JsonWriter.h"
+#include "chains/families/EventFamily.h"
+#include "chains/families/FamilyRegistry.h"
 
 #include <QDateTime>
 #include <QDir>

@@ -9,12 +9,13 @@
 #include <string_view>
 #include <vector>
 
-namespace trailmark {
+namespace trailmark::store {
 class Store;
-namespace v1 {
+} // namespace trailmark::store
+
+namespace trailmark::v1 {
 class Event;
-}
-} // namespace trailmark
+} // namespace trailmark::v1
 
 namespace trailmark::chains {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "FormatWriter.h"
+#include "chains/export/FormatWriter.h"
 
 namespace trailmark::chains {
 

@@ -1,4 +1,4 @@
-#include "FormatWriters.h"
+#include "chains/export/FormatWriters.h"
 
 namespace trailmark::chains {
 namespace {

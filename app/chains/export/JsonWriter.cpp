@@ -1,6 +1,6 @@
-#include "JsonWriter.h"
+#include "chains/export/JsonWriter.h"
 
-#include "Utf8.h"
+#include "chains/Utf8.h"
 
 #include <QStringList>
 

@@ -1,5 +1,5 @@
-#include "FormatWriters.h"
-#include "ProtoFiles.h"
+#include "chains/export/FormatWriters.h"
+#include "chains/export/ProtoFiles.h"
 #include "trailmark/v1/event.pb.h"
 
 namespace trailmark::chains {

@@ -1,6 +1,6 @@
-#include "FormatWriters.h"
-#include "JsonWriter.h"
-#include "Step.h"
+#include "chains/Step.h"
+#include "chains/export/FormatWriters.h"
+#include "chains/export/JsonWriter.h"
 
 namespace trailmark::chains {
 namespace {

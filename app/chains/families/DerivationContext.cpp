@@ -1,6 +1,6 @@
-#include "DerivationContext.h"
+#include "chains/families/DerivationContext.h"
 
-#include "EventFamily.h"
+#include "chains/families/EventFamily.h"
 
 namespace trailmark::chains {
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "RetryOptions.h"
-#include "Step.h"
+#include "chains/Step.h"
+#include "chains/families/RetryOptions.h"
 #include "trailmark/v1/event.pb.h"
 
 #include <QHash>

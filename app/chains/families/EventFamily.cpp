@@ -1,6 +1,6 @@
-#include "EventFamily.h"
+#include "chains/families/EventFamily.h"
 
-#include "JsonWriter.h"
+#include "chains/export/JsonWriter.h"
 
 namespace trailmark::chains {
 

@@ -1,6 +1,6 @@
-#include "FamilyRegistry.h"
+#include "chains/families/FamilyRegistry.h"
 
-#include "EventFamily.h"
+#include "chains/families/EventFamily.h"
 #include "marker/MarkerFamily.h"
 #include "note/NoteFamily.h"
 #include "screenshot/ScreenshotFamily.h"

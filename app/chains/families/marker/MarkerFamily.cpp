@@ -1,6 +1,6 @@
-#include "MarkerFamily.h"
+#include "chains/families/marker/MarkerFamily.h"
 
-#include "EventFamily.h"
+#include "chains/families/EventFamily.h"
 
 namespace trailmark::chains {
 namespace {

@@ -1,10 +1,10 @@
-#include "NoteFamily.h"
+#include "chains/families/note/NoteFamily.h"
 
-#include "DerivationContext.h"
-#include "EventFamily.h"
-#include "JsonWriter.h"
-#include "NoteStep.h"
-#include "Vocabulary.h"
+#include "chains/export/JsonWriter.h"
+#include "chains/families/DerivationContext.h"
+#include "chains/families/EventFamily.h"
+#include "chains/families/note/NoteStep.h"
+#include "store/Vocabulary.h"
 
 #include <QJsonObject>
 
@@ -24,7 +24,7 @@ public:
         Step& step = context.openStep(noteFamily(), event);
         auto note = std::make_unique<NoteStep>();
         note->text = QString::fromStdString(event.note().text());
-        note->kind = vocabulary::noteKindName(event.note().kind());
+        note->kind = store::vocabulary::noteKindName(event.note().kind());
         if (!note->text.isEmpty())
             context.setPendingThought(note->text);
         step.detail = std::move(note);

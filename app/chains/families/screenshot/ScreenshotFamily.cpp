@@ -1,7 +1,7 @@
-#include "ScreenshotFamily.h"
+#include "chains/families/screenshot/ScreenshotFamily.h"
 
-#include "DerivationContext.h"
-#include "EventFamily.h"
+#include "chains/families/DerivationContext.h"
+#include "chains/families/EventFamily.h"
 
 namespace trailmark::chains {
 namespace {

@@ -1,4 +1,4 @@
-#include "ErrorText.h"
+#include "chains/families/shell/ErrorText.h"
 
 #include <algorithm>
 #include <array>

@@ -1,6 +1,6 @@
-#include "RetryDetector.h"
+#include "chains/families/shell/RetryDetector.h"
 
-#include "ShellStep.h"
+#include "chains/families/shell/ShellStep.h"
 
 #include <algorithm>
 #include <unordered_map>

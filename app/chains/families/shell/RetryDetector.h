@@ -1,6 +1,6 @@
 #pragma once
 
-#include "RetryOptions.h"
+#include "chains/families/RetryOptions.h"
 
 #include <string_view>
 #include <utility>

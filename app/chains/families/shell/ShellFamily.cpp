@@ -1,12 +1,12 @@
-#include "ShellFamily.h"
+#include "chains/families/shell/ShellFamily.h"
 
-#include "DerivationContext.h"
-#include "ErrorText.h"
-#include "EventFamily.h"
-#include "JsonWriter.h"
-#include "RetryDetector.h"
-#include "ShellStep.h"
-#include "Utf8.h"
+#include "chains/Utf8.h"
+#include "chains/export/JsonWriter.h"
+#include "chains/families/DerivationContext.h"
+#include "chains/families/EventFamily.h"
+#include "chains/families/shell/ErrorText.h"
+#include "chains/families/shell/RetryDetector.h"
+#include "chains/families/shell/ShellStep.h"
 
 #include <QJsonObject>
 

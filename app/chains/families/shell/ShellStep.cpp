@@ -1,4 +1,4 @@
-#include "ShellStep.h"
+#include "chains/families/shell/ShellStep.h"
 
 namespace trailmark::chains {
 

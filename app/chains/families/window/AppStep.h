@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Step.h"
+#include "chains/Step.h"
 
 #include <QString>
 #include <QStringList>

@@ -1,9 +1,9 @@
-#include "WindowFamily.h"
+#include "chains/families/window/WindowFamily.h"
 
-#include "AppStep.h"
-#include "DerivationContext.h"
-#include "EventFamily.h"
-#include "JsonWriter.h"
+#include "chains/export/JsonWriter.h"
+#include "chains/families/DerivationContext.h"
+#include "chains/families/EventFamily.h"
+#include "chains/families/window/AppStep.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
