@@ -11,7 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-using trailmark::capture::SpoolReader;
+using namespace trailmark;
 
 namespace {
 

@@ -1,13 +1,12 @@
 // AtuinHistoryReader on real SQLite files shaped like atuin's (tests/fixtures/
 // atuin_schema.sql): what each row becomes, the order, deleted and broken rows, old
 // databases without deleted_at, and files that are not atuin databases at all.
+#include "AtuinFixture.h"
 #include "capture/import/AtuinHistoryReader.h"
 
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include <sqlite3.h>
 
 using namespace trailmark;
 
@@ -29,26 +28,6 @@ struct Reading
     QList<Row> rows;
     QList<capture::ImportProblem> problems;
 };
-
-bool execute(const QString& path, const QByteArray& sql)
-{
-    sqlite3* db = nullptr;
-    if (sqlite3_open(QFile::encodeName(path).constData(), &db) != SQLITE_OK)
-        return false;
-    char* message = nullptr;
-    const bool ok = sqlite3_exec(db, sql.constData(), nullptr, nullptr, &message) == SQLITE_OK;
-    if (!ok)
-        qWarning("sqlite: %s", message);
-    sqlite3_free(message);
-    sqlite3_close(db);
-    return ok;
-}
-
-QByteArray atuinSchema()
-{
-    QFile schema(QStringLiteral(TRAILMARK_FIXTURES "/atuin_schema.sql"));
-    return schema.open(QIODevice::ReadOnly) ? schema.readAll() : QByteArray();
-}
 
 Reading readAll(const QString& path, int stopAfter = -1)
 {
@@ -89,7 +68,7 @@ private Q_SLOTS:
 
     void rowsBecomeCommandsInTimeOrder()
     {
-        QVERIFY(execute(m_path, atuinSchema() + R"sql(
+        QVERIFY(test::executeSql(m_path, test::atuinSchema() + R"sql(
 INSERT INTO history VALUES
  ('id-late', 3000, 20, 1, 'make test', '/src', 'sess-a', 'laptop:alice', NULL),
  ('id-early', 1000, 5, 0, 'cd /src', '/home', 'sess-a', 'laptop:alice', NULL),
@@ -121,7 +100,7 @@ INSERT INTO history VALUES
 
     void deletedRowsAreCountedNotReturned()
     {
-        QVERIFY(execute(m_path, atuinSchema() + R"sql(
+        QVERIFY(test::executeSql(m_path, test::atuinSchema() + R"sql(
 INSERT INTO history VALUES
  ('kept', 1000, 5, 0, 'ls', '/', 's', 'h:u', NULL),
  ('gone', 2000, 5, 0, 'echo secret', '/', 's', 'h:u', 1767261600000000000);
@@ -152,8 +131,8 @@ INSERT INTO history VALUES
     {
         QFETCH(QByteArray, values);
         QFETCH(QString, problem);
-        QVERIFY(execute(m_path, atuinSchema() + "INSERT INTO history VALUES " + values +
-                                    ", ('good', 5000, 5, 0, 'pwd', '/', 's', 'h:u', NULL);"));
+        QVERIFY(test::executeSql(m_path, test::atuinSchema() + "INSERT INTO history VALUES " + values +
+                                             ", ('good', 5000, 5, 0, 'pwd', '/', 's', 'h:u', NULL);"));
         const Reading reading = readAll(m_path);
         QVERIFY2(reading.ok, qPrintable(reading.error));
         QCOMPARE(reading.rows.size(), 1);
@@ -165,7 +144,7 @@ INSERT INTO history VALUES
 
     void databaseWithoutDeletedAtIsRead()
     {
-        QVERIFY(execute(m_path, R"sql(
+        QVERIFY(test::executeSql(m_path, R"sql(
 CREATE TABLE history (id text PRIMARY KEY, timestamp integer NOT NULL, duration integer NOT NULL,
     exit integer NOT NULL, command text NOT NULL, cwd text NOT NULL, session text NOT NULL,
     hostname text NOT NULL);
@@ -180,7 +159,7 @@ INSERT INTO history VALUES ('old', 1000, 5, 2, 'make', '/', 's', 'h:u');
 
     void theVisitorCanStopTheReading()
     {
-        QVERIFY(execute(m_path, atuinSchema() + R"sql(
+        QVERIFY(test::executeSql(m_path, test::atuinSchema() + R"sql(
 INSERT INTO history VALUES ('a', 1000, 5, 0, 'one', '/', 's', 'h:u', NULL),
  ('b', 2000, 5, 0, 'two', '/', 's', 'h:u', NULL), ('c', 3000, 5, 0, 'three', '/', 's', 'h:u', NULL);
 )sql"));
@@ -203,7 +182,7 @@ INSERT INTO history VALUES ('a', 1000, 5, 0, 'one', '/', 's', 'h:u', NULL),
         QFETCH(QByteArray, sql);
         QFETCH(QString, errorPart);
         if (!sql.isNull())
-            QVERIFY(execute(m_path, sql));
+            QVERIFY(test::executeSql(m_path, sql));
         const Reading reading = readAll(m_path);
         QVERIFY(!reading.ok);
         QVERIFY2(reading.error.contains(errorPart), qPrintable(reading.error));

@@ -1,6 +1,7 @@
-// End to end: `trailmark import` on fixture files of each format, read back with
-// `trailmark sessions/show --json`, and the database files searched byte by byte for the
-// secrets the fixtures hold.
+// End to end: `trailmark import` on fixtures of each format, read back with `sessions/show
+// --json`; the database files are searched byte by byte for the fixtures' secrets.
+#include "AtuinFixture.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -12,6 +13,7 @@
 
 #include <sqlite3.h>
 
+using namespace trailmark;
 namespace {
 
 struct Run
@@ -34,24 +36,11 @@ QString fixture(const QString& name)
     return QStringLiteral(TRAILMARK_FIXTURES "/import/") + name;
 }
 
-// Builds a real atuin-shaped database from the SQL fixture with the sqlite3 C API.
+// Builds a real atuin-shaped database from the SQL fixture.
 bool createAtuinDatabase(const QString& path)
 {
-    QFile schema(QStringLiteral(TRAILMARK_FIXTURES "/atuin_schema.sql"));
     QFile rows(fixture(QStringLiteral("atuin.sql")));
-    if (!schema.open(QIODevice::ReadOnly) || !rows.open(QIODevice::ReadOnly))
-        return false;
-    sqlite3* db = nullptr;
-    if (sqlite3_open(QFile::encodeName(path).constData(), &db) != SQLITE_OK)
-        return false;
-    char* message = nullptr;
-    const bool ok = sqlite3_exec(db, QByteArray(schema.readAll() + rows.readAll()).constData(), nullptr, nullptr,
-                                 &message) == SQLITE_OK;
-    if (!ok)
-        qWarning("atuin fixture: %s", message);
-    sqlite3_free(message);
-    sqlite3_close(db);
-    return ok;
+    return rows.open(QIODevice::ReadOnly) && test::executeSql(path, test::atuinSchema() + rows.readAll());
 }
 
 } // namespace
@@ -362,17 +351,11 @@ void TestImportCommand::atuinRecordsAreKnownWhereverTheFileIs()
 void TestImportCommand::olderAtuinWithoutDeletedAt()
 {
     const QString path = m_dir->filePath(QStringLiteral("old-history.db"));
-    sqlite3* db = nullptr;
-    QCOMPARE(sqlite3_open(QFile::encodeName(path).constData(), &db), SQLITE_OK);
-    QCOMPARE(sqlite3_exec(db,
-                          "CREATE TABLE history (id text PRIMARY KEY, timestamp integer NOT NULL, duration integer "
-                          "NOT NULL, exit integer NOT NULL, command text NOT NULL, cwd text NOT NULL, session text "
-                          "NOT NULL, hostname text NOT NULL);"
-                          "INSERT INTO history VALUES ('a1', 1767261600000000000, 1000000, 2, 'make', '/src', 's1', "
-                          "'box:bob');",
-                          nullptr, nullptr, nullptr),
-             SQLITE_OK);
-    sqlite3_close(db);
+    QVERIFY(test::executeSql(path, "CREATE TABLE history (id text PRIMARY KEY, timestamp integer NOT NULL, duration "
+                                   "integer NOT NULL, exit integer NOT NULL, command text NOT NULL, cwd text NOT NULL, "
+                                   "session text NOT NULL, hostname text NOT NULL);"
+                                   "INSERT INTO history VALUES ('a1', 1767261600000000000, 1000000, 2, 'make', "
+                                   "'/src', 's1', 'box:bob');"));
     const Run run = trailmark({QStringLiteral("import"), QStringLiteral("--format"), QStringLiteral("atuin"), path});
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     const QList<Command> stored = commandsOf(sessions().at(0).toObject().value(QStringLiteral("id")).toString());
