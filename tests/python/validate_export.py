@@ -425,6 +425,8 @@ def check_dataset_card(root, formats):
         fail(path, "no statistics section")
     if "openai" in formats and "reasoning_content" not in text:
         fail(path, "the card must say where reasoning_content is")
+    if "reasoning" in formats and "PRM800K's row shape" not in text:
+        fail(path, "the card must name the reasoning rows' format")
 
 
 def main():

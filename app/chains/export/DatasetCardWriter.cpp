@@ -31,7 +31,8 @@ constexpr Config kConfigs[] = {
      "(Axolotl's chat_template `field_thinking`, reasoning chat templates); OpenAI's fine-tuning API rejects that key"},
     {"sharegpt", "sharegpt", "sharegpt/train.jsonl",
      "one conversation per session in ShareGPT form (human / function_call / observation / gpt) with `tools`, as "
-     "LLaMA-Factory reads it"},
+     "LLaMA-Factory reads it; tool arguments stay objects here, where its OpenAI converter keeps OpenAI's argument "
+     "strings as strings"},
     {"reasoning", "reasoning", "reasoning/train.jsonl",
      "one chain per session in PRM800K's row shape (`question.problem`, `label.steps[].completions[]` with `text`, "
      "`rating`, `flagged`, `human_completion`, `chosen_completion`, `label.finish_reason`), as TRL's PRM800K script "
