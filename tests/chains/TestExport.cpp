@@ -136,6 +136,7 @@ void TestExport::consumersLoadEveryFormat_data()
     QTest::addColumn<QString>("formats");
     QTest::newRow("agent-chain") << QStringLiteral("agent-chain");
     QTest::newRow("openai") << QStringLiteral("openai");
+    QTest::newRow("openai-reasoning") << QStringLiteral("openai-reasoning");
     QTest::newRow("sharegpt") << QStringLiteral("sharegpt");
     QTest::newRow("atif") << QStringLiteral("atif");
     QTest::newRow("reasoning") << QStringLiteral("reasoning");
@@ -156,7 +157,7 @@ void TestExport::consumersLoadEveryFormat()
     // Not a terminal here: plain progress lines, ending at 100%.
     QVERIFY2(exported.err.contains(QStringLiteral("export: 100%")), qPrintable(exported.err));
     QCOMPARE(test::modeOf(folder) & 0077, 0);
-    const QString all = QStringLiteral("agent-chain,openai,sharegpt,atif,reasoning,react,protobuf,hf");
+    const QString all = QStringLiteral("agent-chain,openai,openai-reasoning,sharegpt,atif,reasoning,react,protobuf,hf");
     // The sessions hold a case of every rule that needs one (a retried failure, a
     // reviewer's rating, unrated steps, thoughts): the validator fails if one is missing.
     const Result checked =
@@ -253,8 +254,9 @@ void TestExport::acceptedOnlyAndSessionFilter()
 void TestExport::chainsMarkRetriesAsAReviewerWould()
 {
     const QString folder = m_outputs.filePath(QStringLiteral("marks"));
-    QCOMPARE(trailmark({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("agent-chain,openai"),
-                        QStringLiteral("--out"), folder, QStringLiteral("--session"), m_messy.sessionId})
+    QCOMPARE(trailmark({QStringLiteral("export"), QStringLiteral("--format"),
+                        QStringLiteral("agent-chain,openai,openai-reasoning"), QStringLiteral("--out"), folder,
+                        QStringLiteral("--session"), m_messy.sessionId})
                  .exitCode,
              0);
     QFile chain(folder + QStringLiteral("/agent_chain/train.jsonl"));
@@ -302,12 +304,8 @@ void TestExport::chainsMarkRetriesAsAReviewerWould()
     QVERIFY(!messages.at(6).toObject().contains(QStringLiteral("reasoning_content")));
     QFile reasoning(folder + QStringLiteral("/openai_reasoning/train.jsonl"));
     QVERIFY(reasoning.open(QIODevice::ReadOnly));
-    const QJsonObject withReasoning = QJsonDocument::fromJson(reasoning.readLine())
-                                          .object()
-                                          .value(QStringLiteral("messages"))
-                                          .toArray()
-                                          .at(6)
-                                          .toObject();
+    const QJsonObject withReasoning =
+        QJsonDocument::fromJson(reasoning.readLine()).object()[QStringLiteral("messages")].toArray().at(6).toObject();
     QCOMPARE(withReasoning.value(QStringLiteral("reasoning_content")).toString(), thought);
     QCOMPARE(withReasoning.value(QStringLiteral("content")).toString(), QString());
 }
@@ -376,9 +374,10 @@ void TestExport::validatorRejectsBrokenRows()
     // The checks must be able to fail: tests/python/fixtures/broken_export holds rows that
     // break each consumer's rules (WHY.md there says which), among them this export's
     // own shapes before issue 13.
-    const Result checked = validate(QStringLiteral(TRAILMARK_SOURCE_DIR "/tests/python/fixtures/broken_export"),
-                                    {QStringLiteral("--formats"), QStringLiteral("openai,sharegpt,reasoning,hf"),
-                                     QStringLiteral("--require-coverage")});
+    const Result checked =
+        validate(QStringLiteral(TRAILMARK_SOURCE_DIR "/tests/python/fixtures/broken_export"),
+                 {QStringLiteral("--formats"), QStringLiteral("openai,openai-reasoning,sharegpt,reasoning,hf"),
+                  QStringLiteral("--require-coverage")});
     QCOMPARE(checked.exitCode, 1);
     for (const char* expected : {
              "function arguments must be a JSON string",       // OpenAI

@@ -181,7 +181,7 @@ def check_openai(root, expected_sessions, folder):
     return rows
 
 
-def check_openai_weights(root, rows):
+def check_openai_weights(root, rows, folder):
     """Failed attempts that were retried are context, not targets: weight 0, as many as
     the agent chain has retried steps."""
     chain = os.path.join(root, "agent_chain", "train.jsonl")
@@ -190,7 +190,7 @@ def check_openai_weights(root, rows):
     retried = sum(1 for row in read_jsonl(chain) if row["retried_by"] is not None)
     zero = sum(1 for row in rows for message in row["messages"] if message.get("weight") == 0)
     if retried != zero:
-        fail("openai/train.jsonl", f"{zero} messages with weight 0, the agent chain has {retried} retried steps")
+        fail(f"{folder}/train.jsonl", f"{zero} messages with weight 0, the agent chain has {retried} retried steps")
 
 
 def check_dataset_info(root, formats):
@@ -200,7 +200,9 @@ def check_dataset_info(root, formats):
         info = json.load(handle)
     expected = []
     if "openai" in formats:
-        expected += ["trailmark_openai", "trailmark_openai_reasoning"]
+        expected.append("trailmark_openai")
+    if "openai-reasoning" in formats:
+        expected.append("trailmark_openai_reasoning")
     if "sharegpt" in formats:
         expected.append("trailmark_sharegpt")
     if list(info) != expected:
@@ -388,7 +390,8 @@ def check_protobuf(root, expected_events, protoc):
 
 
 CARD_CONFIGS = {"agent-chain": [("agent_chain", "agent_chain/train.jsonl")],
-                "openai": [("openai", "openai/train.jsonl"), ("openai_reasoning", "openai_reasoning/train.jsonl")],
+                "openai": [("openai", "openai/train.jsonl")],
+                "openai-reasoning": [("openai_reasoning", "openai_reasoning/train.jsonl")],
                 "sharegpt": [("sharegpt", "sharegpt/train.jsonl")],
                 "reasoning": [("reasoning", "reasoning/train.jsonl")]}
 
@@ -423,7 +426,7 @@ def check_dataset_card(root, formats):
             fail(path, f"config {name}: {problem}")
     if "## Statistics" not in text:
         fail(path, "no statistics section")
-    if "openai" in formats and "reasoning_content" not in text:
+    if {"openai", "openai-reasoning"} & set(formats) and "reasoning_content" not in text:
         fail(path, "the card must say where reasoning_content is")
     if "reasoning" in formats and "PRM800K's row shape" not in text:
         fail(path, "the card must name the reasoning rows' format")
@@ -439,19 +442,18 @@ def main():
     parser.add_argument("--protoc", default="protoc")
     parser.add_argument("--require-coverage", action="store_true",
                         help="fail unless the export exercises every rule that needs a case")
-    parser.add_argument("--formats", default="agent-chain,openai,sharegpt,atif,reasoning,react,protobuf,hf")
+    parser.add_argument("--formats", default="agent-chain,openai,openai-reasoning,sharegpt,atif,reasoning,react,protobuf,hf")
     arguments = parser.parse_args()
     formats = arguments.formats.split(",")
     root = arguments.root
     if "agent-chain" in formats:
         check_agent_chain(root, arguments.steps)
-    if "openai" in formats:
-        rows = check_openai(root, arguments.sessions, "openai")
-        check_openai(root, arguments.sessions, "openai_reasoning")
-        check_openai_weights(root, rows)
+    for format_name, folder in (("openai", "openai"), ("openai-reasoning", "openai_reasoning")):
+        if format_name in formats:
+            check_openai_weights(root, check_openai(root, arguments.sessions, folder), folder)
     if "sharegpt" in formats:
         check_sharegpt(root, arguments.sessions)
-    if "openai" in formats or "sharegpt" in formats:
+    if {"openai", "openai-reasoning", "sharegpt"} & set(formats):
         check_dataset_info(root, formats)
     all_sessions = arguments.all_sessions if arguments.all_sessions is not None else arguments.sessions
     if "atif" in formats:
@@ -466,9 +468,10 @@ def main():
         check_dataset_card(root, formats)
     if arguments.require_coverage:
         wanted = []
-        if "openai" in formats:
-            wanted += [f"{folder}: {case}" for folder in ("openai", "openai_reasoning")
-                       for case in ("an action with the expert's thought", "a retried attempt with weight 0")]
+        for format_name, folder in (("openai", "openai"), ("openai-reasoning", "openai_reasoning")):
+            if format_name in formats:
+                wanted += [f"{folder}: {case}"
+                           for case in ("an action with the expert's thought", "a retried attempt with weight 0")]
         if "reasoning" in formats:
             wanted += ["reasoning: an unrated step as human_completion", "reasoning: a step rated by the reviewer",
                        "reasoning: a step rated by the retry"]

@@ -18,29 +18,32 @@ bool drainLongRow(OutputFile& file, std::string& row, QString* error)
     return true;
 }
 
-// One conversation per session in OpenAI's chat fine-tuning format with tools, written
-// twice: `openai/train.jsonl` passes OpenAI's format checks (message keys role, content,
-// name, weight, tool_calls, tool_call_id only), so the expert's thought is the
-// assistant's content before its tool call; `openai_reasoning/train.jsonl` keeps the
-// thought as `reasoning_content` (content empty), the key Axolotl's chat_template
-// strategy and reasoning chat templates read. A failed attempt that the expert retried
-// later gets weight 0: kept as context, not trained on as the thing to do.
-class OpenAiConversation
+// One conversation per session in OpenAI's chat fine-tuning format with tools, in one of
+// two folders: `openai/train.jsonl` passes OpenAI's format checks (message keys role,
+// content, name, weight, tool_calls, tool_call_id only), so the expert's thought is the
+// assistant's content before its tool call; `openai_reasoning/train.jsonl` (format
+// openai-reasoning) keeps the thought as `reasoning_content` beside an empty content, the
+// key Axolotl's chat_template strategy and reasoning chat templates read. A failed
+// attempt that the expert retried later gets weight 0: kept as context, not trained on
+// as the thing to do.
+class OpenAiWriter final : public FormatWriter
 {
 public:
-    OpenAiConversation(QString path, bool thoughtAsReasoning)
+    OpenAiWriter(QString path, bool thoughtAsReasoning)
         : m_path(std::move(path))
         , m_thoughtAsReasoning(thoughtAsReasoning)
     {}
 
-    bool open(const ExportContext& context, const std::string& tools, QString* error)
+    bool begin(const ExportContext& context, QString* error) override
     {
-        m_tools = &tools;
+        m_tools = exportutil::toolSchemas();
         return m_file.open(context.root + m_path, error);
     }
 
-    bool write(const Trajectory& trajectory, QString* error)
+    bool trajectory(const Trajectory& trajectory, QString* error) override
     {
+        if (!exportutil::hasAction(trajectory))
+            return true;
         m_row.clear();
         JsonWriter json(m_row);
         json.beginObject().key("messages").beginArray();
@@ -72,48 +75,20 @@ public:
             json.nullField("reasoning_content");
         json.field("weight", 1).endObject();
         json.endArray();
-        json.key("tools").raw(*m_tools);
+        json.key("tools").raw(m_tools);
         json.endObject();
         m_row += '\n';
         return m_file.write(m_row, error);
     }
 
-    bool close(QString* error) { return m_file.close(error); }
+    bool finish(const ExportStats&, QString* error) override { return m_file.close(error); }
 
 private:
     QString m_path;
     bool m_thoughtAsReasoning = false;
-    const std::string* m_tools = nullptr;
     OutputFile m_file;
     std::string m_row;
-};
-
-class OpenAiWriter final : public FormatWriter
-{
-public:
-    bool begin(const ExportContext& context, QString* error) override
-    {
-        m_tools = exportutil::toolSchemas();
-        return m_plain.open(context, m_tools, error) && m_reasoning.open(context, m_tools, error);
-    }
-
-    bool trajectory(const Trajectory& trajectory, QString* error) override
-    {
-        if (!exportutil::hasAction(trajectory))
-            return true;
-        return m_plain.write(trajectory, error) && m_reasoning.write(trajectory, error);
-    }
-
-    bool finish(const ExportStats&, QString* error) override
-    {
-        const bool plainClosed = m_plain.close(error);
-        return m_reasoning.close(error) && plainClosed;
-    }
-
-private:
     std::string m_tools;
-    OpenAiConversation m_plain{QStringLiteral("/openai/train.jsonl"), false};
-    OpenAiConversation m_reasoning{QStringLiteral("/openai_reasoning/train.jsonl"), true};
 };
 
 // `sharegpt/train.jsonl`: the same conversations as LLaMA-Factory's ShareGPT with
@@ -176,7 +151,12 @@ private:
 
 std::unique_ptr<FormatWriter> makeOpenAiWriter()
 {
-    return std::make_unique<OpenAiWriter>();
+    return std::make_unique<OpenAiWriter>(QStringLiteral("/openai/train.jsonl"), false);
+}
+
+std::unique_ptr<FormatWriter> makeOpenAiReasoningWriter()
+{
+    return std::make_unique<OpenAiWriter>(QStringLiteral("/openai_reasoning/train.jsonl"), true);
 }
 
 std::unique_ptr<FormatWriter> makeShareGptWriter()

@@ -25,8 +25,9 @@ constexpr Config kConfigs[] = {
     {"openai", "openai", "openai/train.jsonl",
      "one conversation per session in OpenAI's chat fine-tuning format with `tools` and `tool_calls`; the expert's "
      "thought is the assistant's `content` before its tool call; `weight: 0` on failed attempts that were retried; "
-     "passes OpenAI's format checks (no other message keys)"},
-    {"openai", "openai_reasoning", "openai_reasoning/train.jsonl",
+     "passes OpenAI's format checks (no other message keys; for the thought as `reasoning_content`, export "
+     "format openai-reasoning)"},
+    {"openai-reasoning", "openai_reasoning", "openai_reasoning/train.jsonl",
      "the same conversations with the thought as `reasoning_content` (content empty), for trainers that read it "
      "(Axolotl's chat_template `field_thinking`, reasoning chat templates); OpenAI's fine-tuning API rejects that key"},
     {"sharegpt", "sharegpt", "sharegpt/train.jsonl",
@@ -80,9 +81,8 @@ public:
             }
         }
         if (wantsDatasetInfo(m_context->formats))
-            body += QStringLiteral("- `dataset_info.json`: LLaMA-Factory's registration of the chat folders "
-                                   "(`trailmark_openai`, `trailmark_openai_reasoning`, `trailmark_sharegpt`) with "
-                                   "their tool calls and `tools`\n");
+            body += QStringLiteral("- `dataset_info.json`: LLaMA-Factory's registration of each chat folder "
+                                   "(`trailmark_<folder>`) with its tool calls and `tools`\n");
         if (m_context->formats.contains(QStringLiteral("protobuf")))
             body += QStringLiteral("- `trailmark.pb`: every event as a length-delimited `trailmark.v1.Event`; "
                                    "schema in `proto/trailmark/v1/`\n");

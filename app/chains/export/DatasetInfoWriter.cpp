@@ -22,10 +22,10 @@ public:
         std::string out;
         JsonWriter json(out);
         json.beginObject();
-        if (m_context->formats.contains(QStringLiteral("openai"))) {
+        if (m_context->formats.contains(QStringLiteral("openai")))
             writeOpenAiEntry(json, "trailmark_openai", "openai/train.jsonl");
+        if (m_context->formats.contains(QStringLiteral("openai-reasoning")))
             writeOpenAiEntry(json, "trailmark_openai_reasoning", "openai_reasoning/train.jsonl");
-        }
         if (m_context->formats.contains(QStringLiteral("sharegpt"))) {
             json.key("trailmark_sharegpt").beginObject();
             json.field("file_name", "sharegpt/train.jsonl").field("formatting", "sharegpt");
@@ -61,7 +61,8 @@ private:
 
 bool wantsDatasetInfo(const QStringList& formats)
 {
-    return formats.contains(QStringLiteral("openai")) || formats.contains(QStringLiteral("sharegpt"));
+    return formats.contains(QStringLiteral("openai")) || formats.contains(QStringLiteral("openai-reasoning")) ||
+           formats.contains(QStringLiteral("sharegpt"));
 }
 
 std::unique_ptr<FormatWriter> makeDatasetInfoWriter()
