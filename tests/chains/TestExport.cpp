@@ -136,6 +136,7 @@ void TestExport::consumersLoadEveryFormat_data()
     QTest::addColumn<QString>("formats");
     QTest::newRow("agent-chain") << QStringLiteral("agent-chain");
     QTest::newRow("openai") << QStringLiteral("openai");
+    QTest::newRow("openai-reasoning") << QStringLiteral("openai-reasoning");
     QTest::newRow("sharegpt") << QStringLiteral("sharegpt");
     QTest::newRow("atif") << QStringLiteral("atif");
     QTest::newRow("reasoning") << QStringLiteral("reasoning");
@@ -156,9 +157,12 @@ void TestExport::consumersLoadEveryFormat()
     // Not a terminal here: plain progress lines, ending at 100%.
     QVERIFY2(exported.err.contains(QStringLiteral("export: 100%")), qPrintable(exported.err));
     QCOMPARE(test::modeOf(folder) & 0077, 0);
-    const QString all = QStringLiteral("agent-chain,openai,sharegpt,atif,reasoning,react,protobuf,hf");
+    const QString all = QStringLiteral("agent-chain,openai,openai-reasoning,sharegpt,atif,reasoning,react,protobuf,hf");
+    // The sessions hold a case of every rule that needs one (a retried failure, a
+    // reviewer's rating, unrated steps, thoughts): the validator fails if one is missing.
     const Result checked =
-        validate(folder, {QStringLiteral("--formats"), formats == QLatin1String("all") ? all : formats});
+        validate(folder, {QStringLiteral("--formats"), formats == QLatin1String("all") ? all : formats,
+                          QStringLiteral("--require-coverage")});
     QVERIFY2(checked.exitCode == 0, qPrintable(checked.out + checked.err));
 }
 
@@ -250,8 +254,9 @@ void TestExport::acceptedOnlyAndSessionFilter()
 void TestExport::chainsMarkRetriesAsAReviewerWould()
 {
     const QString folder = m_outputs.filePath(QStringLiteral("marks"));
-    QCOMPARE(trailmark({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("agent-chain,openai"),
-                        QStringLiteral("--out"), folder, QStringLiteral("--session"), m_messy.sessionId})
+    QCOMPARE(trailmark({QStringLiteral("export"), QStringLiteral("--format"),
+                        QStringLiteral("agent-chain,openai,openai-reasoning"), QStringLiteral("--out"), folder,
+                        QStringLiteral("--session"), m_messy.sessionId})
                  .exitCode,
              0);
     QFile chain(folder + QStringLiteral("/agent_chain/train.jsonl"));
@@ -292,8 +297,17 @@ void TestExport::chainsMarkRetriesAsAReviewerWould()
     }
     // Actions: XTerm, pytest(fail, retried), vim, Firefox, XTerm, pytest, make build, printf, serve.
     QCOMPARE(weights.join(QLatin1Char(',')), QStringLiteral("1,0,1,1,1,1,1,1,1"));
-    QCOMPARE(messages.at(6).toObject().value(QStringLiteral("reasoning_content")).toString(),
-             QStringLiteral("quotes are not unescaped before splitting")); // the vim call
+    // The thought is the assistant's content before its call (the vim call) in openai/,
+    // and reasoning_content beside an empty content in openai_reasoning/.
+    const QString thought = QStringLiteral("quotes are not unescaped before splitting");
+    QCOMPARE(messages.at(6).toObject().value(QStringLiteral("content")).toString(), thought);
+    QVERIFY(!messages.at(6).toObject().contains(QStringLiteral("reasoning_content")));
+    QFile reasoning(folder + QStringLiteral("/openai_reasoning/train.jsonl"));
+    QVERIFY(reasoning.open(QIODevice::ReadOnly));
+    const QJsonObject withReasoning =
+        QJsonDocument::fromJson(reasoning.readLine()).object()[QStringLiteral("messages")].toArray().at(6).toObject();
+    QCOMPARE(withReasoning.value(QStringLiteral("reasoning_content")).toString(), thought);
+    QCOMPARE(withReasoning.value(QStringLiteral("content")).toString(), QString());
 }
 
 void TestExport::reviewerRedactionsReachNoFile()
@@ -357,31 +371,38 @@ void TestExport::badArgumentsFailClearly()
 
 void TestExport::validatorRejectsBrokenRows()
 {
-    // The checks must be able to fail: rows that break OpenAI's and LLaMA-Factory's rules.
-    const QString folder = m_outputs.filePath(QStringLiteral("broken"));
-    QVERIFY(QDir().mkpath(folder + QStringLiteral("/openai")));
-    QVERIFY(QDir().mkpath(folder + QStringLiteral("/sharegpt")));
-    auto write = [](const QString& path, const QByteArray& bytes) {
-        QFile file(path);
-        return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
-    };
-    QVERIFY(write(
-        folder + QStringLiteral("/openai/train.jsonl"),
-        R"({"messages":[{"role":"user","content":"t"},{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"shell","arguments":{"command":"ls"}}}],"weight":2},{"role":"tool","tool_call_id":"call_9","content":"x","weight":1}],"tools":[{"type":"function","function":{"name":"shell","parameters":{"type":"object"}}}]})"
-        "\n"));
-    QVERIFY(write(
-        folder + QStringLiteral("/sharegpt/train.jsonl"),
-        R"({"conversations":[{"from":"human","value":"t"},{"from":"observation","value":"x"}],"system":"s","tools":"[]"})"
-        "\n"));
-    QVERIFY(write(folder + QStringLiteral("/dataset_info.json"), "{}"));
-    const Result checked = validate(folder, {QStringLiteral("--formats"), QStringLiteral("openai,sharegpt")});
+    // The checks must be able to fail: tests/python/fixtures/broken_export holds rows that
+    // break each consumer's rules (WHY.md there says which), among them this export's
+    // own shapes before issue 13.
+    const Result checked =
+        validate(QStringLiteral(TRAILMARK_SOURCE_DIR "/tests/python/fixtures/broken_export"),
+                 {QStringLiteral("--formats"), QStringLiteral("openai,openai-reasoning,sharegpt,reasoning,hf"),
+                  QStringLiteral("--require-coverage")});
     QCOMPARE(checked.exitCode, 1);
-    for (const char* expected :
-         {"function arguments must be a JSON string", "weight must be 0 or 1",
-          "weight is only allowed on assistant messages", "tool message answers unknown call",
-          "tool calls never answered", "no trailmark_openai entry", "turn 1 has role observation"})
+    for (const char* expected : {
+             "function arguments must be a JSON string",       // OpenAI
+             "message_unrecognized_key ['reasoning_content']", // OpenAI, on openai/ only
+             "missing_content",                                // OpenAI
+             "weight 2 on a message of role assistant",        // OpenAI
+             "weight 1 on a message of role tool",             // OpenAI
+             "tool message answers unknown call",              // OpenAI
+             "tool calls never answered",                      // OpenAI
+             "tool messages at the end are never flushed",     // LLaMA-Factory OpenAI converter
+             "expected every chat folder",                     // LLaMA-Factory dataset_info.json
+             "columns must name messages and tools",           // LLaMA-Factory parser.py
+             "no function turn: the tool calls are not read",  // LLaMA-Factory, openai/ as ShareGPT
+             "turn 1 is observation",                          // LLaMA-Factory ShareGPT alternation
+             "datasets cannot cast one to the other",          // HF json loader
+             "datasets uses one for the whole card",           // HF card: one builder
+             "the script removes exactly",                     // TRL prm800k.py
+             "the export has no case of",                      // coverage of the rules
+         })
         QVERIFY2(checked.out.contains(QLatin1String(expected)),
                  qPrintable(QLatin1String(expected) + QStringLiteral(" in ") + checked.out));
+    // reasoning_content is the one key openai_reasoning/ may add.
+    QVERIFY2(!checked.out.contains(QStringLiteral("openai_reasoning/train.jsonl:1: (OpenAI format check) message 1: "
+                                                  "message_unrecognized_key")),
+             qPrintable(checked.out));
 }
 
 void TestExport::unreadableEventsAreSkippedAndReported()

@@ -4,9 +4,11 @@
 Usage: validate_export.py DIR --sessions N --steps N [--protoc PROTOC]
 
 Each format is read with the real consumer libraries (json, pandas, protobuf) and
-checked against the structural rules of the tool that trains on it: OpenAI's chat
-fine-tuning format checker, LLaMA-Factory's ShareGPT alternation rules, ATIF's schema,
-PRM800K's ratings. Any violation prints "FAIL: <file>:<line>: <what>" and exits 1.
+checked against the rules of the tools that train on it, restated from their code in
+consumers.py: OpenAI's chat fine-tuning format checks, LLaMA-Factory's dataset_info
+parser and converters, Axolotl's chat_template strategy, TRL's PRM800K reader, the
+Hugging Face datasets card and json loader; and ATIF's schema. Any violation prints
+"FAIL: <file>:<line>: <what>" and exits 1.
 """
 
 import argparse
@@ -19,7 +21,12 @@ import sys
 import tempfile
 from datetime import datetime
 
+import consumers
+
 problems = []
+# Rules a realistic export must exercise (--require-coverage): a check that never ran
+# on a case proves nothing about it.
+covered = set()
 
 
 def fail(where, what):
@@ -52,6 +59,8 @@ def check_stable_keys_and_types(path, rows):
             kind = "number" if isinstance(value, (int, float)) and not isinstance(value, bool) else type(value).__name__
             if types.setdefault(key, kind) != kind:
                 fail(f"{path}:{number}", f"key {key} is {kind} here, {types[key]} elsewhere")
+    for problem in consumers.hf_json_schema_problems(rows):
+        fail(path, f"(Hugging Face datasets json loader) {problem}")
 
 
 def check_pandas(path, expected_columns):
@@ -102,9 +111,10 @@ def check_agent_chain(root, expected_steps):
         datetime.fromisoformat(row["start_time"].replace("Z", "+00:00"))
 
 
-def check_openai(root, expected_sessions):
-    """The structural rules of OpenAI's chat fine-tuning format checker, with tools."""
-    path = os.path.join(root, "openai", "train.jsonl")
+def check_openai(root, expected_sessions, folder):
+    """OpenAI's format checks, then the tool-call pairing its API enforces, then Axolotl."""
+    reasoning = folder == "openai_reasoning"
+    path = os.path.join(root, folder, "train.jsonl")
     rows = read_jsonl(path)
     check_stable_keys_and_types(path, rows)
     check_pandas(path, ["messages", "tools"])
@@ -112,6 +122,11 @@ def check_openai(root, expected_sessions):
         fail(path, f"{len(rows)} conversations, expected {expected_sessions}")
     for number, row in enumerate(rows, 1):
         where = f"{path}:{number}"
+        # openai/ must pass the checks as they stand; openai_reasoning/ adds one key.
+        for error in consumers.openai_format_errors(row, ("reasoning_content",) if reasoning else ()):
+            fail(where, f"(OpenAI format check) {error}")
+        for problem in consumers.axolotl_chat_template_problems(row):
+            fail(where, f"(Axolotl chat_template) {problem}")
         tools = row.get("tools")
         if not isinstance(tools, list) or not tools:
             fail(where, "tools must be a non-empty list")
@@ -129,30 +144,14 @@ def check_openai(root, expected_sessions):
             fail(where, "missing messages list")
             continue
         open_calls = []
-        assistant_count = 0
         for index, message in enumerate(messages):
             at = f"{where} message {index}"
             role = message.get("role")
-            if role not in ("system", "user", "assistant", "tool"):
-                fail(at, f"unrecognised role {role}")
-                continue
-            allowed = {"role", "content", "name", "weight", "tool_calls", "tool_call_id", "reasoning_content"}
-            extra = set(message) - allowed
-            if extra:
-                fail(at, f"unrecognised keys {extra}")
-            content = message.get("content")
-            if content is not None and not isinstance(content, str):
-                fail(at, "content must be a string or null")
-            if role != "assistant" and "weight" in message:
-                fail(at, "weight is only allowed on assistant messages")
             if role == "assistant":
-                assistant_count += 1
-                if message.get("weight", 1) not in (0, 1):
-                    fail(at, f"weight must be 0 or 1, not {message.get('weight')}")
-                if content is None and not message.get("tool_calls"):
-                    fail(at, "assistant message without content or tool calls")
                 if open_calls:
                     fail(at, f"tool calls {open_calls} have no tool message before the next assistant turn")
+                if reasoning and message.get("tool_calls") and message.get("content") != "":
+                    fail(at, "openai_reasoning keeps the thought in reasoning_content, content empty")
                 for call in message.get("tool_calls", []):
                     if call.get("type") != "function" or not isinstance(call.get("id"), str):
                         fail(at, f"bad tool call {call}")
@@ -170,41 +169,69 @@ def check_openai(root, expected_sessions):
                     fail(at, f"tool message answers unknown call {message.get('tool_call_id')}")
                 else:
                     open_calls.remove(message.get("tool_call_id"))
-                if not isinstance(content, str):
-                    fail(at, "tool content must be a string")
-            elif not isinstance(content, str) or not content:
-                fail(at, f"{role} message needs text content")
         if open_calls:
             fail(where, f"tool calls never answered: {open_calls}")
-        if assistant_count == 0:
-            fail(where, "no assistant message")
         if messages[-1].get("role") != "assistant":
             fail(where, "the last message must be the assistant's")
-    info_path = os.path.join(root, "dataset_info.json")
-    with open(info_path, encoding="utf-8") as handle:
-        info = json.load(handle)
-    for name, entry in info.items():
-        if not os.path.isfile(os.path.join(root, entry["file_name"])):
-            fail(info_path, f"{name} points at missing {entry['file_name']}")
-    if "trailmark_openai" not in info:
-        fail(info_path, "no trailmark_openai entry")
+    if any(message.get("reasoning_content" if reasoning else "content") for row in rows
+           for message in row["messages"] if message.get("tool_calls")):
+        covered.add(f"{folder}: an action with the expert's thought")
+    if any(message.get("weight") == 0 for row in rows for message in row["messages"]):
+        covered.add(f"{folder}: a retried attempt with weight 0")
     return rows
 
 
-def check_llamafactory_alternation(where, messages, role_key, content_key, odd, even, system_tag=None):
-    """LLaMA-Factory's SharegptDatasetConverter: after an optional system turn, roles
-    alternate (user/observation, then assistant/function) and the count is even."""
-    if system_tag and messages and messages[0][role_key] == system_tag:
-        messages = messages[1:]
-    for index, message in enumerate(messages):
-        accepted = odd if index % 2 == 0 else even
-        if message[role_key] not in accepted:
-            fail(where, f"turn {index} has role {message[role_key]}, LLaMA-Factory accepts {accepted} there")
-            return
-        if not isinstance(message[content_key], str):
-            fail(where, f"turn {index} content is not a string")
-    if len(messages) % 2 != 0:
-        fail(where, f"{len(messages)} turns: LLaMA-Factory drops conversations with an odd count")
+def check_openai_weights(root, rows, folder):
+    """Failed attempts that were retried are context, not targets: weight 0, as many as
+    the agent chain has retried steps."""
+    chain = os.path.join(root, "agent_chain", "train.jsonl")
+    if not os.path.isfile(chain):
+        return
+    retried = sum(1 for row in read_jsonl(chain) if row["retried_by"] is not None)
+    zero = sum(1 for row in rows for message in row["messages"] if message.get("weight") == 0)
+    if retried != zero:
+        fail(f"{folder}/train.jsonl", f"{zero} messages with weight 0, the agent chain has {retried} retried steps")
+
+
+def check_dataset_info(root, formats):
+    """LLaMA-Factory's parser.py and converter.py on dataset_info.json and its files."""
+    info_path = os.path.join(root, "dataset_info.json")
+    with open(info_path, encoding="utf-8") as handle:
+        info = json.load(handle)
+    expected = []
+    if "openai" in formats:
+        expected.append("trailmark_openai")
+    if "openai-reasoning" in formats:
+        expected.append("trailmark_openai_reasoning")
+    if "sharegpt" in formats:
+        expected.append("trailmark_sharegpt")
+    if list(info) != expected:
+        fail(info_path, f"entries {list(info)}, expected every chat folder: {expected}")
+    for name, entry in info.items():
+        for problem in consumers.llamafactory_entry_problems(entry):
+            fail(info_path, f"{name}: {problem}")
+        file_path = os.path.join(root, entry["file_name"])
+        if not os.path.isfile(file_path):
+            fail(info_path, f"{name} points at missing {entry['file_name']}")
+            continue
+        convert = consumers.llamafactory_openai if entry.get("formatting") == "openai" \
+            else consumers.llamafactory_sharegpt
+        for number, row in enumerate(read_jsonl(file_path), 1):
+            where = f"{entry['file_name']}:{number} (LLaMA-Factory {name})"
+            tools = row.get(entry.get("columns", {}).get("tools"))
+            if not tools or not isinstance(tools, (str, list)):
+                fail(where, "no tools for the converter's _tools")
+            try:
+                aligned, problem = convert(row, entry)
+            except KeyError as error:
+                fail(where, f"the converter reads a missing key {error}")
+                continue
+            if problem:
+                fail(where, problem)
+            if not any(turn["role"] == "function" for turn in aligned):
+                fail(where, "no function turn: the tool calls are not read")
+            for problem in consumers.llamafactory_function_problems(aligned):
+                fail(where, problem)
 
 
 def check_sharegpt(root, expected_sessions):
@@ -216,8 +243,11 @@ def check_sharegpt(root, expected_sessions):
         fail(path, f"{len(rows)} conversations, expected {expected_sessions}")
     for number, row in enumerate(rows, 1):
         where = f"{path}:{number}"
-        check_llamafactory_alternation(where, row["conversations"], "from", "value",
-                                       ("human", "observation"), ("gpt", "function_call"))
+        # As LLaMA-Factory's own README registers ShareGPT with tools; dataset_info.json is
+        # checked on its own, so a broken registration does not hide a broken row.
+        _, problem = consumers.llamafactory_sharegpt(row, {"columns": {"messages": "conversations"}})
+        if problem:
+            fail(where, f"(LLaMA-Factory SharegptDatasetConverter) {problem}")
         if not isinstance(row["tools"], str) or not isinstance(json.loads(row["tools"]), list):
             fail(where, "tools must be a JSON string holding a list")
         for turn in row["conversations"]:
@@ -225,12 +255,6 @@ def check_sharegpt(root, expected_sessions):
                 call = json.loads(turn["value"])
                 if set(call) != {"name", "arguments"} or not isinstance(call["arguments"], dict):
                     fail(where, f"function_call value {turn['value']} is not {{name, arguments}}")
-
-
-def check_openai_in_llamafactory(root, rows):
-    for number, row in enumerate(rows, 1):
-        check_llamafactory_alternation(f"openai/train.jsonl:{number} (as LLaMA-Factory reads it)", row["messages"],
-                                       "role", "content", ("user", "tool"), ("assistant",), system_tag="system")
 
 
 def check_atif(root, expected_sessions):
@@ -270,23 +294,33 @@ def check_atif(root, expected_sessions):
 
 
 def check_reasoning(root, expected_sessions):
+    """PRM800K's rows as TRL's examples/datasets/prm800k.py reads them."""
     path = os.path.join(root, "reasoning", "train.jsonl")
     rows = read_jsonl(path)
     check_stable_keys_and_types(path, rows)
-    check_pandas(path, ["session_id", "prompt", "completions", "finish_reason"])
+    check_pandas(path, consumers.PRM800K_COLUMNS)
     if len(rows) != expected_sessions:
         fail(path, f"{len(rows)} chains, expected {expected_sessions}")
+    rated = 0
     for number, row in enumerate(rows, 1):
         where = f"{path}:{number}"
-        if row["finish_reason"] not in ("solution", "give_up", "found_error", "bad_problem"):
-            fail(where, f"finish_reason {row['finish_reason']} is not one of PRM800K's")
-        for completion in row["completions"]:
-            if not isinstance(completion["text"], str) or not completion["text"]:
-                fail(where, "completion without text")
-            if completion["rating"] not in (None, -1, 0, 1):
-                fail(where, f"rating {completion['rating']} is not -1/0/1/null")
-            if not isinstance(completion["labels"], list):
+        outputs, problems = consumers.trl_prm800k(row)
+        for problem in problems:
+            fail(where, f"(TRL prm800k.py) {problem}")
+        if not outputs:
+            fail(where, "TRL's reader makes no example of it")
+            continue
+        for step in row["label"]["steps"]:
+            chosen = step["human_completion"] if step["chosen_completion"] is None \
+                else step["completions"][step["chosen_completion"]]
+            if not isinstance(chosen["text"], str) or not chosen["text"]:
+                fail(where, "a step without text")
+            if not isinstance(chosen["labels"], list):
                 fail(where, "labels must be a list")
+            if step["chosen_completion"] is None:
+                covered.add("reasoning: an unrated step as human_completion")
+            else:
+                covered.add(f"reasoning: a step rated by the {chosen['rating_source']}")
 
 
 def check_react(root, expected_sessions):
@@ -355,7 +389,15 @@ def check_protobuf(root, expected_events, protoc):
                 fail(path, f"event {event.id} has no body")
 
 
+CARD_CONFIGS = {"agent-chain": [("agent_chain", "agent_chain/train.jsonl")],
+                "openai": [("openai", "openai/train.jsonl")],
+                "openai-reasoning": [("openai_reasoning", "openai_reasoning/train.jsonl")],
+                "sharegpt": [("sharegpt", "sharegpt/train.jsonl")],
+                "reasoning": [("reasoning", "reasoning/train.jsonl")]}
+
+
 def check_dataset_card(root, formats):
+    """The card as datasets' load.py reads it: the YAML configs, one builder for all."""
     path = os.path.join(root, "README.md")
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
@@ -363,17 +405,31 @@ def check_dataset_card(root, formats):
         fail(path, "no YAML front matter")
         return
     front = text[4:text.index("\n---\n", 4)]
-    names = [line.split(":", 1)[1].strip() for line in front.splitlines() if line.startswith("- config_name:")]
-    paths = [line.split(":", 1)[1].strip() for line in front.splitlines() if line.strip().startswith("path:")]
-    expected = [name.replace("-", "_") for name in formats
-                if name in ("agent-chain", "openai", "sharegpt", "atif", "reasoning", "react")]
-    if names != expected:
-        fail(path, f"configs {names}, expected {expected}")
-    for pattern in paths:
-        if not glob.glob(os.path.join(root, pattern)):
-            fail(path, f"config path {pattern} matches no file")
+    configs = []
+    for line in front.splitlines():
+        if line.startswith("- config_name:"):
+            configs.append([line.split(":", 1)[1].strip(), []])
+        elif line.strip().startswith("path:") and configs:
+            configs[-1][1].append(line.split(":", 1)[1].strip())
+    expected = [config for name in formats for config in CARD_CONFIGS.get(name, [])]
+    if [(name, paths) for name, paths in configs] != [(name, [file]) for name, file in expected]:
+        fail(path, f"configs {configs}, expected {expected}")
+    for problem in consumers.hf_card_builder_problems([(name, pattern) for name, paths in configs
+                                                       for pattern in paths]):
+        fail(path, problem)
+    for name, patterns in configs:
+        files = sorted(file for pattern in patterns for file in glob.glob(os.path.join(root, pattern)))
+        if not files:
+            fail(path, f"config {name} matches no file")
+        rows = [row for file in files for row in read_jsonl(file)]
+        for problem in consumers.hf_json_schema_problems(rows):
+            fail(path, f"config {name}: {problem}")
     if "## Statistics" not in text:
         fail(path, "no statistics section")
+    if {"openai", "openai-reasoning"} & set(formats) and "reasoning_content" not in text:
+        fail(path, "the card must say where reasoning_content is")
+    if "reasoning" in formats and "PRM800K's row shape" not in text:
+        fail(path, "the card must name the reasoning rows' format")
 
 
 def main():
@@ -384,17 +440,21 @@ def main():
     parser.add_argument("--all-sessions", type=int, help="every exported session (default: --sessions)")
     parser.add_argument("--events", type=int, default=-1, help="events in trailmark.pb")
     parser.add_argument("--protoc", default="protoc")
-    parser.add_argument("--formats", default="agent-chain,openai,sharegpt,atif,reasoning,react,protobuf,hf")
+    parser.add_argument("--require-coverage", action="store_true",
+                        help="fail unless the export exercises every rule that needs a case")
+    parser.add_argument("--formats", default="agent-chain,openai,openai-reasoning,sharegpt,atif,reasoning,react,protobuf,hf")
     arguments = parser.parse_args()
     formats = arguments.formats.split(",")
     root = arguments.root
     if "agent-chain" in formats:
         check_agent_chain(root, arguments.steps)
-    if "openai" in formats:
-        rows = check_openai(root, arguments.sessions)
-        check_openai_in_llamafactory(root, rows)
+    for format_name, folder in (("openai", "openai"), ("openai-reasoning", "openai_reasoning")):
+        if format_name in formats:
+            check_openai_weights(root, check_openai(root, arguments.sessions, folder), folder)
     if "sharegpt" in formats:
         check_sharegpt(root, arguments.sessions)
+    if {"openai", "openai-reasoning", "sharegpt"} & set(formats):
+        check_dataset_info(root, formats)
     all_sessions = arguments.all_sessions if arguments.all_sessions is not None else arguments.sessions
     if "atif" in formats:
         check_atif(root, all_sessions)
@@ -406,6 +466,18 @@ def main():
         check_protobuf(root, arguments.events, arguments.protoc)
     if "hf" in formats:
         check_dataset_card(root, formats)
+    if arguments.require_coverage:
+        wanted = []
+        for format_name, folder in (("openai", "openai"), ("openai-reasoning", "openai_reasoning")):
+            if format_name in formats:
+                wanted += [f"{folder}: {case}"
+                           for case in ("an action with the expert's thought", "a retried attempt with weight 0")]
+        if "reasoning" in formats:
+            wanted += ["reasoning: an unrated step as human_completion", "reasoning: a step rated by the reviewer",
+                       "reasoning: a step rated by the retry"]
+        for case in wanted:
+            if case not in covered:
+                fail(root, f"the export has no case of: {case}")
     if problems:
         for problem in problems:
             print("FAIL:", problem)

@@ -18,18 +18,26 @@ bool drainLongRow(OutputFile& file, std::string& row, QString* error)
     return true;
 }
 
-// `openai/train.jsonl`: one conversation per session, as OpenAI's chat fine-tuning
-// format with tools. Assistant turns call a tool; thoughts go in reasoning_content;
-// a failed attempt that the expert retried later gets weight 0 (kept as context,
-// not trained on as the thing to do).
+// One conversation per session in OpenAI's chat fine-tuning format with tools, in one of
+// two folders: `openai/train.jsonl` passes OpenAI's format checks (message keys role,
+// content, name, weight, tool_calls, tool_call_id only), so the expert's thought is the
+// assistant's content before its tool call; `openai_reasoning/train.jsonl` (format
+// openai-reasoning) keeps the thought as `reasoning_content` beside an empty content, the
+// key Axolotl's chat_template strategy and reasoning chat templates read. A failed
+// attempt that the expert retried later gets weight 0: kept as context, not trained on
+// as the thing to do.
 class OpenAiWriter final : public FormatWriter
 {
 public:
+    OpenAiWriter(QString path, bool thoughtAsReasoning)
+        : m_path(std::move(path))
+        , m_thoughtAsReasoning(thoughtAsReasoning)
+    {}
+
     bool begin(const ExportContext& context, QString* error) override
     {
-        m_context = &context;
         m_tools = exportutil::toolSchemas();
-        return m_file.open(context.root + QStringLiteral("/openai/train.jsonl"), error);
+        return m_file.open(context.root + m_path, error);
     }
 
     bool trajectory(const Trajectory& trajectory, QString* error) override
@@ -44,8 +52,11 @@ public:
         for (const Step& step : trajectory.steps) {
             if (!step.isAction())
                 continue;
-            json.beginObject().field("role", "assistant").field("content", "");
-            json.textOrNull("reasoning_content", step.thought);
+            json.beginObject().field("role", "assistant");
+            if (m_thoughtAsReasoning)
+                json.field("content", "").textOrNull("reasoning_content", step.thought);
+            else
+                json.field("content", step.thought);
             json.key("tool_calls").beginArray().beginObject();
             json.field("id", exportutil::toolCallId(step)).field("type", "function");
             json.key("function").beginObject();
@@ -60,7 +71,9 @@ public:
                 return false;
         }
         json.beginObject().field("role", "assistant").field("content", exportutil::closingMessage(trajectory));
-        json.nullField("reasoning_content").field("weight", 1).endObject();
+        if (m_thoughtAsReasoning)
+            json.nullField("reasoning_content");
+        json.field("weight", 1).endObject();
         json.endArray();
         json.key("tools").raw(m_tools);
         json.endObject();
@@ -71,7 +84,8 @@ public:
     bool finish(const ExportStats&, QString* error) override { return m_file.close(error); }
 
 private:
-    const ExportContext* m_context = nullptr;
+    QString m_path;
+    bool m_thoughtAsReasoning = false;
     OutputFile m_file;
     std::string m_row;
     std::string m_tools;
@@ -137,7 +151,12 @@ private:
 
 std::unique_ptr<FormatWriter> makeOpenAiWriter()
 {
-    return std::make_unique<OpenAiWriter>();
+    return std::make_unique<OpenAiWriter>(QStringLiteral("/openai/train.jsonl"), false);
+}
+
+std::unique_ptr<FormatWriter> makeOpenAiReasoningWriter()
+{
+    return std::make_unique<OpenAiWriter>(QStringLiteral("/openai_reasoning/train.jsonl"), true);
 }
 
 std::unique_ptr<FormatWriter> makeShareGptWriter()

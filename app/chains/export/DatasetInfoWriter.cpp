@@ -22,17 +22,10 @@ public:
         std::string out;
         JsonWriter json(out);
         json.beginObject();
-        if (m_context->formats.contains(QStringLiteral("openai"))) {
-            // OpenAI rows as LLaMA-Factory's "sharegpt" formatting with OpenAI role names.
-            // It reads content, not tool_calls: use trailmark_sharegpt to train tool calls.
-            json.key("trailmark_openai").beginObject();
-            json.field("file_name", "openai/train.jsonl").field("formatting", "sharegpt");
-            json.key("columns").beginObject().field("messages", "messages").endObject();
-            json.key("tags").beginObject();
-            json.field("role_tag", "role").field("content_tag", "content").field("user_tag", "user");
-            json.field("assistant_tag", "assistant").field("observation_tag", "tool").field("system_tag", "system");
-            json.endObject().endObject();
-        }
+        if (m_context->formats.contains(QStringLiteral("openai")))
+            writeOpenAiEntry(json, "trailmark_openai", "openai/train.jsonl");
+        if (m_context->formats.contains(QStringLiteral("openai-reasoning")))
+            writeOpenAiEntry(json, "trailmark_openai_reasoning", "openai_reasoning/train.jsonl");
         if (m_context->formats.contains(QStringLiteral("sharegpt"))) {
             json.key("trailmark_sharegpt").beginObject();
             json.field("file_name", "sharegpt/train.jsonl").field("formatting", "sharegpt");
@@ -46,6 +39,21 @@ public:
     }
 
 private:
+    // LLaMA-Factory's "openai" formatting (data/converter.py, OpenAIDatasetConverter):
+    // an assistant message with tool_calls becomes a function turn, tool messages are
+    // merged into the observation before the next turn, and `tools` is the tool list.
+    // Its tags default to ShareGPT's names, so OpenAI's role names are given here.
+    static void writeOpenAiEntry(JsonWriter& json, std::string_view name, std::string_view file)
+    {
+        json.key(name).beginObject();
+        json.field("file_name", file).field("formatting", "openai");
+        json.key("columns").beginObject().field("messages", "messages").field("tools", "tools").endObject();
+        json.key("tags").beginObject();
+        json.field("role_tag", "role").field("content_tag", "content").field("user_tag", "user");
+        json.field("assistant_tag", "assistant").field("observation_tag", "tool").field("system_tag", "system");
+        json.endObject().endObject();
+    }
+
     const ExportContext* m_context = nullptr;
 };
 
@@ -53,7 +61,8 @@ private:
 
 bool wantsDatasetInfo(const QStringList& formats)
 {
-    return formats.contains(QStringLiteral("openai")) || formats.contains(QStringLiteral("sharegpt"));
+    return formats.contains(QStringLiteral("openai")) || formats.contains(QStringLiteral("openai-reasoning")) ||
+           formats.contains(QStringLiteral("sharegpt"));
 }
 
 std::unique_ptr<FormatWriter> makeDatasetInfoWriter()

@@ -7,6 +7,7 @@ namespace trailmark::chains {
 // One factory per format; knownFormats() and makeFormatWriter() map names to them.
 std::unique_ptr<FormatWriter> makeAgentChainWriter();
 std::unique_ptr<FormatWriter> makeOpenAiWriter();
+std::unique_ptr<FormatWriter> makeOpenAiReasoningWriter();
 std::unique_ptr<FormatWriter> makeShareGptWriter();
 std::unique_ptr<FormatWriter> makeAtifWriter();
 std::unique_ptr<FormatWriter> makeReasoningWriter();

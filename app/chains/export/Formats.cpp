@@ -11,10 +11,15 @@ struct Format
 
 // Canonical order: files are written and listed in this order.
 constexpr Format kFormats[] = {
-    {"agent-chain", makeAgentChainWriter}, {"openai", makeOpenAiWriter},
-    {"sharegpt", makeShareGptWriter},      {"atif", makeAtifWriter},
-    {"reasoning", makeReasoningWriter},    {"react", makeReactWriter},
-    {"protobuf", makeProtobufWriter},      {"hf", makeDatasetCardWriter},
+    {"agent-chain", makeAgentChainWriter},
+    {"openai", makeOpenAiWriter},
+    {"openai-reasoning", makeOpenAiReasoningWriter},
+    {"sharegpt", makeShareGptWriter},
+    {"atif", makeAtifWriter},
+    {"reasoning", makeReasoningWriter},
+    {"react", makeReactWriter},
+    {"protobuf", makeProtobufWriter},
+    {"hf", makeDatasetCardWriter},
 };
 
 } // namespace

@@ -2,6 +2,8 @@
 #include "chains/export/FormatWriters.h"
 #include "chains/export/JsonWriter.h"
 
+#include <optional>
+
 namespace trailmark::chains {
 namespace {
 
@@ -85,9 +87,14 @@ private:
     const ExportContext* m_context = nullptr;
 };
 
-// `reasoning/train.jsonl`: one chain per session for process-reward training, shaped
-// like PRM800K: the task as prompt, each action as a completion step with its text and
-// the reviewer's rating (-1/0/1, null when unrated) and labels, and a finish reason.
+// `reasoning/train.jsonl`: one chain per session in PRM800K's row shape, so TRL's
+// examples/datasets/prm800k.py reads it with only its data_files changed: the task is
+// `question.problem`; each action is one of `label.steps`. A step a reviewer rated, or a
+// failed attempt the expert retried (rated -1 by that retry), is `completions[0]` and
+// chosen; any other step is the expert's own `human_completion`, which PRM800K (and TRL)
+// count as correct. Trailmark's own fields sit inside those objects, never beside the
+// seven top-level columns: TRL's batched map removes exactly those and would otherwise
+// fail on a column left with the wrong length.
 class ReasoningWriter final : public FormatWriter
 {
 public:
@@ -101,31 +108,41 @@ public:
         m_row.clear();
         JsonWriter json(m_row);
         json.beginObject();
+        json.field("labeler", trajectory.session.expert());
+        json.field("timestamp", exportutil::isoTimeUtf8(trajectory.session.started_ns()));
+        json.nullField("generation");
+        json.field("is_quality_control_question", false).field("is_initial_screening_question", false);
+        json.key("question").beginObject();
+        json.field("problem", trajectory.session.task()).nullField("ground_truth_answer");
         json.field("session_id", trajectory.session.id());
-        json.field("prompt", trajectory.session.task());
-        json.key("completions").beginArray();
+        json.endObject();
+        json.key("label").beginObject().key("steps").beginArray();
         bool anyWrong = false;
         const Step* lastAction = nullptr;
         for (const Step& step : trajectory.steps) {
             if (!step.isAction())
                 continue;
             lastAction = &step;
-            QString text;
-            if (!step.thought.isEmpty())
-                text += QStringLiteral("Thought: %1\n").arg(step.thought);
-            text += QStringLiteral("Action: %1\nObservation: %2").arg(step.actionText(), step.observationText());
-            const auto rating = step.rating();
-            anyWrong = anyWrong || (rating && *rating < 0);
+            std::optional<int> rating = step.rating();
+            const bool reviewed = rating.has_value();
+            anyWrong = anyWrong || (reviewed && *rating < 0);
+            if (!reviewed && step.retriedBy >= 0)
+                rating = -1;
             json.beginObject();
-            json.field("step_index", step.index);
-            json.field("text", text);
-            rating ? json.field("rating", *rating) : json.nullField("rating");
-            json.stringList("labels", step.labels());
-            json.field("outcome", toString(step.outcome));
-            step.retryOf >= 0 ? json.field("retry_of", step.retryOf) : json.nullField("retry_of");
+            if (rating) {
+                json.key("completions").beginArray();
+                writeCompletion(json, step, rating, reviewed ? "reviewer" : "retry");
+                json.endArray().nullField("human_completion").field("chosen_completion", 0);
+            } else {
+                json.key("completions").beginArray().endArray();
+                writeCompletion(json.key("human_completion"), step, std::nullopt, nullptr);
+                json.nullField("chosen_completion");
+            }
             json.endObject();
         }
         json.endArray();
+        lastAction ? json.field("total_time", (lastAction->endNs - trajectory.session.started_ns()) / 1'000'000)
+                   : json.nullField("total_time");
         // PRM800K's reasons: a reviewer-flagged wrong step is "found_error"; otherwise the
         // chain is a "solution" when its last action worked, else the expert gave up.
         const char* finish = anyWrong                                               ? "found_error"
@@ -133,7 +150,7 @@ public:
                                                                                     : "give_up";
         json.field("finish_reason", finish);
         json.stringList("closing_notes", trajectory.closingNotes);
-        json.endObject();
+        json.endObject().endObject();
         m_row += '\n';
         return m_file.write(m_row, error);
     }
@@ -141,6 +158,26 @@ public:
     bool finish(const ExportStats&, QString* error) override { return m_file.close(error); }
 
 private:
+    // PRM800K's completion (text, rating, flagged) plus where the rating came from and
+    // the step it is; the same keys whether rated or not, so its type never changes.
+    static void writeCompletion(JsonWriter& json, const Step& step, std::optional<int> rating, const char* source)
+    {
+        QString text;
+        if (!step.thought.isEmpty())
+            text += QStringLiteral("Thought: %1\n").arg(step.thought);
+        text += QStringLiteral("Action: %1\nObservation: %2").arg(step.actionText(), step.observationText());
+        json.beginObject();
+        json.field("text", text);
+        rating ? json.field("rating", *rating) : json.nullField("rating");
+        json.field("flagged", false);
+        source ? json.field("rating_source", source) : json.nullField("rating_source");
+        json.field("step_index", step.index);
+        json.stringList("labels", step.labels());
+        json.field("outcome", toString(step.outcome));
+        step.retryOf >= 0 ? json.field("retry_of", step.retryOf) : json.nullField("retry_of");
+        json.endObject();
+    }
+
     OutputFile m_file;
     std::string m_row;
 };
