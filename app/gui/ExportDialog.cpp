@@ -29,10 +29,11 @@ QString formatHint(const QString& format)
 {
     static const QHash<QString, QString> hints{
         {QStringLiteral("agent-chain"), ExportDialog::tr("native JSONL, one line per step, lossless")},
-        {QStringLiteral("openai"), ExportDialog::tr("chat with tool calls; LLaMA-Factory, Axolotl")},
+        {QStringLiteral("openai"), ExportDialog::tr("chat with tool calls; OpenAI fine-tuning, LLaMA-Factory")},
+        {QStringLiteral("openai-reasoning"), ExportDialog::tr("the same with reasoning_content; Axolotl")},
         {QStringLiteral("sharegpt"), ExportDialog::tr("conversations; LLaMA-Factory")},
         {QStringLiteral("atif"), ExportDialog::tr("trajectories for Harbor / Terminal-Bench")},
-        {QStringLiteral("reasoning"), ExportDialog::tr("step ratings, PRM800K style")},
+        {QStringLiteral("reasoning"), ExportDialog::tr("step ratings in PRM800K's shape; TRL")},
         {QStringLiteral("react"), ExportDialog::tr("Thought / Action / Observation text")},
         {QStringLiteral("protobuf"), ExportDialog::tr("raw events + .proto files")},
         {QStringLiteral("hf"), ExportDialog::tr("Hugging Face dataset card")},
