@@ -153,6 +153,12 @@ private:
         if (!QFile::exists(m_database.path()))
             return result; // killed before it created the file
         auto store = store::Store::open(m_database.path(), store::Store::Access::ReadOnly, &result.error);
+        // Killed after SQLite created the file but before the first migration committed:
+        // schema version 0 means nothing was ever committed, so nothing can be lost.
+        if (!store && result.error.contains(QLatin1String("has schema version 0 "))) {
+            result.error.clear();
+            return result;
+        }
         if (!store)
             return result;
         const auto summaries = store->sessionSummaries(&result.error);
