@@ -35,6 +35,27 @@ TimelineLane EventFamily::lane(const Step& step) const
     return {step.toolText(), step.toolText()};
 }
 
+void writeFunctionSchema(JsonWriter& json, std::string_view name, std::string_view description,
+                         std::initializer_list<ToolParameter> parameters)
+{
+    json.beginObject().field("type", "function").key("function").beginObject();
+    json.field("name", name).field("description", description);
+    json.key("parameters").beginObject().field("type", "object").key("properties").beginObject();
+    for (const ToolParameter& parameter : parameters)
+        json.key(parameter.name)
+            .beginObject()
+            .field("type", parameter.type)
+            .field("description", parameter.description)
+            .endObject();
+    json.endObject().key("required").beginArray();
+    for (const ToolParameter& parameter : parameters) {
+        if (parameter.required)
+            json.value(parameter.name);
+    }
+    json.endArray().endObject();
+    json.endObject().endObject();
+}
+
 QString oneLine(QString text, qsizetype maxLength)
 {
     text.replace(QLatin1Char('\n'), QStringLiteral(" ⏎ "));

@@ -6,6 +6,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -132,6 +133,20 @@ public:
     // The same for a step in `show --json`.
     virtual void addJsonFields(QJsonObject&, const Step*) const {}
 };
+
+// One parameter of a tool's JSON schema.
+struct ToolParameter
+{
+    std::string_view name;
+    std::string_view description;
+    bool required = false;
+    std::string_view type = "string";
+};
+
+// Writes one element of OpenAI's `tools` array: a function with these parameters, the
+// required ones listed in "required" in the order given.
+void writeFunctionSchema(JsonWriter& json, std::string_view name, std::string_view description,
+                         std::initializer_list<ToolParameter> parameters);
 
 // One line for the terminal: newlines shown as ⏎ so a multi-line text stays one row, cut
 // with "…" past maxLength characters.

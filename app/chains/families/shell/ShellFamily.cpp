@@ -259,18 +259,9 @@ public:
     }
     void writeToolSchema(JsonWriter& json) const override
     {
-        json.beginObject().field("type", "function").key("function").beginObject();
-        json.field("name", "shell");
-        json.field("description", "Run a command line in an interactive shell; returns its output and exit status.");
-        json.key("parameters").beginObject().field("type", "object").key("properties").beginObject();
-        json.key("command")
-            .beginObject()
-            .field("type", "string")
-            .field("description", "The command line, as typed.")
-            .endObject();
-        json.key("cwd").beginObject().field("type", "string").field("description", "Working directory.").endObject();
-        json.endObject().key("required").beginArray().value("command").endArray().endObject();
-        json.endObject().endObject();
+        writeFunctionSchema(json, "shell",
+                            "Run a command line in an interactive shell; returns its output and exit status.",
+                            {{"command", "The command line, as typed.", true}, {"cwd", "Working directory."}});
     }
     std::string_view countLabel() const override { return "shell commands"; }
 

@@ -163,22 +163,9 @@ public:
     }
     void writeToolSchema(JsonWriter& json) const override
     {
-        json.beginObject().field("type", "function").key("function").beginObject();
-        json.field("name", "switch_app");
-        json.field("description", "Bring an application window to the front; returns the window titles seen there.");
-        json.key("parameters").beginObject().field("type", "object").key("properties").beginObject();
-        json.key("app")
-            .beginObject()
-            .field("type", "string")
-            .field("description", "Application class, e.g. Firefox.")
-            .endObject();
-        json.key("title")
-            .beginObject()
-            .field("type", "string")
-            .field("description", "Window title to pick.")
-            .endObject();
-        json.endObject().key("required").beginArray().value("app").endArray().endObject();
-        json.endObject().endObject();
+        writeFunctionSchema(json, "switch_app",
+                            "Bring an application window to the front; returns the window titles seen there.",
+                            {{"app", "Application class, e.g. Firefox.", true}, {"title", "Window title to pick."}});
     }
     std::string_view countLabel() const override { return "app switches"; }
 
