@@ -76,7 +76,8 @@ bool ShellSessionRouter::prepare(QString* error)
         return false;
     m_recordingSessionId.clear();
     m_sessionBySource.clear();
-    m_shellSinks.clear(); // they hold session ids found by the previous prepare()
+    // The shell sinks hold session ids found by the previous prepare().
+    m_shellSinks.clear();
     for (const SessionSummary& summary : *summaries) { // newest first
         const v1::Session& session = summary.session;
         if (!summary.decodeError.isEmpty())
