@@ -4,6 +4,7 @@
 #include "store/PrivateFiles.h"
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 
 #include <cstdio>
 
@@ -20,8 +21,15 @@ int runInit(CommandContext& context)
                        "Put it last, after anything that sets PROMPT_COMMAND or a DEBUG trap.\n"
                        "Commands go to the spool directory ($TRAILMARK_SPOOL_DIR, else\n"
                        "$XDG_RUNTIME_DIR/trailmark) until the recorder or `trailmark ingest` stores them.\n"
-                       "A command line that starts with a space is not recorded."));
+                       "A command line that starts with a space is not recorded.\n"
+                       "With --capture-output each interactive shell on a terminal becomes `trailmark shell`\n"
+                       "running that shell, so every command's output is kept too (TRAILMARK_CAPTURE_OUTPUT=0\n"
+                       "skips that for one shell)."));
     parser.addHelpOption();
+    const QCommandLineOption captureOutput(
+        QStringLiteral("capture-output"),
+        QStringLiteral("Run interactive shells under `trailmark shell`, which also keeps each command's output."));
+    parser.addOption(captureOutput);
     parser.addPositionalArgument(QStringLiteral("SHELL"), QStringLiteral("bash, zsh or fish"));
     parser.process(context.arguments);
     const QStringList positional = parser.positionalArguments();
@@ -36,9 +44,13 @@ int runInit(CommandContext& context)
     QString error;
     if (!store::privatefiles::ensureDirectory(spool, &error))
         return context.fail(error);
+    QByteArray text = *script;
+    if (parser.isSet(captureOutput))
+        text.prepend(*capture::shellintegration::captureOutputPrelude(positional.first(),
+                                                                      QCoreApplication::applicationFilePath()));
     // Raw bytes: the spool path may not be valid in the stream's codec.
     context.out.flush();
-    std::fwrite(script->constData(), 1, static_cast<size_t>(script->size()), stdout);
+    std::fwrite(text.constData(), 1, static_cast<size_t>(text.size()), stdout);
     std::fflush(stdout);
     return 0;
 }

@@ -20,7 +20,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
+#include <cstring>
 #include <optional>
+#include <unistd.h>
 
 namespace trailmark::cli {
 namespace {
@@ -84,6 +87,21 @@ std::optional<QStringList> withHooks(const QString& shell, QStringList program, 
     return std::nullopt;
 }
 
+// What --fall-back does when Trailmark cannot watch the terminal: the shell the user
+// asked for, with its commands still recorded by the rc file's hooks but no output, so
+// a terminal whose rc file starts `trailmark shell` never closes at once. The variable
+// keeps that rc file from starting `trailmark shell` again.
+int runPlainShell(CommandContext& context, const QStringList& program)
+{
+    context.err << "trailmark shell: running " << program.first() << " without output capture" << Qt::endl;
+    context.out.flush();
+    qputenv("TRAILMARK_CAPTURE_OUTPUT", "0");
+    capture::ExecArguments argv(program, true);
+    ::execvp(argv.data()[0], argv.data());
+    return context.fail(
+        QStringLiteral("cannot run %1: %2").arg(program.first(), QString::fromLocal8Bit(std::strerror(errno))));
+}
+
 } // namespace
 
 // The shell's spool goes to a private subdirectory "pty-<our pid>" of the spool
@@ -100,6 +118,11 @@ int runShell(CommandContext& context)
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("SHELL"), QStringLiteral("The shell and its arguments, after --."),
                                  QStringLiteral("[-- SHELL [ARGS...]]"));
+    const QCommandLineOption fallBack(QStringLiteral("fall-back"),
+                                      QStringLiteral("When the terminal cannot be watched (database, redaction rules, "
+                                                     "pty), run the shell without output capture instead of failing "
+                                                     "(what `trailmark init SHELL --capture-output` uses)."));
+    parser.addOption(fallBack);
     parser.process(context.arguments);
     QStringList program = parser.positionalArguments();
     if (program.isEmpty()) {
@@ -112,17 +135,24 @@ int runShell(CommandContext& context)
     // rather than letting through what its rules should catch.
     QString rulesError;
     const auto rules = capture::RedactionRules::load(&rulesError);
+    const auto giveUp = [&](const QString& why) {
+        if (!parser.isSet(fallBack))
+            return context.fail(why);
+        if (!why.isEmpty())
+            context.err << "trailmark shell: " << why << Qt::endl;
+        return runPlainShell(context, program);
+    };
     if (!rules)
-        return context.fail(rulesError);
+        return giveUp(rulesError);
     const capture::Redactor redactor(*rules);
     auto store = context.openStore(store::Store::Access::ReadWrite);
     if (!store)
-        return 1;
+        return parser.isSet(fallBack) ? giveUp({}) : 1;
     QString error;
     const QString spool =
         store::paths::spoolDirectory() + QStringLiteral("/pty-%1").arg(QCoreApplication::applicationPid());
     if (!store::privatefiles::ensureDirectory(spool, &error))
-        return context.fail(error);
+        return giveUp(error);
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("TRAILMARK_SPOOL_DIR"), spool);
     environment.insert(QStringLiteral("TRAILMARK_PTY"), QStringLiteral("1"));
@@ -135,7 +165,7 @@ int runShell(CommandContext& context)
     capture::ShellSessionRouter router(*store, writer);
     router.addFilter(&redactor);
     if (!router.prepare(&error))
-        return context.fail(error);
+        return giveUp(error);
 
     // Output of the command between its C and D marks, by command id.
     const qsizetype cap = capture::OutputCapture::capFromEnvironment();
@@ -188,7 +218,7 @@ int runShell(CommandContext& context)
         });
     const QStringList childEnvironment = environment.toStringList();
     if (!pty.start(command, childEnvironment, &error))
-        return context.fail(error);
+        return giveUp(error);
     const int status = pty.waitForExit();
     ingest();
     if (!router.finish(&error)) {

@@ -50,6 +50,16 @@ bool writeAll(int fd, const char* data, qsizetype size)
 
 } // namespace
 
+ExecArguments::ExecArguments(const QStringList& strings, bool encode)
+{
+    m_storage.reserve(static_cast<size_t>(strings.size()));
+    for (const QString& string : strings)
+        m_storage.push_back(encode ? QFile::encodeName(string) : string.toLocal8Bit());
+    for (QByteArray& bytes : m_storage)
+        m_pointers.push_back(bytes.data());
+    m_pointers.push_back(nullptr);
+}
+
 PtyShell::PtyShell(TerminalStreamParser::TextHandler onText, TerminalStreamParser::MarkHandler onMark, QObject* parent)
     : QObject(parent)
     , m_parser(std::move(onText), std::move(onMark))
@@ -87,20 +97,8 @@ bool PtyShell::start(const QStringList& program, const QStringList& environment,
     ::sigaction(SIGCHLD, &action, nullptr);
 
     // Everything the child needs is prepared before fork.
-    std::vector<QByteArray> argStorage;
-    for (const QString& argument : program)
-        argStorage.push_back(QFile::encodeName(argument));
-    std::vector<char*> argv;
-    for (QByteArray& argument : argStorage)
-        argv.push_back(argument.data());
-    argv.push_back(nullptr);
-    std::vector<QByteArray> envStorage;
-    for (const QString& entry : environment)
-        envStorage.push_back(entry.toLocal8Bit());
-    std::vector<char*> envp;
-    for (QByteArray& entry : envStorage)
-        envp.push_back(entry.data());
-    envp.push_back(nullptr);
+    ExecArguments argv(program, true);
+    ExecArguments envp(environment, false);
 
     // The child's terminal starts like ours: same modes, same size.
     struct termios terminal
@@ -109,6 +107,10 @@ bool PtyShell::start(const QStringList& program, const QStringList& environment,
     {};
     const bool interactive = ::isatty(STDIN_FILENO) && ::tcgetattr(STDIN_FILENO, &terminal) == 0;
     const bool haveSize = ::ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == 0;
+    // Children we have now are not ours but those of the shell that exec'ed us (fish's
+    // `trailmark init fish | source`): reap those that have ended, once.
+    while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+    }
     const pid_t child = ::forkpty(&m_master, nullptr, interactive ? &terminal : nullptr, haveSize ? &size : nullptr);
     if (child < 0) {
         *error = QStringLiteral("cannot open a pseudo-terminal: %1").arg(QString::fromLocal8Bit(std::strerror(errno)));
@@ -117,7 +119,7 @@ bool PtyShell::start(const QStringList& program, const QStringList& environment,
     if (child == 0) {
         ::signal(SIGWINCH, SIG_DFL);
         ::signal(SIGCHLD, SIG_DFL);
-        ::execvpe(argv[0], argv.data(), envp.data());
+        ::execvpe(argv.data()[0], argv.data(), envp.data());
         const char message[] = "trailmark shell: cannot run the shell\n";
         [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, message, sizeof message - 1);
         ::_exit(127);

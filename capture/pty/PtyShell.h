@@ -8,10 +8,25 @@
 #include <memory>
 #include <optional>
 #include <termios.h>
+#include <vector>
 
 class QSocketNotifier;
 
 namespace trailmark::capture {
+
+// A NULL-terminated char* array over copies of strings, for exec*(): built before a
+// fork, so the child needs no allocation.
+class ExecArguments
+{
+public:
+    // encode: true for arguments (file name encoding), false for KEY=VALUE entries.
+    ExecArguments(const QStringList& strings, bool encode);
+    char** data() { return m_pointers.data(); }
+
+private:
+    std::vector<QByteArray> m_storage;
+    std::vector<char*> m_pointers;
+};
 
 // Runs a program (the user's shell) on a new pseudo-terminal between the user's
 // terminal and it, like script(1): every byte the program writes goes to our stdout

@@ -8,6 +8,55 @@
 
 namespace trailmark::capture {
 
+// Stands for the session of one shell until its first event: only then is the session
+// looked up or created, in the writer's open batch, so it commits with that event.
+// Ingest positions need no session (they are keyed by spool file).
+class ShellSessionRouter::ShellSessionSink final : public EventSink
+{
+public:
+    ShellSessionSink(ShellSessionRouter& router, SpoolFileName name, QString sessionId)
+        : m_router(router)
+        , m_name(std::move(name))
+        , m_sessionId(std::move(sessionId))
+    {}
+
+    bool record(v1::Event& event, QString* error) override
+    {
+        if (m_sink)
+            return m_sink->record(event, error) && m_router.touch(m_sessionId);
+        const bool create = m_sessionId.isEmpty();
+        if (create && (!m_router.m_writer.beginBatch(error) ||
+                       (m_sessionId = m_router.createShellSession(m_name, error)).isEmpty()))
+            return false;
+        SessionSink* sink = m_router.sinkForSession(m_sessionId);
+        if (!sink->record(event, error)) {
+            // The writer rolled its batch back, and with it the session created in it.
+            if (create) {
+                m_router.forgetShellSession(m_name, m_sessionId);
+                m_sessionId.clear();
+            }
+            return false;
+        }
+        m_sink = sink;
+        return m_router.touch(m_sessionId);
+    }
+    bool commit(QString* error) override { return m_router.m_writer.flush(error); }
+    bool recordIngestPosition(const QString& source, qint64 position, QString* error) override
+    {
+        return m_router.m_writer.setIngestPosition(source, position, error);
+    }
+    std::optional<qint64> ingestPosition(const QString& source, QString* error) override
+    {
+        return m_router.m_store.ingestPosition(source, error);
+    }
+
+private:
+    ShellSessionRouter& m_router;
+    SpoolFileName m_name;
+    QString m_sessionId; // empty until created
+    SessionSink* m_sink = nullptr;
+};
+
 ShellSessionRouter::ShellSessionRouter(store::Store& store, store::EventWriter& writer)
     : m_store(store)
     , m_writer(writer)
@@ -27,6 +76,8 @@ bool ShellSessionRouter::prepare(QString* error)
         return false;
     m_recordingSessionId.clear();
     m_sessionBySource.clear();
+    // The shell sinks hold session ids found by the previous prepare().
+    m_shellSinks.clear();
     for (const store::SessionSummary& summary : *summaries) { // newest first
         const v1::Session& session = summary.session;
         if (!summary.decodeError.isEmpty())
@@ -50,35 +101,54 @@ SessionSink* ShellSessionRouter::sinkForSession(const QString& sessionId)
     return sink.get();
 }
 
-EventSink* ShellSessionRouter::sinkFor(const SpoolFileName& name, QString* error)
+EventSink* ShellSessionRouter::sinkFor(const SpoolFileName& name, QString*)
 {
     if (!m_recordingSessionId.isEmpty())
         return sinkForSession(m_recordingSessionId);
     const QString source = sourceFor(name.sessionId);
-    QString sessionId = m_sessionBySource.value(source);
-    if (sessionId.isEmpty()) {
-        const QString host = QSysInfo::machineHostName();
-        const QDateTime started = QDateTime::fromMSecsSinceEpoch(name.startUs / 1000);
-        v1::Session session;
-        session.set_task(QStringLiteral("shell session %1 %2 (%3 pid %4)")
-                             .arg(host, started.toString(QStringLiteral("yyyy-MM-dd HH:mm")), name.shell)
-                             .arg(name.pid)
-                             .toStdString());
-        session.set_expert(qEnvironmentVariable("USER").toStdString());
-        session.set_host(host.toStdString());
-        session.set_platform("linux-shell");
-        session.set_started_ns(name.startUs * 1000);
-        session.set_state(v1::Session::STATE_FINISHED);
-        session.set_source(source.toStdString());
-        if (!m_store.createSession(session, error))
-            return nullptr;
-        sessionId = QString::fromStdString(session.id());
-        m_sessionBySource.insert(source, sessionId);
-        m_created.append(sessionId);
-    }
+    auto& sink = m_shellSinks[source];
+    if (!sink)
+        sink = std::make_unique<ShellSessionSink>(*this, name, m_sessionBySource.value(source));
+    return sink.get();
+}
+
+QString ShellSessionRouter::createShellSession(const SpoolFileName& name, QString* error)
+{
+    const QString host = QSysInfo::machineHostName();
+    const QDateTime started = QDateTime::fromMSecsSinceEpoch(name.startUs / 1000);
+    v1::Session session;
+    session.set_task(QStringLiteral("shell session %1 %2 (%3 pid %4)")
+                         .arg(host, started.toString(QStringLiteral("yyyy-MM-dd HH:mm")), name.shell)
+                         .arg(name.pid)
+                         .toStdString());
+    session.set_expert(qEnvironmentVariable("USER").toStdString());
+    session.set_host(host.toStdString());
+    session.set_platform("linux-shell");
+    session.set_started_ns(name.startUs * 1000);
+    session.set_state(v1::Session::STATE_FINISHED);
+    const QString source = sourceFor(name.sessionId);
+    session.set_source(source.toStdString());
+    if (!m_store.createSession(session, error))
+        return {};
+    const QString sessionId = QString::fromStdString(session.id());
+    m_sessionBySource.insert(source, sessionId);
+    m_created.append(sessionId);
+    return sessionId;
+}
+
+bool ShellSessionRouter::touch(const QString& sessionId)
+{
     if (!m_touchedShellSessions.contains(sessionId))
         m_touchedShellSessions.append(sessionId);
-    return sinkForSession(sessionId);
+    return true;
+}
+
+void ShellSessionRouter::forgetShellSession(const SpoolFileName& name, const QString& sessionId)
+{
+    m_sessionBySource.remove(sourceFor(name.sessionId));
+    m_created.removeAll(sessionId);
+    m_touchedShellSessions.removeAll(sessionId);
+    m_sinks.erase(sessionId);
 }
 
 bool ShellSessionRouter::finish(QString* error)

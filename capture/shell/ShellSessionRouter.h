@@ -22,7 +22,9 @@ namespace trailmark::capture {
 // `trailmark shell`:
 //  - the session being recorded right now (state RECORDING, newest first), if any: the
 //    expert's shell work belongs to the task they are recording;
-//  - otherwise one session per shell session id, created on first sight with task
+//  - otherwise one session per shell session id, created with its first event (in the
+//    same transaction, so a shell whose records are all stored already, or all bad,
+//    leaves no empty session) with task
 //    "shell session <host> <start time> (<shell> pid N)", platform "linux-shell" and
 //    source "shell-spool:<shell session id>", and found again by that source on later
 //    runs. Such sessions are stored FINISHED (they are never "being recorded"), with
@@ -38,6 +40,8 @@ public:
     bool prepare(QString* error);
     // Filters for every sink (redaction); not owned.
     void addFilter(const EventFilter* filter) { m_filters.append(filter); }
+    // The sink for one shell's records; never fails (kept for SpoolIngester's signature),
+    // the session is made when the first event arrives.
     EventSink* sinkFor(const SpoolFileName& name, QString* error);
     // Sets ended_ns of the shell sessions written to.
     bool finish(QString* error);
@@ -49,7 +53,14 @@ public:
     static QString sourceFor(const QString& shellSessionId);
 
 private:
+    class ShellSessionSink;
     SessionSink* sinkForSession(const QString& sessionId);
+    // Creates the session a ShellSessionSink stands for; its id, empty on failure.
+    QString createShellSession(const SpoolFileName& name, QString* error);
+    // Marks a shell session as written to, for finish(); always true.
+    bool touch(const QString& sessionId);
+    // Undoes createShellSession when the batch it was made in rolled back.
+    void forgetShellSession(const SpoolFileName& name, const QString& sessionId);
 
     store::Store& m_store;
     store::EventWriter& m_writer;
@@ -57,6 +68,7 @@ private:
     QString m_recordingSessionId;
     QHash<QString, QString> m_sessionBySource;
     std::map<QString, std::unique_ptr<SessionSink>> m_sinks;
+    std::map<QString, std::unique_ptr<ShellSessionSink>> m_shellSinks; // by source
     QStringList m_created;
     QStringList m_touchedShellSessions;
 };
