@@ -39,6 +39,8 @@ QJsonObject stepToJson(const Step& step)
         {QStringLiteral("observation"), step.isAction() ? QJsonValue(step.observationText()) : QJsonValue()},
         {QStringLiteral("outcome"), toString(step.outcome)},
         {QStringLiteral("error_reasons"), QJsonArray::fromStringList(step.errorReasons)},
+        {QStringLiteral("outcome_reason"), orNull(step.outcomeReason)},
+        {QStringLiteral("derived_outcome"), step.derivedOutcome ? QJsonValue(toString(*step.derivedOutcome)) : QJsonValue()},
         {QStringLiteral("start_ns"), step.startNs},
         {QStringLiteral("end_ns"), step.endNs},
         {QStringLiteral("duration_ns"), step.durationNs},
