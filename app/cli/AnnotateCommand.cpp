@@ -13,9 +13,10 @@ namespace trailmark::cli {
 int runAnnotate(CommandContext& context)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Annotate a session (verdict, overall rationale) or one of its steps (rating, labels, rationale, outcome), as the "
-        "review view does. Steps are numbered as `trailmark show` prints them."));
+    parser.setApplicationDescription(
+        QStringLiteral("Annotate a session (verdict, overall rationale) or one of its steps (rating, labels, "
+                       "rationale, outcome), as the "
+                       "review view does. Steps are numbered as `trailmark show` prints them."));
     parser.addHelpOption();
     const QCommandLineOption step(QStringLiteral("step"), QStringLiteral("Step number (from `show`)."),
                                   QStringLiteral("N"));
@@ -66,8 +67,8 @@ int runAnnotate(CommandContext& context)
         if (!text.trimmed().isEmpty())
             annotation.add_labels(text.trimmed().toStdString());
     annotation.set_rationale(parser.value(rationale).toStdString());
-    if (QString outcomeError; parser.isSet(outcome) &&
-                              !chains::review::setCorrectedOutcome(annotation, parser.value(outcome), &outcomeError))
+    if (QString outcomeError;
+        parser.isSet(outcome) && !chains::review::setCorrectedOutcome(annotation, parser.value(outcome), &outcomeError))
         return context.usageError(QStringLiteral("--outcome: ") + outcomeError);
     if (parser.isSet(verdict)) {
         const auto parsed = vocabulary::parseVerdict(parser.value(verdict));

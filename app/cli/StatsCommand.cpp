@@ -14,9 +14,9 @@ namespace trailmark::cli {
 int runStats(CommandContext& context)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Dataset statistics: sessions by verdict, steps, errors, retries, recoveries, outcome "
-                       "corrections, ratings per reviewer, and agreement between reviewers on step ratings (Cohen's kappa)."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Dataset statistics: sessions by verdict, steps, errors, retries, recoveries, outcome "
+        "corrections, ratings per reviewer, and agreement between reviewers on step ratings (Cohen's kappa)."));
     parser.addHelpOption();
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON document.")});
     parser.process(context.arguments);

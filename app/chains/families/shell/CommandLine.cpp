@@ -147,9 +147,9 @@ namespace {
 bool takesValue(std::string_view option)
 {
     constexpr std::array<std::string_view, 20> kValued = {
-        "-n",      "--namespace", "-C",    "--context", "-u",    "--user",    "-H",
-        "--host",  "--app",       "-o",    "--output",  "-m",    "-k",        "-t",
-        "--tag",   "--prefix",    "--dir", "--directory", "--project", "--region",
+        "-n",       "--namespace", "-C",          "--context", "-u",       "-H",        "--host",
+        "--app",    "-o",          "--output",    "-m",        "-k",       "-t",        "--tag",
+        "--prefix", "--dir",       "--directory", "--project", "--region", "--profile",
     };
     return std::find(kValued.begin(), kValued.end(), option) != kValued.end();
 }
@@ -257,8 +257,8 @@ bool isTypoOf(std::string_view a, std::string_view b)
     // Names that differ only in a digit are different things, not a slip.
     if (a.size() == b.size()) {
         for (size_t i = 0; i < a.size(); ++i) {
-            if (a[i] != b[i] && (std::isdigit(static_cast<unsigned char>(a[i])) ||
-                                 std::isdigit(static_cast<unsigned char>(b[i]))))
+            if (a[i] != b[i] &&
+                (std::isdigit(static_cast<unsigned char>(a[i])) || std::isdigit(static_cast<unsigned char>(b[i]))))
                 return false;
         }
     }

@@ -33,6 +33,30 @@ std::vector<SimpleCommand> actionsOf(std::string_view text)
     return actions;
 }
 
+// Whether the later command still works on something the earlier named after its verb:
+// `pip install requests` then `pip install numpy` installs another thing, while
+// `docker run -p 8080:80 nginx` then `-p 8081:80 nginx` runs nginx again.
+bool keepsSomeOperand(const SimpleCommand& earlier, const SimpleCommand& later)
+{
+    const std::string_view verb = earlier.verb();
+    bool hadOperand = false;
+    for (const std::string_view word : earlier.arguments) {
+        if (word.empty() || word.front() == '-' || word == verb)
+            continue;
+        hadOperand = true;
+        if (later.hasArgument(word))
+            return true;
+    }
+    return !hadOperand;
+}
+
+// Exit 127 is how bash, zsh and fish say there is no such program.
+bool commandNotFound(const ShellStep& shell)
+{
+    constexpr int kNotFound = 127;
+    return shell.exitKnown && shell.exitCode == kNotFound;
+}
+
 // The command from its program on, with the program as normalised: what is compared
 // once the path, sudo and runners are gone.
 std::string normalisedText(const SimpleCommand& command)
@@ -101,33 +125,42 @@ bool RetryDetector::similar(std::string_view a, std::string_view b) const
 {
     const std::vector<SimpleCommand> first = actionsOf(a);
     const std::vector<SimpleCommand> second = actionsOf(b);
-    return a == b || similarActions(first, second);
+    return a == b || similarActions(first, second, true);
 }
 
-bool RetryDetector::similarActions(const std::vector<SimpleCommand>& earlier,
-                                   const std::vector<SimpleCommand>& later) const
+bool RetryDetector::similarActions(const std::vector<SimpleCommand>& earlier, const std::vector<SimpleCommand>& later,
+                                   bool programNotFound) const
 {
     for (const SimpleCommand& failed : earlier) {
         for (const SimpleCommand& again : later) {
-            if (sameAction(failed, again))
+            if (sameAction(failed, again, programNotFound))
                 return true;
         }
     }
     return false;
 }
 
-bool RetryDetector::sameAction(const SimpleCommand& a, const SimpleCommand& b) const
+bool RetryDetector::sameAction(const SimpleCommand& a, const SimpleCommand& b, bool programNotFound) const
 {
-    if (a.program != b.program && !isTypoOf(a.program, b.program) && !isTypoOf(a.typedProgram, b.typedProgram))
+    // A program name is only a typo when the shell said it found no such program:
+    // cmake and make are one letter apart and two tools.
+    const bool mistyped =
+        programNotFound && (isTypoOf(a.program, b.program) || isTypoOf(a.typedProgram, b.typedProgram));
+    if (a.program != b.program && !mistyped)
         return false;
     const std::string_view operandA = a.verb();
     const std::string_view operandB = b.verb();
     if (operandA == operandB)
-        return true;
+        return keepsSomeOperand(a, b);
     // Two different subcommands or targets (git push, git pull; make lint, make
     // format) are two things, unless one is the other mistyped.
     if (!operandA.empty() && !operandB.empty())
         return isTypoOf(operandA, operandB);
+    // `pytest` then `pytest tests/test_stock.py`: the same tool narrowed to a path. A
+    // bare word (`make` then `make all`) is another target and left to the distance.
+    const std::string_view added = operandA.empty() ? operandB : operandA;
+    if (added.find('/') != std::string_view::npos || added.find('.') != std::string_view::npos)
+        return true;
     return normalisedDistance(normalisedText(a), normalisedText(b)) <= m_options.maxDistance;
 }
 
@@ -157,7 +190,8 @@ void RetryDetector::link(std::vector<Step>& steps) const
             Step& earlier = steps[static_cast<size_t>(*it)];
             const bool identical = shellOf(earlier.index)->command == shell->command;
             if (!identical &&
-                !similarActions(actions[static_cast<size_t>(earlier.index)], actions[static_cast<size_t>(step.index)]))
+                !similarActions(actions[static_cast<size_t>(earlier.index)], actions[static_cast<size_t>(step.index)],
+                                commandNotFound(*shellOf(earlier.index))))
                 continue;
             if (earlier.outcome == StepOutcome::Error && earlier.retriedBy < 0) {
                 step.retryOf = earlier.index;

@@ -23,12 +23,16 @@ struct Step;
 // "Similar" compares the actions of the two lines (CommandLine: `cd x && make` acts by
 // make), each as a reviewer names its program (.venv/bin/pip is pip; sudo, env, npx,
 // uv run, poetry run, bundle exec, python -m are runners, not programs). Two actions are
-// the same when their programs are equal or one is the other mistyped (gti, git), and
+// the same when their programs are equal, or one is the other mistyped (gti, git) and
+// the shell found no such program (exit 127), and
 //  - their first operands are equal (git push, git push --set-upstream origin topic), or
 //    one is the other mistyped (git stauts, git status);
 //  - never when both have a first operand and they differ: another subcommand or target
 //    (git status after git push, make format after make lint) is another action;
-//  - otherwise (one has no operand) when their texts are within maxDistance.
+//    and the later still names one of the earlier's other operands, if it had any
+//    (pip install numpy after pip install requests installs another thing);
+//  - otherwise (one has no operand) when the other's is a path (pytest, then pytest
+//    tests/x.py) or their texts are within maxDistance (make, make all).
 // A line that re-runs a failed action among others (make && ./run_tests) retries it.
 // The lookback is bounded, so linking is linear in the number of commands.
 //
@@ -53,8 +57,11 @@ public:
     static size_t editDistance(std::string_view a, std::string_view b, size_t limit);
 
 private:
-    bool similarActions(const std::vector<SimpleCommand>& earlier, const std::vector<SimpleCommand>& later) const;
-    bool sameAction(const SimpleCommand& a, const SimpleCommand& b) const;
+    // programNotFound: the earlier command failed because its program does not exist,
+    // so a program one slip away is the same one typed right.
+    bool similarActions(const std::vector<SimpleCommand>& earlier, const std::vector<SimpleCommand>& later,
+                        bool programNotFound) const;
+    bool sameAction(const SimpleCommand& a, const SimpleCommand& b, bool programNotFound) const;
 
     Options m_options;
 };

@@ -199,10 +199,10 @@ public:
     QString showOutcome(const Step& step) const override
     {
         // A reviewer's correction says who made it, and what was derived before.
-        const QString corrected =
-            step.derivedOutcome ? QStringLiteral(" [corrected by %1, derived %2]")
-                                      .arg(step.outcomeCorrectedBy, toString(*step.derivedOutcome))
-                                : QString();
+        const QString corrected = step.derivedOutcome
+                                      ? QStringLiteral(" [corrected by %1, derived %2]")
+                                            .arg(step.outcomeCorrectedBy, toString(*step.derivedOutcome))
+                                      : QString();
         switch (step.outcome) {
         case StepOutcome::Error:
             return step.errorReasons.isEmpty()
@@ -210,8 +210,8 @@ public:
                        : QStringLiteral("ERROR (%1)").arg(step.errorReasons.join(QStringLiteral(", "))) + corrected;
         case StepOutcome::NoResult:
         case StepOutcome::Stopped: {
-            const QString name = step.outcome == StepOutcome::Stopped ? QStringLiteral("stopped")
-                                                                      : QStringLiteral("no result");
+            const QString name =
+                step.outcome == StepOutcome::Stopped ? QStringLiteral("stopped") : QStringLiteral("no result");
             return (step.outcomeReason.isEmpty() ? name : QStringLiteral("%1 (%2)").arg(name, step.outcomeReason)) +
                    corrected;
         }

@@ -49,9 +49,8 @@ bool hasFollowOption(const SimpleCommand& command)
 {
     return std::any_of(command.arguments.begin(), command.arguments.end(), [](std::string_view word) {
         // -f, -F, --follow, or a cluster of short options with f in it (-fn, -fu).
-        return word == "--follow" ||
-               (word.size() > 1 && word.front() == '-' && word[1] != '-' && word.find('f') != std::string_view::npos &&
-                word.size() <= 4);
+        return word == "--follow" || (word.size() > 1 && word.front() == '-' && word[1] != '-' &&
+                                      word.find_first_of("fF") != std::string_view::npos && word.size() <= 4);
     });
 }
 
@@ -59,23 +58,23 @@ bool hasFollowOption(const SimpleCommand& command)
 bool runsUntilStopped(const SimpleCommand& command)
 {
     constexpr std::array<std::string_view, 24> kUntilStopped = {
-        "watch",   "ping",   "top",     "htop",      "btop",        "less",    "more",   "most",
-        "man",     "vim",    "vi",      "nvim",      "nano",        "emacs",   "micro",  "http.server",
-        "uvicorn", "gunicorn", "nodemon", "vite",    "tcpdump",     "ngrok",   "hx",     "live-server",
+        "watch",   "ping",     "top",     "htop", "btop",    "less",  "more",  "most",
+        "man",     "vim",      "vi",      "nvim", "nano",    "emacs", "micro", "http.server",
+        "uvicorn", "gunicorn", "nodemon", "vite", "tcpdump", "ngrok", "hx",    "live-server",
     };
     constexpr std::array<std::string_view, 3> kFollowers = {"tail", "journalctl", "stern"};
     constexpr std::array<std::string_view, 3> kContainerTools = {"docker", "kubectl", "podman"};
     // Subcommands and script names of servers and watchers: npm run dev, rails server,
     // manage.py runserver, flask run, docker compose up, kubectl port-forward, tsc --watch.
     constexpr std::array<std::string_view, 12> kServing = {
-        "dev",   "serve", "server",     "runserver", "start",   "watch",
-        "--watch", "up",  "port-forward", "bootRun", "spring-boot:run", "preview",
+        "dev",     "serve", "server",       "runserver", "start",           "watch",
+        "--watch", "up",    "port-forward", "bootRun",   "spring-boot:run", "preview",
     };
     const std::string_view program = command.program;
     if (isOneOf(program, kUntilStopped))
         return true;
-    const bool follows = isOneOf(program, kFollowers) ||
-                         (isOneOf(program, kContainerTools) && command.hasArgument("logs"));
+    const bool follows =
+        isOneOf(program, kFollowers) || (isOneOf(program, kContainerTools) && command.hasArgument("logs"));
     if (follows && hasFollowOption(command))
         return true;
     if (program == "flask" && command.firstOperand() == "run")
@@ -97,9 +96,8 @@ bool saysItServes(const ShellStep& shell)
         "Running on http", "Listening on", "listening on", "Serving HTTP", "Server running",
         "Local:   http",   "Watching for", "Serving on",   "ready in",     "started server on",
     };
-    return std::any_of(kBanners.begin(), kBanners.end(), [&](std::string_view banner) {
-        return shell.outputHead.find(banner) != std::string::npos;
-    });
+    return std::any_of(kBanners.begin(), kBanners.end(),
+                       [&](std::string_view banner) { return shell.outputHead.find(banner) != std::string::npos; });
 }
 
 // The command whose status the line reports. In `[ -f x ] && echo yes` a failing test
@@ -152,8 +150,7 @@ ShellOutcome judgeFinishedCommand(const ShellStep& shell)
     const bool compound = line.pipelines.size() > 1;
     // pipestatus is of the last pipeline the shell ran; a count that does not match the
     // commands we see (a function, an alias) is not trusted.
-    const bool pipeKnown =
-        last && shell.pipeStatus.size() > 1 && shell.pipeStatus.size() == last->commands.size();
+    const bool pipeKnown = last && shell.pipeStatus.size() > 1 && shell.pipeStatus.size() == last->commands.size();
     if (shell.exitKnown && pipeKnown) {
         for (size_t i = 0; i + 1 < shell.pipeStatus.size(); ++i) {
             const int status = shell.pipeStatus[i];
@@ -163,11 +160,12 @@ ShellOutcome judgeFinishedCommand(const ShellStep& shell)
             if (status == 1 && !answerOfExitOne(command).isEmpty()) {
                 // `grep foo log | head` with nothing found: the pipeline's answer is empty.
                 if (result.reason.isEmpty())
-                    result.reason = answerOfExitOne(command) + QStringLiteral(" (") + programText(command) +
-                                    QStringLiteral(")");
+                    result.reason =
+                        answerOfExitOne(command) + QStringLiteral(" (") + programText(command) + QStringLiteral(")");
                 continue;
             }
-            pipelineErrors.append(QStringLiteral("exit %1 of %2 in the pipeline").arg(status).arg(programText(command)));
+            pipelineErrors.append(
+                QStringLiteral("exit %1 of %2 in the pipeline").arg(status).arg(programText(command)));
         }
     }
     const SimpleCommand* decider = decidingCommand(line);
@@ -180,8 +178,8 @@ ShellOutcome judgeFinishedCommand(const ShellStep& shell)
     }
     const bool answerStatus = shell.exitCode == 1 || (decider && decider->program == "systemctl" &&
                                                       shell.exitCode >= 1 && shell.exitCode <= 3);
-    if (failedStatus && shell.signal == 0 && answerStatus && decider &&
-        !answerOfExitOne(*decider).isEmpty() && pipelineErrors.isEmpty()) {
+    if (failedStatus && shell.signal == 0 && answerStatus && decider && !answerOfExitOne(*decider).isEmpty() &&
+        pipelineErrors.isEmpty()) {
         result.reason = answerOfExitOne(*decider);
         // In `a && grep x`, exit 1 may be a's failure: its error text says so.
         if (compound)
