@@ -160,7 +160,6 @@ void TestTrajectory::retries_data()
                        QStringLiteral("A$ sed -i 's/open(p)/open(p, \"rb\")/' io.py =0"),
                        QStringLiteral("A$ pytest tests/test_io.py =0 #> 4 passed")}
         << QStringLiteral("error/w ok ok/r0/a2/rec0");
-    // Issue 12: the same command in another terminal of the recording is a retry.
     QTest::newRow("interleaved shells: the same command in another shell is a retry")
         << QStringList{QStringLiteral("A$ make build =2"), QStringLiteral("B$ make build =0")}
         << QStringLiteral("error/w ok/r0/a2/rec0");
