@@ -1,5 +1,6 @@
 #include "chains/Review.h"
 
+#include "chains/Step.h"
 #include "store/Store.h"
 #include "store/Vocabulary.h"
 
@@ -7,8 +8,41 @@
 
 namespace trailmark::chains::review {
 
+bool setCorrectedOutcome(v1::Annotation& annotation, const QString& outcome, QString* error)
+{
+    if (!correctableOutcomeNames().contains(outcome)) {
+        if (error)
+            *error = QStringLiteral("an outcome is one of %1, not \"%2\"")
+                         .arg(correctableOutcomeNames().join(QStringLiteral(", ")), outcome);
+        return false;
+    }
+    annotation.set_corrected_outcome(outcome.toStdString());
+    return true;
+}
+
+bool applyOutcomeCorrection(Step& step, const v1::Annotation& annotation)
+{
+    const auto corrected = parseOutcome(QString::fromStdString(annotation.corrected_outcome()));
+    if (!corrected)
+        return false;
+    const StepOutcome derived = step.derivedOutcome.value_or(step.outcome);
+    step.outcome = *corrected;
+    step.derivedOutcome = *corrected != derived ? std::optional<StepOutcome>(derived) : std::nullopt;
+    step.outcomeCorrectedBy = QString::fromStdString(annotation.reviewer());
+    return true;
+}
+
 bool addAnnotation(store::Store& store, v1::Annotation& annotation, QString* error)
 {
+    if (!annotation.corrected_outcome().empty()) {
+        if (!setCorrectedOutcome(annotation, QString::fromStdString(annotation.corrected_outcome()), error))
+            return false;
+        if (annotation.target_id() == annotation.session_id()) {
+            if (error)
+                *error = QStringLiteral("an outcome is corrected on a step, not on the session");
+            return false;
+        }
+    }
     if (!store.addAnnotation(annotation, error))
         return false;
     if (annotation.verdict() == v1::Annotation::VERDICT_UNSPECIFIED ||

@@ -12,9 +12,9 @@ namespace trailmark::store {
 class Store;
 } // namespace trailmark::store
 
-namespace trailmark {}
-
 namespace trailmark::chains {
+
+struct Step;
 
 // Writing reviews, shared by the GUI and `trailmark annotate` so both leave the same
 // records: a step annotation targets the event that opens the step; a verdict is a
@@ -24,7 +24,18 @@ namespace review {
 // Stores the annotation (target, reviewer, rating, labels, rationale, verdict already
 // set by the caller); when it carries a verdict and targets the session, the session
 // becomes REVIEWED (unless it is still being recorded).
+// A correction of the step's outcome (corrected_outcome) must name one of
+// correctableOutcomeNames() and target a step, not the session.
 bool addAnnotation(store::Store& store, v1::Annotation& annotation, QString* error);
+
+// Sets the annotation's outcome correction from its text form ("ok", "error",
+// "no-result", "stopped", "interrupted"); false with *error for any other text.
+bool setCorrectedOutcome(v1::Annotation& annotation, const QString& outcome, QString* error);
+
+// Applies the annotation's outcome correction, if it has one, to the step: the step's
+// outcome becomes the corrected one, derivedOutcome keeps what was derived when the two
+// differ. Applied in time order, the latest correction wins. Returns whether it applied.
+bool applyOutcomeCorrection(Step& step, const v1::Annotation& annotation);
 
 // A reviewer's redaction: bytes [offset, offset + length) of one stored text field of
 // an event (a field name of the event's body, as EventFields names them).

@@ -10,9 +10,11 @@
 namespace trailmark::chains {
 namespace {
 
-constexpr std::array<std::pair<StepOutcome, const char*>, 4> kOutcomes{{
+constexpr std::array<std::pair<StepOutcome, const char*>, 6> kOutcomes{{
     {StepOutcome::Ok, "ok"},
     {StepOutcome::Error, "error"},
+    {StepOutcome::NoResult, "no-result"},
+    {StepOutcome::Stopped, "stopped"},
     {StepOutcome::Interrupted, "interrupted"},
     {StepOutcome::Unknown, "unknown"},
 }};
@@ -33,11 +35,33 @@ QString toString(StepOutcome outcome)
     return QString::fromLatin1(nameOf(outcome));
 }
 
+std::optional<StepOutcome> parseOutcome(const QString& name)
+{
+    for (const auto& [value, text] : kOutcomes) {
+        if (name == QLatin1String(text))
+            return value;
+    }
+    return std::nullopt;
+}
+
+QStringList correctableOutcomeNames()
+{
+    QStringList names;
+    for (const auto& [value, text] : kOutcomes) {
+        if (value != StepOutcome::Unknown)
+            names.append(QString::fromLatin1(text));
+    }
+    return names;
+}
+
 Step::Step(const Step& other)
     : index(other.index)
     , family(other.family)
     , outcome(other.outcome)
     , errorReasons(other.errorReasons)
+    , outcomeReason(other.outcomeReason)
+    , derivedOutcome(other.derivedOutcome)
+    , outcomeCorrectedBy(other.outcomeCorrectedBy)
     , startNs(other.startNs)
     , endNs(other.endNs)
     , durationNs(other.durationNs)

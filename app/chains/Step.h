@@ -22,13 +22,21 @@ enum class StepOutcome
 {
     Ok,
     Error,       // non-zero exit, killed by a signal, or error text in the output
+    NoResult,    // a status that is an answer, not a failure: a search found nothing,
+                 // a comparison found differences, a test said no
+    Stopped,     // the expert ended a server, watcher, pager or editor with Ctrl-C
     Interrupted, // started but no end was recorded: the outcome is unknown
     Unknown,     // it ended, but the source kept no exit status (zsh/bash history imports)
 };
 
-// "ok", "error", "interrupted", "unknown": the one text form of each outcome.
+// "ok", "error", "no-result", "stopped", "interrupted", "unknown": the one text form of
+// each outcome, shared by show, the GUI, exports and `annotate --outcome`.
 const char* nameOf(StepOutcome outcome);
 QString toString(StepOutcome outcome);
+std::optional<StepOutcome> parseOutcome(const QString& name);
+// Outcomes a reviewer may give a step (every one but "unknown", which only says what the
+// source did not keep).
+QStringList correctableOutcomeNames();
 
 // What one family derives into a step beyond the fields every step has (the command and
 // its output, the app and its titles, the note's text). Each family defines its own.
@@ -67,8 +75,15 @@ struct Step
     const EventFamily* family = nullptr;
     StepOutcome outcome = StepOutcome::Ok;
     // Why the step is an error, one reason per cause, e.g. "exit 2", "signal 9",
-    // "output: Traceback". Empty unless outcome is Error.
+    // "output: Traceback". Empty unless the derived outcome is Error.
     QStringList errorReasons;
+    // Why a step that exited non-zero is no error ("no match", "differences found",
+    // "stopped with Ctrl-C"); empty otherwise.
+    QString outcomeReason;
+    // When a reviewer corrected the outcome (review::applyOutcomeCorrection): what was
+    // derived, when the correction differs from it, and who corrected it last.
+    std::optional<StepOutcome> derivedOutcome;
+    QString outcomeCorrectedBy;
 
     qint64 startNs = 0;
     qint64 endNs = 0; // == startNs for notes; the last title change for app steps

@@ -1,5 +1,6 @@
 #include "chains/TrajectoryBuilder.h"
 
+#include "chains/Review.h"
 #include "chains/families/EventFamily.h"
 #include "chains/families/FamilyRegistry.h"
 #include "store/EventFields.h"
@@ -102,8 +103,6 @@ const v1::Event& TrajectoryBuilder::add(const store::StoredEvent& stored)
 
 Trajectory TrajectoryBuilder::finish()
 {
-    for (const auto& deriver : m_ownedDerivers)
-        deriver->finish(m_context);
     auto& steps = m_trajectory.steps;
     // Annotations: attached to the step that covers their target event.
     const QHash<QString, int>& stepOfEvent = m_context.stepOfEvent();
@@ -113,12 +112,20 @@ Trajectory TrajectoryBuilder::finish()
             continue;
         steps[static_cast<size_t>(*step)].annotations.append(*it);
     }
-    int lastAction = -1;
     for (Step& step : steps) {
         // Several annotation lists may have been merged: keep time order, then id.
         std::sort(step.annotations.begin(), step.annotations.end(), [](const auto& a, const auto& b) {
             return a.time_ns() != b.time_ns() ? a.time_ns() < b.time_ns() : a.id() < b.id();
         });
+        // In time order: the latest correction wins, in every view and export alike.
+        for (const auto& annotation : step.annotations)
+            review::applyOutcomeCorrection(step, annotation);
+    }
+    // After the corrections: a step a reviewer calls an error is retried like one.
+    for (const auto& deriver : m_ownedDerivers)
+        deriver->finish(m_context);
+    int lastAction = -1;
+    for (Step& step : steps) {
         if (!step.isAction())
             continue;
         lastAction = step.index;

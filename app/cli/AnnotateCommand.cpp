@@ -13,9 +13,10 @@ namespace trailmark::cli {
 int runAnnotate(CommandContext& context)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Annotate a session (verdict, overall rationale) or one of its steps (rating, labels, rationale), as the "
-        "review view does. Steps are numbered as `trailmark show` prints them."));
+    parser.setApplicationDescription(
+        QStringLiteral("Annotate a session (verdict, overall rationale) or one of its steps (rating, labels, "
+                       "rationale, outcome), as the "
+                       "review view does. Steps are numbered as `trailmark show` prints them."));
     parser.addHelpOption();
     const QCommandLineOption step(QStringLiteral("step"), QStringLiteral("Step number (from `show`)."),
                                   QStringLiteral("N"));
@@ -29,21 +30,28 @@ int runAnnotate(CommandContext& context)
     const QCommandLineOption verdict(QStringLiteral("verdict"),
                                      QStringLiteral("Session verdict: accepted, rejected or needs-work."),
                                      QStringLiteral("V"));
+    const QCommandLineOption outcome(QStringLiteral("outcome"),
+                                     QStringLiteral("Correct the step's outcome: %1.")
+                                         .arg(chains::correctableOutcomeNames().join(QStringLiteral(", "))),
+                                     QStringLiteral("O"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print the stored annotation as JSON."));
-    parser.addOptions({step, reviewer, rating, label, rationale, verdict, json});
+    parser.addOptions({step, reviewer, rating, label, rationale, verdict, outcome, json});
     parser.addPositionalArgument(QStringLiteral("SESSION"), QStringLiteral("Session id or a unique prefix of it."));
     parser.process(context.arguments);
     if (parser.positionalArguments().size() != 1)
         return context.usageError(QStringLiteral("give exactly one SESSION"));
     if (parser.value(reviewer).trimmed().isEmpty())
         return context.usageError(QStringLiteral("--reviewer NAME is required"));
-    if (!parser.isSet(rating) && !parser.isSet(label) && !parser.isSet(rationale) && !parser.isSet(verdict))
+    if (!parser.isSet(rating) && !parser.isSet(label) && !parser.isSet(rationale) && !parser.isSet(verdict) &&
+        !parser.isSet(outcome))
         return context.usageError(
-            QStringLiteral("nothing to record: give --rating, --label, --rationale or --verdict"));
+            QStringLiteral("nothing to record: give --rating, --label, --rationale, --outcome or --verdict"));
     if (parser.isSet(step) && parser.isSet(verdict))
         return context.usageError(QStringLiteral("--verdict is for the whole session; leave out --step"));
     if (!parser.isSet(step) && parser.isSet(rating))
         return context.usageError(QStringLiteral("--rating rates a step; give --step N"));
+    if (!parser.isSet(step) && parser.isSet(outcome))
+        return context.usageError(QStringLiteral("--outcome corrects a step; give --step N"));
 
     v1::Annotation annotation;
     annotation.set_reviewer(parser.value(reviewer).trimmed().toStdString());
@@ -59,6 +67,9 @@ int runAnnotate(CommandContext& context)
         if (!text.trimmed().isEmpty())
             annotation.add_labels(text.trimmed().toStdString());
     annotation.set_rationale(parser.value(rationale).toStdString());
+    if (QString outcomeError;
+        parser.isSet(outcome) && !chains::review::setCorrectedOutcome(annotation, parser.value(outcome), &outcomeError))
+        return context.usageError(QStringLiteral("--outcome: ") + outcomeError);
     if (parser.isSet(verdict)) {
         const auto parsed = store::vocabulary::parseVerdict(parser.value(verdict));
         if (!parsed)

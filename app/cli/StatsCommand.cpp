@@ -14,9 +14,9 @@ namespace trailmark::cli {
 int runStats(CommandContext& context)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Dataset statistics: sessions by verdict, steps, errors, retries, recoveries, ratings per "
-                       "reviewer, and agreement between reviewers on step ratings (Cohen's kappa)."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Dataset statistics: sessions by verdict, steps, errors, retries, recoveries, outcome "
+        "corrections, ratings per reviewer, and agreement between reviewers on step ratings (Cohen's kappa)."));
     parser.addHelpOption();
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON document.")});
     parser.process(context.arguments);
@@ -32,6 +32,8 @@ int runStats(CommandContext& context)
         return context.fail(error);
 
     qint64 events = 0, steps = 0, errors = 0, retries = 0, recoveries = 0;
+    // Steps whose outcome a reviewer corrected, and those where it differs from the derived.
+    qint64 correctedSteps = 0, changedOutcomes = 0;
     QMap<QString, int> verdicts;
     QMap<QString, int> ratingsByReviewer;
     // reviewer -> (session/step -> that reviewer's latest rating)
@@ -50,6 +52,8 @@ int runStats(CommandContext& context)
         const QString verdict = store::vocabulary::verdictName(trajectory->verdict());
         ++verdicts[verdict.isEmpty() ? QStringLiteral("none") : verdict];
         for (const chains::Step& step : trajectory->steps) {
+            correctedSteps += step.outcomeCorrectedBy.isEmpty() ? 0 : 1;
+            changedOutcomes += step.derivedOutcome ? 1 : 0;
             for (const auto& annotation : step.annotations) {
                 if (!annotation.has_rating())
                     continue;
@@ -85,6 +89,8 @@ int runStats(CommandContext& context)
             {QStringLiteral("errors"), errors},
             {QStringLiteral("retries"), retries},
             {QStringLiteral("recoveries"), recoveries},
+            {QStringLiteral("outcome_corrections"),
+             QJsonObject{{QStringLiteral("steps"), correctedSteps}, {QStringLiteral("changed"), changedOutcomes}}},
             {QStringLiteral("rated_steps_by_reviewer"), reviewerObject},
             {QStringLiteral("agreement"), pairs},
         }));
@@ -98,7 +104,9 @@ int runStats(CommandContext& context)
                 << "  events      " << events << '\n'
                 << "  steps       " << steps << '\n'
                 << "  errors      " << errors << '\n'
-                << "  retries     " << retries << " (" << recoveries << " recovered)\n";
+                << "  retries     " << retries << " (" << recoveries << " recovered)\n"
+                << "  corrections " << correctedSteps << " outcomes corrected by reviewers (" << changedOutcomes
+                << " changed)\n";
     for (auto it = ratingsByReviewer.cbegin(); it != ratingsByReviewer.cend(); ++it)
         context.out << "  rated by " << it.key() << ": " << it.value() << " steps\n";
     if (agreement.isEmpty())

@@ -1,6 +1,9 @@
 #include "gui/AnnotationPanel.h"
 
+#include "chains/Step.h"
+
 #include <QButtonGroup>
+#include <QComboBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -18,6 +21,7 @@ AnnotationPanel::AnnotationPanel(QWidget* parent)
     , m_ratings(new QButtonGroup(this))
     , m_labelBox(new QWidget(this))
     , m_rationale(new QPlainTextEdit(this))
+    , m_outcome(new QComboBox(this))
     , m_save(new QPushButton(tr("Save"), this))
     , m_redact(new QPushButton(tr("Redact…"), this))
 {
@@ -64,6 +68,13 @@ AnnotationPanel::AnnotationPanel(QWidget* parent)
     layout->addWidget(m_rationale);
 
     auto* actions = new QHBoxLayout;
+    // The outcome names are the one vocabulary of show, exports and `annotate --outcome`.
+    m_outcome->setObjectName(QStringLiteral("outcomePicker"));
+    m_outcome->setToolTip(tr("Correct the step's outcome; the correction wins in every view and export"));
+    m_outcome->addItem(tr("Outcome as derived"), QString());
+    for (const QString& name : chains::correctableOutcomeNames())
+        m_outcome->addItem(name, name);
+    actions->addWidget(m_outcome);
     m_redact->setObjectName(QStringLiteral("redactButton"));
     m_redact->setToolTip(tr("Remove a secret or personal detail from this step's stored text"));
     m_save->setObjectName(QStringLiteral("saveAnnotation"));
@@ -113,6 +124,7 @@ void AnnotationPanel::resetForStep(bool hasStep)
     for (auto* button : std::as_const(m_labelButtons))
         button->setChecked(false);
     m_rationale->clear();
+    m_outcome->setCurrentIndex(0);
     setEnabled(hasStep);
 }
 
@@ -133,6 +145,11 @@ QStringList AnnotationPanel::checkedLabels() const
 QString AnnotationPanel::rationale() const
 {
     return m_rationale->toPlainText().trimmed();
+}
+
+QString AnnotationPanel::correctedOutcome() const
+{
+    return m_outcome->currentData().toString();
 }
 
 void AnnotationPanel::rate(int rating)

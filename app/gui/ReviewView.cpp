@@ -319,8 +319,10 @@ void ReviewView::saveAnnotation()
     for (const QString& label : m_annotate->checkedLabels())
         annotation.add_labels(label.toStdString());
     annotation.set_rationale(m_annotate->rationale().toStdString());
-    if (!annotation.has_rating() && annotation.labels_size() == 0 && annotation.rationale().empty()) {
-        Q_EMIT statusMessage(tr("Nothing to save: give a rating, a label or a rationale"));
+    annotation.set_corrected_outcome(m_annotate->correctedOutcome().toStdString());
+    if (!annotation.has_rating() && annotation.labels_size() == 0 && annotation.rationale().empty() &&
+        annotation.corrected_outcome().empty()) {
+        Q_EMIT statusMessage(tr("Nothing to save: give a rating, a label, a rationale or an outcome"));
         return;
     }
     QString error;

@@ -76,6 +76,11 @@ void StepDetailView::showStep(const chains::Step* step, qint64 sessionStartNs)
         facts.append(QStringLiteral("took %1").arg(seconds(step->durationNs)));
     for (const QString& fact : step->family->detailFacts(*step))
         facts.append(escaped(fact));
+    if (!step->outcomeReason.isEmpty())
+        facts.append(escaped(step->outcomeReason));
+    if (step->derivedOutcome)
+        facts.append(escaped(tr("outcome corrected by %1 (derived: %2)")
+                                 .arg(step->outcomeCorrectedBy, chains::toString(*step->derivedOutcome))));
     html += QStringLiteral("<p>") + facts.join(QStringLiteral(" · "));
     html += QStringLiteral("</p>");
 

@@ -1,5 +1,6 @@
 #include "gui/StepListModel.h"
 
+#include "chains/Review.h"
 #include "chains/families/EventFamily.h"
 
 #include <QBrush>
@@ -83,6 +84,7 @@ void StepListModel::addAnnotation(int row, const v1::Annotation& annotation)
         return;
     chains::Step& step = m_steps[static_cast<size_t>(row)];
     step.annotations.append(annotation);
+    chains::review::applyOutcomeCorrection(step, annotation);
     if (step.thought.isEmpty() || step.thoughtSource == QLatin1String("reviewer")) {
         if (!annotation.rationale().empty()) {
             step.thought = QString::fromStdString(annotation.rationale());
@@ -130,6 +132,22 @@ QString StepListModel::reviewerCell(const chains::Step& step, const QString& rev
                             : rating + QStringLiteral("  ") + labels.join(QStringLiteral(", "));
 }
 
+namespace {
+
+// Why the step has its outcome: the derived reasons, and who corrected it from what.
+QVariant outcomeTip(const chains::Step& step)
+{
+    QStringList lines = step.errorReasons;
+    if (!step.outcomeReason.isEmpty())
+        lines.append(step.outcomeReason);
+    if (step.derivedOutcome)
+        lines.append(StepListModel::tr("corrected by %1; derived: %2")
+                         .arg(step.outcomeCorrectedBy, chains::toString(*step.derivedOutcome)));
+    return lines.isEmpty() ? QVariant() : QVariant(lines.join(QLatin1Char('\n')));
+}
+
+} // namespace
+
 QVariant StepListModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
@@ -151,8 +169,8 @@ QVariant StepListModel::data(const QModelIndex& index, int role) const
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     case Qt::ToolTipRole:
-        if (index.column() == OutcomeColumn && !step.errorReasons.isEmpty())
-            return step.errorReasons.join(QLatin1Char('\n'));
+        if (index.column() == OutcomeColumn)
+            return outcomeTip(step);
         if (index.column() == ActionColumn)
             return step.actionText().left(2000);
         return {};

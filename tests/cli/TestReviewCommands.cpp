@@ -3,6 +3,7 @@
 #include "chains/Review.h"
 #include "store/Store.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -42,6 +43,7 @@ private Q_SLOTS:
     void annotateRefusesWhatMakesNoSense_data();
     void annotateRefusesWhatMakesNoSense();
     void statsReportsAgreementBetweenReviewers();
+    void latestOutcomeCorrectionWinsEverywhere();
 };
 
 void TestReviewCommands::kappaMatchesAWorkedExample()
@@ -143,6 +145,13 @@ void TestReviewCommands::annotateRefusesWhatMakesNoSense_data()
     QTest::newRow("unknown verdict") << QStringList{QStringLiteral("--reviewer"), QStringLiteral("r"),
                                                     QStringLiteral("--verdict"), QStringLiteral("great")}
                                      << 2 << QStringLiteral("accepted, rejected or needs-work");
+    QTest::newRow("unknown outcome") << QStringList{QStringLiteral("--reviewer"), QStringLiteral("r"),
+                                                    QStringLiteral("--step"),     QStringLiteral("1"),
+                                                    QStringLiteral("--outcome"),  QStringLiteral("fine")}
+                                     << 2 << QStringLiteral("an outcome is one of ok, error, no-result");
+    QTest::newRow("outcome of the session") << QStringList{QStringLiteral("--reviewer"), QStringLiteral("r"),
+                                                           QStringLiteral("--outcome"), QStringLiteral("ok")}
+                                            << 2 << QStringLiteral("--outcome corrects a step");
     QTest::newRow("no such step") << QStringList{QStringLiteral("--reviewer"), QStringLiteral("r"),
                                                  QStringLiteral("--step"),     QStringLiteral("999"),
                                                  QStringLiteral("--rating"),   QStringLiteral("1")}
@@ -195,6 +204,56 @@ void TestReviewCommands::statsReportsAgreementBetweenReviewers()
     QCOMPARE(pair.value(QStringLiteral("observed_agreement")).toDouble(), 0.5);
     // rita: +1, -1; sam: +1, 0 -> p_e = 1/4, kappa = (1/2 - 1/4) / (3/4) = 1/3.
     QVERIFY(qAbs(pair.value(QStringLiteral("cohens_kappa")).toDouble() - 1.0 / 3.0) < 1e-9);
+}
+
+void TestReviewCommands::latestOutcomeCorrectionWinsEverywhere()
+{
+    test::TempDatabase database;
+    QString sessionId;
+    {
+        auto store = database.open();
+        sessionId = test::createMessySession(*store).sessionId;
+    }
+    const auto correct = [&](const QString& reviewer, const QString& outcome) {
+        return runTrailmark(database.path(),
+                            {QStringLiteral("annotate"), sessionId, QStringLiteral("--step"), QStringLiteral("2"),
+                             QStringLiteral("--reviewer"), reviewer, QStringLiteral("--outcome"), outcome})
+            .exitCode;
+    };
+    // Step 2 is the failing pytest; one reviewer calls it stopped, a later one no result.
+    QCOMPARE(correct(QStringLiteral("ann"), QStringLiteral("stopped")), 0);
+    QCOMPARE(correct(QStringLiteral("bob"), QStringLiteral("no-result")), 0);
+
+    Run run = runTrailmark(database.path(), {QStringLiteral("show"), sessionId, QStringLiteral("--json")});
+    QCOMPARE(run.exitCode, 0);
+    const QJsonObject step =
+        QJsonDocument::fromJson(run.out).object().value(QStringLiteral("steps")).toArray().at(2).toObject();
+    QCOMPARE(step.value(QStringLiteral("outcome")).toString(), QStringLiteral("no-result"));
+    QCOMPARE(step.value(QStringLiteral("derived_outcome")).toString(), QStringLiteral("error"));
+    // No longer a failure, so the re-run is no retry of it.
+    QVERIFY(step.value(QStringLiteral("retried_by")).isNull());
+
+    run = runTrailmark(database.path(), {QStringLiteral("show"), sessionId});
+    QVERIFY2(run.out.contains("no result [corrected by bob, derived error]"), run.out.constData());
+
+    run = runTrailmark(database.path(), {QStringLiteral("stats"), QStringLiteral("--json")});
+    const QJsonObject corrections =
+        QJsonDocument::fromJson(run.out).object().value(QStringLiteral("outcome_corrections")).toObject();
+    QCOMPARE(corrections.value(QStringLiteral("steps")).toInt(), 1);
+    QCOMPARE(corrections.value(QStringLiteral("changed")).toInt(), 1);
+    run = runTrailmark(database.path(), {QStringLiteral("stats")});
+    QVERIFY2(run.out.contains("corrections 1 outcomes corrected by reviewers (1 changed)"), run.out.constData());
+
+    // Exports read the same outcome.
+    const QString exportDir = database.directory() + QStringLiteral("/export");
+    run = runTrailmark(database.path(), {QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("all"),
+                                         QStringLiteral("--out"), exportDir});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QFile chain(exportDir + QStringLiteral("/agent_chain/train.jsonl"));
+    QVERIFY(chain.open(QIODevice::ReadOnly));
+    const QByteArray rows = chain.readAll();
+    QVERIFY2(rows.contains(R"("outcome":"no-result")"), rows.left(2000).constData());
+    QVERIFY(rows.contains(R"("derived_outcome":"error")"));
 }
 
 QTEST_GUILESS_MAIN(TestReviewCommands)

@@ -66,6 +66,7 @@ private Q_SLOTS:
     void showsTheStepsOfASession();
     void ratingKeysSaveAnnotationsPerReviewer();
     void labelsAndRationaleBecomeTheThought();
+    void outcomePickerCorrectsTheStep();
     void verdictMarksTheSessionReviewed();
     void redactionRemovesTheTextFromTheDatabase();
     void timelineSelectsWhatIsClicked();
@@ -190,6 +191,31 @@ void TestReviewView::labelsAndRationaleBecomeTheThought()
     QCOMPARE(saved.first().labels_size(), 1);
     QCOMPARE(saved.first().labels(0), std::string("wrong-command"));
     QVERIFY(!saved.first().has_rating());
+}
+
+void TestReviewView::outcomePickerCorrectsTheStep()
+{
+    openMessySession();
+    gui::ReviewView* review = m_window->reviewView();
+    gui::StepListModel* model = review->stepModel();
+    const int failed = rowOfEvent(*model, m_session.failedTestEventId);
+    review->selectStep(failed);
+    QVERIFY(model->data(model->index(failed, 0), gui::StepListModel::IsErrorRole).toBool());
+    auto* picker = review->findChild<QComboBox*>(QStringLiteral("outcomePicker"));
+    QVERIFY(picker);
+    picker->setCurrentIndex(picker->findData(QStringLiteral("no-result")));
+    review->findChild<QPushButton*>(QStringLiteral("saveAnnotation"))->click();
+    const auto saved = annotationsBy(*m_store, m_session.sessionId, "sam");
+    QCOMPARE(saved.size(), 1);
+    QCOMPARE(saved.first().corrected_outcome(), std::string("no-result"));
+    // The list shows the correction at once, and says what was derived.
+    const QModelIndex outcome = model->index(failed, gui::StepListModel::OutcomeColumn);
+    QCOMPARE(model->data(outcome).toString(), QStringLiteral("no-result"));
+    QVERIFY(!model->data(outcome, gui::StepListModel::IsErrorRole).toBool());
+    QVERIFY(model->data(outcome, Qt::ToolTipRole).toString().contains(QStringLiteral("derived: error")));
+    // The picker starts from "as derived" on the next step.
+    review->selectStep(failed + 1);
+    QVERIFY(picker->currentData().toString().isEmpty());
 }
 
 void TestReviewView::verdictMarksTheSessionReviewed()

@@ -46,6 +46,8 @@ public:
                 json.nullField("observation");
             json.field("outcome", nameOf(step.outcome));
             json.stringList("error_reasons", step.errorReasons);
+            json.textOrNull("outcome_reason", step.outcomeReason);
+            json.textOrNull("derived_outcome", step.derivedOutcome ? toString(*step.derivedOutcome) : QString());
             json.textOrNull("thought", step.thought);
             json.textOrNull("thought_source", step.thoughtSource);
             json.field("start_ns", step.startNs);

@@ -62,7 +62,7 @@ public:
             json.key("function").beginObject();
             json.field("name", exportutil::toolName(step)).field("arguments", exportutil::toolArguments(step));
             json.endObject().endObject().endArray();
-            json.field("weight", step.retriedBy >= 0 ? 0 : 1);
+            json.field("weight", step.outcome == StepOutcome::Error && step.retriedBy >= 0 ? 0 : 1);
             json.endObject();
             json.beginObject().field("role", "tool").field("tool_call_id", exportutil::toolCallId(step));
             exportutil::writeObservation(json.key("content"), step);

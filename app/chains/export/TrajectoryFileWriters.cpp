@@ -60,6 +60,8 @@ public:
             json.field("trailmark_step_index", step.index);
             json.field("outcome", toString(step.outcome));
             json.stringList("error_reasons", step.errorReasons);
+            json.textOrNull("outcome_reason", step.outcomeReason);
+            json.textOrNull("derived_outcome", step.derivedOutcome ? toString(*step.derivedOutcome) : QString());
             json.field("attempt", step.attempt);
             step.retryOf >= 0 ? json.field("retry_of", step.retryOf) : json.nullField("retry_of");
             step.recovers >= 0 ? json.field("recovers", step.recovers) : json.nullField("recovers");

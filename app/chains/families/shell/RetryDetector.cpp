@@ -1,56 +1,70 @@
 #include "chains/families/shell/RetryDetector.h"
 
+#include "chains/families/shell/CommandLine.h"
 #include "chains/families/shell/ShellStep.h"
 
 #include <algorithm>
-#include <unordered_map>
+#include <array>
 
 namespace trailmark::chains {
 namespace {
 
-bool isSpace(char c)
+// Segments that only set the scene (cd build && make): matching on them would make
+// every command in a directory a retry of the last failure there.
+bool setsTheScene(const SimpleCommand& command)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    constexpr std::array<std::string_view, 9> kScene = {"cd",     "pushd", "popd",  "source", ".",
+                                                        "export", "echo",  "clear", "set"};
+    return command.program.empty() || std::find(kScene.begin(), kScene.end(), command.program) != kScene.end();
 }
 
-// The next whitespace-separated word of text from *at on (empty at the end).
-std::string_view nextWord(std::string_view text, size_t* at)
+// The commands of a line that say what it does, at most a few: a pasted script is not
+// retried by typing.
+std::vector<SimpleCommand> actionsOf(std::string_view text)
 {
-    size_t i = *at;
-    while (i < text.size() && isSpace(text[i]))
-        ++i;
-    const size_t start = i;
-    while (i < text.size() && !isSpace(text[i]))
-        ++i;
-    *at = i;
-    return text.substr(start, i - start);
+    constexpr size_t kMaxActions = 8;
+    std::vector<SimpleCommand> actions;
+    for (Pipeline& pipeline : CommandLine::parse(text).pipelines) {
+        for (SimpleCommand& command : pipeline.commands) {
+            if (!setsTheScene(command) && actions.size() < kMaxActions)
+                actions.push_back(std::move(command));
+        }
+    }
+    return actions;
 }
 
-// The program and its first operand, skipping environment assignments (FOO=1 make)
-// and sudo, which change how a command runs but not what it is. Runs for every command
-// of every export, so it walks the text without building a word list.
-RetryDetector::CommandKey programAndFirstArgument(std::string_view command)
+// Whether the later command still works on something the earlier named after its verb:
+// `pip install requests` then `pip install numpy` installs another thing, while
+// `docker run -p 8080:80 nginx` then `-p 8081:80 nginx` runs nginx again.
+bool keepsSomeOperand(const SimpleCommand& earlier, const SimpleCommand& later)
 {
-    size_t at = 0;
-    std::string_view program = nextWord(command, &at);
-    for (int skipped = 0; !program.empty() && skipped < 16; ++skipped) {
-        const bool assignment = program.find('=') != std::string_view::npos && program.front() != '-';
-        if (!assignment && program != "sudo")
-            break;
-        program = nextWord(command, &at);
+    const std::string_view verb = earlier.verb();
+    bool hadOperand = false;
+    for (const std::string_view word : earlier.arguments) {
+        if (word.empty() || word.front() == '-' || word == verb)
+            continue;
+        hadOperand = true;
+        if (later.hasArgument(word))
+            return true;
     }
-    if (program.empty())
-        return {};
-    // The first operand, not the first option: "gcc -Wall x.c" and "gcc x.c" both
-    // compile x.c.
-    for (int words = 0; words < 16; ++words) {
-        const std::string_view word = nextWord(command, &at);
-        if (word.empty())
-            break;
-        if (word.front() != '-')
-            return {program, word};
-    }
-    return {program, std::string_view()};
+    return !hadOperand;
+}
+
+// Exit 127 is how bash, zsh and fish say there is no such program.
+bool commandNotFound(const ShellStep& shell)
+{
+    constexpr int kNotFound = 127;
+    return shell.exitKnown && shell.exitCode == kNotFound;
+}
+
+// The command from its program on, with the program as normalised: what is compared
+// once the path, sudo and runners are gone.
+std::string normalisedText(const SimpleCommand& command)
+{
+    std::string text(command.program);
+    for (const std::string_view word : command.arguments)
+        text.append(" ").append(word);
+    return text;
 }
 
 } // namespace
@@ -109,36 +123,54 @@ size_t RetryDetector::editDistance(std::string_view a, std::string_view b, size_
 
 bool RetryDetector::similar(std::string_view a, std::string_view b) const
 {
-    return similar(a, b, programAndFirstArgument(a), programAndFirstArgument(b));
+    const std::vector<SimpleCommand> first = actionsOf(a);
+    const std::vector<SimpleCommand> second = actionsOf(b);
+    return a == b || similarActions(first, second, true);
 }
 
-bool RetryDetector::similar(std::string_view a, std::string_view b, const CommandKey& keyA,
-                            const CommandKey& keyB) const
+bool RetryDetector::similarActions(const std::vector<SimpleCommand>& earlier, const std::vector<SimpleCommand>& later,
+                                   bool programNotFound) const
 {
-    if (a == b)
-        return true;
-    if (!keyA.first.empty() && keyA == keyB)
-        return true;
-    // The distance cannot be below |len a - len b| / max: skip the quadratic part when
-    // the lengths alone rule it out.
-    const double longer = static_cast<double>(std::max(a.size(), b.size()));
-    const double lengthGap = static_cast<double>(a.size() > b.size() ? a.size() - b.size() : b.size() - a.size());
-    if (lengthGap / longer > m_options.maxDistance)
+    for (const SimpleCommand& failed : earlier) {
+        for (const SimpleCommand& again : later) {
+            if (sameAction(failed, again, programNotFound))
+                return true;
+        }
+    }
+    return false;
+}
+
+bool RetryDetector::sameAction(const SimpleCommand& a, const SimpleCommand& b, bool programNotFound) const
+{
+    // A program name is only a typo when the shell said it found no such program:
+    // cmake and make are one letter apart and two tools.
+    const bool mistyped =
+        programNotFound && (isTypoOf(a.program, b.program) || isTypoOf(a.typedProgram, b.typedProgram));
+    if (a.program != b.program && !mistyped)
         return false;
-    constexpr size_t kMaxCompared = 2048;
-    a = a.substr(0, kMaxCompared);
-    b = b.substr(0, kMaxCompared);
-    const double longest = static_cast<double>(std::max(a.size(), b.size()));
-    const auto limit = static_cast<size_t>(m_options.maxDistance * longest);
-    return static_cast<double>(editDistance(a, b, limit)) / longest <= m_options.maxDistance;
+    const std::string_view operandA = a.verb();
+    const std::string_view operandB = b.verb();
+    if (operandA == operandB)
+        return keepsSomeOperand(a, b);
+    // Two different subcommands or targets (git push, git pull; make lint, make
+    // format) are two things, unless one is the other mistyped.
+    if (!operandA.empty() && !operandB.empty())
+        return isTypoOf(operandA, operandB);
+    // `pytest` then `pytest tests/test_stock.py`: the same tool narrowed to a path. A
+    // bare word (`make` then `make all`) is another target and left to the distance.
+    const std::string_view added = operandA.empty() ? operandB : operandA;
+    if (added.find('/') != std::string_view::npos || added.find('.') != std::string_view::npos)
+        return true;
+    return normalisedDistance(normalisedText(a), normalisedText(b)) <= m_options.maxDistance;
 }
 
 void RetryDetector::link(std::vector<Step>& steps) const
 {
-    // Shell steps per shell session, in step order; only those within the window matter,
-    // so each list is trimmed from the front as time moves on.
-    std::unordered_map<std::string, std::vector<int>> recentByShell;
-    std::vector<CommandKey> keys(steps.size());
+    // Shell steps of every terminal of the recording, in step order: the expert may try
+    // again in another terminal. Only those within the window matter, so the list is
+    // trimmed from the front as time moves on.
+    std::vector<int> recent;
+    std::vector<std::vector<SimpleCommand>> actions(steps.size());
     const auto shellOf = [&steps](int index) {
         return steps[static_cast<size_t>(index)].as<ShellStep>();
     };
@@ -146,8 +178,7 @@ void RetryDetector::link(std::vector<Step>& steps) const
         const ShellStep* shell = step.as<ShellStep>();
         if (!shell || shell->command.empty())
             continue;
-        keys[static_cast<size_t>(step.index)] = programAndFirstArgument(shell->command);
-        std::vector<int>& recent = recentByShell[shell->shellSessionId];
+        actions[static_cast<size_t>(step.index)] = actionsOf(shell->command);
         const auto endOf = [&](int index) {
             const Step& earlier = steps[static_cast<size_t>(index)];
             return shellOf(index)->hasExit ? earlier.endNs : earlier.startNs;
@@ -157,14 +188,18 @@ void RetryDetector::link(std::vector<Step>& steps) const
                      recent.end());
         for (auto it = recent.rbegin(); it != recent.rend(); ++it) {
             Step& earlier = steps[static_cast<size_t>(*it)];
-            if (!similar(shellOf(earlier.index)->command, shell->command, keys[static_cast<size_t>(earlier.index)],
-                         keys[static_cast<size_t>(step.index)]))
+            const bool identical = shellOf(earlier.index)->command == shell->command;
+            if (!identical &&
+                !similarActions(actions[static_cast<size_t>(earlier.index)], actions[static_cast<size_t>(step.index)],
+                                commandNotFound(*shellOf(earlier.index))))
                 continue;
             if (earlier.outcome == StepOutcome::Error && earlier.retriedBy < 0) {
                 step.retryOf = earlier.index;
                 step.attempt = earlier.attempt + 1;
                 earlier.retriedBy = step.index;
-                if (step.outcome == StepOutcome::Ok) {
+                // A retry that answers (no match) or runs until stopped no longer fails.
+                if (step.outcome == StepOutcome::Ok || step.outcome == StepOutcome::NoResult ||
+                    step.outcome == StepOutcome::Stopped) {
                     int first = earlier.index;
                     while (steps[static_cast<size_t>(first)].retryOf >= 0)
                         first = steps[static_cast<size_t>(first)].retryOf;

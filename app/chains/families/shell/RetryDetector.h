@@ -8,22 +8,36 @@
 
 namespace trailmark::chains {
 
+struct SimpleCommand;
 struct Step;
 
 // Finds retries among a session's shell steps and links them.
 //
-// A shell step R retries an earlier step F when, looking back from R through the
-// steps of the SAME shell session (shell_session_id; an empty id counts as one shell,
-// as in an imported history), the most recent step similar to R is F and F failed,
-// and R started within the time window after F ended. "Similar" is a normalised
-// Levenshtein distance of the command texts within maxDistance, or the same program
-// with the same first argument. Looking only at the most recent similar step is what
-// keeps deliberate re-runs out: if the last similar command succeeded, running it again
-// is not a retry. Steps in between (an editor, a browser) do not break the link; that is
-// how "fix the file, then re-run" is recognised.
+// A shell step R retries an earlier step F when, looking back from R through the shell
+// steps of the recording (every terminal: the expert may try again in another one), the
+// most recent step similar to R is F, F failed, and R started within the time window
+// after F ended. Looking only at the most recent similar step keeps deliberate re-runs
+// out: if the last similar command succeeded, running it again is not a retry. Steps in
+// between (an editor, a browser) do not break the link: "fix the file, then re-run".
+//
+// "Similar" compares the actions of the two lines (CommandLine: `cd x && make` acts by
+// make), each as a reviewer names its program (.venv/bin/pip is pip; sudo, env, npx,
+// uv run, poetry run, bundle exec, python -m are runners, not programs). Two actions are
+// the same when their programs are equal, or one is the other mistyped (gti, git) and
+// the shell found no such program (exit 127), and
+//  - their first operands are equal (git push, git push --set-upstream origin topic), or
+//    one is the other mistyped (git stauts, git status);
+//  - never when both have a first operand and they differ: another subcommand or target
+//    (git status after git push, make format after make lint) is another action;
+//    and the later still names one of the earlier's other operands, if it had any
+//    (pip install numpy after pip install requests installs another thing);
+//  - otherwise (one has no operand) when the other's is a path (pytest, then pytest
+//    tests/x.py) or their texts are within maxDistance (make, make all).
+// A line that re-runs a failed action among others (make && ./run_tests) retries it.
+// The lookback is bounded, so linking is linear in the number of commands.
 //
 // R gets retryOf = F and attempt = F's attempt + 1; F gets retriedBy = R. A retry that
-// succeeds gets recovers = the first failed attempt of its chain.
+// no longer fails (ok, no result, stopped) gets recovers = the first failed attempt.
 class RetryDetector
 {
 public:
@@ -42,11 +56,12 @@ public:
     // Levenshtein distance, or limit + 1 as soon as it is known to exceed limit.
     static size_t editDistance(std::string_view a, std::string_view b, size_t limit);
 
-    // A command's program and first operand.
-    using CommandKey = std::pair<std::string_view, std::string_view>;
-
 private:
-    bool similar(std::string_view a, std::string_view b, const CommandKey& keyA, const CommandKey& keyB) const;
+    // programNotFound: the earlier command failed because its program does not exist,
+    // so a program one slip away is the same one typed right.
+    bool similarActions(const std::vector<SimpleCommand>& earlier, const std::vector<SimpleCommand>& later,
+                        bool programNotFound) const;
+    bool sameAction(const SimpleCommand& a, const SimpleCommand& b, bool programNotFound) const;
 
     Options m_options;
 };

@@ -4,8 +4,8 @@
 #include "chains/export/JsonWriter.h"
 #include "chains/families/DerivationContext.h"
 #include "chains/families/EventFamily.h"
-#include "chains/families/shell/ErrorText.h"
 #include "chains/families/shell/RetryDetector.h"
+#include "chains/families/shell/ShellOutcome.h"
 #include "chains/families/shell/ShellStep.h"
 
 #include <QJsonObject>
@@ -62,26 +62,13 @@ void finishCommand(Step& step, const v1::Event& event, DerivationContext& contex
     shell.outputBytes = body.output_bytes();
     shell.outputHead = body.output_head();
     shell.outputTail = body.output_tail();
+    shell.pipeStatus.assign(body.pipe_status().begin(), body.pipe_status().end());
     context.attach(step, event);
 
-    if (shell.exitKnown && shell.exitCode != 0)
-        step.errorReasons.append(QStringLiteral("exit %1").arg(shell.exitCode));
-    if (shell.signal != 0)
-        step.errorReasons.append(QStringLiteral("signal %1").arg(shell.signal));
-    // A viewer's output is what the expert reads (a log full of ERROR lines); only its
-    // exit status says whether it worked.
-    const bool viewer = step.errorReasons.isEmpty() && showsContent(shell.command);
-    for (const std::string* output : {&shell.outputHead, &shell.outputTail}) {
-        if (viewer)
-            break;
-        if (const auto found = findErrorText(*output, shell.command)) {
-            step.errorReasons.append(QStringLiteral("output: %1").arg(*found));
-            break;
-        }
-    }
-    step.outcome = !step.errorReasons.isEmpty() ? StepOutcome::Error
-                   : shell.exitKnown            ? StepOutcome::Ok
-                                                : StepOutcome::Unknown;
+    ShellOutcome judged = judgeFinishedCommand(shell);
+    step.outcome = judged.outcome;
+    step.errorReasons = std::move(judged.errorReasons);
+    step.outcomeReason = std::move(judged.reason);
 }
 
 class ShellDeriver final : public StepDeriver
@@ -183,7 +170,7 @@ public:
     }
     QString outcomeLabel(const Step& step) const override
     {
-        if (step.outcome == StepOutcome::Error && shellOf(step).hasExit)
+        if (step.outcome == StepOutcome::Error && shellOf(step).hasExit && !step.derivedOutcome)
             return QStringLiteral("exit %1").arg(shellOf(step).exitCode);
         return toString(step.outcome);
     }
@@ -197,22 +184,45 @@ public:
     }
     quint32 color(const Step& step) const override
     {
-        return step.outcome == StepOutcome::Interrupted ? 0x999999 : 0x3d78b8;
+        switch (step.outcome) {
+        case StepOutcome::Interrupted:
+            return 0x999999;
+        case StepOutcome::NoResult:
+            return 0x8a9a5b; // an answer, not a failure: muted, apart from ok's blue
+        case StepOutcome::Stopped:
+            return 0x6a5acd;
+        default:
+            return 0x3d78b8;
+        }
     }
     QString showActionPattern() const override { return QStringLiteral("$ %1"); }
     QString showOutcome(const Step& step) const override
     {
+        // A reviewer's correction says who made it, and what was derived before.
+        const QString corrected = step.derivedOutcome
+                                      ? QStringLiteral(" [corrected by %1, derived %2]")
+                                            .arg(step.outcomeCorrectedBy, toString(*step.derivedOutcome))
+                                      : QString();
         switch (step.outcome) {
         case StepOutcome::Error:
-            return QStringLiteral("ERROR (%1)").arg(step.errorReasons.join(QStringLiteral(", ")));
+            return step.errorReasons.isEmpty()
+                       ? QStringLiteral("ERROR") + corrected
+                       : QStringLiteral("ERROR (%1)").arg(step.errorReasons.join(QStringLiteral(", "))) + corrected;
+        case StepOutcome::NoResult:
+        case StepOutcome::Stopped: {
+            const QString name =
+                step.outcome == StepOutcome::Stopped ? QStringLiteral("stopped") : QStringLiteral("no result");
+            return (step.outcomeReason.isEmpty() ? name : QStringLiteral("%1 (%2)").arg(name, step.outcomeReason)) +
+                   corrected;
+        }
         case StepOutcome::Interrupted:
-            return QStringLiteral("INTERRUPTED (no exit recorded)");
+            return QStringLiteral("INTERRUPTED (no exit recorded)") + corrected;
         case StepOutcome::Unknown:
-            return QStringLiteral("exit unknown");
+            return QStringLiteral("exit unknown") + corrected;
         case StepOutcome::Ok:
             break;
         }
-        return QStringLiteral("ok");
+        return QStringLiteral("ok") + corrected;
     }
     QStringList showDetails(const Step& step) const override
     {

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace trailmark::chains {
 
@@ -22,6 +23,8 @@ struct ShellStep final : StepDetailOf<ShellStep>
     bool exitKnown = false; // ... and it says how the command exited
     int exitCode = 0;
     int signal = 0;
+    // Exit status of each command of the last pipeline, where the shell reported it.
+    std::vector<int> pipeStatus;
     bool outputCaptured = false;
     bool outputTruncated = false;
     quint64 outputBytes = 0;

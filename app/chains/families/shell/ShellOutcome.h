@@ -1,0 +1,32 @@
+#pragma once
+
+#include "chains/Step.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace trailmark::chains {
+
+struct ShellStep;
+
+// How a finished command ended, as a careful reviewer reads its status:
+// - error: a non-zero exit or a signal, an earlier command of the pipeline that failed
+//   (pipestatus), or error text in the output of a command whose status hides it;
+// - no result: exit 1 that answers a question: a search that found nothing (grep, egrep,
+//   fgrep, zgrep, rg, ag, ack, pgrep, git grep, grep -c printing 0), a comparison that
+//   found differences (diff, cmp, git diff --exit-code), a test that said no (test, [, [[);
+// - stopped: Ctrl-C (exit 130, SIGINT) on what runs until stopped: servers and watchers
+//   (npm run dev, python3 -m http.server, tail -f, watch, journalctl -f, docker logs -f,
+//   kubectl logs -f), pagers and editors;
+// - unknown: the source kept no status and the output shows no error.
+// Ctrl-C on anything else (a build, a test run) stays an error: it was cut short.
+struct ShellOutcome
+{
+    StepOutcome outcome = StepOutcome::Ok;
+    QStringList errorReasons; // for error
+    QString reason;           // for no result and stopped
+};
+
+ShellOutcome judgeFinishedCommand(const ShellStep& shell);
+
+} // namespace trailmark::chains
