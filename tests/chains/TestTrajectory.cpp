@@ -3,7 +3,6 @@
 #include "chains/TrajectoryBuilder.h"
 #include "chains/export/FormatWriter.h"
 #include "chains/export/JsonWriter.h"
-#include "chains/families/shell/ErrorText.h"
 #include "chains/families/shell/RetryDetector.h"
 #include "chains/families/shell/ShellFamily.h"
 #include "chains/families/shell/ShellStep.h"
@@ -48,19 +47,14 @@ private Q_SLOTS:
     void init();
     void retries_data();
     void retries();
-    void errorText_data();
-    void errorText();
     void distance();
     void thoughtsFromNotesThenReviewers();
     void appStepsCollectTitles();
     void annotationsAndRedactionsApply();
     void unreadableEventsStayVisible();
     void configurableWindowAndDistance();
-    void isoTimeMatchesQt();
     void unknownExitStatusIsNeitherOkNorError();
     void observationsOfShellSteps();
-    void jsonStringsRoundTrip_data();
-    void jsonStringsRoundTrip();
 };
 
 void TestTrajectory::init()
@@ -228,55 +222,6 @@ void TestTrajectory::retries()
     const auto trajectory = run(script);
     QVERIFY(trajectory);
     QCOMPARE(marks(*trajectory), expected);
-}
-
-void TestTrajectory::errorText_data()
-{
-    QTest::addColumn<QString>("output");
-    QTest::addColumn<QString>("command");
-    QTest::addColumn<QString>("expected"); // the pattern found, or "" for none
-
-    QTest::newRow("gcc") << QStringLiteral("x.c:3:5: error: expected ';'") << QStringLiteral("gcc x.c")
-                         << QStringLiteral("error:");
-    QTest::newRow("upper case") << QStringLiteral("ERROR: failed to solve") << QStringLiteral("docker build .")
-                                << QStringLiteral("ERROR:");
-    QTest::newRow("python exception") << QStringLiteral("Traceback (most recent call last):\n  File \"x.py\"")
-                                      << QStringLiteral("python3 x.py") << QStringLiteral("Traceback");
-    QTest::newRow("exception name alone")
-        << QStringLiteral("ValueError: bad value") << QStringLiteral("./run") << QStringLiteral("Error:");
-    QTest::newRow("inside a word is not an error")
-        << QStringLiteral("stderror: 0, terror: none") << QStringLiteral("./stats") << QString();
-    QTest::newRow("no such file") << QStringLiteral("cat: x: No such file or directory") << QStringLiteral("cat x")
-                                  << QStringLiteral("No such file or directory");
-    QTest::newRow("command not found") << QStringLiteral("zsh: command not found: gti") << QStringLiteral("gti")
-                                       << QStringLiteral("command not found");
-    QTest::newRow("pytest FAILED") << QStringLiteral("tests/a.py::t FAILED") << QStringLiteral("pytest")
-                                   << QStringLiteral("FAILED");
-    QTest::newRow("lower-case failed is prose")
-        << QStringLiteral("0 failed, 12 passed") << QStringLiteral("pytest") << QString();
-    QTest::newRow("git fatal") << QStringLiteral("fatal: not a git repository") << QStringLiteral("git log")
-                               << QStringLiteral("fatal:");
-    QTest::newRow("Fatal in prose") << QStringLiteral("Fatal attraction") << QStringLiteral("echo") << QString();
-    QTest::newRow("go panic") << QStringLiteral("panic: runtime error") << QStringLiteral("go run .")
-                              << QStringLiteral("panic:");
-    QTest::newRow("first pattern wins") << QStringLiteral("fatal: x\nerror: y") << QStringLiteral("git x")
-                                        << QStringLiteral("fatal:");
-    QTest::newRow("pattern the command searches for")
-        << QStringLiteral("a.log: FAILED job") << QStringLiteral("grep FAILED a.log") << QString();
-    QTest::newRow("clean output") << QStringLiteral("all good\n") << QStringLiteral("make") << QString();
-}
-
-void TestTrajectory::errorText()
-{
-    QFETCH(QString, output);
-    QFETCH(QString, command);
-    QFETCH(QString, expected);
-    const QByteArray outputBytes = output.toUtf8();
-    const QByteArray commandBytes = command.toUtf8();
-    const auto found =
-        findErrorText(std::string_view(outputBytes.constData(), static_cast<size_t>(outputBytes.size())),
-                      std::string_view(commandBytes.constData(), static_cast<size_t>(commandBytes.size())));
-    QCOMPARE(found.value_or(QString()), expected);
 }
 
 void TestTrajectory::distance()
@@ -499,57 +444,6 @@ void TestTrajectory::observationsOfShellSteps()
     shell.signal = 0;
     shell.exitCode = 0;
     QCOMPARE(step.observationText(), QStringLiteral("ok\n[exit code 0]"));
-}
-
-void TestTrajectory::isoTimeMatchesQt()
-{
-    // Our fast formatter against QDateTime, across leap days, centuries and before 1970.
-    const qint64 samples[] = {0,
-                              1'767'225'601'002'999'999,
-                              951'782'400'000'000'000,   // 2000-02-29
-                              4'107'542'399'999'000'000, // 2100-02-28T23:59:59.999
-                              -1'000'000,                // 1969-12-31T23:59:59.999
-                              -2'208'988'800'000'000'000};
-    for (const qint64 ns : samples) {
-        qint64 ms = ns / 1'000'000;
-        if (ns < 0 && ms * 1'000'000 != ns)
-            --ms;
-        QCOMPARE(exportutil::isoTime(ns), QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs));
-    }
-    for (qint64 day = -100'000; day < 100'000; day += 97) { // int64 ns spans ±292 years
-        const qint64 ns = day * 86'400'000'000'000 + 45'296'789'000'000;
-        QCOMPARE(exportutil::isoTime(ns),
-                 QDateTime::fromMSecsSinceEpoch(ns / 1'000'000, Qt::UTC).toString(Qt::ISODateWithMs));
-    }
-}
-
-void TestTrajectory::jsonStringsRoundTrip_data()
-{
-    QTest::addColumn<QByteArray>("bytes");
-    QTest::addColumn<QString>("expected"); // as a JSON parser reads our output back
-    QTest::newRow("plain") << QByteArray("make -j4") << QStringLiteral("make -j4");
-    QTest::newRow("quotes and backslashes past 8 bytes")
-        << QByteArray(R"(echo "a\b" && printf '%s\n' "x")") << QStringLiteral(R"(echo "a\b" && printf '%s\n' "x")");
-    QTest::newRow("control characters") << QByteArray("a\x01b\tc\nd\re\x1f") << QStringLiteral("a\x01b\tc\nd\re\x1f");
-    QTest::newRow("multi-byte UTF-8") << QByteArray("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 long tail")
-                                      << QStringLiteral("café € 😀 long tail");
-    QTest::newRow("invalid UTF-8 becomes U+FFFD") << QByteArray("caf\xe9 \"x\"") << QStringLiteral("caf\ufffd \"x\"");
-    QTest::newRow("truncated sequence at the end")
-        << QByteArray("abcdefgh\xe2\x82") << QStringLiteral("abcdefgh\ufffd\ufffd"); // Qt replaces byte by byte
-    QTest::newRow("surrogate encoded") << QByteArray("\xed\xa0\x80") << QStringLiteral("\ufffd\ufffd\ufffd");
-}
-
-void TestTrajectory::jsonStringsRoundTrip()
-{
-    QFETCH(QByteArray, bytes);
-    QFETCH(QString, expected);
-    std::string out;
-    JsonWriter json(out);
-    json.beginObject().field("v", std::string_view(bytes.constData(), static_cast<size_t>(bytes.size()))).endObject();
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(QByteArray::fromStdString(out), &error);
-    QVERIFY2(error.error == QJsonParseError::NoError, out.c_str());
-    QCOMPARE(document.object().value(QStringLiteral("v")).toString(), expected);
 }
 
 QTEST_GUILESS_MAIN(TestTrajectory)

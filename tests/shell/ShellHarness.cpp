@@ -142,4 +142,31 @@ QList<StoredCommand> commandsOf(const QList<v1::Event>& events)
     return commands;
 }
 
+QByteArray bytes(const std::string& text)
+{
+    return QByteArray(text.data(), static_cast<qsizetype>(text.size()));
+}
+
+QList<QByteArray> commandTexts(const QList<StoredCommand>& commands)
+{
+    QList<QByteArray> texts;
+    for (const StoredCommand& command : commands)
+        texts.append(bytes(command.started.command()));
+    return texts;
+}
+
+void bashVariants()
+{
+    QTest::addColumn<QString>("shell");
+    QTest::newRow("bash") << QStringLiteral("bash");
+    QTest::newRow("bash-functions") << QStringLiteral("bash-functions");
+}
+
+void hookVariants()
+{
+    bashVariants();
+    QTest::newRow("zsh") << QStringLiteral("zsh");
+    QTest::newRow("zsh-functions") << QStringLiteral("zsh-functions");
+}
+
 } // namespace trailmark::test

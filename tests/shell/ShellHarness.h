@@ -53,5 +53,13 @@ struct StoredCommand
     qint64 timeNs = 0;
 };
 QList<StoredCommand> commandsOf(const QList<v1::Event>& events);
+QByteArray bytes(const std::string& text);
+QList<QByteArray> commandTexts(const QList<StoredCommand>& commands);
+
+// The bash and zsh hooks come in two implementations (see resources/shell/trailmark.*):
+// a loadable builtin or module, and the shell functions they fall back to. Both must
+// behave the same: data rows "bash", "bash-functions" (and "zsh", "zsh-functions").
+void bashVariants();
+void hookVariants();
 
 } // namespace trailmark::test
