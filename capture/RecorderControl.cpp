@@ -1,6 +1,7 @@
 #include "capture/RecorderControl.h"
 
 #include "capture/RecorderLock.h"
+#include "capture/shell/SpoolDirectory.h"
 #include "store/PrivateFiles.h"
 
 #include <QCryptographicHash>
@@ -46,7 +47,7 @@ QString RecorderControlServer::socketPath(const QString& databasePath)
     // A hash keeps the name short (sun_path holds 108 bytes) and free of odd characters.
     const QByteArray hash =
         QCryptographicHash::hash(canonicalDatabasePath(databasePath).toUtf8(), QCryptographicHash::Sha256).toHex();
-    return store::paths::spoolDirectory() + QStringLiteral("/recorder-") + QString::fromLatin1(hash.left(16)) +
+    return spoolDirectory() + QStringLiteral("/recorder-") + QString::fromLatin1(hash.left(16)) +
            QStringLiteral(".sock");
 }
 

@@ -1,6 +1,7 @@
 #include "capture/redact/RedactionRules.h"
 #include "capture/redact/Redactor.h"
 #include "capture/shell/ShellSessionRouter.h"
+#include "capture/shell/SpoolDirectory.h"
 #include "capture/shell/SpoolIngester.h"
 #include "cli/CommandContext.h"
 #include "cli/Commands.h"
@@ -34,7 +35,7 @@ int runIngest(CommandContext& context)
     if (const int status = context.refusePositionalArguments(parser))
         return status;
     const QString spool =
-        parser.isSet(QStringLiteral("spool")) ? parser.value(QStringLiteral("spool")) : store::paths::spoolDirectory();
+        parser.isSet(QStringLiteral("spool")) ? parser.value(QStringLiteral("spool")) : capture::spoolDirectory();
 
     // Secrets are redacted before anything is stored; a broken rules file stops here
     // rather than letting through what its rules should catch.

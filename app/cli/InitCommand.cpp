@@ -1,4 +1,5 @@
 #include "capture/shell/ShellIntegration.h"
+#include "capture/shell/SpoolDirectory.h"
 #include "cli/CommandContext.h"
 #include "cli/Commands.h"
 #include "store/PrivateFiles.h"
@@ -35,7 +36,7 @@ int runInit(CommandContext& context)
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 1)
         return context.usageError(QStringLiteral("name one shell: bash, zsh or fish"));
-    const QString spool = store::paths::spoolDirectory();
+    const QString spool = capture::spoolDirectory();
     const auto script = capture::shellintegration::script(positional.first(), spool);
     if (!script)
         return context.usageError(

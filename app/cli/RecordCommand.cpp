@@ -1,5 +1,6 @@
 #include "capture/CaptureSetup.h"
 #include "capture/Recorder.h"
+#include "capture/shell/SpoolDirectory.h"
 #include "cli/CommandContext.h"
 #include "cli/Commands.h"
 #include "store/EventWriter.h"
@@ -126,8 +127,7 @@ int runRecord(CommandContext& context)
 
     QString error;
     QStringList warnings;
-    if (!capture::StandardCapture::addTo(recorder, options.screenshots, store::paths::spoolDirectory(), &warnings,
-                                         &error))
+    if (!capture::StandardCapture::addTo(recorder, options.screenshots, capture::spoolDirectory(), &warnings, &error))
         return context.fail(error);
     for (const QString& warning : std::as_const(warnings))
         context.err << "trailmark record: warning: " << warning << Qt::endl;

@@ -4,6 +4,7 @@
 #include "capture/redact/Redactor.h"
 #include "capture/shell/ShellIntegration.h"
 #include "capture/shell/ShellSessionRouter.h"
+#include "capture/shell/SpoolDirectory.h"
 #include "capture/shell/SpoolIngester.h"
 #include "cli/CommandContext.h"
 #include "cli/Commands.h"
@@ -149,8 +150,7 @@ int runShell(CommandContext& context)
     if (!store)
         return parser.isSet(fallBack) ? giveUp({}) : 1;
     QString error;
-    const QString spool =
-        store::paths::spoolDirectory() + QStringLiteral("/pty-%1").arg(QCoreApplication::applicationPid());
+    const QString spool = capture::spoolDirectory() + QStringLiteral("/pty-%1").arg(QCoreApplication::applicationPid());
     if (!store::privatefiles::ensureDirectory(spool, &error))
         return giveUp(error);
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();

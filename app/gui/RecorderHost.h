@@ -2,6 +2,7 @@
 
 #include "capture/CaptureSetup.h"
 #include "capture/Recorder.h"
+#include "capture/shell/SpoolDirectory.h"
 #include "store/EventWriter.h"
 #include "store/PrivateFiles.h"
 
@@ -35,8 +36,7 @@ public:
         connect(m_recorder.get(), &capture::Recorder::storageResumed, this, &RecorderHost::storageResumed);
         QString error;
         QStringList warnings;
-        if (!capture::StandardCapture::addTo(*m_recorder, screenshots, store::paths::spoolDirectory(), &warnings,
-                                             &error) ||
+        if (!capture::StandardCapture::addTo(*m_recorder, screenshots, capture::spoolDirectory(), &warnings, &error) ||
             !m_recorder->start(&error)) {
             m_recorder.reset();
             Q_EMIT failed(error);

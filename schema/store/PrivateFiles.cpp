@@ -96,16 +96,5 @@ QString stateDirectory()
     return stateHome + QStringLiteral("/trailmark");
 }
 
-QString spoolDirectory()
-{
-    const QString fromEnvironment = qEnvironmentVariable("TRAILMARK_SPOOL_DIR");
-    if (!fromEnvironment.isEmpty())
-        return fromEnvironment;
-    const QString runtime = qEnvironmentVariable("XDG_RUNTIME_DIR");
-    if (!runtime.isEmpty())
-        return runtime + QStringLiteral("/trailmark");
-    return QStringLiteral("/tmp/trailmark-%1").arg(::geteuid());
-}
-
 } // namespace paths
 } // namespace trailmark::store

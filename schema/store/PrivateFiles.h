@@ -24,8 +24,6 @@ namespace paths {
 QString defaultDatabase();
 // $XDG_STATE_HOME/trailmark (~/.local/state/trailmark): logs.
 QString stateDirectory();
-// $TRAILMARK_SPOOL_DIR, else $XDG_RUNTIME_DIR/trailmark, else /tmp/trailmark-$UID.
-QString spoolDirectory();
 } // namespace paths
 
 } // namespace trailmark::store
