@@ -6,6 +6,7 @@
 #include <QTextStream>
 
 #include <memory>
+#include <optional>
 
 class QJsonDocument;
 
@@ -16,6 +17,16 @@ namespace trailmark::cli {
 // What a subcommand gets: its own arguments (name first, as QCommandLineParser wants),
 // the database path, and the output streams. Commands print results on out and
 // problems on err, and return the exit code.
+struct CommandContext;
+
+// What a command that lists every session starts from (sessions, stats).
+struct SessionListing
+{
+    std::unique_ptr<store::Store> store;
+    QList<store::SessionSummary> summaries;
+    bool json = false;
+};
+
 struct CommandContext
 {
     QStringList arguments;
@@ -32,6 +43,10 @@ struct CommandContext
     // For commands that take no positional arguments: the usage error (2) naming the
     // first one given, or 0 when there is none.
     int refusePositionalArguments(const QCommandLineParser& parser) const;
+    // For commands that take only --json and read every session: parses the arguments
+    // (with --help, refusing positional ones), opens the store and lists the sessions.
+    // nullopt with *status set to the exit code when the command is to end there.
+    std::optional<SessionListing> listSessions(const QString& description, int* status) const;
     // Writes a JSON document as one line (plus newline) on out.
     void printJson(const QJsonDocument& document) const;
 };

@@ -1,7 +1,6 @@
 #include "cli/CommandContext.h"
 #include "cli/Commands.h"
 
-#include <QCommandLineParser>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -50,23 +49,14 @@ QJsonObject sessionJson(const store::SessionSummary& summary)
 
 int runSessions(CommandContext& context)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("List recorded sessions, newest first."));
-    parser.addHelpOption();
-    parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON document.")});
-    parser.process(context.arguments);
-    if (const int status = context.refusePositionalArguments(parser))
+    int status = 0;
+    const auto listing = context.listSessions(QStringLiteral("List recorded sessions, newest first."), &status);
+    if (!listing)
         return status;
+    const auto* summaries = &listing->summaries;
+    const store::Store* store = listing->store.get();
 
-    auto store = context.openStore(store::Store::Access::ReadWrite);
-    if (!store)
-        return 1;
-    QString error;
-    const auto summaries = store->sessionSummaries(&error);
-    if (!summaries)
-        return context.fail(error);
-
-    if (parser.isSet(QStringLiteral("json"))) {
+    if (listing->json) {
         QJsonArray sessions;
         for (const auto& summary : *summaries)
             sessions.append(sessionJson(summary));

@@ -4,7 +4,6 @@
 #include "cli/Commands.h"
 #include "store/Vocabulary.h"
 
-#include <QCommandLineParser>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -13,23 +12,17 @@ namespace trailmark::cli {
 
 int runStats(CommandContext& context)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Dataset statistics: sessions by verdict, steps, errors, retries, recoveries, outcome "
-        "corrections, ratings per reviewer, and agreement between reviewers on step ratings (Cohen's kappa)."));
-    parser.addHelpOption();
-    parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON document.")});
-    parser.process(context.arguments);
-    if (const int status = context.refusePositionalArguments(parser))
+    int status = 0;
+    const auto listing = context.listSessions(
+        QStringLiteral(
+            "Dataset statistics: sessions by verdict, steps, errors, retries, recoveries, outcome "
+            "corrections, ratings per reviewer, and agreement between reviewers on step ratings (Cohen's kappa)."),
+        &status);
+    if (!listing)
         return status;
-
-    auto store = context.openStore(store::Store::Access::ReadWrite);
-    if (!store)
-        return 1;
+    const auto* summaries = &listing->summaries;
+    store::Store* store = listing->store.get();
     QString error;
-    const auto summaries = store->sessionSummaries(&error);
-    if (!summaries)
-        return context.fail(error);
 
     qint64 events = 0, steps = 0, errors = 0, retries = 0, recoveries = 0;
     // Steps whose outcome a reviewer corrected, and those where it differs from the derived.
@@ -66,7 +59,7 @@ int runStats(CommandContext& context)
         ratingsByReviewer[it.key()] = static_cast<int>(it->size());
     const auto agreement = chains::review::agreement(ratings);
 
-    if (parser.isSet(QStringLiteral("json"))) {
+    if (listing->json) {
         QJsonObject verdictObject;
         for (auto it = verdicts.cbegin(); it != verdicts.cend(); ++it)
             verdictObject.insert(it.key(), it.value());

@@ -5,18 +5,39 @@
 namespace trailmark::chains {
 namespace {
 
-// One session is one row, and a long session makes a row of hundreds of megabytes: hand
-// the row to the file in pieces so memory stays bounded by the steps, not the text.
-bool drainLongRow(OutputFile& file, std::string& row, QString* error)
+// What both chat formats share: one conversation per session as one JSONL row ending in
+// the tools the conversation may call.
+class ConversationWriter : public FormatWriter
 {
-    constexpr size_t kPiece = 1 << 20;
-    if (row.size() < kPiece)
+public:
+    bool finish(const ExportStats&, QString* error) override { return m_file.close(error); }
+
+protected:
+    // One session is one row, and a long session makes a row of hundreds of megabytes:
+    // hand the row to the file in pieces so memory stays bounded by the steps, not the text.
+    bool drainLongRow(QString* error)
+    {
+        constexpr size_t kPiece = 1 << 20;
+        if (m_row.size() < kPiece)
+            return true;
+        if (!m_file.write(m_row, error))
+            return false;
+        m_row.clear();
         return true;
-    if (!file.write(row, error))
-        return false;
-    row.clear();
-    return true;
-}
+    }
+    // Closes the row with its `tools` and writes it.
+    bool endRow(JsonWriter& json, QString* error)
+    {
+        json.key("tools").raw(m_tools);
+        json.endObject();
+        m_row += '\n';
+        return m_file.write(m_row, error);
+    }
+
+    OutputFile m_file;
+    std::string m_row;
+    std::string m_tools;
+};
 
 // One conversation per session in OpenAI's chat fine-tuning format with tools, in one of
 // two folders: `openai/train.jsonl` passes OpenAI's format checks (message keys role,
@@ -26,7 +47,7 @@ bool drainLongRow(OutputFile& file, std::string& row, QString* error)
 // key Axolotl's chat_template strategy and reasoning chat templates read. A failed
 // attempt that the expert retried later gets weight 0: kept as context, not trained on
 // as the thing to do.
-class OpenAiWriter final : public FormatWriter
+class OpenAiWriter final : public ConversationWriter
 {
 public:
     OpenAiWriter(QString path, bool thoughtAsReasoning)
@@ -67,7 +88,7 @@ public:
             json.beginObject().field("role", "tool").field("tool_call_id", exportutil::toolCallId(step));
             exportutil::writeObservation(json.key("content"), step);
             json.endObject();
-            if (!drainLongRow(m_file, m_row, error))
+            if (!drainLongRow(error))
                 return false;
         }
         json.beginObject().field("role", "assistant").field("content", exportutil::closingMessage(trajectory));
@@ -75,20 +96,12 @@ public:
             json.nullField("reasoning_content");
         json.field("weight", 1).endObject();
         json.endArray();
-        json.key("tools").raw(m_tools);
-        json.endObject();
-        m_row += '\n';
-        return m_file.write(m_row, error);
+        return endRow(json, error);
     }
-
-    bool finish(const ExportStats&, QString* error) override { return m_file.close(error); }
 
 private:
     QString m_path;
     bool m_thoughtAsReasoning = false;
-    OutputFile m_file;
-    std::string m_row;
-    std::string m_tools;
 };
 
 // `sharegpt/train.jsonl`: the same conversations as LLaMA-Factory's ShareGPT with
@@ -96,12 +109,11 @@ private:
 // human/observation sit at odd positions and gpt/function_call at even ones and the
 // count is even (LLaMA-Factory drops rows that break either rule). ShareGPT has no slot
 // for a thought before a function call; the thoughts are in the other formats.
-class ShareGptWriter final : public FormatWriter
+class ShareGptWriter final : public ConversationWriter
 {
 public:
     bool begin(const ExportContext& context, QString* error) override
     {
-        m_context = &context;
         m_tools.clear();
         JsonWriter::appendString(m_tools, exportutil::toolSchemas());
         return m_file.open(context.root + QStringLiteral("/sharegpt/train.jsonl"), error);
@@ -126,25 +138,14 @@ public:
             json.beginObject().field("from", "observation").key("value");
             exportutil::writeObservation(json, step);
             json.endObject();
-            if (!drainLongRow(m_file, m_row, error))
+            if (!drainLongRow(error))
                 return false;
         }
         json.beginObject().field("from", "gpt").field("value", exportutil::closingMessage(trajectory)).endObject();
         json.endArray();
         json.field("system", exportutil::systemPrompt());
-        json.key("tools").raw(m_tools);
-        json.endObject();
-        m_row += '\n';
-        return m_file.write(m_row, error);
+        return endRow(json, error);
     }
-
-    bool finish(const ExportStats&, QString* error) override { return m_file.close(error); }
-
-private:
-    const ExportContext* m_context = nullptr;
-    OutputFile m_file;
-    std::string m_row;
-    std::string m_tools;
 };
 
 } // namespace
