@@ -1,8 +1,8 @@
 #include "gui/RedactDialog.h"
 
 #include "chains/Step.h"
-#include "chains/Utf8.h"
 #include "chains/families/EventFamily.h"
+#include "store/Utf8.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -31,7 +31,7 @@ RedactDialog::RedactDialog(const chains::Step& step, QWidget* parent)
         if (eventId.isEmpty() || bytes.empty())
             return;
         m_fields.push_back({eventId, name, label, std::move(bytes), false});
-        m_fields.back().latin1 = !chains::isValidUtf8(m_fields.back().bytes);
+        m_fields.back().latin1 = !store::isValidUtf8(m_fields.back().bytes);
     };
     for (chains::RedactableText& text : step.family->redactableTexts(step))
         add(eventIdAt(text.eventIndex), text.field, text.label, std::move(text.bytes));

@@ -1,6 +1,7 @@
 #include "capture/import/AtuinHistoryReader.h"
 
 #include "store/SqliteStatement.h"
+#include "store/Utf8.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -89,13 +90,13 @@ bool AtuinHistoryReader::read(const QString& path, const CommandVisitor& onComma
             problem(QStringLiteral("no valid timestamp"));
             continue;
         }
-        if (!isValidUtf8(command.command.constData(), command.command.size())) {
+        if (!store::isValidUtf8(command.command.constData(), command.command.size())) {
             problem(QStringLiteral("command is not valid UTF-8"));
             continue;
         }
-        if (!isValidUtf8(command.cwd.constData(), command.cwd.size()) ||
-            !isValidUtf8(command.shellSession.constData(), command.shellSession.size()) ||
-            !isValidUtf8(command.hostUser.constData(), command.hostUser.size())) {
+        if (!store::isValidUtf8(command.cwd.constData(), command.cwd.size()) ||
+            !store::isValidUtf8(command.shellSession.constData(), command.shellSession.size()) ||
+            !store::isValidUtf8(command.hostUser.constData(), command.hostUser.size())) {
             problem(QStringLiteral("cwd, session or hostname is not valid UTF-8"));
             continue;
         }

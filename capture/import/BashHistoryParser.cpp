@@ -1,5 +1,7 @@
 #include "capture/import/BashHistoryParser.h"
 
+#include "store/Utf8.h"
+
 namespace trailmark::capture {
 namespace {
 
@@ -44,7 +46,7 @@ bool BashHistoryParser::parse(const QByteArray& data, const CommandVisitor& onCo
             onProblem({command.line, QStringLiteral("empty command")});
             return true;
         }
-        if (!isValidUtf8(command.command.constData(), command.command.size())) {
+        if (!store::isValidUtf8(command.command.constData(), command.command.size())) {
             onProblem({command.line, QStringLiteral("command is not valid UTF-8")});
             return true;
         }

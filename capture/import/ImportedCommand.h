@@ -51,7 +51,4 @@ struct ImportProblem
 using CommandVisitor = std::function<bool(const ImportedCommand& command, QString* error)>;
 using ProblemVisitor = std::function<void(const ImportProblem& problem)>;
 
-// Strict UTF-8 check (no overlong forms, no surrogates, nothing above U+10FFFF).
-bool isValidUtf8(const char* data, qsizetype size);
-
 } // namespace trailmark::capture

@@ -1,6 +1,7 @@
 #include "capture/import/ZshHistoryParser.h"
 
 #include "capture/Digits.h"
+#include "store/Utf8.h"
 
 #include <QList>
 
@@ -111,7 +112,7 @@ bool ZshHistoryParser::parse(const QByteArray& data, const CommandVisitor& onCom
             onProblem({entry.line, QStringLiteral("empty command")});
             continue;
         }
-        if (!isValidUtf8(command.command.constData(), command.command.size())) {
+        if (!store::isValidUtf8(command.command.constData(), command.command.size())) {
             onProblem({entry.line, QStringLiteral("command is not valid UTF-8")});
             continue;
         }

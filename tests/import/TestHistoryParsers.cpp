@@ -1,6 +1,7 @@
 #include "capture/import/BashHistoryParser.h"
 #include "capture/import/ImportedCommand.h"
 #include "capture/import/ZshHistoryParser.h"
+#include "store/Utf8.h"
 
 #include <QTest>
 
@@ -195,7 +196,7 @@ void TestHistoryParsers::utf8()
 {
     QFETCH(QByteArray, bytes);
     QFETCH(bool, valid);
-    QCOMPARE(capture::isValidUtf8(bytes.constData(), bytes.size()), valid);
+    QCOMPARE(store::isValidUtf8(bytes.constData(), bytes.size()), valid);
 }
 
 QTEST_GUILESS_MAIN(TestHistoryParsers)

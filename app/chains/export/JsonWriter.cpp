@@ -1,6 +1,6 @@
 #include "chains/export/JsonWriter.h"
 
-#include "chains/Utf8.h"
+#include "store/Utf8.h"
 
 #include <QStringList>
 
@@ -264,7 +264,7 @@ JsonWriter& JsonWriter::bytesWithBase64(std::string_view name, const std::string
     if (!applies)
         return nullField(name).nullField(base64Name);
     field(name, bytes);
-    if (isValidUtf8(bytes))
+    if (store::isValidUtf8(bytes))
         return nullField(base64Name);
     return field(base64Name, QString::fromLatin1(QByteArray::fromStdString(bytes).toBase64()));
 }

@@ -1,12 +1,12 @@
 #include "chains/families/shell/ShellFamily.h"
 
-#include "chains/Utf8.h"
 #include "chains/export/JsonWriter.h"
 #include "chains/families/DerivationContext.h"
 #include "chains/families/EventFamily.h"
 #include "chains/families/shell/RetryDetector.h"
 #include "chains/families/shell/ShellOutcome.h"
 #include "chains/families/shell/ShellStep.h"
+#include "store/Utf8.h"
 
 #include <QJsonObject>
 
@@ -30,7 +30,7 @@ QString feedText(const std::string& bytes)
 
 QJsonValue bytesBase64(const std::string& bytes)
 {
-    if (isValidUtf8(bytes))
+    if (store::isValidUtf8(bytes))
         return QJsonValue();
     return QString::fromLatin1(QByteArray::fromStdString(bytes).toBase64());
 }

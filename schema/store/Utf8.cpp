@@ -1,9 +1,9 @@
-#include "chains/Utf8.h"
+#include "store/Utf8.h"
 
 #include <cstdint>
 #include <cstring>
 
-namespace trailmark::chains {
+namespace trailmark::store {
 
 bool isValidUtf8(std::string_view bytes)
 {
@@ -57,4 +57,4 @@ bool isValidUtf8(std::string_view bytes)
     return true;
 }
 
-} // namespace trailmark::chains
+} // namespace trailmark::store
