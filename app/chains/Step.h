@@ -11,6 +11,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <typeinfo>
+#include <utility>
 #include <vector>
 
 namespace trailmark::chains {
@@ -112,8 +115,14 @@ struct Step
     std::unique_ptr<StepDetail> detail;
 
     // The family's detail as its own type; nullptr for a step of another family.
-    template <typename Detail> const Detail* as() const { return dynamic_cast<const Detail*>(detail.get()); }
-    template <typename Detail> Detail* as() { return dynamic_cast<Detail*>(detail.get()); }
+    // Details are final classes, so comparing the exact type is enough; exports ask this
+    // for every column of every step, where a dynamic_cast showed in profiles.
+    template <typename Detail> const Detail* as() const
+    {
+        static_assert(std::is_final_v<Detail>, "step details are final classes");
+        return detail && typeid(*detail) == typeid(Detail) ? static_cast<const Detail*>(detail.get()) : nullptr;
+    }
+    template <typename Detail> Detail* as() { return const_cast<Detail*>(std::as_const(*this).as<Detail>()); }
 
     // The step's kind as shown and exported: "shell", "app", "note", ...
     std::string_view tool() const;
