@@ -2,6 +2,8 @@
 
 #include "capture/Platform.h"
 #include "capture/Recorder.h"
+#include "capture/edit/EditSettings.h"
+#include "capture/edit/EditSource.h"
 #include "capture/redact/RedactionRules.h"
 #include "capture/redact/Redactor.h"
 #include "capture/redact/WindowExclusionFilter.h"
@@ -9,8 +11,7 @@
 
 namespace trailmark::capture {
 
-bool StandardCapture::addTo(Recorder& recorder, bool screenshots, const QString& spoolDirectory, QStringList* warnings,
-                            QString* error)
+bool StandardCapture::addTo(Recorder& recorder, const CaptureChoices& choices, QStringList* warnings, QString* error)
 {
     auto exclusions = std::make_unique<WindowExclusionFilter>();
     if (!exclusions->loadUserRules(WindowExclusionFilter::defaultUserRulesPath(), error))
@@ -23,8 +24,18 @@ bool StandardCapture::addTo(Recorder& recorder, bool screenshots, const QString&
 
     recorder.addSource(createWindowSource());
     // Shell commands from the spool land in this recording.
-    recorder.addSource(std::make_unique<ShellSpoolSource>(spoolDirectory));
-    if (screenshots) {
+    recorder.addSource(std::make_unique<ShellSpoolSource>(choices.spoolDirectory));
+    if (choices.edits && EditSettings::enabled()) {
+        EditSourceOptions options;
+        // The user's Settings always apply; a recording's own choices add to them.
+        options.directories = EditSettings::watchDirectories() + choices.watchDirectories;
+        options.excludedDirectories = EditSettings::excludedDirectories() + choices.excludedDirectories;
+        auto edits = std::make_unique<EditSource>(options);
+        if (!edits->loadWithheldPatterns(WithheldFiles::defaultUserPatternsPath(), error))
+            return false;
+        recorder.addSource(std::move(edits));
+    }
+    if (choices.screenshots) {
         QString grabberError;
         if (auto grabber = createScreenGrabber(&grabberError))
             recorder.setScreenGrabber(std::move(grabber));

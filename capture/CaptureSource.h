@@ -61,6 +61,9 @@ public:
     // Reads again what the source keeps on disk for later (the shell spool) after the
     // recorder could not store for a while. Live sources have nothing to catch up.
     virtual void catchUp() {}
+    // Every event the recording stored, from any source, after redaction: for sources
+    // that follow others (the edit watcher watches where shell commands run).
+    virtual void observe(const v1::Event&) {}
 
 Q_SIGNALS:
     // Something the user should know that does not stop capture (e.g. "no window

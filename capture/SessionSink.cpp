@@ -22,7 +22,11 @@ bool SessionSink::record(v1::Event& event, QString* error)
     event.set_session_id(m_sessionIdStd);
     for (const EventFilter* filter : std::as_const(m_filters))
         filter->apply(event);
-    return m_writer.append(event, error);
+    if (!m_writer.append(event, error))
+        return false;
+    if (m_observer)
+        m_observer(event);
+    return true;
 }
 
 bool SessionSink::commit(QString* error)

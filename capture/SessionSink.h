@@ -5,6 +5,8 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
+
 namespace trailmark::store {
 class EventWriter;
 class Store;
@@ -32,6 +34,8 @@ public:
     QString sessionId() const { return m_sessionId; }
     // Filters are applied in the order added; not owned, must outlive the sink.
     void addFilter(const EventFilter* filter);
+    // Called with every event once it is appended (filtered, with id and seq).
+    void setObserver(std::function<void(const v1::Event&)> observer) { m_observer = std::move(observer); }
 
     bool record(v1::Event& event, QString* error) override;
     bool commit(QString* error) override;
@@ -44,6 +48,7 @@ private:
     QString m_sessionId;
     std::string m_sessionIdStd;
     QList<const EventFilter*> m_filters;
+    std::function<void(const v1::Event&)> m_observer;
 };
 
 } // namespace trailmark::capture

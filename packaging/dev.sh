@@ -26,6 +26,7 @@ build_packages=(
     libsqlite3-dev sqlite3
     libprotobuf-dev protobuf-compiler
     libspdlog-dev libfmt-dev
+    libgit2-dev
     libxcb1-dev libxcb-res0-dev libxcb-ewmh-dev libxcb-icccm4-dev libxcb-keysyms1-dev
     bash-builtins zsh-dev libcap-dev   # headers for the bash builtin and zsh module hooks
 )
@@ -34,7 +35,7 @@ run_packages=(xvfb xauth openbox)
 # What the tests drive: a real X server and window manager, real shells, real consumers.
 test_packages=(
     xvfb xauth openbox xdotool x11-utils wmctrl xterm imagemagick
-    bash zsh fish
+    bash zsh fish vim git
     python3 python3-protobuf python3-pandas
     appstream
     clang libclang-rt-14-dev

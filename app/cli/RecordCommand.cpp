@@ -8,6 +8,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QSocketNotifier>
 
 #include <cerrno>
@@ -95,8 +96,20 @@ int runRecord(CommandContext& context)
         QStringLiteral("Milliseconds to wait after a switch before the screenshot, so the window has painted "
                        "(default 300)."),
         QStringLiteral("MS"), QStringLiteral("300"));
+    const QCommandLineOption watchOption(
+        QStringLiteral("watch"),
+        QStringLiteral("Also record file edits under DIR (its git work tree, or DIR itself); repeatable. The work "
+                       "trees of recorded commands are watched anyway."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption excludeDirOption(QStringLiteral("exclude-dir"),
+                                              QStringLiteral("Never record edits under DIR; repeatable."),
+                                              QStringLiteral("DIR"));
+    const QCommandLineOption noEditsOption(QStringLiteral("no-edits"), QStringLiteral("Record no file edits."));
     parser.addOption(taskOption);
     parser.addOption(noScreenshotsOption);
+    parser.addOption(watchOption);
+    parser.addOption(excludeDirOption);
+    parser.addOption(noEditsOption);
     parser.addOption(screenshotDelayOption);
     parser.process(context.arguments);
     if (const int status = context.refusePositionalArguments(parser))
@@ -127,7 +140,17 @@ int runRecord(CommandContext& context)
 
     QString error;
     QStringList warnings;
-    if (!capture::StandardCapture::addTo(recorder, options.screenshots, capture::spoolDirectory(), &warnings, &error))
+    capture::CaptureChoices choices;
+    choices.screenshots = options.screenshots;
+    choices.spoolDirectory = capture::spoolDirectory();
+    choices.edits = !parser.isSet(noEditsOption);
+    choices.watchDirectories = parser.values(watchOption);
+    choices.excludedDirectories = parser.values(excludeDirOption);
+    for (const QString& directory : std::as_const(choices.watchDirectories)) {
+        if (!QFileInfo(directory).isDir())
+            return context.usageError(QStringLiteral("--watch %1: no such directory").arg(directory));
+    }
+    if (!capture::StandardCapture::addTo(recorder, choices, &warnings, &error))
         return context.fail(error);
     for (const QString& warning : std::as_const(warnings))
         context.err << "trailmark record: warning: " << warning << Qt::endl;

@@ -36,8 +36,10 @@ public:
         connect(m_recorder.get(), &capture::Recorder::storageResumed, this, &RecorderHost::storageResumed);
         QString error;
         QStringList warnings;
-        if (!capture::StandardCapture::addTo(*m_recorder, screenshots, capture::spoolDirectory(), &warnings, &error) ||
-            !m_recorder->start(&error)) {
+        capture::CaptureChoices choices;
+        choices.screenshots = screenshots;
+        choices.spoolDirectory = capture::spoolDirectory();
+        if (!capture::StandardCapture::addTo(*m_recorder, choices, &warnings, &error) || !m_recorder->start(&error)) {
             m_recorder.reset();
             Q_EMIT failed(error);
             return;

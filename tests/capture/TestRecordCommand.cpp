@@ -366,8 +366,12 @@ private Q_SLOTS:
         // A window whose title turns secret before its screenshot is due: no screenshot.
         QVERIFY(X11TestClient::activate(turncoat));
         m_x->setNetWmName(turncoat, QStringLiteral("TOP SECRET draft"));
-        expected << QStringLiteral("switch BlueApp | shot-blue") << QStringLiteral("title  (excluded)");
-        QTRY_COMPARE(committed(id), expected);
+        // A loaded recorder may read the window only after the rename: then the switch
+        // itself carries the excluded title. Either way no screenshot may follow.
+        const QStringList seenFirst{QStringLiteral("switch BlueApp | shot-blue"), QStringLiteral("title  (excluded)")};
+        const QStringList seenLate{QStringLiteral("switch BlueApp |  (excluded)")};
+        QTRY_VERIFY(committed(id).mid(expected.size()) == seenFirst || committed(id).mid(expected.size()) == seenLate);
+        expected << committed(id).mid(expected.size());
         QTest::qWait(1800); // past the screenshot delay: still no screenshot
         QCOMPARE(committed(id), expected);
         QVERIFY(X11TestClient::activate(keepass));
