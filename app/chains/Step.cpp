@@ -74,8 +74,11 @@ Step::Step(const Step& other)
     , retryOf(other.retryOf)
     , retriedBy(other.retriedBy)
     , recovers(other.recovers)
+    , fixSteps(other.fixSteps)
     , annotations(other.annotations)
     , detail(other.detail ? other.detail->clone() : nullptr)
+    , effectsFamily(other.effectsFamily)
+    , effects(other.effects ? other.effects->clone() : nullptr)
 {}
 
 Step& Step::operator=(const Step& other)
@@ -85,6 +88,11 @@ Step& Step::operator=(const Step& other)
         *this = std::move(copy);
     }
     return *this;
+}
+
+bool Step::changesFiles() const
+{
+    return effects || (family && family->changesFiles());
 }
 
 std::string_view Step::tool() const

@@ -109,10 +109,18 @@ struct Step
     int retriedBy = -1; // index of the later step that retries this failed one
     int recovers = -1;  // for a successful retry: index of the first failed attempt
 
+    // For a recovery: the steps between the first failed attempt and this one that
+    // changed files (edits, a command's writes): the fix.
+    std::vector<int> fixSteps;
+
     // Reviewer annotations that target any event of the step, in time order.
     QList<v1::Annotation> annotations;
 
     std::unique_ptr<StepDetail> detail;
+    // What the step changed beyond its own detail, described by another family: the
+    // files a command wrote as it ran (sed -i, git checkout), owned by the edit family.
+    const EventFamily* effectsFamily = nullptr;
+    std::unique_ptr<StepDetail> effects;
 
     // The family's detail as its own type; nullptr for a step of another family.
     // Details are final classes, so comparing the exact type is enough; exports ask this
@@ -123,6 +131,17 @@ struct Step
         return detail && typeid(*detail) == typeid(Detail) ? static_cast<const Detail*>(detail.get()) : nullptr;
     }
     template <typename Detail> Detail* as() { return const_cast<Detail*>(std::as_const(*this).as<Detail>()); }
+    template <typename Detail> const Detail* effectsAs() const
+    {
+        static_assert(std::is_final_v<Detail>, "step details are final classes");
+        return effects && typeid(*effects) == typeid(Detail) ? static_cast<const Detail*>(effects.get()) : nullptr;
+    }
+    template <typename Detail> Detail* effectsAs()
+    {
+        return const_cast<Detail*>(std::as_const(*this).effectsAs<Detail>());
+    }
+    // Whether the step changed files: an edit, or a command with file effects.
+    bool changesFiles() const;
 
     // The step's kind as shown and exported: "shell", "app", "note", ...
     std::string_view tool() const;

@@ -124,6 +124,15 @@ Trajectory TrajectoryBuilder::finish()
     // After the corrections: a step a reviewer calls an error is retried like one.
     for (const auto& deriver : m_ownedDerivers)
         deriver->finish(m_context);
+    // A recovery's fix: what changed files between the first failure and the success.
+    for (Step& step : steps) {
+        if (step.recovers < 0)
+            continue;
+        for (int between = step.recovers + 1; between < step.index; ++between) {
+            if (steps[static_cast<size_t>(between)].changesFiles())
+                step.fixSteps.push_back(between);
+        }
+    }
     int lastAction = -1;
     for (Step& step : steps) {
         if (!step.isAction())

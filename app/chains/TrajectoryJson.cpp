@@ -32,6 +32,9 @@ QJsonObject stepToJson(const Step& step)
     QJsonArray eventIds;
     for (const std::string& id : step.eventIds)
         eventIds.append(QString::fromStdString(id));
+    QJsonArray fixSteps;
+    for (const int fix : step.fixSteps)
+        fixSteps.append(fix);
     QJsonObject object{
         {QStringLiteral("index"), step.index},
         {QStringLiteral("tool"), step.toolText()},
@@ -53,13 +56,14 @@ QJsonObject stepToJson(const Step& step)
         {QStringLiteral("retry_of"), indexOrNull(step.retryOf)},
         {QStringLiteral("retried_by"), indexOrNull(step.retriedBy)},
         {QStringLiteral("recovers"), indexOrNull(step.recovers)},
+        {QStringLiteral("fix_steps"), fixSteps},
         {QStringLiteral("rating"), rating ? QJsonValue(*rating) : QJsonValue()},
         {QStringLiteral("labels"), QJsonArray::fromStringList(step.labels())},
         {QStringLiteral("annotations"), annotations},
     };
     // Every family's keys on every step, null where they do not apply.
     for (const EventFamily* family : families::all())
-        family->addJsonFields(object, step.family == family ? &step : nullptr);
+        family->addJsonFields(object, step.family == family || step.effectsFamily == family ? &step : nullptr);
     return object;
 }
 

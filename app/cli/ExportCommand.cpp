@@ -75,6 +75,10 @@ int runExport(CommandContext& context)
         {QStringLiteral("session"), QStringLiteral("Export only this session (repeatable)."), QStringLiteral("ID")});
     parser.addOption({QStringLiteral("accepted-only"), QStringLiteral("Only sessions a reviewer accepted.")});
     parser.addOption({QStringLiteral("force"), QStringLiteral("Replace DIR when it holds an earlier export.")});
+    parser.addOption({QStringLiteral("edit-style"),
+                      QStringLiteral("How the chat formats write file edits: str_replace (a str_replace editor's "
+                                     "calls, the default) or apply_patch (one unified diff)."),
+                      QStringLiteral("STYLE"), QStringLiteral("str_replace")});
     parser.process(context.arguments);
     if (const int status = context.refusePositionalArguments(parser))
         return status;
@@ -85,6 +89,11 @@ int runExport(CommandContext& context)
         return context.usageError(QStringLiteral("--out DIR is required"));
 
     chains::ExportOptions options;
+    const auto editStyle = chains::parseEditStyle(parser.value(QStringLiteral("edit-style")));
+    if (!editStyle)
+        return context.usageError(QStringLiteral("unknown --edit-style '%1'; use str_replace or apply_patch")
+                                      .arg(parser.value(QStringLiteral("edit-style"))));
+    options.toolStyle.edits = *editStyle;
     for (const QString& value : parser.values(QStringLiteral("format"))) {
         for (const QString& format : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             const QString name = format.trimmed().toLower();

@@ -29,8 +29,15 @@ QString marks(const Step& step)
         parts.append(outcome);
     if (step.retryOf >= 0)
         parts.append(QStringLiteral("RETRY of #%1, attempt %2").arg(step.retryOf).arg(step.attempt));
-    if (step.recovers >= 0)
-        parts.append(QStringLiteral("RECOVERS #%1").arg(step.recovers));
+    if (step.recovers >= 0) {
+        QStringList fixes;
+        for (const int fix : step.fixSteps)
+            fixes.append(QStringLiteral("#%1").arg(fix));
+        parts.append(
+            fixes.isEmpty()
+                ? QStringLiteral("RECOVERS #%1").arg(step.recovers)
+                : QStringLiteral("RECOVERS #%1, fixed by %2").arg(step.recovers).arg(fixes.join(QStringLiteral(", "))));
+    }
     if (step.retriedBy >= 0)
         parts.append(QStringLiteral("retried by #%1").arg(step.retriedBy));
     return parts.join(QStringLiteral("  "));
@@ -52,6 +59,10 @@ void printStep(QTextStream& out, const Step& step)
             << oneLine(step.thought) << '\n';
     for (const QString& line : step.family->showDetails(step))
         out << indent << line << '\n';
+    if (step.effectsFamily) {
+        for (const QString& line : step.effectsFamily->effectLines(step))
+            out << indent << line << '\n';
+    }
     for (const auto& annotation : step.annotations) {
         QStringList parts;
         if (annotation.has_rating())

@@ -35,6 +35,10 @@ RedactDialog::RedactDialog(const chains::Step& step, QWidget* parent)
     };
     for (chains::RedactableText& text : step.family->redactableTexts(step))
         add(eventIdAt(text.eventIndex), text.field, text.label, std::move(text.bytes));
+    if (step.effectsFamily) {
+        for (chains::RedactableText& text : step.effectsFamily->effectTexts(step))
+            add(eventIdAt(text.eventIndex), text.field, text.label, std::move(text.bytes));
+    }
     for (const Field& field : m_fields)
         m_fieldChoice->addItem(field.label);
     m_reason->addItem(tr("secret"), QStringLiteral("secret"));

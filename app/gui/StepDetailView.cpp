@@ -29,6 +29,34 @@ QString stepLink(int index)
     return QStringLiteral("<a href=\"step:%1\">#%1</a>").arg(index);
 }
 
+// A unified diff with added lines green, removed lines red and hunk headers blue, as
+// a reviewer reads diffs everywhere else.
+QString diffHtml(const QString& diff)
+{
+    QString html = QStringLiteral("<pre>");
+    const QStringList lines = diff.split(QLatin1Char('\n'));
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const QString& line = lines.at(i);
+        if (i + 1 == lines.size() && line.isEmpty())
+            break;
+        const bool header = line.startsWith(QLatin1String("+++ ")) || line.startsWith(QLatin1String("--- ")) ||
+                            line.startsWith(QLatin1String("diff --git "));
+        QString style;
+        if (header)
+            style = QStringLiteral("font-weight:bold");
+        else if (line.startsWith(QLatin1Char('+')))
+            style = QStringLiteral("color:#1e6b1e;background-color:#e6ffec");
+        else if (line.startsWith(QLatin1Char('-')))
+            style = QStringLiteral("color:#a31515;background-color:#ffebe9");
+        else if (line.startsWith(QLatin1String("@@")))
+            style = QStringLiteral("color:#0550ae");
+        html +=
+            style.isEmpty() ? escaped(line) : QStringLiteral("<span style=\"%1\">%2</span>").arg(style, escaped(line));
+        html += QLatin1Char('\n');
+    }
+    return html + QStringLiteral("</pre>");
+}
+
 } // namespace
 
 StepDetailView::StepDetailView(store::Store& store, QWidget* parent)
@@ -92,8 +120,14 @@ void StepDetailView::showStep(const chains::Step* step, qint64 sessionStartNs)
         links.append(tr("attempt %1, retries %2").arg(step->attempt).arg(stepLink(step->retryOf)));
     if (step->retriedBy >= 0)
         links.append(tr("retried by %1").arg(stepLink(step->retriedBy)));
-    if (step->recovers >= 0)
-        links.append(tr("recovers from the error in %1").arg(stepLink(step->recovers)));
+    if (step->recovers >= 0) {
+        QStringList fixes;
+        for (const int fix : step->fixSteps)
+            fixes.append(stepLink(fix));
+        links.append(fixes.isEmpty() ? tr("recovers from the error in %1").arg(stepLink(step->recovers))
+                                     : tr("recovers from the error in %1, fixed by %2")
+                                           .arg(stepLink(step->recovers), fixes.join(QStringLiteral(", "))));
+    }
     if (!links.isEmpty())
         html += QStringLiteral("<p>%1</p>").arg(links.join(QStringLiteral(" · ")));
 
@@ -103,8 +137,16 @@ void StepDetailView::showStep(const chains::Step* step, qint64 sessionStartNs)
                          escaped(step->thought));
 
     html += QStringLiteral("<p><b>Action</b></p><pre>%1</pre>").arg(escaped(step->actionText()));
-    if (step->isAction())
+    if (step->isAction() && step->family->changesFiles())
+        html += QStringLiteral("<p><b>Observation</b></p>") + diffHtml(step->observationText());
+    else if (step->isAction())
         html += QStringLiteral("<p><b>Observation</b></p><pre>%1</pre>").arg(escaped(step->observationText()));
+    if (step->effectsFamily) {
+        html += QStringLiteral("<p><b>Files changed</b>: %1</p>")
+                    .arg(escaped(step->effectsFamily->effectLines(*step).join(QStringLiteral("; "))));
+        for (const auto& text : step->effectsFamily->effectTexts(*step))
+            html += diffHtml(QString::fromStdString(text.bytes));
+    }
 
     if (!step->annotations.isEmpty()) {
         html += QStringLiteral("<p><b>Reviews</b></p><table border=\"1\" cellpadding=\"4\" cellspacing=\"0\">"

@@ -261,7 +261,7 @@ void EditSource::flushNow(bool everything)
         std::vector<ResolvedChange> one;
         WatchedTree* tree = change.tree;
         one.push_back(std::move(change));
-        storeEdit(*tree, std::move(one), command ? command->id : std::string());
+        storeEdit(*tree, std::move(one), command ? command->id : std::string(), false);
     }
     storeFinishedEffects(everything);
 }
@@ -278,12 +278,13 @@ void EditSource::storeFinishedEffects(bool everything)
         }
         std::sort(group->changes.begin(), group->changes.end(),
                   [](const ResolvedChange& a, const ResolvedChange& b) { return a.change.path() < b.change.path(); });
-        storeEdit(*group->tree, std::move(group->changes), group->commandId);
+        storeEdit(*group->tree, std::move(group->changes), group->commandId, true);
         group = m_effects.erase(group);
     }
 }
 
-void EditSource::storeEdit(const WatchedTree& tree, std::vector<ResolvedChange> changes, const std::string& commandId)
+void EditSource::storeEdit(const WatchedTree& tree, std::vector<ResolvedChange> changes, const std::string& commandId,
+                           bool commandEffects)
 {
     if (changes.empty())
         return;
@@ -295,6 +296,7 @@ void EditSource::storeEdit(const WatchedTree& tree, std::vector<ResolvedChange> 
     edit->set_work_tree(QFile::encodeName(tree.root).toStdString());
     edit->set_files_changed(static_cast<quint32>(changes.size()));
     edit->set_command_id(commandId);
+    edit->set_command_effects(commandEffects);
     if (commandId.empty()) {
         edit->set_app_class(m_activeApp);
         edit->set_window_id(m_activeWindow);

@@ -80,7 +80,9 @@ private:
     void onTouch(const Touch& touch);
     const Command* commandAt(qint64 timeNs) const;
     bool activeAppIsEditor() const;
-    void storeEdit(const WatchedTree& tree, std::vector<ResolvedChange> changes, const std::string& commandId);
+    // commandEffects: what a running command wrote (one event for all of it), not a save.
+    void storeEdit(const WatchedTree& tree, std::vector<ResolvedChange> changes, const std::string& commandId,
+                   bool commandEffects);
     void storeFinishedEffects(bool everything);
 
     EditSourceOptions m_options;

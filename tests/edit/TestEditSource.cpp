@@ -227,6 +227,7 @@ void TestEditSource::sedInPlaceIsTheCommandsEffect()
     const auto edits = m_sink.edits();
     QCOMPARE(edits.size(), size_t(1));
     QCOMPARE(edits.front().command_id(), std::string("cmd-sed"));
+    QVERIFY(edits.front().command_effects());
     // Only README.md changed; sed rewrote io.c with the same bytes.
     QCOMPARE(edits.front().changes_size(), 1);
     QCOMPARE(edits.front().changes(0).path(), std::string("README.md"));
@@ -283,6 +284,7 @@ void TestEditSource::checkoutOf200FilesIsOneEvent()
     QCOMPARE(edits.size(), size_t(1));
     const v1::FileEdit& edit = edits.front();
     QCOMPARE(edit.command_id(), std::string("cmd-checkout"));
+    QVERIFY(edit.command_effects());
     QCOMPARE(edit.files_changed(), 200u);
     QCOMPARE(edit.changes_size(), 100); // the listing is capped; the count is not
     QCOMPARE(edit.changes(0).path(), std::string("gen/file000.txt"));
@@ -399,6 +401,7 @@ void TestEditSource::editsInAnEditorWhileACommandRuns()
     const auto edits = m_sink.edits();
     QCOMPARE(edits.size(), size_t(1));
     QCOMPARE(edits[0].command_id(), std::string("cmd-vim"));
+    QVERIFY(!edits[0].command_effects()); // a save in the editor, not an effect of running it
     QCOMPARE(edits[0].changes(0).path(), std::string("src/io.c"));
 }
 

@@ -78,9 +78,9 @@ AGENT_CHAIN_COLUMNS = [
     "observation", "outcome", "error_reasons", "thought", "thought_source", "start_ns", "end_ns",
     "duration_ns", "start_time", "event_ids", "command", "command_base64", "cwd", "cwd_base64", "shell",
     "shell_session_id", "host", "exit_code", "signal", "output_head", "output_head_base64", "output_tail",
-    "output_tail_base64", "output_captured", "output_truncated", "output_bytes", "app", "app_instance",
-    "titles", "note_kind", "images", "attempt", "retry_of", "retried_by", "recovers", "rating", "labels",
-    "annotations",
+    "output_tail_base64", "output_captured", "output_truncated", "output_bytes", "work_tree", "file_changes",
+    "files_changed", "diff", "diff_base64", "app", "app_instance", "titles", "note_kind", "images", "attempt",
+    "retry_of", "retried_by", "recovers", "fix_steps", "rating", "labels", "annotations",
 ]
 
 
@@ -93,8 +93,16 @@ def check_agent_chain(root, expected_steps):
         fail(path, f"{len(frame)} rows, expected {expected_steps} steps")
     for number, row in enumerate(rows, 1):
         where = f"{path}:{number}"
-        if row["tool"] not in ("shell", "app", "note"):
+        if row["tool"] not in ("shell", "edit", "app", "note"):
             fail(where, f"bad tool {row['tool']}")
+        if row["tool"] == "edit" and (not isinstance(row["file_changes"], list) or row["diff"] is None):
+            fail(where, "an edit row without its file_changes and diff")
+        if row["diff_base64"] is not None:
+            base64.b64decode(row["diff_base64"], validate=True)
+        if any(not isinstance(fix, int) or not 0 <= fix < row["step_index"] for fix in row["fix_steps"]):
+            fail(where, f"fix_steps {row['fix_steps']} must name earlier steps")
+        if row["fix_steps"] and row["recovers"] is None:
+            fail(where, "fix_steps on a step that recovers nothing")
         if row["outcome"] not in ("ok", "error", "interrupted", "unknown"):
             fail(where, f"bad outcome {row['outcome']}")
         if row["arguments"] is not None and not isinstance(json.loads(row["arguments"]), dict):
@@ -132,6 +140,7 @@ def check_openai(root, expected_sessions, folder):
             fail(where, "tools must be a non-empty list")
             continue
         names = set()
+        schemas = {}
         for tool in tools:
             function = tool.get("function", {})
             if tool.get("type") != "function" or not isinstance(function.get("name"), str):
@@ -139,6 +148,7 @@ def check_openai(root, expected_sessions, folder):
             if function.get("parameters", {}).get("type") != "object":
                 fail(where, f"tool {function.get('name')} parameters must be an object schema")
             names.add(function.get("name"))
+            schemas[function.get("name")] = function.get("parameters", {})
         messages = row.get("messages")
         if not isinstance(messages, list) or not messages:
             fail(where, "missing messages list")
@@ -163,6 +173,10 @@ def check_openai(root, expected_sessions, folder):
                         fail(at, "function arguments must be a JSON string")
                     elif not isinstance(json.loads(arguments), dict):
                         fail(at, "function arguments must encode an object")
+                    else:
+                        for problem in arguments_against_schema(json.loads(arguments),
+                                                                schemas.get(function.get("name"), {})):
+                            fail(at, f"{function.get('name')}: {problem}")
                     open_calls.append(call.get("id"))
             elif role == "tool":
                 if message.get("tool_call_id") not in open_calls:
@@ -234,6 +248,24 @@ def check_dataset_info(root, formats):
                 fail(where, problem)
 
 
+def arguments_against_schema(arguments, parameters):
+    """What a model is trained to call must be callable: every required parameter given,
+    none that the tool does not declare, each of its declared JSON type (OpenAI's strict
+    function calling and vLLM's tool parsers validate calls against the same schema)."""
+    problems = []
+    properties = parameters.get("properties", {})
+    for name in parameters.get("required", []):
+        if name not in arguments:
+            problems.append(f"required argument {name} missing")
+    types = {"string": str, "array": list, "object": dict, "boolean": bool, "integer": int, "number": (int, float)}
+    for name, value in arguments.items():
+        if name not in properties:
+            problems.append(f"argument {name} is not in the tool's schema")
+        elif not isinstance(value, types.get(properties[name].get("type"), object)):
+            problems.append(f"argument {name} is not of type {properties[name].get('type')}")
+    return problems
+
+
 def check_sharegpt(root, expected_sessions):
     path = os.path.join(root, "sharegpt", "train.jsonl")
     rows = read_jsonl(path)
@@ -255,6 +287,13 @@ def check_sharegpt(root, expected_sessions):
                 call = json.loads(turn["value"])
                 if set(call) != {"name", "arguments"} or not isinstance(call["arguments"], dict):
                     fail(where, f"function_call value {turn['value']} is not {{name, arguments}}")
+                    continue
+                schemas = {tool["function"]["name"]: tool["function"]["parameters"]
+                           for tool in json.loads(row["tools"])}
+                if call["name"] not in schemas:
+                    fail(where, f"function_call to {call['name']}, which tools does not declare")
+                for problem in arguments_against_schema(call["arguments"], schemas.get(call["name"], {})):
+                    fail(where, f"{call['name']}: {problem}")
 
 
 def check_atif(root, expected_sessions):

@@ -60,7 +60,7 @@ public:
             json.endArray();
             // Every family's columns on every row, null where they do not apply.
             for (const EventFamily* family : families::all())
-                family->writeColumns(json, step.family == family ? &step : nullptr);
+                family->writeColumns(json, step.family == family || step.effectsFamily == family ? &step : nullptr);
             QStringList images;
             for (const QString& hash : step.screenshots) {
                 const QString path = m_context->imagePath(hash);
@@ -72,6 +72,10 @@ public:
             json.numberOrNull("retry_of", step.retryOf, step.retryOf >= 0);
             json.numberOrNull("retried_by", step.retriedBy, step.retriedBy >= 0);
             json.numberOrNull("recovers", step.recovers, step.recovers >= 0);
+            json.key("fix_steps").beginArray();
+            for (const int fix : step.fixSteps)
+                json.value(fix);
+            json.endArray();
             const auto rating = step.rating();
             json.numberOrNull("rating", rating.value_or(0), rating.has_value());
             json.stringList("labels", step.labels());

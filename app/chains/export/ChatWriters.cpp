@@ -37,6 +37,7 @@ protected:
     OutputFile m_file;
     std::string m_row;
     std::string m_tools;
+    ToolStyle m_style;
 };
 
 // One conversation per session in OpenAI's chat fine-tuning format with tools, in one of
@@ -57,7 +58,8 @@ public:
 
     bool begin(const ExportContext& context, QString* error) override
     {
-        m_tools = exportutil::toolSchemas();
+        m_style = context.toolStyle;
+        m_tools = exportutil::toolSchemas(m_style);
         return m_file.open(context.root + m_path, error);
     }
 
@@ -68,26 +70,32 @@ public:
         m_row.clear();
         JsonWriter json(m_row);
         json.beginObject().key("messages").beginArray();
-        json.beginObject().field("role", "system").field("content", exportutil::systemPrompt()).endObject();
+        json.beginObject().field("role", "system").field("content", exportutil::systemPrompt(m_style)).endObject();
         json.beginObject().field("role", "user").field("content", trajectory.session.task()).endObject();
         for (const Step& step : trajectory.steps) {
             if (!step.isAction())
                 continue;
-            json.beginObject().field("role", "assistant");
-            if (m_thoughtAsReasoning)
-                json.field("content", "").textOrNull("reasoning_content", step.thought);
-            else
-                json.field("content", step.thought);
-            json.key("tool_calls").beginArray().beginObject();
-            json.field("id", exportutil::toolCallId(step)).field("type", "function");
-            json.key("function").beginObject();
-            json.field("name", exportutil::toolName(step)).field("arguments", exportutil::toolArguments(step));
-            json.endObject().endObject().endArray();
-            json.field("weight", step.outcome == StepOutcome::Error && step.retriedBy >= 0 ? 0 : 1);
-            json.endObject();
-            json.beginObject().field("role", "tool").field("tool_call_id", exportutil::toolCallId(step));
-            exportutil::writeObservation(json.key("content"), step);
-            json.endObject();
+            // A step of several calls (an edit of several stretches) is that many turns,
+            // in order; its thought comes before the first.
+            const std::vector<exportutil::ChatCall> calls = exportutil::chatCalls(step, m_style);
+            for (const exportutil::ChatCall& call : calls) {
+                const QString thought = &call == &calls.front() ? step.thought : QString();
+                json.beginObject().field("role", "assistant");
+                if (m_thoughtAsReasoning)
+                    json.field("content", "").textOrNull("reasoning_content", thought);
+                else
+                    json.field("content", thought);
+                json.key("tool_calls").beginArray().beginObject();
+                json.field("id", call.id).field("type", "function");
+                json.key("function").beginObject();
+                json.field("name", call.tool).field("arguments", call.arguments);
+                json.endObject().endObject().endArray();
+                json.field("weight", step.outcome == StepOutcome::Error && step.retriedBy >= 0 ? 0 : 1);
+                json.endObject();
+                json.beginObject().field("role", "tool").field("tool_call_id", call.id);
+                exportutil::writeCallObservation(json.key("content"), step, call);
+                json.endObject();
+            }
             if (!drainLongRow(error))
                 return false;
         }
@@ -115,7 +123,8 @@ public:
     bool begin(const ExportContext& context, QString* error) override
     {
         m_tools.clear();
-        JsonWriter::appendString(m_tools, exportutil::toolSchemas());
+        m_style = context.toolStyle;
+        JsonWriter::appendString(m_tools, exportutil::toolSchemas(m_style));
         return m_file.open(context.root + QStringLiteral("/sharegpt/train.jsonl"), error);
     }
 
@@ -130,20 +139,22 @@ public:
         for (const Step& step : trajectory.steps) {
             if (!step.isAction())
                 continue;
-            std::string call;
-            JsonWriter callJson(call);
-            callJson.beginObject().field("name", exportutil::toolName(step));
-            callJson.key("arguments").raw(exportutil::toolArguments(step)).endObject();
-            json.beginObject().field("from", "function_call").field("value", call).endObject();
-            json.beginObject().field("from", "observation").key("value");
-            exportutil::writeObservation(json, step);
-            json.endObject();
+            for (const exportutil::ChatCall& call : exportutil::chatCalls(step, m_style)) {
+                std::string value;
+                JsonWriter callJson(value);
+                callJson.beginObject().field("name", call.tool);
+                callJson.key("arguments").raw(call.arguments).endObject();
+                json.beginObject().field("from", "function_call").field("value", value).endObject();
+                json.beginObject().field("from", "observation").key("value");
+                exportutil::writeCallObservation(json, step, call);
+                json.endObject();
+            }
             if (!drainLongRow(error))
                 return false;
         }
         json.beginObject().field("from", "gpt").field("value", exportutil::closingMessage(trajectory)).endObject();
         json.endArray();
-        json.field("system", exportutil::systemPrompt());
+        json.field("system", exportutil::systemPrompt(m_style));
         return endRow(json, error);
     }
 };

@@ -127,6 +127,7 @@ std::optional<ExportStats> Exporter::run(store::Store& store, const ExportOption
     ExportContext context;
     context.root = partial;
     context.trailmarkVersion = options.trailmarkVersion;
+    context.toolStyle = options.toolStyle;
     context.formats = formats;
     context.imagePath = [&](const QString& sha256Hex) -> QString {
         const QByteArray key = QByteArray::fromHex(sha256Hex.toLatin1());

@@ -16,6 +16,8 @@ struct ExportOptions
     bool acceptedOnly = false;
     bool force = false;
     QString trailmarkVersion;
+    // The edit tool of the chat formats (openai, openai-reasoning, sharegpt).
+    ToolStyle toolStyle;
     TrajectoryBuilder::Options trajectory;
     // Called after each session with events done so far and the total.
     std::function<void(qint64 doneEvents, qint64 totalEvents)> progress;

@@ -147,30 +147,63 @@ std::string toolCallId(const Step& step)
     return "call_" + std::to_string(step.index);
 }
 
-QString systemPrompt()
+std::vector<ChatCall> chatCalls(const Step& step, const ToolStyle& style)
+{
+    std::vector<ToolCall> calls = step.family->chatToolCalls(step, style);
+    std::vector<ChatCall> out;
+    if (calls.empty() && step.family->changesFiles())
+        return out; // an edit with nothing replayable
+    if (calls.empty()) {
+        out.push_back({step.family->chatToolName(style), step.family->toolArguments(step), toolCallId(step), {}});
+        return out;
+    }
+    out.reserve(calls.size());
+    for (size_t i = 0; i < calls.size(); ++i)
+        out.push_back({calls[i].tool, std::move(calls[i].arguments),
+                       i == 0 ? toolCallId(step) : toolCallId(step) + "_" + std::to_string(i),
+                       std::move(calls[i].observation)});
+    return out;
+}
+
+void writeCallObservation(JsonWriter& json, const Step& step, const ChatCall& call)
+{
+    if (call.observation)
+        json.value(*call.observation);
+    else
+        writeObservation(json, step);
+}
+
+QString systemPrompt(const ToolStyle& style)
 {
     // "You act by running commands in a shell (tool `shell`) and by switching between
     // application windows (tool `switch_app`)": one clause per family with a tool.
-    std::string tools;
+    std::vector<std::string> clauses;
     for (const EventFamily* family : families::all()) {
-        if (family->toolName().empty())
+        if (family->chatToolName(style).empty())
             continue;
-        if (!tools.empty())
-            tools += " and by ";
-        tools.append(family->toolPurpose()).append(" (tool `").append(family->toolName()).append("`)");
+        clauses.push_back(std::string(family->chatToolPurpose(style))
+                              .append(" (tool `")
+                              .append(family->chatToolName(style))
+                              .append("`)"));
+    }
+    std::string tools;
+    for (size_t i = 0; i < clauses.size(); ++i) {
+        if (i > 0)
+            tools += i + 1 == clauses.size() ? " and by " : ", by ";
+        tools += clauses[i];
     }
     return QStringLiteral("You are an expert working at a Linux desktop. You act by %1. Think before each action, "
                           "read what it produced, and recover from errors until the task is done.")
         .arg(QString::fromStdString(tools));
 }
 
-std::string toolSchemas()
+std::string toolSchemas(const ToolStyle& style)
 {
     std::string out;
     JsonWriter json(out);
     json.beginArray();
     for (const EventFamily* family : families::all())
-        family->writeToolSchema(json);
+        family->writeChatToolSchema(json, style);
     json.endArray();
     return out;
 }

@@ -1,10 +1,13 @@
 #pragma once
 
+#include "chains/families/EventFamily.h"
+
 #include <QString>
 #include <QStringList>
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,6 +78,8 @@ struct ExportContext
     // Relative path ("images/<sha256>.png") of a screenshot, copied on first use; empty
     // when the blob is missing (a warning is logged, the step keeps no image).
     std::function<QString(const QString& sha256Hex)> imagePath;
+    // How the chat formats write edits (str_replace editor or apply_patch calls).
+    ToolStyle toolStyle;
 };
 
 // One export format. The exporter calls begin once, then for every session event()
@@ -105,9 +110,23 @@ std::string toolArguments(const Step& step);
 // The id that ties a step's tool call to its result: "call_<step index>".
 std::string toolCallId(const Step& step);
 // The instruction every chat-format conversation starts with.
-QString systemPrompt();
+QString systemPrompt(const ToolStyle& style);
 // JSON schemas of the tools (an array) as OpenAI's `tools` field wants them.
-std::string toolSchemas();
+std::string toolSchemas(const ToolStyle& style);
+// The calls a chat format writes for an action step, in order: most steps are one call
+// (the step's tool, arguments and observation), an edit may be several, or none when
+// nothing of it can be replayed exactly (a withheld file). `observation` is empty in
+// the single-call case: write it with writeObservation (it may be large).
+struct ChatCall
+{
+    std::string_view tool;
+    std::string arguments;
+    std::string id;
+    std::optional<std::string> observation;
+};
+std::vector<ChatCall> chatCalls(const Step& step, const ToolStyle& style);
+// Writes a call's observation as one JSON string value.
+void writeCallObservation(JsonWriter& json, const Step& step, const ChatCall& call);
 // The last assistant turn: the expert's closing notes, else "Done.".
 QString closingMessage(const Trajectory& trajectory);
 bool hasAction(const Trajectory& trajectory);

@@ -1,6 +1,7 @@
 #include "chains/Step.h"
 #include "chains/export/FormatWriters.h"
 #include "chains/export/JsonWriter.h"
+#include "chains/families/EventFamily.h"
 
 #include <optional>
 
@@ -65,6 +66,17 @@ public:
             json.field("attempt", step.attempt);
             step.retryOf >= 0 ? json.field("retry_of", step.retryOf) : json.nullField("retry_of");
             step.recovers >= 0 ? json.field("recovers", step.recovers) : json.nullField("recovers");
+            json.key("fix_steps").beginArray();
+            for (const int fix : step.fixSteps)
+                json.value(fix);
+            json.endArray();
+            // The files a step changed, the diff byte for byte (an edit's own, or what a
+            // command wrote as it ran).
+            const EventFamily* files = step.effectsFamily            ? step.effectsFamily
+                                       : step.family->changesFiles() ? step.family
+                                                                     : nullptr;
+            if (files)
+                files->writeColumns(json, &step);
             const auto rating = step.rating();
             rating ? json.field("rating", *rating) : json.nullField("rating");
             json.stringList("labels", step.labels());

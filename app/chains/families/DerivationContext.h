@@ -8,6 +8,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace trailmark::chains {
@@ -38,6 +40,15 @@ public:
     // The most recently opened step of any family; nullptr before the first.
     Step* lastStep() { return m_lastStep < 0 ? nullptr : &step(m_lastStep); }
 
+    // Steps that later events of another family refer to by a key (a command's
+    // command_id, which its file edits carry): the step, or nullptr when none has it.
+    void setStepKey(const std::string& key, int stepIndex) { m_stepsByKey[key] = stepIndex; }
+    Step* stepWithKey(const std::string& key)
+    {
+        const auto found = m_stepsByKey.find(key);
+        return found == m_stepsByKey.end() ? nullptr : &step(found->second);
+    }
+
     // The thought the next action step starts with (a note's text).
     void setPendingThought(const QString& thought) { m_pendingThought = thought; }
     // A screenshot taken before any step: it goes to the first one.
@@ -64,6 +75,7 @@ private:
     qint64 m_lastEventNs = 0;
     bool m_trackEventSteps = false;
     QHash<QString, int> m_stepOfEvent;
+    std::unordered_map<std::string, int> m_stepsByKey;
 };
 
 } // namespace trailmark::chains

@@ -4,6 +4,20 @@
 
 namespace trailmark::chains {
 
+const char* nameOf(EditStyle style)
+{
+    return style == EditStyle::ApplyPatch ? "apply_patch" : "str_replace";
+}
+
+std::optional<EditStyle> parseEditStyle(const QString& name)
+{
+    for (const EditStyle style : {EditStyle::StrReplace, EditStyle::ApplyPatch}) {
+        if (name == QLatin1String(nameOf(style)))
+            return style;
+    }
+    return std::nullopt;
+}
+
 std::string EventFamily::observationUtf8(const Step& step) const
 {
     const QByteArray utf8 = observationText(step).toUtf8();

@@ -8,6 +8,7 @@
 
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,29 @@ struct TimelineLane
 {
     QString key;
     QString label;
+};
+
+// How the chat formats write the steps of families that have a choice: the two tool
+// styles coding agents edit files with.
+enum class EditStyle
+{
+    StrReplace, // a str_replace editor: path, old_str, new_str; create with file_text
+    ApplyPatch, // apply_patch with a unified diff
+};
+const char* nameOf(EditStyle style);
+std::optional<EditStyle> parseEditStyle(const QString& name);
+
+struct ToolStyle
+{
+    EditStyle edits = EditStyle::StrReplace;
+};
+
+// One tool call of a chat format, with what the tool answered.
+struct ToolCall
+{
+    std::string_view tool;
+    std::string arguments; // a JSON object text
+    std::string observation;
 };
 
 // A family is one kind of thing an expert does or records (a shell command, a window
@@ -124,6 +148,21 @@ public:
     virtual std::string toolArguments(const Step&) const { return "{}"; }
     // The JSON schema of the tool, one element of OpenAI's `tools` array.
     virtual void writeToolSchema(JsonWriter&) const {}
+    // The chat formats' view, where it depends on the style (edits): the tool, its
+    // purpose and schema, and the calls a step is. No calls means one call of
+    // toolName() with toolArguments() and the step's observation, as the native
+    // formats write it; a step may also be several calls (one per changed stretch of a
+    // file). A family with no chat tool in a style writes no schema.
+    virtual std::string_view chatToolName(const ToolStyle&) const { return toolName(); }
+    virtual std::string_view chatToolPurpose(const ToolStyle&) const { return toolPurpose(); }
+    virtual void writeChatToolSchema(JsonWriter& json, const ToolStyle&) const { writeToolSchema(json); }
+    virtual std::vector<ToolCall> chatToolCalls(const Step&, const ToolStyle&) const { return {}; }
+    // Whether the family's steps change files (edits): a recovery's fix is made of them.
+    virtual bool changesFiles() const { return false; }
+    // For a step of another family whose effects this family describes (Step::effects):
+    // the lines `show` and the details view add, and the texts a reviewer may redact.
+    virtual QStringList effectLines(const Step&) const { return {}; }
+    virtual std::vector<RedactableText> effectTexts(const Step&) const { return {}; }
     // What the dataset card calls its steps ("shell commands"); empty for families
     // whose events open no steps.
     virtual std::string_view countLabel() const { return {}; }

@@ -1,6 +1,7 @@
 #include "chains/families/FamilyRegistry.h"
 
 #include "chains/families/EventFamily.h"
+#include "edit/EditFamily.h"
 #include "marker/MarkerFamily.h"
 #include "note/NoteFamily.h"
 #include "screenshot/ScreenshotFamily.h"
@@ -14,8 +15,8 @@ namespace trailmark::chains::families {
 namespace {
 
 // The registration list: a new family is one more line here.
-const std::array<const EventFamily*, 5> kFamilies{
-    &shellFamily(), &windowFamily(), &noteFamily(), &screenshotFamily(), &markerFamily(),
+const std::array<const EventFamily*, 6> kFamilies{
+    &shellFamily(), &editFamily(), &windowFamily(), &noteFamily(), &screenshotFamily(), &markerFamily(),
 };
 
 const std::unordered_map<int, const EventFamily*>& byBody()

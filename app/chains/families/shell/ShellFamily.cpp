@@ -87,8 +87,10 @@ public:
             shell->shellSessionId = body.shell_session_id();
             shell->host = body.host();
             step.outcome = StepOutcome::Interrupted;
-            if (!shell->commandId.empty())
+            if (!shell->commandId.empty()) {
                 m_open[shell->commandId] = step.index;
+                context.setStepKey(shell->commandId, step.index); // its file edits find it
+            }
             step.detail = std::move(shell);
             return;
         }
@@ -105,6 +107,8 @@ public:
         auto shell = std::make_unique<ShellStep>();
         shell->commandId = commandId;
         step.detail = std::move(shell);
+        if (!commandId.empty())
+            context.setStepKey(commandId, step.index);
         step.startNs = event.time_ns() - event.command_finished().duration_ns();
         finishCommand(step, event, context);
     }
