@@ -64,6 +64,10 @@ public:
     // Every event the recording stored, from any source, after redaction: for sources
     // that follow others (the edit watcher watches where shell commands run).
     virtual void observe(const v1::Event&) {}
+    // Every event, from any source, just before it is stored: a source that holds
+    // something back for a while (the edit watcher's quiet period) stores it first, so
+    // the session keeps the order things happened in.
+    virtual void aboutToRecord(const v1::Event&) {}
 
 Q_SIGNALS:
     // Something the user should know that does not stop capture (e.g. "no window

@@ -124,6 +124,10 @@ bool Recorder::start(QString* error)
         for (const auto& source : m_sources)
             source->observe(event);
     });
+    m_sessionSink->setPreview([this](const v1::Event& event) {
+        for (const auto& source : m_sources)
+            source->aboutToRecord(event);
+    });
     m_gate = std::make_unique<RecordingGate>(*m_sessionSink, m_screenshotter.get(), m_store->clock());
     m_hold = std::make_unique<StorageHold>(*m_writer, *m_gate, m_store->clock(), m_options.storageRetryInterval);
     connect(m_writer.get(), &store::EventWriter::writeFailed, m_hold.get(), &StorageHold::hold);

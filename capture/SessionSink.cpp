@@ -19,6 +19,8 @@ void SessionSink::addFilter(const EventFilter* filter)
 
 bool SessionSink::record(v1::Event& event, QString* error)
 {
+    if (m_preview)
+        m_preview(event);
     event.set_session_id(m_sessionIdStd);
     for (const EventFilter* filter : std::as_const(m_filters))
         filter->apply(event);

@@ -36,6 +36,9 @@ public:
     void addFilter(const EventFilter* filter);
     // Called with every event once it is appended (filtered, with id and seq).
     void setObserver(std::function<void(const v1::Event&)> observer) { m_observer = std::move(observer); }
+    // Called with every event before it is appended (unfiltered): a source may store
+    // what happened before it first (the edits saved before the next command starts).
+    void setPreview(std::function<void(const v1::Event&)> preview) { m_preview = std::move(preview); }
 
     bool record(v1::Event& event, QString* error) override;
     bool commit(QString* error) override;
@@ -49,6 +52,7 @@ private:
     std::string m_sessionIdStd;
     QList<const EventFilter*> m_filters;
     std::function<void(const v1::Event&)> m_observer;
+    std::function<void(const v1::Event&)> m_preview;
 };
 
 } // namespace trailmark::capture

@@ -61,6 +61,22 @@ bool ChangeCollector::isEditorScratch(const QString& relativePath)
            name.endsWith(QLatin1String("___jb_old___")) || name.startsWith(QLatin1String(".goutputstream-"));
 }
 
+qint64 ChangeCollector::latestPendingChangeNs() const
+{
+    qint64 latest = 0;
+    for (const Pending& pending : m_pending) {
+        struct stat status
+        {};
+        qint64 when = pending.lastNs; // a deleted file: when its deletion was read
+        if (lstat(QFile::encodeName(absolutePath(*pending.tree, pending.path)).constData(), &status) == 0) {
+            const qint64 modified = static_cast<qint64>(status.st_mtim.tv_sec) * 1'000'000'000 + status.st_mtim.tv_nsec;
+            when = std::min(modified, pending.lastNs);
+        }
+        latest = std::max(latest, when);
+    }
+    return latest;
+}
+
 qint64 ChangeCollector::oldestPendingNs() const
 {
     qint64 oldest = 0;
@@ -88,7 +104,8 @@ void ChangeCollector::add(const Touch& touch)
     }
     auto pending = m_pending.find(absolute);
     if (pending == m_pending.end())
-        pending = m_pending.insert(absolute, {touch.tree, touch.path, touch.timeNs, true});
+        pending = m_pending.insert(absolute, {touch.tree, touch.path, touch.timeNs, touch.timeNs, true});
+    pending->lastNs = std::max(pending->lastNs, touch.timeNs);
     if (touch.kind == Touch::MovedFrom || touch.kind == Touch::MovedTo) {
         Rename& rename = m_renames[touch.cookie];
         rename.tree = touch.tree;
@@ -122,6 +139,7 @@ ChangeCollector::FileState ChangeCollector::readState(const WatchedTree& tree, c
         return state;
     state.exists = true;
     state.size = status.st_size;
+    state.modifiedNs = static_cast<qint64>(status.st_mtim.tv_sec) * 1'000'000'000 + status.st_mtim.tv_nsec;
     if (state.size > m_limits.maxFileBytes) {
         state.overCap = true;
         return state;
@@ -186,6 +204,10 @@ ResolvedChange ChangeCollector::resolve(WatchedTree& tree, const QString& oldPat
     v1::FileChange& change = resolved.change;
     change.set_path(path.toStdString());
     const FileState after = readState(tree, path);
+    // The file's own clock says when it was written; the kernel's event is read a
+    // little later, after the next command may have started.
+    if (after.exists && after.modifiedNs > 0 && after.modifiedNs < resolved.firstTouchNs)
+        resolved.firstTouchNs = after.modifiedNs;
     if (!oldPath.isEmpty()) {
         change.set_kind(v1::FileChange::KIND_RENAMED);
         change.set_old_path(oldPath.toStdString());

@@ -50,6 +50,10 @@ public:
     void endBatch(qint64 nowNs);
     bool hasPending() const { return !m_pending.isEmpty(); }
     qint64 oldestPendingNs() const;
+    // When the newest pending change happened, by the files' mtimes where they exist
+    // (never later than the event was read): older than a command's start means the
+    // command did not make it.
+    qint64 latestPendingChangeNs() const;
     // Resolves every pending touch; changes in path order.
     std::vector<ResolvedChange> flush();
 
@@ -62,6 +66,7 @@ private:
         WatchedTree* tree = nullptr;
         QString path;
         qint64 firstNs = 0;
+        qint64 lastNs = 0;
         bool changed = false; // anything but an open
     };
     struct Rename
@@ -77,6 +82,7 @@ private:
         std::optional<QByteArray> content; // nullopt: binary, too big or unreadable
         bool binary = false;
         bool overCap = false;
+        qint64 modifiedNs = 0; // st_mtim
     };
 
     FileState readState(const WatchedTree& tree, const QString& path) const;

@@ -23,6 +23,11 @@ constexpr qint64 kStartSkewNs = 50 * kMs;
 constexpr qint64 kEndLagNs = 300 * kMs;
 // After a command ends, its last writes are resolved this much later.
 constexpr std::chrono::milliseconds kAfterCommand{400};
+// How long changes wait for the shell's records to catch up with them, and how often
+// they look; a shell counts as in use this long after its last record.
+constexpr qint64 kSpoolCatchUpNs = 1500 * kMs;
+constexpr std::chrono::milliseconds kSpoolRecheck{50};
+constexpr qint64 kShellActiveNs = 3000 * kMs;
 
 // The program a command line runs: past variable assignments and sudo/env/command/exec.
 QString programOf(const std::string& commandLine)
@@ -105,6 +110,11 @@ EditSource::EditSource(EditSourceOptions options, QObject* parent)
 {
     m_quiet.setSingleShot(true);
     connect(&m_quiet, &QTimer::timeout, this, [this] { flushNow(false); });
+    m_awaitShell.setSingleShot(true);
+    connect(&m_awaitShell, &QTimer::timeout, this, [this] {
+        attributeResolved(false);
+        storeFinishedEffects(false);
+    });
 }
 
 EditSource::~EditSource() = default;
@@ -144,6 +154,7 @@ void EditSource::stop()
         return;
     flushNow(true);
     m_quiet.stop();
+    m_awaitShell.stop();
     m_watcher.reset();
     m_sink = nullptr;
 }
@@ -183,6 +194,8 @@ void EditSource::observe(const v1::Event& event)
         command.id = started.command_id();
         command.startNs = event.time_ns();
         command.interactiveEditor = isTerminalEditor(programOf(started.command()));
+        m_lastShellEventNs = std::max<qint64>(m_lastShellEventNs, event.time_ns());
+        ++m_runningCommands;
         m_commands.push_back(std::move(command));
         while (m_commands.size() > 256)
             m_commands.pop_front();
@@ -191,8 +204,11 @@ void EditSource::observe(const v1::Event& event)
     }
     case v1::Event::kCommandFinished: {
         const auto& finished = event.command_finished();
+        m_lastShellEventNs = std::max<qint64>(m_lastShellEventNs, event.time_ns());
         for (auto it = m_commands.rbegin(); it != m_commands.rend(); ++it) {
             if (it->id == finished.command_id()) {
+                if (it->endNs == 0 && m_runningCommands > 0)
+                    --m_runningCommands;
                 it->endNs = std::max<qint64>(event.time_ns(), it->startNs);
                 break;
             }
@@ -210,6 +226,23 @@ void EditSource::observe(const v1::Event& event)
     }
 }
 
+void EditSource::aboutToRecord(const v1::Event& event)
+{
+    // The expert is at the prompt again: what the last command or the editor wrote is
+    // done, and is stored before the next command, not after it.
+    if (!event.has_command_started() || !m_watcher)
+        return;
+    m_lastShellEventNs = std::max<qint64>(m_lastShellEventNs, event.time_ns());
+    m_watcher->readPending();
+    // Unless the command already wrote: its own start may reach the recorder after its
+    // first writes (the spool is read a few milliseconds late), and those wait for the
+    // usual quiet period, by when the command is known.
+    if (m_collector.hasPending() && m_collector.latestPendingChangeNs() < event.time_ns())
+        flushNow(false);
+    else if (!m_resolved.empty())
+        attributeResolved(false);
+}
+
 void EditSource::onTouch(const Touch& touch)
 {
     m_collector.add(touch);
@@ -224,11 +257,27 @@ void EditSource::onTouch(const Touch& touch)
 
 const EditSource::Command* EditSource::commandAt(qint64 timeNs) const
 {
-    for (auto it = m_commands.rbegin(); it != m_commands.rend(); ++it) {
-        if (it->startNs <= timeNs + kStartSkewNs && (it->endNs == 0 || timeNs <= it->endNs + kEndLagNs))
-            return &*it;
-    }
-    return nullptr;
+    // In order of how sure the match is: a command running when the change was seen;
+    // one that had just exited (its last writes read late); one that started a moment
+    // after (the margins of the stamps). A command typed right after `sed -i` starts
+    // within the margin of sed's write, so the running command must win.
+    const auto find = [this](auto&& matches) -> const Command* {
+        for (auto it = m_commands.rbegin(); it != m_commands.rend(); ++it) {
+            if (matches(*it))
+                return &*it;
+        }
+        return nullptr;
+    };
+    if (const Command* running =
+            find([timeNs](const Command& c) { return c.startNs <= timeNs && (c.endNs == 0 || timeNs <= c.endNs); }))
+        return running;
+    if (const Command* justEnded = find([timeNs](const Command& c) {
+            return c.startNs <= timeNs && c.endNs != 0 && timeNs <= c.endNs + kEndLagNs;
+        }))
+        return justEnded;
+    return find([timeNs](const Command& c) {
+        return c.startNs > timeNs && c.startNs <= timeNs + kStartSkewNs && (c.endNs == 0 || timeNs <= c.endNs);
+    });
 }
 
 bool EditSource::activeAppIsEditor() const
@@ -240,7 +289,31 @@ void EditSource::flushNow(bool everything)
 {
     if (!m_sink)
         return;
-    for (ResolvedChange& change : m_collector.flush()) {
+    for (ResolvedChange& change : m_collector.flush())
+        m_resolved.push_back(std::move(change));
+    attributeResolved(everything);
+    storeFinishedEffects(everything);
+}
+
+bool EditSource::shellMayLag(qint64 changeNs) const
+{
+    // A shell in use may have started the command that made a change without its
+    // start having reached us yet: the spool is read as the shell writes it, but a
+    // busy recorder reads it late, after the file's own event. Until a shell record
+    // as late as the change arrives (a while at most), whose change it is stays open.
+    const qint64 nowNs = QDateTime::currentMSecsSinceEpoch() * 1'000'000;
+    const bool shellInUse = m_runningCommands > 0 || nowNs - m_lastShellEventNs < kShellActiveNs;
+    return shellInUse && m_lastShellEventNs < changeNs && nowNs - changeNs < kSpoolCatchUpNs;
+}
+
+void EditSource::attributeResolved(bool everything)
+{
+    std::vector<ResolvedChange> waiting;
+    for (ResolvedChange& change : m_resolved) {
+        if (!everything && shellMayLag(change.firstTouchNs)) {
+            waiting.push_back(std::move(change));
+            continue;
+        }
         const Command* command = activeAppIsEditor() ? nullptr : commandAt(change.firstTouchNs);
         if (command && !command->interactiveEditor) {
             auto group = std::find_if(m_effects.begin(), m_effects.end(), [&](const CommandEffects& effects) {
@@ -263,7 +336,9 @@ void EditSource::flushNow(bool everything)
         one.push_back(std::move(change));
         storeEdit(*tree, std::move(one), command ? command->id : std::string(), false);
     }
-    storeFinishedEffects(everything);
+    m_resolved = std::move(waiting);
+    if (!m_resolved.empty())
+        m_awaitShell.start(kSpoolRecheck);
 }
 
 void EditSource::storeFinishedEffects(bool everything)

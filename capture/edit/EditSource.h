@@ -53,6 +53,7 @@ public:
     bool start(EventSink& sink, QString* error) override;
     void stop() override;
     void observe(const v1::Event& event) override;
+    void aboutToRecord(const v1::Event& event) override;
 
     // Adds the secret-file globs of the user's file (WithheldFiles::defaultUserPatternsPath()).
     bool loadWithheldPatterns(const QString& path, QString* error);
@@ -84,13 +85,21 @@ private:
     void storeEdit(const WatchedTree& tree, std::vector<ResolvedChange> changes, const std::string& commandId,
                    bool commandEffects);
     void storeFinishedEffects(bool everything);
+    // Gives each resolved change its cause and stores it, or groups it with its
+    // command's effects; a change the shell may not have caught up with waits.
+    void attributeResolved(bool everything);
+    bool shellMayLag(qint64 changeNs) const;
 
     EditSourceOptions m_options;
     WithheldFiles m_withheld;
     ChangeCollector m_collector;
     std::unique_ptr<TreeWatcher> m_watcher;
+    qint64 m_lastShellEventNs = 0; // the latest shell record's own time
+    int m_runningCommands = 0;     // started, not finished (a long editor session counts)
     EventSink* m_sink = nullptr;
     QTimer m_quiet;
+    QTimer m_awaitShell;
+    std::vector<ResolvedChange> m_resolved; // resolved, cause not settled yet
     QHash<QString, bool> m_directoriesSeen; // cwd -> handled
     std::deque<Command> m_commands;         // recent, in start order
     std::vector<CommandEffects> m_effects;  // waiting for their command to end

@@ -114,13 +114,21 @@ bool TreeWatcher::isSkipped(const WatchedTree& tree, const QString& relativePath
                 return true;
         }
     }
+    // Interpreters' caches are written by running code, never edited, and a repository
+    // that forgot to ignore them would turn every test run into file changes.
+    if (isDirectory) {
+        const QString name = relativePath.section(QLatin1Char('/'), -1);
+        if (name == QLatin1String("__pycache__") || name == QLatin1String(".pytest_cache") ||
+            name == QLatin1String(".mypy_cache") || name == QLatin1String(".ruff_cache"))
+            return true;
+    }
     if (tree.git)
         return tree.git->isIgnored(relativePath, isDirectory);
     // A plain directory has no ignore rules: skip what no one edits by hand.
     if (isDirectory) {
         const QString name = relativePath.section(QLatin1Char('/'), -1);
         return name.startsWith(QLatin1Char('.')) || name == QLatin1String("node_modules") ||
-               name == QLatin1String("__pycache__") || name == QLatin1String("venv");
+               name == QLatin1String("venv");
     }
     return false;
 }

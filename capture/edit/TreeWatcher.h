@@ -74,6 +74,8 @@ public:
 
     void setTouchHandler(std::function<void(const Touch&)> handler) { m_onTouch = std::move(handler); }
     // Called once the kernel's queue is drained, after the touches of one read.
+    // Reads what the kernel has queued now, without waiting for the event loop.
+    void readPending() { readEvents(); }
     void setBatchEndHandler(std::function<void()> handler) { m_onBatchEnd = std::move(handler); }
 
 Q_SIGNALS:
