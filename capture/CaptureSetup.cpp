@@ -9,6 +9,8 @@
 #include "capture/redact/WindowExclusionFilter.h"
 #include "capture/shell/ShellSpoolSource.h"
 
+#include <QFileInfo>
+
 namespace trailmark::capture {
 
 bool StandardCapture::addTo(Recorder& recorder, const CaptureChoices& choices, QStringList* warnings, QString* error)
@@ -30,6 +32,13 @@ bool StandardCapture::addTo(Recorder& recorder, const CaptureChoices& choices, Q
         // The user's Settings always apply; a recording's own choices add to them.
         options.directories = EditSettings::watchDirectories() + choices.watchDirectories;
         options.excludedDirectories = EditSettings::excludedDirectories() + choices.excludedDirectories;
+        // Trailmark's own files change as it records: watching them would record the
+        // recording (the database, its WAL, the shell spool).
+        // (The files, not their folder: a database may live in the project it records.)
+        const QString database = QFileInfo(recorder.options().databasePath).absoluteFilePath();
+        for (const char* suffix : {"", "-wal", "-shm", "-journal", ".lock"})
+            options.excludedDirectories.append(database + QLatin1String(suffix));
+        options.excludedDirectories.append(choices.spoolDirectory);
         auto edits = std::make_unique<EditSource>(options);
         if (!edits->loadWithheldPatterns(WithheldFiles::defaultUserPatternsPath(), error))
             return false;

@@ -162,7 +162,18 @@ void Recorder::startControlSocket()
         return;
     const RecorderControlHandler handler([this] { return sessionId(); },
                                          [this](const QString& text, v1::Note::Kind kind, const QString& origin,
-                                                QString* error) { return addNote(text, kind, origin, error); });
+                                                QString* error) { return addNote(text, kind, origin, error); },
+                                         [this](const v1::Event& event, QString* error) {
+                                             // What the sources hold back is stored and committed before the terminal
+                                             // stores this event, so the session keeps the order things happened in.
+                                             for (const auto& source : m_sources)
+                                                 source->aboutToRecord(event);
+                                             if (m_sessionSink && !m_sessionSink->commit(error))
+                                                 return false;
+                                             for (const auto& source : m_sources)
+                                                 source->observe(event);
+                                             return true;
+                                         });
     m_control = std::make_unique<RecorderControlServer>(
         [handler](const QJsonObject& request) { return handler.answer(request); });
     QString controlError;

@@ -69,6 +69,7 @@ public:
     void addFilter(std::unique_ptr<EventFilter> filter);
     void setWindowExclusions(std::unique_ptr<WindowExclusionFilter> exclusions);
     void setScreenGrabber(std::unique_ptr<ScreenGrabber> grabber);
+    const RecorderOptions& options() const { return m_options; }
 
     // Locks the database, closes sessions a killed recorder left open (INTERRUPTED),
     // creates the session and starts every source. A source that cannot run here is

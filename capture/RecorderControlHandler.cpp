@@ -14,9 +14,10 @@ QJsonObject failure(const QString& message)
 
 } // namespace
 
-RecorderControlHandler::RecorderControlHandler(SessionId sessionId, AddNote addNote)
+RecorderControlHandler::RecorderControlHandler(SessionId sessionId, AddNote addNote, ShellEvent shellEvent)
     : m_sessionId(std::move(sessionId))
     , m_addNote(std::move(addNote))
+    , m_shellEvent(std::move(shellEvent))
 {}
 
 QJsonObject RecorderControlHandler::answer(const QJsonObject& request) const
@@ -29,7 +30,24 @@ QJsonObject RecorderControlHandler::answer(const QJsonObject& request) const
     }
     if (type == QLatin1String("note"))
         return answerNote(request);
+    if (type == QLatin1String("shell-event"))
+        return answerShellEvent(request);
     return failure(QStringLiteral("unknown request '%1'").arg(type));
+}
+
+QJsonObject RecorderControlHandler::answerShellEvent(const QJsonObject& request) const
+{
+    if (!m_shellEvent)
+        return failure(QStringLiteral("this recorder does not follow shell events"));
+    const QByteArray bytes = QByteArray::fromBase64(request.value(QStringLiteral("event")).toString().toLatin1());
+    v1::Event event;
+    if (bytes.isEmpty() || !event.ParseFromArray(bytes.constData(), static_cast<int>(bytes.size())) ||
+        (!event.has_command_started() && !event.has_command_finished()))
+        return failure(QStringLiteral("shell-event needs a serialised CommandStarted or CommandFinished event"));
+    QString error;
+    if (!m_shellEvent(event, &error))
+        return failure(error);
+    return QJsonObject{{QStringLiteral("ok"), true}};
 }
 
 QJsonObject RecorderControlHandler::answerNote(const QJsonObject& request) const

@@ -1,3 +1,4 @@
+#include "capture/RecorderControl.h"
 #include "capture/pty/OutputCapture.h"
 #include "capture/pty/PtyShell.h"
 #include "capture/redact/RedactionRules.h"
@@ -172,6 +173,25 @@ int runShell(CommandContext& context)
     QHash<QByteArray, capture::OutputCapture> finishedOutput;
     std::optional<capture::OutputCapture> current;
     QByteArray currentId;
+    // While a recording runs, this terminal stores its commands into the recording's
+    // session itself; the recorder hears of each one first, for the sources that follow
+    // commands (its file edits watch the command's work tree and are the command's own).
+    const QString databasePath = context.databasePath;
+    const auto tellRecorder = [databasePath](const v1::Event& event) {
+        if (!event.has_command_started() && !event.has_command_finished())
+            return;
+        const std::string bytes = event.SerializeAsString();
+        const QJsonObject request{
+            {QStringLiteral("request"), QStringLiteral("shell-event")},
+            {QStringLiteral("event"),
+             QString::fromLatin1(QByteArray(bytes.data(), static_cast<qsizetype>(bytes.size())).toBase64())}};
+        QString why;
+        const auto answer = capture::recordercontrol::send(databasePath, request, 2000, &why);
+        if (!answer || !answer->value(QStringLiteral("ok")).toBool())
+            spdlog::debug("the recorder did not take a shell event: {}",
+                          (answer ? answer->value(QStringLiteral("error")).toString() : why).toStdString());
+    };
+    router.setRecordingPreview(tellRecorder);
     capture::SpoolIngester ingester(
         spool, [&router](const capture::SpoolFileName& name, QString* why) { return router.sinkFor(name, why); },
         [&writer](QString* why) { return writer.flush(why); });

@@ -289,8 +289,15 @@ void EditSource::flushNow(bool everything)
 {
     if (!m_sink)
         return;
-    for (ResolvedChange& change : m_collector.flush())
+    for (ResolvedChange& change : m_collector.flush()) {
+        // A binary file or one over the cap that was rewritten (an object file, a
+        // database, a bundle) is no edit anyone made; one created, deleted or renamed
+        // still is an action, listed without content.
+        const v1::FileChange& file = change.change;
+        if ((file.binary() || file.over_size_cap()) && file.kind() == v1::FileChange::KIND_MODIFIED)
+            continue;
         m_resolved.push_back(std::move(change));
+    }
     attributeResolved(everything);
     storeFinishedEffects(everything);
 }

@@ -103,8 +103,11 @@ SessionSink* ShellSessionRouter::sinkForSession(const QString& sessionId)
 
 EventSink* ShellSessionRouter::sinkFor(const SpoolFileName& name, QString*)
 {
-    if (!m_recordingSessionId.isEmpty())
-        return sinkForSession(m_recordingSessionId);
+    if (!m_recordingSessionId.isEmpty()) {
+        SessionSink* sink = sinkForSession(m_recordingSessionId);
+        sink->setPreview(m_recordingPreview);
+        return sink;
+    }
     const QString source = sourceFor(name.sessionId);
     auto& sink = m_shellSinks[source];
     if (!sink)

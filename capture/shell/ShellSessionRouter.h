@@ -7,6 +7,7 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -48,6 +49,9 @@ public:
 
     // Empty when there is no recording session.
     QString recordingSessionId() const { return m_recordingSessionId; }
+    // Called with each event just before it is stored into a running recording's
+    // session (`trailmark shell` tells the recorder).
+    void setRecordingPreview(std::function<void(const v1::Event&)> preview) { m_recordingPreview = std::move(preview); }
     QStringList createdSessionIds() const { return m_created; }
 
     static QString sourceFor(const QString& shellSessionId);
@@ -66,6 +70,7 @@ private:
     store::EventWriter& m_writer;
     QList<const EventFilter*> m_filters;
     QString m_recordingSessionId;
+    std::function<void(const v1::Event&)> m_recordingPreview;
     QHash<QString, QString> m_sessionBySource;
     std::map<QString, std::unique_ptr<SessionSink>> m_sinks;
     std::map<QString, std::unique_ptr<ShellSessionSink>> m_shellSinks; // by source

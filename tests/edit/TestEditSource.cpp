@@ -136,6 +136,7 @@ private Q_SLOTS:
     void checkoutOf200FilesIsOneEvent();
     void ignoredBuildOutputIsNotRecorded();
     void envFileContentIsWithheld();
+    void binaryAndHugeRewritesAreNoEdits();
     void deletedAndRenamedFiles();
     void directoryCreatedWhileRecording();
     void untrackedFileDiffsAgainstWhatWasSeen();
@@ -338,6 +339,29 @@ void TestEditSource::envFileContentIsWithheld()
     QCOMPARE(edits[1].changes(0).path(), std::string("config/.env.production"));
     QCOMPARE(edits[1].changes(0).kind(), v1::FileChange::KIND_CREATED);
     QVERIFY(edits[1].changes(0).content_withheld());
+}
+
+void TestEditSource::binaryAndHugeRewritesAreNoEdits()
+{
+    QByteArray png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+    writeFile(m_root + QStringLiteral("/logo.png"), png);
+    writeFile(m_root + QStringLiteral("/data/fixtures.json"), QByteArray(2 << 20, 'x'));
+    startIn(m_root);
+    // Rewritten in place: a regenerated image, a fixture over the size cap.
+    writeFile(m_root + QStringLiteral("/logo.png"), png + QByteArray(64, '\0'));
+    writeFile(m_root + QStringLiteral("/data/fixtures.json"), QByteArray(2 << 20, 'y'));
+    // A new binary file is still an action, listed without content; so is a text edit.
+    writeFile(m_root + QStringLiteral("/icon.png"), png);
+    writeFile(m_root + QStringLiteral("/README.md"), "# demo\n");
+    settle(*m_source);
+    QStringList seen;
+    for (const auto& edit : m_sink.edits()) {
+        for (const auto& change : edit.changes())
+            seen.append(QString::fromStdString(change.path()) +
+                        (change.binary() ? QStringLiteral(" binary") : QString()));
+    }
+    seen.sort();
+    QCOMPARE(seen, (QStringList{QStringLiteral("README.md"), QStringLiteral("icon.png binary")}));
 }
 
 void TestEditSource::deletedAndRenamedFiles()
