@@ -125,6 +125,43 @@ private Q_SLOTS:
                  QStringLiteral("recording is paused; resume it to add notes"));
         QVERIFY(!answer.contains(QStringLiteral("event")));
     }
+
+    // A `trailmark shell` terminal tells the recorder of each command it stores itself.
+    void shellEventsReachTheSources()
+    {
+        std::vector<v1::Event> seen;
+        const capture::RecorderControlHandler handler(
+            [] { return QStringLiteral("session-1"); },
+            [](const QString&, v1::Note::Kind, const QString&, QString*) { return std::optional<QString>(); },
+            [&seen](const v1::Event& event, QString*) {
+                seen.push_back(event);
+                return true;
+            });
+        v1::Event started;
+        started.mutable_command_started()->set_command_id("bash-1-2");
+        started.mutable_command_started()->set_cwd("/home/ada/src/stock");
+        const std::string bytes = started.SerializeAsString();
+        const auto request = [](const QString& event) {
+            return QJsonObject{{QStringLiteral("request"), QStringLiteral("shell-event")},
+                               {QStringLiteral("event"), event}};
+        };
+        const QJsonObject answer =
+            handler.answer(request(QString::fromLatin1(QByteArray::fromStdString(bytes).toBase64())));
+        QVERIFY(answer.value(QStringLiteral("ok")).toBool());
+        QCOMPARE(seen.size(), size_t(1));
+        QCOMPARE(seen[0].command_started().cwd(), std::string("/home/ada/src/stock"));
+        // Garbage, and events that are no shell's, are refused and reach no source.
+        v1::Event note;
+        note.mutable_note()->set_text("x");
+        for (const QString& bad :
+             {QStringLiteral("not base64 !"),
+              QString::fromLatin1(QByteArray::fromStdString(note.SerializeAsString()).toBase64())}) {
+            const QJsonObject refused = handler.answer(request(bad));
+            QCOMPARE(refused.value(QStringLiteral("ok")).toBool(), false);
+            QVERIFY(refused.value(QStringLiteral("error")).toString().contains(QStringLiteral("CommandStarted")));
+        }
+        QCOMPARE(seen.size(), size_t(1));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRecorderControlHandler)
