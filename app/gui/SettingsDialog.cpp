@@ -1,5 +1,7 @@
 #include "gui/SettingsDialog.h"
 
+#include "capture/edit/EditSettings.h"
+#include "capture/edit/WithheldFiles.h"
 #include "capture/redact/RedactionRules.h"
 #include "capture/redact/WindowExclusionFilter.h"
 #include "gui/AppSettings.h"
@@ -7,6 +9,7 @@
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -22,6 +25,7 @@
 #include <QVBoxLayout>
 
 #include <functional>
+#include <optional>
 
 namespace trailmark::gui {
 namespace {
@@ -67,6 +71,28 @@ bool writeRuleFile(const QString& path, const QString& text, QString* error)
     return true;
 }
 
+// Folders, one per line, blanks and duplicates dropped; an error naming the first one that
+// is not an absolute path to a folder.
+std::optional<QStringList> folderList(const QString& text, const QString& what, QString* error)
+{
+    QStringList folders;
+    for (QString line : text.split(QLatin1Char('\n'))) {
+        line = line.trimmed();
+        if (line.isEmpty())
+            continue;
+        if (line.startsWith(QLatin1String("~/")))
+            line = QDir::homePath() + line.mid(1);
+        if (!QDir::isAbsolutePath(line) || !QFileInfo(line).isDir()) {
+            *error = QObject::tr("%1: %2 is not a folder (give its full path, one per line)").arg(what, line);
+            return std::nullopt;
+        }
+        line = QDir::cleanPath(line);
+        if (!folders.contains(line))
+            folders.append(line);
+    }
+    return folders;
+}
+
 } // namespace
 
 SettingsDialog::SettingsDialog(QWidget* parent)
@@ -78,6 +104,10 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     , m_database(new QLineEdit(AppSettings::databasePath(), this))
     , m_exclusions(new QPlainTextEdit(this))
     , m_redaction(new QPlainTextEdit(this))
+    , m_edits(new QCheckBox(tr("Record file edits in the folders where commands run, and these:"), this))
+    , m_watch(new QPlainTextEdit(capture::EditSettings::watchDirectories().join(QLatin1Char('\n')), this))
+    , m_neverWatch(new QPlainTextEdit(capture::EditSettings::excludedDirectories().join(QLatin1Char('\n')), this))
+    , m_withheld(new QPlainTextEdit(this))
 {
     setWindowTitle(tr("Trailmark Settings"));
     setObjectName(QStringLiteral("settingsDialog"));
@@ -124,6 +154,26 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     form->addRow(tr("Never capture windows:"), m_exclusions);
     form->addRow(tr("Also redact:"), m_redaction);
 
+    m_edits->setObjectName(QStringLiteral("recordEdits"));
+    m_edits->setChecked(capture::EditSettings::enabled());
+    m_watch->setObjectName(QStringLiteral("watchFolders"));
+    m_watch->setPlaceholderText(tr("One folder per line, e.g. ~/notes. Git work trees of your commands are "
+                                   "watched anyway."));
+    m_neverWatch->setObjectName(QStringLiteral("neverWatchFolders"));
+    m_neverWatch->setPlaceholderText(tr("One folder per line: nothing under it is ever recorded."));
+    m_withheld->setObjectName(QStringLiteral("withheldFiles"));
+    m_withheld->setPlainText(readRuleFile(capture::WithheldFiles::defaultUserPatternsPath()));
+    m_withheld->setPlaceholderText(tr("One file pattern per line (* and ?), e.g. secrets.yaml: recorded as "
+                                      "edited, never their content. .env, keys and credentials are already."));
+    for (QPlainTextEdit* edit : {m_watch, m_neverWatch, m_withheld})
+        edit->setMaximumHeight(60);
+    connect(m_edits, &QCheckBox::toggled, m_watch, &QWidget::setEnabled);
+    m_watch->setEnabled(m_edits->isChecked());
+    form->addRow(QString(), m_edits);
+    form->addRow(tr("Watch folders:"), m_watch);
+    form->addRow(tr("Never watch:"), m_neverWatch);
+    form->addRow(tr("Withhold files:"), m_withheld);
+
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {
         QString error;
@@ -153,9 +203,24 @@ bool SettingsDialog::save(QString* error) const
             redaction, capture::RedactionRules::defaultUserFile(),
             [](const QString& path, QString* why) { return capture::RedactionRules::builtIn().addUserFile(path, why); },
             error) ||
-        !writeRuleFile(capture::WindowExclusionFilter::defaultUserRulesPath(), exclusions, error) ||
-        !writeRuleFile(capture::RedactionRules::defaultUserFile(), redaction, error))
+        !checkRules(
+            m_withheld->toPlainText(), capture::WithheldFiles::defaultUserPatternsPath(),
+            [](const QString& path, QString* why) { return capture::WithheldFiles().loadUserPatterns(path, why); },
+            error))
         return false;
+    const auto watch = folderList(m_watch->toPlainText(), tr("Watch folders"), error);
+    if (!watch)
+        return false;
+    const auto neverWatch = folderList(m_neverWatch->toPlainText(), tr("Never watch"), error);
+    if (!neverWatch)
+        return false;
+    if (!writeRuleFile(capture::WindowExclusionFilter::defaultUserRulesPath(), exclusions, error) ||
+        !writeRuleFile(capture::RedactionRules::defaultUserFile(), redaction, error) ||
+        !writeRuleFile(capture::WithheldFiles::defaultUserPatternsPath(), m_withheld->toPlainText(), error))
+        return false;
+    capture::EditSettings::setEnabled(m_edits->isChecked());
+    capture::EditSettings::setWatchDirectories(*watch);
+    capture::EditSettings::setExcludedDirectories(*neverWatch);
 
     AppSettings::setReviewerName(m_reviewer->text());
     AppSettings::setLabelSet(m_labels->toPlainText().split(QLatin1Char('\n')));

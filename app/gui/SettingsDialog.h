@@ -30,6 +30,10 @@ private:
     QLineEdit* m_database = nullptr;
     QPlainTextEdit* m_exclusions = nullptr;
     QPlainTextEdit* m_redaction = nullptr;
+    QCheckBox* m_edits = nullptr;
+    QPlainTextEdit* m_watch = nullptr;
+    QPlainTextEdit* m_neverWatch = nullptr;
+    QPlainTextEdit* m_withheld = nullptr;
 };
 
 } // namespace trailmark::gui

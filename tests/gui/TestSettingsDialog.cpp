@@ -1,9 +1,12 @@
 #include "TestSupport.h"
+#include "capture/edit/EditSettings.h"
+#include "capture/edit/WithheldFiles.h"
 #include "capture/redact/RedactionRules.h"
 #include "capture/redact/WindowExclusionFilter.h"
 #include "gui/AppSettings.h"
 #include "gui/SettingsDialog.h"
 
+#include <QCheckBox>
 #include <QDir>
 #include <QFile>
 #include <QLineEdit>
@@ -20,6 +23,7 @@ private Q_SLOTS:
     void init();
     void savesReviewerLabelsAndRuleFiles();
     void aBadRuleLineIsRefusedAndNothingIsWritten();
+    void fileEditFoldersAndWithheldPatterns();
 
 private:
     QTemporaryDir m_config;
@@ -70,6 +74,39 @@ void TestSettingsDialog::aBadRuleLineIsRefusedAndNothingIsWritten()
     QVERIFY2(error.contains(QLatin1String(":2")), qPrintable(error));
     QVERIFY(!QFile::exists(capture::RedactionRules::defaultUserFile()));
     QVERIFY(!QFile::exists(capture::WindowExclusionFilter::defaultUserRulesPath()));
+}
+
+void TestSettingsDialog::fileEditFoldersAndWithheldPatterns()
+{
+    QTemporaryDir notes;
+    QTemporaryDir privateFolder;
+    {
+        gui::SettingsDialog dialog;
+        // A folder that does not exist is refused, and then nothing is saved.
+        dialog.findChild<QPlainTextEdit*>(QStringLiteral("watchFolders"))
+            ->setPlainText(notes.path() + QStringLiteral("\nrelative/dir\n"));
+        QString error;
+        QVERIFY(!dialog.save(&error));
+        QVERIFY2(error.contains(QStringLiteral("relative/dir is not a folder")), qPrintable(error));
+        QVERIFY(capture::EditSettings::watchDirectories().isEmpty());
+    }
+    gui::SettingsDialog dialog;
+    dialog.findChild<QCheckBox*>(QStringLiteral("recordEdits"))->setChecked(true);
+    dialog.findChild<QPlainTextEdit*>(QStringLiteral("watchFolders"))
+        ->setPlainText(notes.path() + QStringLiteral("\n\n") + notes.path() + QStringLiteral("/\n"));
+    dialog.findChild<QPlainTextEdit*>(QStringLiteral("neverWatchFolders"))->setPlainText(privateFolder.path());
+    dialog.findChild<QPlainTextEdit*>(QStringLiteral("withheldFiles"))
+        ->setPlainText(QStringLiteral("# ours\nsecrets.yaml\n"));
+    QString error;
+    QVERIFY2(dialog.save(&error), qPrintable(error));
+    // What `trailmark record` reads: the same settings and the same pattern file.
+    QCOMPARE(capture::EditSettings::watchDirectories(), QStringList{notes.path()});
+    QCOMPARE(capture::EditSettings::excludedDirectories(), QStringList{privateFolder.path()});
+    capture::WithheldFiles withheld;
+    QVERIFY2(withheld.loadUserPatterns(capture::WithheldFiles::defaultUserPatternsPath(), &error), qPrintable(error));
+    QVERIFY(withheld.isWithheld(QStringLiteral("deploy/secrets.yaml")));
+    QVERIFY(!withheld.isWithheld(QStringLiteral("deploy/values.yaml")));
+    QCOMPARE(test::modeOf(capture::WithheldFiles::defaultUserPatternsPath()), 0600);
 }
 
 QTEST_MAIN(TestSettingsDialog)
