@@ -20,24 +20,64 @@ SqliteStatement::SqliteStatement(sqlite3* db, std::string_view sql)
 
 SqliteStatement::~SqliteStatement()
 {
-    sqlite3_finalize(m_stmt);
+    if (m_cache && m_stmt)
+        m_cache->giveBack(m_stmt);
+    else
+        sqlite3_finalize(m_stmt);
 }
 
 SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
     : m_db(std::exchange(other.m_db, nullptr))
     , m_stmt(std::exchange(other.m_stmt, nullptr))
     , m_resultCode(other.m_resultCode)
+    , m_cache(std::exchange(other.m_cache, nullptr))
 {}
 
 SqliteStatement& SqliteStatement::operator=(SqliteStatement&& other) noexcept
 {
     if (this != &other) {
-        sqlite3_finalize(m_stmt);
+        if (m_cache && m_stmt)
+            m_cache->giveBack(m_stmt);
+        else
+            sqlite3_finalize(m_stmt);
         m_db = std::exchange(other.m_db, nullptr);
         m_stmt = std::exchange(other.m_stmt, nullptr);
         m_resultCode = other.m_resultCode;
+        m_cache = std::exchange(other.m_cache, nullptr);
     }
     return *this;
+}
+
+StatementCache::~StatementCache()
+{
+    for (auto& [sql, statements] : m_free) {
+        for (sqlite3_stmt* stmt : statements)
+            sqlite3_finalize(stmt);
+    }
+}
+
+SqliteStatement StatementCache::take(std::string_view sql)
+{
+    auto found = m_free.find(std::string(sql));
+    if (found == m_free.end() || found->second.empty()) {
+        SqliteStatement fresh(m_db, sql);
+        if (fresh.isValid())
+            fresh.m_cache = this;
+        return fresh;
+    }
+    SqliteStatement reused;
+    reused.m_db = m_db;
+    reused.m_stmt = found->second.back();
+    reused.m_cache = this;
+    found->second.pop_back();
+    return reused;
+}
+
+void StatementCache::giveBack(sqlite3_stmt* stmt)
+{
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    m_free[sqlite3_sql(stmt)].push_back(stmt);
 }
 
 QString SqliteStatement::errorMessage() const

@@ -4,12 +4,17 @@
 #include <QString>
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace trailmark::store {
+
+class StatementCache;
 
 // A prepared statement that finalizes itself. Thin on purpose: it adds RAII and Qt
 // types, nothing else, so the SQL stays readable at the call site.
@@ -51,9 +56,35 @@ public:
     bool columnIsNull(int column) const;
 
 private:
+    friend class StatementCache;
     sqlite3* m_db = nullptr;
     sqlite3_stmt* m_stmt = nullptr;
     int m_resultCode = 0;
+    StatementCache* m_cache = nullptr; // set: handed back there, not finalized
+};
+
+// Prepared statements kept for reuse, for queries a caller runs once per session over
+// thousands of sessions (`trailmark stats`, exports): preparing costs more than running
+// them. A statement taken is handed back, reset and unbound, when it goes out of scope;
+// two taken at once are two statements. Must outlive the statements it hands out.
+class StatementCache
+{
+public:
+    explicit StatementCache(sqlite3* db)
+        : m_db(db)
+    {}
+    ~StatementCache();
+    StatementCache(const StatementCache&) = delete;
+    StatementCache& operator=(const StatementCache&) = delete;
+
+    SqliteStatement take(std::string_view sql);
+
+private:
+    friend class SqliteStatement;
+    void giveBack(sqlite3_stmt* stmt);
+
+    sqlite3* m_db;
+    std::unordered_map<std::string, std::vector<sqlite3_stmt*>> m_free; // by SQL text
 };
 
 // Runs one or more statements that return no rows.

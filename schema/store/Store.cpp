@@ -192,12 +192,14 @@ Store::Store(QString path, Access access, sqlite3* db)
     : m_path(std::move(path))
     , m_access(access)
     , m_db(db)
+    , m_statements(std::make_unique<StatementCache>(db))
     , m_clock(&Clock::system())
     , m_ids(std::make_unique<UuidV7Generator>())
 {}
 
 Store::~Store()
 {
+    m_statements.reset(); // finalized before the connection closes
     sqlite3_close_v2(m_db);
 }
 
@@ -296,7 +298,7 @@ bool Store::updateSession(const v1::Session& session, QString* error)
 
 std::optional<v1::Session> Store::session(const QString& id, QString* error)
 {
-    SqliteStatement select(m_db, "SELECT payload FROM sessions WHERE id=?");
+    SqliteStatement select = m_statements->take("SELECT payload FROM sessions WHERE id=?");
     select.bind(1, uuid::fromText(id));
     if (!select.step()) {
         *error = select.resultCode() == SQLITE_DONE ? QStringLiteral("no session %1 in %2").arg(id, m_path)
@@ -366,7 +368,7 @@ std::optional<QString> Store::resolveSessionId(const QString& idOrPrefix, QStrin
 
 std::optional<qint64> Store::sessionRow(const QByteArray& sessionKey, QString* error)
 {
-    SqliteStatement select(m_db, "SELECT rowid FROM sessions WHERE id=?");
+    SqliteStatement select = m_statements->take("SELECT rowid FROM sessions WHERE id=?");
     select.bind(1, sessionKey);
     if (select.step())
         return select.columnInt(0);
@@ -382,8 +384,8 @@ bool Store::readEvents(const QString& sessionId, qint64 fromSeq, qint64 limit,
     const auto row = sessionRow(uuid::fromText(sessionId), error);
     if (!row)
         return false;
-    SqliteStatement select(
-        m_db, "SELECT id, seq, time_ns, kind, payload FROM events WHERE session=? AND seq>=? ORDER BY seq LIMIT ?");
+    SqliteStatement select = m_statements->take(
+        "SELECT id, seq, time_ns, kind, payload FROM events WHERE session=? AND seq>=? ORDER BY seq LIMIT ?");
     select.bind(1, *row);
     select.bind(2, fromSeq);
     select.bind(3, limit);
@@ -422,7 +424,7 @@ std::optional<qint64> Store::eventCount(const QString& sessionId, QString* error
     const auto row = sessionRow(uuid::fromText(sessionId), error);
     if (!row)
         return std::nullopt;
-    SqliteStatement select(m_db, "SELECT coalesce(max(seq) + 1, 0) FROM events WHERE session=?");
+    SqliteStatement select = m_statements->take("SELECT coalesce(max(seq) + 1, 0) FROM events WHERE session=?");
     select.bind(1, *row);
     if (!select.step()) {
         *error = lastError(QStringLiteral("cannot count events"));

@@ -19,6 +19,7 @@ struct sqlite3;
 namespace trailmark::store {
 
 class Clock;
+class StatementCache;
 class UuidV7Generator;
 
 // An event as read back from the store. The envelope (id, session, seq, time) always
@@ -143,6 +144,8 @@ private:
     QString m_path;
     Access m_access;
     sqlite3* m_db = nullptr;
+    // The per-session reads (session, events, annotations), prepared once.
+    std::unique_ptr<StatementCache> m_statements;
     const Clock* m_clock = nullptr;
     std::unique_ptr<UuidV7Generator> m_ids;
 };

@@ -111,7 +111,8 @@ std::optional<QList<v1::Annotation>> Store::annotations(const QString& sessionId
     const auto row = sessionRow(uuid::fromText(sessionId), error);
     if (!row)
         return std::nullopt;
-    SqliteStatement select(m_db, "SELECT id, payload FROM annotations WHERE session=? ORDER BY time_ns, rowid");
+    SqliteStatement select =
+        m_statements->take("SELECT id, payload FROM annotations WHERE session=? ORDER BY time_ns, rowid");
     select.bind(1, *row);
     QList<v1::Annotation> result;
     while (select.step()) {
