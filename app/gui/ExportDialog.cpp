@@ -5,6 +5,7 @@
 #include "store/Store.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDesktopServices>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -52,6 +53,7 @@ ExportDialog::ExportDialog(QString databasePath, QString currentSessionId, const
     , m_currentOnly(new QRadioButton(this))
     , m_folder(new QLineEdit(QDir::homePath() + QStringLiteral("/trailmark-export"), this))
     , m_replace(new QCheckBox(tr("Replace an earlier Trailmark export in that folder"), this))
+    , m_editStyle(new QComboBox(this))
     , m_progress(new QProgressBar(this))
     , m_result(new QLabel(this))
     , m_export(new QPushButton(tr("Export"), this))
@@ -97,6 +99,14 @@ ExportDialog::ExportDialog(QString databasePath, QString currentSessionId, const
     auto* form = new QFormLayout;
     form->addRow(tr("Folder:"), folderRow);
     form->addRow(QString(), m_replace);
+    // The same choice as `trailmark export --edit-style`; the data is the option's value.
+    m_editStyle->setObjectName(QStringLiteral("editStyle"));
+    m_editStyle->addItem(tr("str_replace editor calls (old_str → new_str, create)"),
+                         QString::fromLatin1(chains::nameOf(chains::EditStyle::StrReplace)));
+    m_editStyle->addItem(tr("apply_patch calls (one unified diff)"),
+                         QString::fromLatin1(chains::nameOf(chains::EditStyle::ApplyPatch)));
+    m_editStyle->setToolTip(tr("How the chat formats (openai, openai-reasoning, sharegpt) write file edits"));
+    form->addRow(tr("File edits as:"), m_editStyle);
 
     m_progress->setObjectName(QStringLiteral("exportProgress"));
     m_progress->setRange(0, 1000);
@@ -176,6 +186,8 @@ void ExportDialog::startExport()
     options.outDir = QDir::cleanPath(m_folder->text().trimmed());
     options.acceptedOnly = m_acceptedOnly->isChecked();
     options.force = m_replace->isChecked();
+    options.toolStyle.edits =
+        chains::parseEditStyle(m_editStyle->currentData().toString()).value_or(chains::EditStyle::StrReplace);
     if (m_currentOnly->isChecked())
         options.sessionIds = {m_currentSessionId};
     if (options.formats.isEmpty()) {

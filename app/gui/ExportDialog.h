@@ -6,6 +6,7 @@
 #include <QPointer>
 
 class QCheckBox;
+class QComboBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
@@ -56,6 +57,7 @@ private:
     QRadioButton* m_currentOnly = nullptr;
     QLineEdit* m_folder = nullptr;
     QCheckBox* m_replace = nullptr;
+    QComboBox* m_editStyle = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_result = nullptr;
     QPushButton* m_export = nullptr;

@@ -3,8 +3,10 @@
 #include "gui/ExportDialog.h"
 #include "store/Store.h"
 
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -20,6 +22,7 @@ class TestExportDialog final : public QObject
 private Q_SLOTS:
     void exportsWithTheAnnotationsOffTheGuiThread();
     void refusesAFolderThatIsNotEmpty();
+    void editStyleChoosesTheEditTool();
 };
 
 void TestExportDialog::exportsWithTheAnnotationsOffTheGuiThread()
@@ -80,6 +83,38 @@ void TestExportDialog::refusesAFolderThatIsNotEmpty()
     QVERIFY(!dialog.isRunning());
     QVERIFY2(dialog.resultText().contains(folder), qPrintable(dialog.resultText()));
     QVERIFY(QFile::exists(folder + QStringLiteral("/thesis.tex")));
+}
+
+// The dialog's edit style is the CLI's --edit-style: the chat rows' tools follow it.
+void TestExportDialog::editStyleChoosesTheEditTool()
+{
+    test::TempDatabase database;
+    {
+        auto store = database.open();
+        test::createMessySession(*store);
+    }
+    for (const QString& style : {QStringLiteral("str_replace"), QStringLiteral("apply_patch")}) {
+        const QString folder = database.directory() + QStringLiteral("/export-") + style;
+        gui::ExportDialog dialog(database.path(), QString(), QString());
+        dialog.setOutputFolder(folder);
+        dialog.setFormats({QStringLiteral("openai")});
+        auto* choice = dialog.findChild<QComboBox*>(QStringLiteral("editStyle"));
+        QVERIFY(choice);
+        choice->setCurrentIndex(choice->findData(style));
+        QVERIFY(choice->currentIndex() >= 0);
+        QSignalSpy finished(&dialog, &gui::ExportDialog::exportFinished);
+        dialog.startExport();
+        QVERIFY(finished.wait(30'000));
+        QFile rows(folder + QStringLiteral("/openai/train.jsonl"));
+        QVERIFY(rows.open(QIODevice::ReadOnly));
+        QStringList tools;
+        for (const QJsonValue& tool :
+             QJsonDocument::fromJson(rows.readLine()).object().value(QStringLiteral("tools")).toArray())
+            tools.append(tool[QStringLiteral("function")][QStringLiteral("name")].toString());
+        QVERIFY2(tools.contains(style == QLatin1String("apply_patch") ? QStringLiteral("apply_patch")
+                                                                      : QStringLiteral("str_replace_editor")),
+                 qPrintable(tools.join(QLatin1Char(','))));
+    }
 }
 
 QTEST_MAIN(TestExportDialog)
