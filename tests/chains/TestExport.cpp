@@ -183,6 +183,24 @@ void TestExport::sameDatabaseGivesIdenticalFiles()
     QCOMPARE(a.keys(), b.keys());
     for (auto it = a.cbegin(); it != a.cend(); ++it)
         QVERIFY2(it.value() == b.value(it.key()), qPrintable(it.key()));
+
+    // Without protobuf the sessions are derived on a second thread: the files are those
+    // of one thread, byte for byte (and with it, the sessions in the same order).
+    const QString formats =
+        QStringLiteral("--format=agent-chain,openai,openai-reasoning,sharegpt,atif,reasoning,react,hf");
+    const QString threaded = m_outputs.filePath(QStringLiteral("deterministic-threads"));
+    const QString single = m_outputs.filePath(QStringLiteral("deterministic-one-thread"));
+    QCOMPARE(trailmark({QStringLiteral("export"), formats, QStringLiteral("--out"), threaded}).exitCode, 0);
+    qputenv("TRAILMARK_EXPORT_THREADS", "1");
+    const int singleExit = trailmark({QStringLiteral("export"), formats, QStringLiteral("--out"), single}).exitCode;
+    qunsetenv("TRAILMARK_EXPORT_THREADS");
+    QCOMPARE(singleExit, 0);
+    const auto c = folderContents(threaded);
+    const auto d = folderContents(single);
+    QVERIFY(c.size() >= 5);
+    QCOMPARE(c.keys(), d.keys());
+    for (auto it = c.cbegin(); it != c.cend(); ++it)
+        QVERIFY2(it.value() == d.value(it.key()), qPrintable(it.key()));
 }
 
 void TestExport::nonEmptyFolderNeedsForce()

@@ -16,6 +16,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 namespace trailmark::chains {
 namespace {
@@ -47,6 +51,74 @@ struct SessionToExport
     QString id;
     qint64 startedNs = 0;
     qint64 events = 0;
+};
+
+// One session as the deriving thread hands it over: its trajectory, none (left out by
+// --accepted-only), or the error that stops the export.
+struct DerivedSession
+{
+    bool ok = false;
+    std::optional<Trajectory> trajectory;
+    QString error;
+};
+
+// Derived sessions in order, from the thread that derives them to the one that writes,
+// at most kAhead waiting: memory is a few sessions' steps whatever the dataset.
+class TrajectoryPipeline
+{
+public:
+    // Blocks while kAhead wait; false once stopped.
+    bool push(DerivedSession session)
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return m_stopped || m_queue.size() < kAhead; });
+        if (m_stopped)
+            return false;
+        m_queue.push_back(std::move(session));
+        m_changed.notify_all();
+        return true;
+    }
+    DerivedSession pop()
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return !m_queue.empty(); });
+        DerivedSession session = std::move(m_queue.front());
+        m_queue.pop_front();
+        m_changed.notify_all();
+        return session;
+    }
+    // A written trajectory goes back to the thread that built it, to be freed there:
+    // glibc frees memory of another thread's arena under that arena's lock, and a
+    // session's steps are hundreds of thousands of small blocks.
+    void recycle(std::optional<Trajectory> written)
+    {
+        std::lock_guard lock(m_mutex);
+        m_written.push_back(std::move(written));
+    }
+    std::vector<std::optional<Trajectory>> takeWritten()
+    {
+        std::lock_guard lock(m_mutex);
+        return std::exchange(m_written, {});
+    }
+    void stop()
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopped = true;
+        m_changed.notify_all();
+    }
+    bool stopped()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_stopped;
+    }
+
+private:
+    static constexpr size_t kAhead = 3;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<DerivedSession> m_queue;
+    std::vector<std::optional<Trajectory>> m_written;
+    bool m_stopped = false;
 };
 
 } // namespace
@@ -167,42 +239,34 @@ std::optional<ExportStats> Exporter::run(store::Store& store, const ExportOption
         *error = QStringLiteral("export cancelled");
         return true;
     };
-    for (const auto& session : sessions) {
-        if (cancelled())
-            return std::nullopt;
+    const bool writersWantEvents =
+        std::any_of(writers.begin(), writers.end(), [](const auto& writer) { return writer->wantsEvents(); });
+    // One session's trajectory, or nothing when --accepted-only leaves it out; false on
+    // an error. onEvent sees every event (writers that want them; cancellation).
+    const auto derive = [&options](store::Store& from, const SessionToExport& session,
+                                   const std::function<bool(const v1::Event&, QString*)>& onEvent,
+                                   std::optional<Trajectory>* out, QString* why) {
         if (options.acceptedOnly) {
-            const auto annotations = store.annotations(session.id, error);
+            const auto annotations = from.annotations(session.id, why);
             if (!annotations)
-                return std::nullopt;
+                return false;
             QList<v1::Annotation> sessionAnnotations;
             for (const auto& annotation : *annotations) {
                 if (QString::fromStdString(annotation.target_id()) == session.id)
                     sessionAnnotations.append(annotation);
             }
             if (store::vocabulary::latestVerdict(sessionAnnotations) != v1::Annotation::VERDICT_ACCEPTED) {
-                doneEvents += session.events;
-                continue;
+                out->reset();
+                return true;
             }
         }
-        auto trajectory = TrajectoryBuilder::load(
-            store, session.id, options.trajectory,
-            [&](const v1::Event& event, QString* eventError) {
-                if (++stats.events % 4096 == 0 && cancelled()) {
-                    *eventError = *error;
-                    return false;
-                }
-                for (auto& writer : writers) {
-                    if (!writer->event(event, eventError))
-                        return false;
-                }
-                return true;
-            },
-            error);
-        if (!trajectory)
-            return std::nullopt;
+        *out = TrajectoryBuilder::load(from, session.id, options.trajectory, onEvent, why);
+        return out->has_value();
+    };
+    const auto write = [&](const SessionToExport& session, const Trajectory& trajectory) {
         ++stats.sessions;
-        stats.unreadableEvents += static_cast<qint64>(trajectory->unreadable.size());
-        for (const Step& step : trajectory->steps) {
+        stats.unreadableEvents += static_cast<qint64>(trajectory.unreadable.size());
+        for (const Step& step : trajectory.steps) {
             ++stats.steps;
             ++stats.stepsByFamily[familyIndex(step.family)];
             stats.errors += step.outcome == StepOutcome::Error;
@@ -210,18 +274,89 @@ std::optional<ExportStats> Exporter::run(store::Store& store, const ExportOption
             stats.recoveries += step.recovers >= 0;
             stats.ratedSteps += step.rating().has_value();
         }
-        if (!exportutil::hasAction(*trajectory))
+        if (!exportutil::hasAction(trajectory))
             ++stats.skippedSessions;
         for (auto& writer : writers) {
-            if (!writer->trajectory(*trajectory, error))
-                return std::nullopt;
+            if (!writer->trajectory(trajectory, error))
+                return false;
         }
-        for (const auto& unreadable : trajectory->unreadable)
+        for (const auto& unreadable : trajectory.unreadable)
             spdlog::warn("export: session {} event seq {} is unreadable ({}); exported without it",
                          session.id.toStdString(), unreadable.seq, unreadable.error.toStdString());
-        doneEvents += session.events;
-        if (options.progress)
-            options.progress(doneEvents, totalEvents);
+        return true;
+    };
+
+    // Sessions are independent: unless a writer wants every event as it is read, a
+    // second connection derives the next sessions on another core while this thread
+    // writes, a few sessions ahead at most (memory stays that of a few sessions).
+    std::unique_ptr<store::Store> reader;
+    // TRAILMARK_EXPORT_THREADS=1: one thread (to compare, or on a one-core machine).
+    const bool oneThread = qEnvironmentVariableIntValue("TRAILMARK_EXPORT_THREADS") == 1;
+    if (!writersWantEvents && sessions.size() > 1 && !oneThread) {
+        QString openError;
+        reader = store::Store::open(store.path(), store::Store::Access::ReadOnly, &openError);
+        if (!reader)
+            spdlog::info("export: one core only ({})", openError.toStdString());
+    }
+    if (reader) {
+        TrajectoryPipeline pipeline;
+        std::thread producer([&] {
+            for (size_t i = 0; i < sessions.size() && !pipeline.stopped(); ++i) {
+                pipeline.takeWritten(); // freed here, on the thread that allocated them
+                DerivedSession derived;
+                derived.ok = derive(*reader, sessions[i], {}, &derived.trajectory, &derived.error);
+                if (!pipeline.push(std::move(derived)))
+                    return;
+            }
+        });
+        const auto stopProducer = qScopeGuard([&] {
+            pipeline.stop();
+            producer.join();
+            pipeline.takeWritten();
+        });
+        for (size_t i = 0; i < sessions.size(); ++i) {
+            if (cancelled())
+                return std::nullopt;
+            DerivedSession derived = pipeline.pop();
+            if (!derived.ok) {
+                *error = derived.error;
+                return std::nullopt;
+            }
+            if (derived.trajectory && !write(sessions[i], *derived.trajectory))
+                return std::nullopt;
+            stats.events += derived.trajectory ? sessions[i].events : 0;
+            pipeline.recycle(std::move(derived.trajectory));
+            doneEvents += sessions[i].events;
+            if (options.progress)
+                options.progress(doneEvents, totalEvents);
+        }
+    } else {
+        for (const auto& session : sessions) {
+            if (cancelled())
+                return std::nullopt;
+            std::optional<Trajectory> trajectory;
+            const bool ok = derive(
+                store, session,
+                [&](const v1::Event& event, QString* eventError) {
+                    if (++stats.events % 4096 == 0 && cancelled()) {
+                        *eventError = *error;
+                        return false;
+                    }
+                    for (auto& writer : writers) {
+                        if (!writer->event(event, eventError))
+                            return false;
+                    }
+                    return true;
+                },
+                &trajectory, error);
+            if (!ok)
+                return std::nullopt;
+            if (trajectory && !write(session, *trajectory))
+                return std::nullopt;
+            doneEvents += session.events;
+            if (options.progress)
+                options.progress(doneEvents, totalEvents);
+        }
     }
     for (auto& writer : writers) {
         if (!writer->finish(stats, error))

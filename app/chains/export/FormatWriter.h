@@ -90,6 +90,9 @@ public:
     virtual ~FormatWriter() = default;
     virtual bool begin(const ExportContext& context, QString* error) = 0;
     virtual bool event(const v1::Event&, QString*) { return true; }
+    // Whether event() does anything: an export whose writers need no events derives
+    // the next session's steps on another core while this one is written.
+    virtual bool wantsEvents() const { return false; }
     virtual bool trajectory(const Trajectory& trajectory, QString* error) = 0;
     virtual bool finish(const ExportStats& stats, QString* error) = 0;
 };

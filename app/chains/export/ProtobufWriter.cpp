@@ -24,6 +24,7 @@ public:
         return m_file.open(context.root + QStringLiteral("/trailmark.pb"), error);
     }
 
+    bool wantsEvents() const override { return true; }
     bool event(const v1::Event& event, QString* error) override
     {
         const size_t size = event.ByteSizeLong();
