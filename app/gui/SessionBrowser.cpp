@@ -249,7 +249,9 @@ void SessionBrowser::loadStats(const QStringList& sessionIds)
                 continue;
             }
             SessionStats stats;
-            stats.steps = stepCounts.value(id);
+            // The derived count, as `show` prints it: the SQL count above is an early
+            // estimate (it cannot tell a command's file effects, which open no step).
+            stats.steps = static_cast<int>(trajectory->steps.size());
             stats.errors = trajectory->errorCount();
             stats.retries = trajectory->retryCount();
             stats.verdict = static_cast<int>(trajectory->verdict());
