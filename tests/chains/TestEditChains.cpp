@@ -301,6 +301,10 @@ void TestEditChains::applyPatchAppliesWithGitApply()
     QVERIFY(trajectory);
     const Step& step = trajectory->steps.front();
     QCOMPARE(step.actionText(), QStringLiteral("delete README.md (+4 more files)"));
+    // A rename that changed nothing has no diff part: the observation says so.
+    QVERIFY(step.observationText().endsWith(
+        QStringLiteral("src/plain-rename.txt: renamed from notes.txt, content unchanged\n")));
+    QVERIFY(!step.observationText().contains(QStringLiteral("lib/steps.py: renamed")));
     const auto calls = exportutil::chatCalls(step, {EditStyle::ApplyPatch});
     QCOMPARE(calls.size(), size_t(1));
     QCOMPARE(calls[0].tool, std::string_view("apply_patch"));

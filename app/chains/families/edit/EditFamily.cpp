@@ -126,16 +126,14 @@ std::string observationOf(const EditStep& edit)
 {
     std::string out = edit.diff;
     std::string notes;
+    const std::vector<unidiff::FileDiff> files = unidiff::parse(edit.diff);
     for (const v1::FileChange& change : edit.changes) {
         const QString why = withoutDiff(change);
         if (!why.isEmpty())
             notes += change.path() + ": " + kindName(change.kind()) + ", " + why.toStdString() + "\n";
         else if (change.diff_truncated())
             notes += change.path() + ": the diff was cut at the capture's cap\n";
-        else if (change.kind() == v1::FileChange::KIND_RENAMED && !edit.diff.empty() &&
-                 edit.diff.find(" b/" + change.path() + "\n") == std::string::npos)
-            notes += change.path() + ": renamed from " + change.old_path() + ", content unchanged\n";
-        else if (change.kind() == v1::FileChange::KIND_RENAMED && edit.diff.empty())
+        else if (change.kind() == v1::FileChange::KIND_RENAMED && !diffOf(files, change))
             notes += change.path() + ": renamed from " + change.old_path() + ", content unchanged\n";
         if (change.baseline_unknown())
             notes += change.path() + ": its content before was never seen; the diff is against an empty file\n";
