@@ -1,6 +1,7 @@
 #include "SessionScript.h"
 #include "TestSupport.h"
 #include "capture/edit/GitWorkTree.h"
+#include "chains/Review.h"
 #include "chains/TrajectoryBuilder.h"
 #include "chains/export/FormatWriter.h"
 #include "chains/families/EventFamily.h"
@@ -158,6 +159,7 @@ private Q_SLOTS:
     void editBetweenFailureAndSuccessIsTheFix();
     void commandEffectsStayWithTheirCommand();
     void withheldFileGivesNoCallAndNoContent();
+    void reviewerRedactsASpanOfADiff();
     void exportsPassConsumerChecksInBothStyles();
 };
 
@@ -469,6 +471,41 @@ void TestEditChains::withheldFileGivesNoCallAndNoContent()
     QCOMPARE(step.observationText(), QStringLiteral("deploy/.env: modified, content withheld\n"));
     QVERIFY(exportutil::chatCalls(step, {EditStyle::StrReplace}).empty());
     QVERIFY(exportutil::chatCalls(step, {EditStyle::ApplyPatch}).empty());
+}
+
+void TestEditChains::reviewerRedactsASpanOfADiff()
+{
+    // A key pasted into a config file that the secret rules do not know: the reviewer
+    // takes it out of the diff, in the database itself.
+    const QString sessionId = test::createSession(*m_store, QStringLiteral("point the client at staging"));
+    QString editId;
+    {
+        test::SessionScript script(*m_store, sessionId);
+        editId = script.append(fileEdit({{QStringLiteral("config/client.toml"), QByteArray("[api]\nurl = \"prod\"\n"),
+                                          QByteArray("[api]\nurl = \"staging\"\nkey = \"zq81-PLUM-tango\"\n")}}));
+        QVERIFY(script.flush());
+    }
+    auto trajectory = load(sessionId);
+    QVERIFY(trajectory);
+    const Step& step = trajectory->steps.front();
+    const auto texts = step.family->redactableTexts(step);
+    QCOMPARE(texts.size(), size_t(1));
+    QCOMPARE(texts[0].field, QStringLiteral("diff"));
+    const size_t at = texts[0].bytes.find("zq81-PLUM-tango");
+    QVERIFY(at != std::string::npos);
+    const review::RedactionSpan span{QString::fromStdString(step.eventIds[texts[0].eventIndex]), texts[0].field,
+                                     static_cast<quint32>(at), 15, QStringLiteral("secret")};
+    QString error;
+    QVERIFY2(review::addRedaction(*m_store, sessionId, QStringLiteral("ana"), span, nullptr, &error),
+             qPrintable(error));
+    trajectory = load(sessionId);
+    QVERIFY(trajectory);
+    const QString observation = trajectory->steps.front().observationText();
+    QVERIFY2(!observation.contains(QStringLiteral("zq81")), qPrintable(observation));
+    QVERIFY2(observation.contains(QStringLiteral("[REDACTED")), qPrintable(observation));
+    // The redacted diff still replays as an edit: its old text was never touched.
+    QVERIFY(!exportutil::chatCalls(trajectory->steps.front(), {EditStyle::StrReplace}).empty());
+    Q_UNUSED(editId);
 }
 
 void TestEditChains::exportsPassConsumerChecksInBothStyles()
