@@ -186,7 +186,8 @@ int runShell(CommandContext& context)
             {QStringLiteral("event"),
              QString::fromLatin1(QByteArray(bytes.data(), static_cast<qsizetype>(bytes.size())).toBase64())}};
         QString why;
-        const auto answer = capture::recordercontrol::send(databasePath, request, 2000, &why);
+        // Short: a recorder that does not answer must not hold up the terminal.
+        const auto answer = capture::recordercontrol::send(databasePath, request, 300, &why);
         if (!answer || !answer->value(QStringLiteral("ok")).toBool())
             spdlog::debug("the recorder did not take a shell event: {}",
                           (answer ? answer->value(QStringLiteral("error")).toString() : why).toStdString());

@@ -192,10 +192,20 @@ void EditSource::observe(const v1::Event& event)
         const auto& started = event.command_started();
         Command command;
         command.id = started.command_id();
+        command.shellSession = started.shell_session_id();
         command.startNs = event.time_ns();
-        command.interactiveEditor = isTerminalEditor(programOf(started.command()));
+        const QString program = programOf(started.command());
+        command.interactiveEditor = isTerminalEditor(program);
+        // `exit` ends its shell before any end record: it runs no program, writes nothing.
+        if (program == QLatin1String("exit") || program == QLatin1String("logout"))
+            command.endNs = command.startNs;
+        // A shell runs one command line at a time: one still open in the same shell
+        // lost its end record (killed terminal, recording started mid-way).
+        for (Command& earlier : m_commands) {
+            if (earlier.endNs == 0 && !command.shellSession.empty() && earlier.shellSession == command.shellSession)
+                earlier.endNs = std::max(earlier.startNs, command.startNs);
+        }
         m_lastShellEventNs = std::max<qint64>(m_lastShellEventNs, event.time_ns());
-        ++m_runningCommands;
         m_commands.push_back(std::move(command));
         while (m_commands.size() > 256)
             m_commands.pop_front();
@@ -207,8 +217,6 @@ void EditSource::observe(const v1::Event& event)
         m_lastShellEventNs = std::max<qint64>(m_lastShellEventNs, event.time_ns());
         for (auto it = m_commands.rbegin(); it != m_commands.rend(); ++it) {
             if (it->id == finished.command_id()) {
-                if (it->endNs == 0 && m_runningCommands > 0)
-                    --m_runningCommands;
                 it->endNs = std::max<qint64>(event.time_ns(), it->startNs);
                 break;
             }
@@ -309,8 +317,13 @@ bool EditSource::shellMayLag(qint64 changeNs) const
     // busy recorder reads it late, after the file's own event. Until a shell record
     // as late as the change arrives (a while at most), whose change it is stays open.
     const qint64 nowNs = QDateTime::currentMSecsSinceEpoch() * 1'000'000;
-    const bool shellInUse = m_runningCommands > 0 || nowNs - m_lastShellEventNs < kShellActiveNs;
+    const bool shellInUse = anyCommandRunning() || nowNs - m_lastShellEventNs < kShellActiveNs;
     return shellInUse && m_lastShellEventNs < changeNs && nowNs - changeNs < kSpoolCatchUpNs;
+}
+
+bool EditSource::anyCommandRunning() const
+{
+    return std::any_of(m_commands.cbegin(), m_commands.cend(), [](const Command& c) { return c.endNs == 0; });
 }
 
 void EditSource::attributeResolved(bool everything)

@@ -67,6 +67,7 @@ private:
     struct Command
     {
         std::string id;
+        std::string shellSession;
         qint64 startNs = 0;
         qint64 endNs = 0; // 0 while it runs
         bool interactiveEditor = false;
@@ -89,13 +90,13 @@ private:
     // command's effects; a change the shell may not have caught up with waits.
     void attributeResolved(bool everything);
     bool shellMayLag(qint64 changeNs) const;
+    bool anyCommandRunning() const;
 
     EditSourceOptions m_options;
     WithheldFiles m_withheld;
     ChangeCollector m_collector;
     std::unique_ptr<TreeWatcher> m_watcher;
     qint64 m_lastShellEventNs = 0; // the latest shell record's own time
-    int m_runningCommands = 0;     // started, not finished (a long editor session counts)
     EventSink* m_sink = nullptr;
     QTimer m_quiet;
     QTimer m_awaitShell;

@@ -26,20 +26,11 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <sys/resource.h>
 #include <vector>
 
 using namespace trailmark;
 
 namespace {
-
-qint64 cpuMicroseconds(int who = RUSAGE_SELF)
-{
-    rusage usage{};
-    getrusage(who, &usage);
-    return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1'000'000LL + usage.ru_utime.tv_usec +
-           usage.ru_stime.tv_usec;
-}
 
 bool run(const QString& directory, const QString& program, const QStringList& arguments, QByteArray* out = nullptr)
 {
@@ -176,8 +167,8 @@ int main(int argc, char** argv)
 
     // 10,000 files into the ignored build/: the writer is a child process, so its CPU is
     // counted apart (RUSAGE_CHILDREN) from ours.
-    const qint64 childrenBefore = cpuMicroseconds(RUSAGE_CHILDREN);
-    qint64 selfBefore = cpuMicroseconds();
+    const qint64 childrenBefore = test::cpuMicroseconds(true);
+    qint64 selfBefore = test::cpuMicroseconds();
     run(root, QStringLiteral("/usr/bin/python3"),
         {QStringLiteral("-c"), QStringLiteral("import os\n"
                                               "for d in range(100):\n"
@@ -185,8 +176,8 @@ int main(int argc, char** argv)
                                               "    for i in range(100):\n"
                                               "        open(f'build/obj{d}/f{i}.o', 'wb').write(b'x' * 4096)\n")});
     QTest::qWait(500);
-    const qint64 ignoredSelf = cpuMicroseconds() - selfBefore;
-    const qint64 ignoredWriter = cpuMicroseconds(RUSAGE_CHILDREN) - childrenBefore;
+    const qint64 ignoredSelf = test::cpuMicroseconds() - selfBefore;
+    const qint64 ignoredWriter = test::cpuMicroseconds(true) - childrenBefore;
     std::printf("10,000 files written into an ignored directory: recorder CPU %.1f ms, the writer's %.1f ms; "
                 "events stored %zu\n",
                 static_cast<double>(ignoredSelf) / 1e3, static_cast<double>(ignoredWriter) / 1e3,
@@ -195,7 +186,7 @@ int main(int argc, char** argv)
     // 100 edits a second for 5 seconds, across 50 files (a formatter on save, a test
     // watcher): the recorder resolves and diffs each burst.
     const size_t storedBefore = sink.stored.size();
-    selfBefore = cpuMicroseconds();
+    selfBefore = test::cpuMicroseconds();
     QElapsedTimer paced;
     paced.start();
     for (int i = 0; i < 500; ++i) {
@@ -207,7 +198,7 @@ int main(int argc, char** argv)
     }
     const double seconds = static_cast<double>(paced.elapsed()) / 1e3;
     QTest::qWait(2500); // the last bursts are resolved and stored
-    const qint64 editsSelf = cpuMicroseconds() - selfBefore;
+    const qint64 editsSelf = test::cpuMicroseconds() - selfBefore;
     std::printf("100 edits/s for %.1f s into 50 watched files: recorder CPU %.1f ms (%.1f%% of a core, the writes "
                 "themselves included), %zu events stored\n",
                 seconds, static_cast<double>(editsSelf) / 1e3, static_cast<double>(editsSelf) / 1e4 / (seconds + 2.5),

@@ -1,3 +1,4 @@
+#include "TestSupport.h"
 #include "capture/edit/EditSource.h"
 #include "trailmark/v1/event.pb.h"
 
@@ -8,7 +9,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <sys/resource.h>
 #include <vector>
 
 using namespace trailmark;
@@ -86,12 +86,14 @@ void makeRepository(const QString& root)
         {QStringLiteral("commit"), QStringLiteral("-q"), QStringLiteral("-m"), QStringLiteral("first")});
 }
 
-v1::Event commandStarted(const std::string& id, const QString& command, const QString& cwd)
+v1::Event commandStarted(const std::string& id, const QString& command, const QString& cwd,
+                         const std::string& shellSession = "bash-1")
 {
     v1::Event event;
     event.set_time_ns(QDateTime::currentMSecsSinceEpoch() * 1'000'000);
     auto* started = event.mutable_command_started();
     started->set_command_id(id);
+    started->set_shell_session_id(shellSession);
     started->set_command(command.toStdString());
     started->set_cwd(QFile::encodeName(cwd).toStdString());
     return event;
@@ -110,14 +112,6 @@ void settle(capture::EditSource& source)
 {
     QTest::qWait(700);
     source.flushNow(true);
-}
-
-qint64 cpuMicroseconds()
-{
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return qint64(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1'000'000 + usage.ru_utime.tv_usec +
-           usage.ru_stime.tv_usec;
 }
 
 } // namespace
@@ -141,6 +135,7 @@ private Q_SLOTS:
     void directoryCreatedWhileRecording();
     void untrackedFileDiffsAgainstWhatWasSeen();
     void editsInAnEditorWhileACommandRuns();
+    void aCommandWhoseEndWasLostEndsWithTheNextInItsShell();
     void excludedDirectoryIsNotWatched();
     void exhaustedWatchLimitSaysSoOnce();
 
@@ -298,7 +293,7 @@ void TestEditSource::ignoredBuildOutputIsNotRecorded()
     QDir().mkpath(m_root + QStringLiteral("/build"));
     startIn(m_root);
     const int watchesBefore = m_source->watchCount();
-    const qint64 cpuBefore = cpuMicroseconds();
+    const qint64 cpuBefore = trailmark::test::cpuMicroseconds();
     // A build writing 10,000 files into the ignored directory (in a child process, so
     // the CPU counted below is the recorder's alone).
     run(m_root, QStringLiteral("/usr/bin/python3"),
@@ -308,7 +303,7 @@ void TestEditSource::ignoredBuildOutputIsNotRecorded()
                                               "    for i in range(100):\n"
                                               "        open(f'build/obj{d}/f{i}.o', 'wb').write(b'\\x7fELF' * 64)\n")});
     QTest::qWait(500);
-    const qint64 cpuUsed = cpuMicroseconds() - cpuBefore;
+    const qint64 cpuUsed = trailmark::test::cpuMicroseconds() - cpuBefore;
     settle(*m_source);
     QVERIFY(m_sink.edits().empty());
     QCOMPARE(m_source->watchCount(), watchesBefore); // build/ and its 100 new directories unwatched
@@ -413,6 +408,26 @@ void TestEditSource::untrackedFileDiffsAgainstWhatWasSeen()
     QCOMPARE(edits.size(), size_t(1));
     QVERIFY(!edits[0].changes(0).baseline_unknown());
     QVERIFY(QByteArray::fromStdString(edits[0].diff()).contains(" one\n-two\n+2\n three\n"));
+}
+
+void TestEditSource::aCommandWhoseEndWasLostEndsWithTheNextInItsShell()
+{
+    startIn(m_root);
+    // Shell 1: a watcher whose end record was lost, then `ls`, then `exit` (which never
+    // gets an end record). Shell 2 runs nothing. A file written afterwards in an editor
+    // window is no command's.
+    m_source->observe(commandStarted("cmd-watch", QStringLiteral("make watch"), m_root, "bash-1"));
+    QTest::qWait(20);
+    m_source->observe(commandStarted("cmd-ls", QStringLiteral("ls"), m_root, "bash-1"));
+    m_source->observe(commandFinished("cmd-ls"));
+    m_source->observe(commandStarted("cmd-exit", QStringLiteral("exit"), m_root, "bash-1"));
+    QTest::qWait(400); // past the margins around the ends
+    writeFile(m_root + QStringLiteral("/README.md"), "# io\n\nReads and writes files.\n");
+    settle(*m_source);
+    const auto edits = m_sink.edits();
+    QCOMPARE(edits.size(), size_t(1));
+    QCOMPARE(edits[0].command_id(), std::string());
+    QVERIFY(!edits[0].command_effects());
 }
 
 void TestEditSource::editsInAnEditorWhileACommandRuns()

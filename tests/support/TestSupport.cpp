@@ -4,6 +4,7 @@
 
 #include <QTest>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 namespace trailmark::test {
@@ -53,6 +54,14 @@ int modeOf(const QString& path)
     if (::stat(QFile::encodeName(path).constData(), &info) != 0)
         return -1;
     return static_cast<int>(info.st_mode & 07777);
+}
+
+qint64 cpuMicroseconds(bool children)
+{
+    rusage usage{};
+    getrusage(children ? RUSAGE_CHILDREN : RUSAGE_SELF, &usage);
+    return qint64(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1'000'000 + usage.ru_utime.tv_usec +
+           usage.ru_stime.tv_usec;
 }
 
 } // namespace trailmark::test

@@ -60,6 +60,9 @@ QList<v1::Event> eventsOf(store::Store& store, const QString& sessionId);
 
 // The permission bits of a path (e.g. 0600).
 int modeOf(const QString& path);
+// CPU time (user + system) this process has used, or its waited-for children (children
+// = true), in microseconds.
+qint64 cpuMicroseconds(bool children = false);
 
 } // namespace test
 } // namespace trailmark
