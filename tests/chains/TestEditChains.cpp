@@ -418,11 +418,10 @@ void TestEditChains::commandEffectsStayWithTheirCommand()
         checkout.append({QStringLiteral("src/module_%1.c").arg(i, 3, 10, QLatin1Char('0')), QByteArray("int v = 1;\n"),
                          QByteArray("int v = 2;\n")});
     const QString sessionId = test::createSession(*m_store, QStringLiteral("try the release branch"));
-    QString sedId;
     {
         test::SessionScript script(*m_store, sessionId);
         script.command("make test", 2, "src/io.c:3: error: expected ';'\n");
-        sedId = script.command("sed -i 's/return -1$/return -1;/' src/io.c", 0);
+        script.command("sed -i 's/return -1$/return -1;/' src/io.c", 0);
         script.append(fileEdit({{QStringLiteral("src/io.c"), QByteArray("int f() {\n    return -1\n}\n"),
                                  QByteArray("int f() {\n    return -1;\n}\n")}},
                                "cmd-2", true));
@@ -453,7 +452,6 @@ void TestEditChains::commandEffectsStayWithTheirCommand()
     // The command is exported as the command; its effects as columns of its row.
     QCOMPARE(exportutil::chatCalls(sed, {}).size(), size_t(1));
     QCOMPARE(exportutil::chatCalls(sed, {}).front().tool, std::string_view("shell"));
-    Q_UNUSED(sedId);
 }
 
 void TestEditChains::withheldFileGivesNoCallAndNoContent()
@@ -478,11 +476,10 @@ void TestEditChains::reviewerRedactsASpanOfADiff()
     // A key pasted into a config file that the secret rules do not know: the reviewer
     // takes it out of the diff, in the database itself.
     const QString sessionId = test::createSession(*m_store, QStringLiteral("point the client at staging"));
-    QString editId;
     {
         test::SessionScript script(*m_store, sessionId);
-        editId = script.append(fileEdit({{QStringLiteral("config/client.toml"), QByteArray("[api]\nurl = \"prod\"\n"),
-                                          QByteArray("[api]\nurl = \"staging\"\nkey = \"zq81-PLUM-tango\"\n")}}));
+        script.append(fileEdit({{QStringLiteral("config/client.toml"), QByteArray("[api]\nurl = \"prod\"\n"),
+                                 QByteArray("[api]\nurl = \"staging\"\nkey = \"zq81-PLUM-tango\"\n")}}));
         QVERIFY(script.flush());
     }
     auto trajectory = load(sessionId);
@@ -505,7 +502,6 @@ void TestEditChains::reviewerRedactsASpanOfADiff()
     QVERIFY2(observation.contains(QStringLiteral("[REDACTED")), qPrintable(observation));
     // The redacted diff still replays as an edit: its old text was never touched.
     QVERIFY(!exportutil::chatCalls(trajectory->steps.front(), {EditStyle::StrReplace}).empty());
-    Q_UNUSED(editId);
 }
 
 void TestEditChains::exportsPassConsumerChecksInBothStyles()

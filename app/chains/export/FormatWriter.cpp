@@ -149,14 +149,13 @@ std::string toolCallId(const Step& step)
 
 std::vector<ChatCall> chatCalls(const Step& step, const ToolStyle& style)
 {
-    std::vector<ToolCall> calls = step.family->chatToolCalls(step, style);
+    std::optional<std::vector<ToolCall>> own = step.family->chatToolCalls(step, style);
     std::vector<ChatCall> out;
-    if (calls.empty() && step.family->changesFiles())
-        return out; // an edit with nothing replayable
-    if (calls.empty()) {
+    if (!own) {
         out.push_back({step.family->chatToolName(style), step.family->toolArguments(step), toolCallId(step), {}});
         return out;
     }
+    std::vector<ToolCall>& calls = *own;
     out.reserve(calls.size());
     for (size_t i = 0; i < calls.size(); ++i)
         out.push_back({calls[i].tool, std::move(calls[i].arguments),

@@ -149,14 +149,18 @@ public:
     // The JSON schema of the tool, one element of OpenAI's `tools` array.
     virtual void writeToolSchema(JsonWriter&) const {}
     // The chat formats' view, where it depends on the style (edits): the tool, its
-    // purpose and schema, and the calls a step is. No calls means one call of
+    // purpose and schema, and the calls a step is. nullopt means one call of
     // toolName() with toolArguments() and the step's observation, as the native
     // formats write it; a step may also be several calls (one per changed stretch of a
-    // file). A family with no chat tool in a style writes no schema.
+    // file), or none (nothing of it can be replayed exactly). A family with no chat
+    // tool in a style writes no schema.
     virtual std::string_view chatToolName(const ToolStyle&) const { return toolName(); }
     virtual std::string_view chatToolPurpose(const ToolStyle&) const { return toolPurpose(); }
     virtual void writeChatToolSchema(JsonWriter& json, const ToolStyle&) const { writeToolSchema(json); }
-    virtual std::vector<ToolCall> chatToolCalls(const Step&, const ToolStyle&) const { return {}; }
+    virtual std::optional<std::vector<ToolCall>> chatToolCalls(const Step&, const ToolStyle&) const
+    {
+        return std::nullopt;
+    }
     // Whether the family's steps change files (edits): a recovery's fix is made of them.
     virtual bool changesFiles() const { return false; }
     // For a step of another family whose effects this family describes (Step::effects):

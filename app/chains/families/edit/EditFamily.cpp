@@ -27,6 +27,15 @@ const EditStep& editOf(const Step& step)
     return *step.as<EditStep>();
 }
 
+// The files a step changed: an edit's own, or a command's effects; nullptr for neither.
+const EditStep* editsOf(const Step* step)
+{
+    if (!step)
+        return nullptr;
+    const EditStep* own = step->as<EditStep>();
+    return own ? own : step->effectsAs<EditStep>();
+}
+
 const char* kindName(v1::FileChange::Kind kind)
 {
     switch (kind) {
@@ -431,7 +440,7 @@ public:
              {"old_str", "The exact text to replace, for str_replace."},
              {"new_str", "The text that replaces old_str, for str_replace."}});
     }
-    std::vector<ToolCall> chatToolCalls(const Step& step, const ToolStyle& style) const override
+    std::optional<std::vector<ToolCall>> chatToolCalls(const Step& step, const ToolStyle& style) const override
     {
         return style.edits == EditStyle::ApplyPatch ? applyPatchCalls(editOf(step)) : strReplaceCalls(editOf(step));
     }
@@ -441,9 +450,7 @@ public:
     // (base64 beside it when it is not UTF-8) and the changes.
     void writeColumns(JsonWriter& json, const Step* step) const override
     {
-        const EditStep* edit = !step                  ? nullptr
-                               : step->as<EditStep>() ? step->as<EditStep>()
-                                                      : step->effectsAs<EditStep>();
+        const EditStep* edit = editsOf(step);
         json.bytesOrNull("work_tree", edit ? edit->workTree : std::string(), edit != nullptr);
         json.key("file_changes");
         if (!edit) {
@@ -466,9 +473,7 @@ public:
     }
     void addJsonFields(QJsonObject& object, const Step* step) const override
     {
-        const EditStep* edit = !step                  ? nullptr
-                               : step->as<EditStep>() ? step->as<EditStep>()
-                                                      : step->effectsAs<EditStep>();
+        const EditStep* edit = editsOf(step);
         QJsonArray changes;
         if (edit) {
             for (const v1::FileChange& change : edit->changes)
