@@ -21,6 +21,8 @@ bool StandardCapture::addTo(Recorder& recorder, const CaptureChoices& choices, Q
     const auto rules = RedactionRules::load(error);
     if (!rules)
         return false;
+    // The recorder owns the filter for the whole recording, so sources may hold it.
+    const WindowExclusionFilter* exclusionRules = exclusions.get();
     recorder.setWindowExclusions(std::move(exclusions));
     recorder.addFilter(std::make_unique<Redactor>(*rules));
 
@@ -43,6 +45,13 @@ bool StandardCapture::addTo(Recorder& recorder, const CaptureChoices& choices, Q
         if (!edits->loadWithheldPatterns(WithheldFiles::defaultUserPatternsPath(), error))
             return false;
         recorder.addSource(std::move(edits));
+    }
+    if (choices.guiActions) {
+        std::unique_ptr<ScreenGrabber> keyframes;
+        QString grabberError;
+        if (choices.screenshots && !(keyframes = createScreenGrabber(&grabberError)))
+            warnings->append(QStringLiteral("GUI actions without keyframes: %1").arg(grabberError));
+        recorder.addSource(createGuiActionSource(std::move(keyframes), exclusionRules));
     }
     if (choices.screenshots) {
         QString grabberError;

@@ -18,6 +18,9 @@ struct CaptureChoices
     bool edits = true;
     QStringList watchDirectories;
     QStringList excludedDirectories;
+    // Clicks, typing and keys inside GUI apps, with their UI elements and a keyframe
+    // each (when screenshots are on). Opt-in: it reads every key the expert presses.
+    bool guiActions = false;
 };
 
 // What every live recording captures, set up in one place for `trailmark record` and

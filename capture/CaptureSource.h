@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QObject>
 #include <QString>
 
@@ -31,6 +32,13 @@ public:
     // The position saved by recordIngestPosition (0 when never saved); nullopt when it
     // cannot be read, so a caller never re-ingests from 0 by mistake.
     virtual std::optional<qint64> ingestPosition(const QString& source, QString* error) = 0;
+    // Stores a picture an event will link to (a GUI action's keyframe), once per
+    // content hash; its SHA-256 key, or nullopt and why (not while paused or held).
+    // Sinks that keep no pictures refuse.
+    virtual std::optional<QByteArray> putBlob(const QByteArray& bytes, const QString& mime, QString* error);
+    // Whether an event of this time would be kept (not inside a pause, not on hold):
+    // a source with costly work per event (a keyframe) skips it when not.
+    virtual bool accepts(qint64 /*timeNs*/) const { return true; }
 };
 
 // Whether a source can run on this machine, and if not, why, in words for the user.

@@ -3,6 +3,7 @@
 #include "capture/UnsupportedSource.h"
 
 #ifdef TRAILMARK_WITH_X11
+#include "capture/gui/X11InputSource.h"
 #include "capture/x11/X11ScreenGrabber.h"
 #include "capture/x11/X11WindowSource.h"
 #endif
@@ -51,6 +52,28 @@ std::unique_ptr<CaptureSource> createWindowSource(QObject* parent)
 #else
     return std::make_unique<UnsupportedSource>(
         QStringLiteral("x11-windows"), QStringLiteral("this build has no X11 support (libxcb was not found)"), parent);
+#endif
+}
+
+std::unique_ptr<CaptureSource> createGuiActionSource(std::unique_ptr<ScreenGrabber> keyframes,
+                                                     const WindowExclusionFilter* exclusions, QObject* parent)
+{
+    const QString platform = currentPlatform();
+    if (platform != QLatin1String("linux-x11"))
+        return std::make_unique<UnsupportedSource>(
+            QStringLiteral("gui-actions"),
+            QStringLiteral("actions inside GUI apps on %1 need that platform's input and accessibility APIs "
+                           "(UI Automation on Windows, AXObserver on macOS, libei and AT-SPI on Wayland); "
+                           "not supported yet")
+                .arg(platform),
+            parent);
+#ifdef TRAILMARK_WITH_X11
+    return std::make_unique<X11InputSource>(std::move(keyframes), exclusions, parent);
+#else
+    Q_UNUSED(keyframes);
+    Q_UNUSED(exclusions);
+    return std::make_unique<UnsupportedSource>(
+        QStringLiteral("gui-actions"), QStringLiteral("this build has no X11 support (libxcb was not found)"), parent);
 #endif
 }
 

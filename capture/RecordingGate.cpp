@@ -71,6 +71,16 @@ bool RecordingGate::recordIngestPosition(const QString& source, qint64 position,
     return m_sink.recordIngestPosition(source, position, error);
 }
 
+std::optional<QByteArray> RecordingGate::putBlob(const QByteArray& bytes, const QString& mime, QString* error)
+{
+    if (!accepts(m_clock.nowNs())) {
+        *error = m_held ? QStringLiteral("recording is on hold until the database can be written")
+                        : QStringLiteral("recording is paused");
+        return std::nullopt;
+    }
+    return m_sink.putBlob(bytes, mime, error);
+}
+
 std::optional<qint64> RecordingGate::ingestPosition(const QString& source, QString* error)
 {
     return m_sink.ingestPosition(source, error);

@@ -30,6 +30,9 @@ public:
     bool commit(QString* error) override;
     bool recordIngestPosition(const QString& source, qint64 position, QString* error) override;
     std::optional<qint64> ingestPosition(const QString& source, QString* error) override;
+    // Pictures only while events of now would be kept.
+    std::optional<QByteArray> putBlob(const QByteArray& bytes, const QString& mime, QString* error) override;
+    bool accepts(qint64 timeNs) const override { return !m_held && !isPausedAt(timeNs); }
 
     // A pause from atNs until resume(); events are judged by their own time, so shell
     // commands that reach the spool only after the resume are still kept out.

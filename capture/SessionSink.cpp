@@ -47,4 +47,9 @@ std::optional<qint64> SessionSink::ingestPosition(const QString& source, QString
     return m_store.ingestPosition(source, error);
 }
 
+std::optional<QByteArray> SessionSink::putBlob(const QByteArray& bytes, const QString& mime, QString* error)
+{
+    return m_store.putBlob(bytes, mime, error);
+}
+
 } // namespace trailmark::capture

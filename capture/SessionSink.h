@@ -44,6 +44,7 @@ public:
     bool commit(QString* error) override;
     bool recordIngestPosition(const QString& source, qint64 position, QString* error) override;
     std::optional<qint64> ingestPosition(const QString& source, QString* error) override;
+    std::optional<QByteArray> putBlob(const QByteArray& bytes, const QString& mime, QString* error) override;
 
 private:
     store::Store& m_store;

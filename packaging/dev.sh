@@ -28,13 +28,16 @@ build_packages=(
     libspdlog-dev libfmt-dev
     libgit2-dev
     libxcb1-dev libxcb-res0-dev libxcb-ewmh-dev libxcb-icccm4-dev libxcb-keysyms1-dev
+    libxcb-xinput-dev libxkbcommon-dev libxkbcommon-x11-dev   # GUI actions: raw input, keymap
+    libatspi2.0-dev                                           # GUI actions: the UI element
     bash-builtins zsh-dev libcap-dev   # headers for the bash builtin and zsh module hooks
 )
 # What running the app needs beyond the libraries above.
-run_packages=(xvfb xauth openbox)
+run_packages=(xvfb xauth openbox at-spi2-core dbus)
 # What the tests drive: a real X server and window manager, real shells, real consumers.
 test_packages=(
     xvfb xauth openbox xdotool x11-utils wmctrl xterm imagemagick
+    at-spi2-core dbus libatk-adaptor python3-gi gir1.2-gtk-3.0   # GUI apps seen through AT-SPI
     bash zsh fish vim git
     python3 python3-protobuf python3-pandas
     appstream

@@ -83,9 +83,10 @@ private:
 int runRecord(CommandContext& context)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Record a session without the GUI until SIGINT (Ctrl+C), SIGTERM or SIGHUP: window switches and "
-                       "titles, shell commands, notes (`trailmark note`), screenshots. Prints the session id."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Record a session without the GUI until SIGINT (Ctrl+C), SIGTERM or SIGHUP: window switches and "
+        "titles, shell commands, file edits, notes (`trailmark note`), screenshots, and with --gui-actions what is "
+        "clicked and typed inside apps. Prints the session id."));
     parser.addHelpOption();
     const QCommandLineOption taskOption(QStringLiteral("task"), QStringLiteral("What you set out to do."),
                                         QStringLiteral("TEXT"));
@@ -105,7 +106,13 @@ int runRecord(CommandContext& context)
                                               QStringLiteral("Never record edits under DIR; repeatable."),
                                               QStringLiteral("DIR"));
     const QCommandLineOption noEditsOption(QStringLiteral("no-edits"), QStringLiteral("Record no file edits."));
+    const QCommandLineOption guiActionsOption(
+        QStringLiteral("gui-actions"),
+        QStringLiteral("Also record clicks, typing, keys and scrolls inside GUI apps, with the UI element each hit "
+                       "(AT-SPI) and a screenshot just before each. Text typed into password fields, terminals and "
+                       "excluded windows is never recorded."));
     parser.addOption(taskOption);
+    parser.addOption(guiActionsOption);
     parser.addOption(noScreenshotsOption);
     parser.addOption(watchOption);
     parser.addOption(excludeDirOption);
@@ -144,6 +151,7 @@ int runRecord(CommandContext& context)
     choices.screenshots = options.screenshots;
     choices.spoolDirectory = capture::spoolDirectory();
     choices.edits = !parser.isSet(noEditsOption);
+    choices.guiActions = parser.isSet(guiActionsOption);
     choices.watchDirectories = parser.values(watchOption);
     choices.excludedDirectories = parser.values(excludeDirOption);
     for (const QString& directory : std::as_const(choices.watchDirectories)) {

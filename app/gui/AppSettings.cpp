@@ -61,6 +61,16 @@ void AppSettings::setScreenshotsEnabled(bool enabled)
     QSettings().setValue(QStringLiteral("capture/screenshots"), enabled);
 }
 
+bool AppSettings::guiActionsEnabled()
+{
+    return QSettings().value(QStringLiteral("capture/guiActions"), false).toBool();
+}
+
+void AppSettings::setGuiActionsEnabled(bool enabled)
+{
+    QSettings().setValue(QStringLiteral("capture/guiActions"), enabled);
+}
+
 QString AppSettings::noteHotkey()
 {
     return QSettings().value(QStringLiteral("capture/noteHotkey"), QStringLiteral("Ctrl+Alt+N")).toString();

@@ -22,6 +22,10 @@ public:
     // Whether new recordings take screenshots.
     static bool screenshotsEnabled();
     static void setScreenshotsEnabled(bool enabled);
+    // Whether new recordings record clicks and typing inside GUI apps (off by default:
+    // it reads every key).
+    static bool guiActionsEnabled();
+    static void setGuiActionsEnabled(bool enabled);
 
     // Global shortcut that opens the note box while recording (portable text form).
     static QString noteHotkey();

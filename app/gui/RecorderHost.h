@@ -3,6 +3,7 @@
 #include "capture/CaptureSetup.h"
 #include "capture/Recorder.h"
 #include "capture/shell/SpoolDirectory.h"
+#include "gui/AppSettings.h"
 #include "store/EventWriter.h"
 #include "store/PrivateFiles.h"
 
@@ -38,6 +39,7 @@ public:
         QStringList warnings;
         capture::CaptureChoices choices;
         choices.screenshots = screenshots;
+        choices.guiActions = AppSettings::guiActionsEnabled();
         choices.spoolDirectory = capture::spoolDirectory();
         if (!capture::StandardCapture::addTo(*m_recorder, choices, &warnings, &error) || !m_recorder->start(&error)) {
             m_recorder.reset();

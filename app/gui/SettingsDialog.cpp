@@ -100,6 +100,9 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     , m_reviewer(new QLineEdit(AppSettings::reviewerName(), this))
     , m_labels(new QPlainTextEdit(AppSettings::labelSet().join(QLatin1Char('\n')), this))
     , m_screenshots(new QCheckBox(tr("Take screenshots of the active window while recording"), this))
+    , m_guiActions(new QCheckBox(tr("Record clicks, typing and keys inside apps, with the button or field each "
+                                    "hit (never the text of password fields)"),
+                                 this))
     , m_hotkey(new QKeySequenceEdit(QKeySequence(AppSettings::noteHotkey()), this))
     , m_database(new QLineEdit(AppSettings::databasePath(), this))
     , m_exclusions(new QPlainTextEdit(this))
@@ -116,6 +119,8 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     m_labels->setToolTip(tr("One label per line"));
     m_labels->setMaximumHeight(140);
     m_screenshots->setChecked(AppSettings::screenshotsEnabled());
+    m_guiActions->setObjectName(QStringLiteral("guiActions"));
+    m_guiActions->setChecked(AppSettings::guiActionsEnabled());
     m_database->setPlaceholderText(tr("Default: ~/.local/share/trailmark/trailmark.db"));
 
     auto* browse = new QPushButton(tr("Browse…"), this);
@@ -134,6 +139,7 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     form->addRow(tr("Reviewer name:"), m_reviewer);
     form->addRow(tr("Step labels:"), m_labels);
     form->addRow(QString(), m_screenshots);
+    form->addRow(QString(), m_guiActions);
     form->addRow(tr("Note hotkey:"), m_hotkey);
     form->addRow(tr("Database:"), databaseRow);
     auto* restartNote = new QLabel(tr("A new database path takes effect the next time Trailmark starts."), this);
@@ -225,6 +231,7 @@ bool SettingsDialog::save(QString* error) const
     AppSettings::setReviewerName(m_reviewer->text());
     AppSettings::setLabelSet(m_labels->toPlainText().split(QLatin1Char('\n')));
     AppSettings::setScreenshotsEnabled(m_screenshots->isChecked());
+    AppSettings::setGuiActionsEnabled(m_guiActions->isChecked());
     AppSettings::setNoteHotkey(m_hotkey->keySequence().toString(QKeySequence::PortableText));
     AppSettings::setDatabasePath(m_database->text());
     return true;

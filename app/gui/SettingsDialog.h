@@ -26,6 +26,7 @@ private:
     QLineEdit* m_reviewer = nullptr;
     QPlainTextEdit* m_labels = nullptr;
     QCheckBox* m_screenshots = nullptr;
+    QCheckBox* m_guiActions = nullptr;
     QKeySequenceEdit* m_hotkey = nullptr;
     QLineEdit* m_database = nullptr;
     QPlainTextEdit* m_exclusions = nullptr;

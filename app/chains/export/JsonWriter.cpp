@@ -5,6 +5,8 @@
 #include <QStringList>
 
 #include <array>
+#include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
@@ -219,6 +221,17 @@ JsonWriter& JsonWriter::value(qint64 number)
 {
     separate();
     m_out += std::to_string(number);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(double number)
+{
+    if (!std::isfinite(number))
+        return null();
+    separate();
+    std::array<char, 32> text{};
+    const auto result = std::to_chars(text.data(), text.data() + text.size(), number);
+    m_out.append(text.data(), result.ptr);
     return *this;
 }
 

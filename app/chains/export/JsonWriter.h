@@ -38,6 +38,8 @@ public:
     JsonWriter& value(qint64 number);
     JsonWriter& value(int number) { return value(static_cast<qint64>(number)); }
     JsonWriter& value(bool flag);
+    // The shortest text that reads back as the same double; null when not finite.
+    JsonWriter& value(double number);
     JsonWriter& null();
     // Already-serialised JSON (a nested document written by another JsonWriter).
     JsonWriter& raw(std::string_view json);

@@ -55,12 +55,12 @@ void writeFunctionSchema(JsonWriter& json, std::string_view name, std::string_vi
     json.beginObject().field("type", "function").key("function").beginObject();
     json.field("name", name).field("description", description);
     json.key("parameters").beginObject().field("type", "object").key("properties").beginObject();
-    for (const ToolParameter& parameter : parameters)
-        json.key(parameter.name)
-            .beginObject()
-            .field("type", parameter.type)
-            .field("description", parameter.description)
-            .endObject();
+    for (const ToolParameter& parameter : parameters) {
+        json.key(parameter.name).beginObject().field("type", parameter.type);
+        if (!parameter.items.empty())
+            json.key("items").beginObject().field("type", parameter.items).endObject();
+        json.field("description", parameter.description).endObject();
+    }
     json.endObject().key("required").beginArray();
     for (const ToolParameter& parameter : parameters) {
         if (parameter.required)

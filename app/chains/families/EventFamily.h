@@ -184,6 +184,8 @@ struct ToolParameter
     std::string_view description;
     bool required = false;
     std::string_view type = "string";
+    // For an array: the type of its items ("integer").
+    std::string_view items = {};
 };
 
 // Writes one element of OpenAI's `tools` array: a function with these parameters, the

@@ -2,6 +2,7 @@
 
 #include "chains/families/EventFamily.h"
 #include "edit/EditFamily.h"
+#include "gui/GuiFamily.h"
 #include "marker/MarkerFamily.h"
 #include "note/NoteFamily.h"
 #include "screenshot/ScreenshotFamily.h"
@@ -15,8 +16,8 @@ namespace trailmark::chains::families {
 namespace {
 
 // The registration list: a new family is one more line here.
-const std::array<const EventFamily*, 6> kFamilies{
-    &shellFamily(), &editFamily(), &windowFamily(), &noteFamily(), &screenshotFamily(), &markerFamily(),
+const std::array<const EventFamily*, 7> kFamilies{
+    &shellFamily(), &editFamily(), &guiFamily(), &windowFamily(), &noteFamily(), &markerFamily(), &screenshotFamily(),
 };
 
 const std::unordered_map<int, const EventFamily*>& byBody()

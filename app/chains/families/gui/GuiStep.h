@@ -1,0 +1,15 @@
+#pragma once
+
+#include "chains/Step.h"
+#include "trailmark/v1/event.pb.h"
+
+namespace trailmark::chains {
+
+// One action inside a GUI app (click, drag, scroll, typing, key, hotkey) as recorded:
+// coordinates, the UI element it hit and the keyframe (also in Step::screenshots).
+struct GuiStep final : StepDetailOf<GuiStep>
+{
+    v1::GuiAction action;
+};
+
+} // namespace trailmark::chains

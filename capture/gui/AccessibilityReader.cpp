@@ -1,0 +1,422 @@
+// Built with QT_NO_KEYWORDS (see capture/CMakeLists.txt): GLib's headers use `signals`
+// as a name.
+#include "capture/gui/AccessibilityReader.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atspi/atspi.h>
+#include <gio/gio.h>
+#include <utility>
+#include <vector>
+
+namespace trailmark::capture {
+namespace {
+
+// A hung application costs at most this per AT-SPI call.
+constexpr int kCallTimeoutMs = 500;
+constexpr int kMaxDepth = 40;
+constexpr int kMaxPathParts = 10;
+
+// Owns one GObject reference (accessibles, state sets, components).
+template <typename T> class Ref
+{
+public:
+    Ref() = default;
+    explicit Ref(T* object)
+        : m_object(object)
+    {}
+    Ref(const Ref&) = delete;
+    Ref& operator=(const Ref&) = delete;
+    Ref(Ref&& other) noexcept
+        : m_object(std::exchange(other.m_object, nullptr))
+    {}
+    Ref& operator=(Ref&& other) noexcept
+    {
+        std::swap(m_object, other.m_object);
+        return *this;
+    }
+    ~Ref()
+    {
+        if (m_object)
+            g_object_unref(m_object);
+    }
+    T* get() const { return m_object; }
+    explicit operator bool() const { return m_object != nullptr; }
+
+private:
+    T* m_object = nullptr;
+};
+
+// A GError that frees itself; errors from apps that went away are routine.
+class Error
+{
+public:
+    Error() = default;
+    Error(const Error&) = delete;
+    Error& operator=(const Error&) = delete;
+    ~Error() { g_clear_error(&m_error); }
+    GError** out()
+    {
+        g_clear_error(&m_error);
+        return &m_error;
+    }
+    bool failed() const { return m_error != nullptr; }
+    QString message() const { return m_error ? QString::fromUtf8(m_error->message) : QString(); }
+
+private:
+    GError* m_error = nullptr;
+};
+
+QString takeString(gchar* text)
+{
+    QString result = QString::fromUtf8(text ? text : "");
+    g_free(text);
+    return result;
+}
+
+QString roleName(AtspiAccessible* accessible)
+{
+    Error error;
+    return takeString(atspi_accessible_get_role_name(accessible, error.out()));
+}
+
+QString nameOf(AtspiAccessible* accessible)
+{
+    Error error;
+    return takeString(atspi_accessible_get_name(accessible, error.out()));
+}
+
+qint64 pidOf(AtspiAccessible* accessible)
+{
+    Error error;
+    const guint pid = atspi_accessible_get_process_id(accessible, error.out());
+    return error.failed() ? 0 : static_cast<qint64>(pid);
+}
+
+bool hasState(AtspiAccessible* accessible, AtspiStateType state)
+{
+    Ref<AtspiStateSet> states(atspi_accessible_get_state_set(accessible));
+    return states && atspi_state_set_contains(states.get(), state);
+}
+
+QStringList statesOf(AtspiAccessible* accessible)
+{
+    Ref<AtspiStateSet> states(atspi_accessible_get_state_set(accessible));
+    if (!states)
+        return {};
+    static const std::pair<AtspiStateType, const char*> named[] = {
+        {ATSPI_STATE_FOCUSED, "focused"},
+        {ATSPI_STATE_CHECKED, "checked"},
+        {ATSPI_STATE_INDETERMINATE, "indeterminate"},
+        {ATSPI_STATE_PRESSED, "pressed"},
+        {ATSPI_STATE_SELECTED, "selected"},
+        {ATSPI_STATE_EXPANDED, "expanded"},
+        {ATSPI_STATE_EDITABLE, "editable"},
+        {ATSPI_STATE_MULTI_LINE, "multi-line"},
+    };
+    QStringList result;
+    for (const auto& [state, name] : named) {
+        if (atspi_state_set_contains(states.get(), state))
+            result << QLatin1String(name);
+    }
+    if (!atspi_state_set_contains(states.get(), ATSPI_STATE_ENABLED) &&
+        !atspi_state_set_contains(states.get(), ATSPI_STATE_SENSITIVE))
+        result << QStringLiteral("disabled");
+    return result;
+}
+
+QString describePart(AtspiAccessible* accessible)
+{
+    const QString role = roleName(accessible);
+    const QString name = nameOf(accessible);
+    return name.isEmpty() ? role : QStringLiteral("%1 '%2'").arg(role, name);
+}
+
+// The chain from the element's window down to it.
+QString pathOf(AtspiAccessible* element)
+{
+    QStringList parts;
+    Ref<AtspiAccessible> current(static_cast<AtspiAccessible*>(g_object_ref(element)));
+    for (int depth = 0; current && depth < kMaxDepth; ++depth) {
+        Error error;
+        const AtspiRole role = atspi_accessible_get_role(current.get(), error.out());
+        if (error.failed() || role == ATSPI_ROLE_APPLICATION || role == ATSPI_ROLE_DESKTOP_FRAME)
+            break;
+        parts.prepend(describePart(current.get()));
+        current = Ref<AtspiAccessible>(atspi_accessible_get_parent(current.get(), error.out()));
+    }
+    if (parts.size() > kMaxPathParts) {
+        // The window and the innermost parts say where it is; the middle is layout.
+        parts = QStringList{parts.first(), QStringLiteral("…")} + parts.mid(parts.size() - (kMaxPathParts - 2));
+    }
+    return parts.join(QStringLiteral(" > "));
+}
+
+UiElement describe(AtspiAccessible* accessible)
+{
+    UiElement element;
+    element.role = roleName(accessible);
+    element.name = nameOf(accessible);
+    Error error;
+    element.description = takeString(atspi_accessible_get_description(accessible, error.out()));
+    element.states = statesOf(accessible);
+    if (Ref<AtspiComponent> component{atspi_accessible_get_component_iface(accessible)}) {
+        if (AtspiRect* rect = atspi_component_get_extents(component.get(), ATSPI_COORD_TYPE_SCREEN, error.out())) {
+            element.x = rect->x;
+            element.y = rect->y;
+            element.width = rect->width;
+            element.height = rect->height;
+            g_free(rect);
+        }
+    }
+    if (Ref<AtspiAccessible> app{atspi_accessible_get_application(accessible, error.out())})
+        element.app = nameOf(app.get());
+    element.pid = pidOf(accessible);
+    element.path = pathOf(accessible);
+    return element;
+}
+
+// The applications on the registry, each with its pid.
+std::vector<std::pair<Ref<AtspiAccessible>, qint64>> applications()
+{
+    std::vector<std::pair<Ref<AtspiAccessible>, qint64>> result;
+    Ref<AtspiAccessible> desktop(atspi_get_desktop(0));
+    if (!desktop)
+        return result;
+    Error error;
+    const gint count = atspi_accessible_get_child_count(desktop.get(), error.out());
+    for (gint i = 0; i < count; ++i) {
+        Ref<AtspiAccessible> app(atspi_accessible_get_child_at_index(desktop.get(), i, error.out()));
+        if (!app)
+            continue;
+        const qint64 pid = pidOf(app.get());
+        result.emplace_back(std::move(app), pid);
+    }
+    return result;
+}
+
+bool setAccessibilityEnabled(GDBusConnection* bus, bool enabled)
+{
+    Error error;
+    GVariant* reply = g_dbus_connection_call_sync(
+        bus, "org.a11y.Bus", "/org/a11y/bus", "org.freedesktop.DBus.Properties", "Set",
+        g_variant_new("(ssv)", "org.a11y.Status", "IsEnabled", g_variant_new_boolean(enabled)), nullptr,
+        G_DBUS_CALL_FLAGS_NONE, 3000, nullptr, error.out());
+    if (!reply) {
+        spdlog::warn("accessibility: cannot set org.a11y.Status.IsEnabled: {}", error.message().toStdString());
+        return false;
+    }
+    g_variant_unref(reply);
+    return true;
+}
+
+std::optional<bool> accessibilityEnabled(GDBusConnection* bus, QString* why)
+{
+    Error error;
+    GVariant* reply =
+        g_dbus_connection_call_sync(bus, "org.a11y.Bus", "/org/a11y/bus", "org.freedesktop.DBus.Properties", "Get",
+                                    g_variant_new("(ss)", "org.a11y.Status", "IsEnabled"), nullptr,
+                                    G_DBUS_CALL_FLAGS_NONE, 3000, nullptr, error.out());
+    if (!reply) {
+        *why = error.message();
+        return std::nullopt;
+    }
+    GVariant* boxed = nullptr;
+    g_variant_get(reply, "(v)", &boxed);
+    const bool enabled = boxed && g_variant_get_boolean(boxed);
+    if (boxed)
+        g_variant_unref(boxed);
+    g_variant_unref(reply);
+    return enabled;
+}
+
+} // namespace
+
+struct AccessibilityReader::Private
+{
+    GDBusConnection* bus = nullptr;
+    AtspiEventListener* focusListener = nullptr;
+    AtspiAccessible* focused = nullptr; // one reference held
+};
+
+AccessibilityReader::AccessibilityReader(QObject* parent)
+    : QObject(parent)
+    , d(new Private)
+{}
+
+AccessibilityReader::~AccessibilityReader()
+{
+    stop();
+    delete d;
+}
+
+bool AccessibilityReader::start(QString* error)
+{
+    stop();
+    if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS")) {
+        *error = QStringLiteral("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set), so no accessibility "
+                                "(AT-SPI): actions keep their coordinates but not the UI element");
+        return false;
+    }
+    Error gerror;
+    d->bus = g_bus_get_sync(G_BUS_TYPE_SESSION, nullptr, gerror.out());
+    if (!d->bus) {
+        *error = QStringLiteral("cannot connect to the D-Bus session bus: %1").arg(gerror.message());
+        return false;
+    }
+    QString why;
+    const auto enabled = accessibilityEnabled(d->bus, &why);
+    if (!enabled) {
+        *error =
+            QStringLiteral("the accessibility bus (org.a11y.Bus, package at-spi2-core) does not answer: %1").arg(why);
+        g_object_unref(d->bus);
+        d->bus = nullptr;
+        return false;
+    }
+    // Apps read this when they start: Qt registers its widgets only if it is on then.
+    if (!*enabled && setAccessibilityEnabled(d->bus, true))
+        m_enabledByUs = true;
+
+    // Once per process: libatspi keeps its bus connection and caches until exit.
+    static const int initResult = atspi_init();
+    if (initResult > 1) {
+        *error = QStringLiteral("cannot reach the AT-SPI registry (atspi_init returned %1)").arg(initResult);
+        stop();
+        return false;
+    }
+    atspi_set_timeout(kCallTimeoutMs, 3000);
+    // Events arrive through the main context of the thread that reads them (the
+    // desktop app records on a worker thread, whose Qt event loop runs its own).
+    GMainContext* context = g_main_context_get_thread_default();
+    atspi_set_main_context(context ? context : g_main_context_default());
+
+    d->focusListener = atspi_event_listener_new(
+        [](AtspiEvent* event, void* self) {
+            if (event->detail1 == 1 && event->source)
+                static_cast<AccessibilityReader*>(self)->onFocus(event->source);
+            g_boxed_free(ATSPI_TYPE_EVENT, event);
+        },
+        this, nullptr);
+    if (!atspi_event_listener_register(d->focusListener, "object:state-changed:focused", gerror.out())) {
+        spdlog::warn("accessibility: cannot follow the keyboard focus: {}", gerror.message().toStdString());
+    }
+    m_running = true;
+    spdlog::info("accessibility: reading UI elements through AT-SPI{}",
+                 m_enabledByUs ? " (turned accessibility on for this desktop session)" : "");
+    return true;
+}
+
+void AccessibilityReader::stop()
+{
+    if (d->focusListener) {
+        atspi_event_listener_deregister(d->focusListener, "object:state-changed:focused", nullptr);
+        g_object_unref(d->focusListener);
+        d->focusListener = nullptr;
+    }
+    if (d->focused) {
+        g_object_unref(d->focused);
+        d->focused = nullptr;
+    }
+    if (d->bus) {
+        // Accessibility goes back to what the user had.
+        if (m_enabledByUs)
+            setAccessibilityEnabled(d->bus, false);
+        g_object_unref(d->bus);
+        d->bus = nullptr;
+    }
+    m_enabledByUs = false;
+    m_running = false;
+}
+
+void AccessibilityReader::onFocus(void* accessible)
+{
+    auto* source = static_cast<AtspiAccessible*>(accessible);
+    // GTK announces one focus change twice.
+    if (source == d->focused)
+        return;
+    if (d->focused)
+        g_object_unref(d->focused);
+    d->focused = static_cast<AtspiAccessible*>(g_object_ref(source));
+    Q_EMIT focusChanged();
+}
+
+bool AccessibilityReader::hasApplication(qint64 pid)
+{
+    if (!m_running || pid <= 0)
+        return false;
+    const auto apps = applications();
+    return std::any_of(apps.begin(), apps.end(), [pid](const auto& app) { return app.second == pid; });
+}
+
+QList<qint64> AccessibilityReader::notAccessible(const QList<qint64>& pids)
+{
+    QList<qint64> missing;
+    if (!m_running)
+        return pids;
+    const auto apps = applications();
+    for (const qint64 pid : pids) {
+        if (std::none_of(apps.begin(), apps.end(), [pid](const auto& app) { return app.second == pid; }))
+            missing << pid;
+    }
+    return missing;
+}
+
+std::optional<UiElement> AccessibilityReader::elementAt(int x, int y, qint64 pid)
+{
+    if (!m_running || pid <= 0)
+        return std::nullopt;
+    for (const auto& [app, appPid] : applications()) {
+        if (appPid != pid)
+            continue;
+        // The window that holds the point; an active one (a dialog over its parent)
+        // wins over one behind it.
+        Ref<AtspiAccessible> window;
+        Error error;
+        const gint windows = atspi_accessible_get_child_count(app.get(), error.out());
+        for (gint i = 0; i < windows; ++i) {
+            Ref<AtspiAccessible> candidate(atspi_accessible_get_child_at_index(app.get(), i, error.out()));
+            if (!candidate || !hasState(candidate.get(), ATSPI_STATE_SHOWING))
+                continue;
+            Ref<AtspiComponent> component(atspi_accessible_get_component_iface(candidate.get()));
+            if (!component || !atspi_component_contains(component.get(), x, y, ATSPI_COORD_TYPE_SCREEN, error.out()))
+                continue;
+            const bool active = hasState(candidate.get(), ATSPI_STATE_ACTIVE);
+            if (!window || active)
+                window = std::move(candidate);
+            if (active)
+                break;
+        }
+        if (!window)
+            return std::nullopt;
+        // Down to the deepest element at the point (Qt answers with the deepest at once,
+        // GTK one level at a time).
+        Ref<AtspiAccessible> deepest(static_cast<AtspiAccessible*>(g_object_ref(window.get())));
+        for (int depth = 0; depth < kMaxDepth; ++depth) {
+            Ref<AtspiComponent> component(atspi_accessible_get_component_iface(deepest.get()));
+            if (!component)
+                break;
+            Ref<AtspiAccessible> child(
+                atspi_component_get_accessible_at_point(component.get(), x, y, ATSPI_COORD_TYPE_SCREEN, error.out()));
+            if (!child || child.get() == deepest.get())
+                break;
+            deepest = std::move(child);
+        }
+        return describe(deepest.get());
+    }
+    return std::nullopt;
+}
+
+std::optional<UiElement> AccessibilityReader::focusedElement(qint64 pid)
+{
+    if (!m_running || !d->focused)
+        return std::nullopt;
+    if (!hasState(d->focused, ATSPI_STATE_FOCUSED))
+        return std::nullopt; // focus went somewhere we were not told about
+    UiElement element = describe(d->focused);
+    if (pid > 0 && element.pid != pid)
+        return std::nullopt;
+    return element;
+}
+
+} // namespace trailmark::capture

@@ -1,0 +1,494 @@
+#include "capture/gui/X11InputSource.h"
+
+#include "capture/gui/AccessibilityReader.h"
+#include "capture/gui/X11Keyboard.h"
+#include "capture/redact/WindowExclusionFilter.h"
+#include "capture/screenshot/ScreenGrabber.h"
+#include "capture/x11/X11Display.h"
+#include "trailmark/v1/event.pb.h"
+
+#include <QBuffer>
+#include <QDateTime>
+#include <QImage>
+#include <QSocketNotifier>
+
+#include <spdlog/spdlog.h>
+#include <xcb/xinput.h>
+
+#include <cstdlib>
+#include <unistd.h>
+
+namespace trailmark::capture {
+namespace {
+
+constexpr qint64 kNsPerMs = 1'000'000;
+// Walking from the window manager's frame down to the client window.
+constexpr int kMaxWindowDepth = 8;
+// Server time and our clock part by more than this: the server's clock was reset.
+constexpr qint64 kMaxClockSkewNs = 1000 * kNsPerMs;
+
+template <typename T> struct FreeReply
+{
+    void operator()(T* reply) const { std::free(reply); }
+};
+template <typename T> using Reply = std::unique_ptr<T, FreeReply<T>>;
+
+qint64 nowNs()
+{
+    return QDateTime::currentMSecsSinceEpoch() * kNsPerMs;
+}
+
+struct XInputMask
+{
+    xcb_input_event_mask_t head;
+    uint32_t bits;
+};
+
+std::optional<uint8_t> xinputOpcode(xcb_connection_t* connection, QString* error)
+{
+    const xcb_query_extension_reply_t* extension = xcb_get_extension_data(connection, &xcb_input_id);
+    if (!extension || !extension->present) {
+        *error = QStringLiteral("the X server has no XInput extension: clicks and keys cannot be seen");
+        return std::nullopt;
+    }
+    Reply<xcb_input_xi_query_version_reply_t> version(
+        xcb_input_xi_query_version_reply(connection, xcb_input_xi_query_version(connection, 2, 2), nullptr));
+    if (!version || version->major_version < 2) {
+        *error = QStringLiteral("the X server's XInput is older than 2.0: clicks and keys cannot be seen");
+        return std::nullopt;
+    }
+    return extension->major_opcode;
+}
+
+} // namespace
+
+X11InputSource::X11InputSource(std::unique_ptr<ScreenGrabber> grabber, const WindowExclusionFilter* exclusions,
+                               QObject* parent)
+    : CaptureSource(parent)
+    , m_grabber(std::move(grabber))
+    , m_exclusions(exclusions)
+    , m_ownPid(static_cast<qint64>(::getpid()))
+{
+    m_deadline.setSingleShot(true);
+    connect(&m_deadline, &QTimer::timeout, this, [this] {
+        if (m_aggregator)
+            m_aggregator->advanceTo(nowNs());
+        armDeadline();
+    });
+}
+
+X11InputSource::~X11InputSource()
+{
+    stop();
+}
+
+SourceSupport X11InputSource::supportHere() const
+{
+    if (m_display)
+        return {true, {}};
+    QString error;
+    const auto display = X11Display::connect(&error);
+    if (!display || !xinputOpcode(display->connection(), &error))
+        return {false, error};
+    return {true, {}};
+}
+
+bool X11InputSource::start(EventSink& sink, QString* error)
+{
+    stop();
+    m_display = X11Display::connect(error);
+    if (!m_display)
+        return false;
+    const auto opcode = xinputOpcode(m_display->connection(), error);
+    if (!opcode) {
+        m_display.reset();
+        return false;
+    }
+    m_xinputOpcode = *opcode;
+    xcb_connection_t* connection = m_display->connection();
+    m_keyboard = std::make_unique<X11Keyboard>();
+    if (!m_keyboard->start(connection, error)) {
+        m_keyboard.reset();
+        m_display.reset();
+        return false;
+    }
+    Reply<xcb_intern_atom_reply_t> wmState(
+        xcb_intern_atom_reply(connection, xcb_intern_atom(connection, 0, 8, "WM_STATE"), nullptr));
+    m_wmState = wmState ? wmState->atom : xcb_atom_t{XCB_ATOM_NONE};
+
+    // Raw events come from the master devices (their source is the slave: the real
+    // keyboard, or XTEST for synthetic input, which we must not filter out).
+    XInputMask mask{};
+    mask.head.deviceid = XCB_INPUT_DEVICE_ALL_MASTER;
+    mask.head.mask_len = 1;
+    mask.bits = XCB_INPUT_XI_EVENT_MASK_RAW_KEY_PRESS | XCB_INPUT_XI_EVENT_MASK_RAW_BUTTON_PRESS |
+                XCB_INPUT_XI_EVENT_MASK_RAW_BUTTON_RELEASE;
+    xcb_input_xi_select_events(connection, m_display->root(), 1, &mask.head);
+    xcb_flush(connection);
+
+    m_sink = &sink;
+    m_warnedConnectionLost = false;
+    m_serverTimeOffsetNs = 0;
+    const xcb_screen_t* screen = m_display->screen();
+    m_aggregator = std::make_unique<ActionAggregator>(
+        screen->width_in_pixels, screen->height_in_pixels,
+        [this](const RawInput& input, bool pointerAction) { return contextAt(input, pointerAction); },
+        [this](v1::GuiAction& action, qint64 startNs) { deliver(action, startNs); });
+
+    m_accessibility = std::make_unique<AccessibilityReader>();
+    QString accessibilityError;
+    if (m_accessibility->start(&accessibilityError)) {
+        connect(m_accessibility.get(), &AccessibilityReader::focusChanged, this, [this] {
+            if (m_aggregator)
+                m_aggregator->focusChanged();
+            armDeadline();
+        });
+        warnAboutInvisibleApps();
+    } else {
+        spdlog::warn("gui actions: {}", accessibilityError.toStdString());
+        Q_EMIT warning(accessibilityError);
+    }
+
+    m_notifier = new QSocketNotifier(xcb_get_file_descriptor(connection), QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, &X11InputSource::processEvents);
+    processEvents();
+    spdlog::info("gui actions: reading clicks and keys on DISPLAY={}", m_display->name().toStdString());
+    return true;
+}
+
+void X11InputSource::stop()
+{
+    // What was pending (a click waiting for a second one, typing) is an action too.
+    if (m_aggregator && m_sink && m_display && !m_display->hasError())
+        m_aggregator->flush();
+    m_deadline.stop();
+    delete m_notifier;
+    m_notifier = nullptr;
+    m_aggregator.reset();
+    if (m_accessibility) {
+        m_accessibility->stop();
+        m_accessibility.reset();
+    }
+    m_keyboard.reset();
+    m_display.reset();
+    m_sink = nullptr;
+}
+
+void X11InputSource::warnAboutInvisibleApps()
+{
+    xcb_ewmh_get_windows_reply_t clients{};
+    if (!xcb_ewmh_get_client_list_reply(m_display->ewmh(), xcb_ewmh_get_client_list(m_display->ewmh(), 0), &clients,
+                                        nullptr))
+        return;
+    QList<qint64> pids;
+    QHash<qint64, QString> names;
+    for (uint32_t i = 0; i < clients.windows_len; ++i) {
+        const auto info = m_display->windowInfo(clients.windows[i]);
+        if (!info || info->pid <= 0 || info->pid == m_ownPid || pids.contains(info->pid))
+            continue;
+        pids << info->pid;
+        names.insert(info->pid, info->appClass.isEmpty() ? info->title : info->appClass);
+    }
+    xcb_ewmh_get_windows_reply_wipe(&clients);
+    QStringList invisible;
+    for (const qint64 pid : m_accessibility->notAccessible(pids))
+        invisible << QStringLiteral("%1 (pid %2)").arg(names.value(pid)).arg(pid);
+    if (invisible.isEmpty())
+        return;
+    const QString message =
+        m_accessibility->enabledAccessibility()
+            ? QStringLiteral("accessibility was off when these apps started, so their buttons and fields cannot be "
+                             "named (clicks keep their coordinates); restart them to record their UI elements: %1")
+                  .arg(invisible.join(QStringLiteral(", ")))
+            : QStringLiteral("these apps expose no accessibility (AT-SPI), so their clicks keep coordinates only "
+                             "(a Qt app started before accessibility was on must be restarted): %1")
+                  .arg(invisible.join(QStringLiteral(", ")));
+    spdlog::warn("gui actions: {}", message.toStdString());
+    Q_EMIT warning(message);
+}
+
+qint64 X11InputSource::eventTimeNs(xcb_timestamp_t serverTime)
+{
+    // Server times are exact between events (a double click, the rhythm of typing) even
+    // when we read a burst of them late; the offset ties them to the wall clock.
+    const qint64 now = nowNs();
+    qint64 time = m_serverTimeOffsetNs + static_cast<qint64>(serverTime) * kNsPerMs;
+    if (m_serverTimeOffsetNs == 0 || time > now + kMaxClockSkewNs || time < now - kMaxClockSkewNs) {
+        m_serverTimeOffsetNs = now - static_cast<qint64>(serverTime) * kNsPerMs;
+        time = now;
+    }
+    return time;
+}
+
+void X11InputSource::processEvents()
+{
+    if (!m_display)
+        return;
+    while (xcb_generic_event_t* event = xcb_poll_for_event(m_display->connection())) {
+        if (!m_keyboard->handleEvent(event))
+            rawEvent(event);
+        std::free(event);
+        if (!m_display)
+            return;
+    }
+    armDeadline();
+    if (m_display->hasError() && !m_warnedConnectionLost) {
+        m_warnedConnectionLost = true;
+        m_notifier->setEnabled(false);
+        const QString message =
+            QStringLiteral("lost the connection to the X server on DISPLAY=%1: GUI actions are no longer recorded")
+                .arg(m_display->name());
+        spdlog::error("gui actions: {}", message.toStdString());
+        v1::Event gap;
+        gap.mutable_marker()->set_kind(v1::Marker::KIND_GAP);
+        gap.mutable_marker()->set_label(QStringLiteral("X display %1 lost: GUI actions not recorded from here")
+                                            .arg(m_display->name())
+                                            .toStdString());
+        QString error;
+        if (!m_sink->record(gap, &error))
+            spdlog::error("gui actions: cannot record the gap: {}", error.toStdString());
+        Q_EMIT warning(message);
+    }
+}
+
+void X11InputSource::rawEvent(const xcb_generic_event_t* event)
+{
+    if ((event->response_type & 0x7f) != XCB_GE_GENERIC)
+        return;
+    const auto* generic = reinterpret_cast<const xcb_ge_generic_event_t*>(event);
+    if (generic->extension != m_xinputOpcode)
+        return;
+    RawInput input;
+    xcb_timestamp_t serverTime = 0;
+    switch (generic->event_type) {
+    case XCB_INPUT_RAW_BUTTON_PRESS:
+    case XCB_INPUT_RAW_BUTTON_RELEASE: {
+        const auto* raw = reinterpret_cast<const xcb_input_raw_button_press_event_t*>(event);
+        input.type = generic->event_type == XCB_INPUT_RAW_BUTTON_PRESS ? RawInput::Type::ButtonPress
+                                                                       : RawInput::Type::ButtonRelease;
+        input.button = static_cast<int>(raw->detail);
+        serverTime = raw->time;
+        m_pointer = queryPointer();
+        break;
+    }
+    case XCB_INPUT_RAW_KEY_PRESS: {
+        const auto* raw = reinterpret_cast<const xcb_input_raw_key_press_event_t*>(event);
+        const X11Keyboard::Key key = m_keyboard->key(raw->detail);
+        input.type = RawInput::Type::KeyPress;
+        input.keyName = key.name;
+        input.text = key.text;
+        input.isModifier = key.isModifier;
+        input.control = key.control;
+        input.alt = key.alt;
+        input.super = key.super;
+        input.shift = key.shift;
+        serverTime = raw->time;
+        break;
+    }
+    default:
+        return;
+    }
+    input.timeNs = eventTimeNs(serverTime);
+    input.x = m_pointer.x;
+    input.y = m_pointer.y;
+    if (!m_sink->accepts(input.timeNs)) {
+        // Paused: nothing of this input is kept, not even as part of a later action.
+        m_aggregator->flush();
+        return;
+    }
+    m_aggregator->add(input);
+}
+
+X11InputSource::Pointer X11InputSource::queryPointer()
+{
+    Pointer pointer = m_pointer;
+    xcb_connection_t* connection = m_display->connection();
+    Reply<xcb_query_pointer_reply_t> reply(
+        xcb_query_pointer_reply(connection, xcb_query_pointer(connection, m_display->root()), nullptr));
+    if (!reply)
+        return pointer;
+    pointer.x = reply->root_x;
+    pointer.y = reply->root_y;
+    pointer.client = reply->child == XCB_WINDOW_NONE ? xcb_window_t{XCB_WINDOW_NONE} : clientWindowAt(reply->child);
+    pointer.windowX = pointer.x;
+    pointer.windowY = pointer.y;
+    if (pointer.client != XCB_WINDOW_NONE) {
+        Reply<xcb_translate_coordinates_reply_t> local(xcb_translate_coordinates_reply(
+            connection,
+            xcb_translate_coordinates(connection, m_display->root(), pointer.client, static_cast<int16_t>(pointer.x),
+                                      static_cast<int16_t>(pointer.y)),
+            nullptr));
+        if (local) {
+            pointer.windowX = local->dst_x;
+            pointer.windowY = local->dst_y;
+        }
+    }
+    return pointer;
+}
+
+xcb_window_t X11InputSource::clientWindowAt(xcb_window_t frame)
+{
+    // Under a window manager the child of root is its frame; the client window (the one
+    // with WM_STATE) is below it, under the same point.
+    xcb_connection_t* connection = m_display->connection();
+    xcb_window_t window = frame;
+    for (int depth = 0; depth < kMaxWindowDepth && window != XCB_WINDOW_NONE; ++depth) {
+        Reply<xcb_get_property_reply_t> state(xcb_get_property_reply(
+            connection, xcb_get_property(connection, 0, window, m_wmState, XCB_GET_PROPERTY_TYPE_ANY, 0, 0), nullptr));
+        if (state && state->type != XCB_ATOM_NONE)
+            return window;
+        Reply<xcb_query_pointer_reply_t> below(
+            xcb_query_pointer_reply(connection, xcb_query_pointer(connection, window), nullptr));
+        if (!below)
+            break;
+        window = below->child;
+    }
+    return frame; // no WM_STATE anywhere (no window manager): the top-level is the client
+}
+
+ActionAggregator::Context X11InputSource::contextAt(const RawInput& input, bool pointerAction)
+{
+    ActionAggregator::Context context;
+    v1::GuiAction& action = context.action;
+    const xcb_window_t window = pointerAction ? m_pointer.client : m_display->activeWindow();
+    action.set_window_id(window);
+    if (pointerAction) {
+        action.set_window_x(m_pointer.windowX);
+        action.set_window_y(m_pointer.windowY);
+    }
+    bool excluded = false;
+    if (window != XCB_WINDOW_NONE) {
+        if (const auto info = m_display->windowInfo(window)) {
+            action.set_app_class(info->appClass.toStdString());
+            action.set_window_title(info->title.toStdString());
+            action.set_pid(info->pid);
+            excluded =
+                m_exclusions && m_exclusions->isExcluded({info->appClass, info->appInstance, info->title, info->exe});
+        }
+    }
+    if (action.pid() == m_ownPid)
+        return context;
+    if (excluded) {
+        // The expert acted in an excluded window: that it happened stays, what it showed
+        // and what was typed do not.
+        action.clear_window_title();
+        action.set_element_status(v1::GuiAction::ELEMENT_STATUS_UNSPECIFIED);
+        context.textWithheld = true;
+        context.withheldReason = QStringLiteral("typed %1 characters into an excluded window");
+        return context;
+    }
+
+    std::optional<UiElement> element;
+    if (!m_accessibility->isRunning()) {
+        action.set_element_status(v1::GuiAction::ELEMENT_STATUS_UNAVAILABLE);
+    } else {
+        element = pointerAction ? m_accessibility->elementAt(input.x, input.y, action.pid())
+                                : m_accessibility->focusedElement(action.pid());
+        if (element)
+            action.set_element_status(v1::GuiAction::ELEMENT_STATUS_FOUND);
+        else if (m_accessibility->hasApplication(action.pid()))
+            action.set_element_status(v1::GuiAction::ELEMENT_STATUS_NOT_FOUND);
+        else
+            action.set_element_status(v1::GuiAction::ELEMENT_STATUS_NO_ACCESSIBILITY);
+    }
+    if (element) {
+        action.set_element_role(element->role.toStdString());
+        action.set_element_name(element->name.toStdString());
+        action.set_element_description(element->description.toStdString());
+        for (const QString& state : element->states)
+            action.add_element_states(state.toStdString());
+        action.set_element_x(element->x);
+        action.set_element_y(element->y);
+        action.set_element_width(element->width);
+        action.set_element_height(element->height);
+        action.set_element_app(element->app.toStdString());
+        action.set_element_pid(element->pid);
+        action.set_element_path(element->path.toStdString());
+    }
+    // Text is kept only where it is known to be no secret the redaction rules could miss.
+    if (element && element->isPasswordField()) {
+        context.textWithheld = true;
+        context.withheldReason = QStringLiteral("typed %1 characters into a password field");
+    } else if (element && element->isTerminal()) {
+        context.textWithheld = true;
+        context.withheldReason =
+            QStringLiteral("typed %1 characters into a terminal (its commands are recorded by the shell hooks)");
+    } else if (!pointerAction && !element) {
+        context.textWithheld = true;
+        context.withheldReason =
+            QStringLiteral("typed %1 characters into a field accessibility could not read (it may take a password)");
+    }
+    addKeyframe(action);
+    return context;
+}
+
+void X11InputSource::addKeyframe(v1::GuiAction& action)
+{
+    if (!m_grabber)
+        return;
+    // Nothing is taken while an excluded window is in front, even if the action is not
+    // in it: the picture would show it.
+    const quint64 active = m_grabber->activeWindow();
+    if (active != 0 && m_exclusions) {
+        if (const auto description = m_grabber->describeWindow(active);
+            description && m_exclusions->isExcluded(*description))
+            return;
+    }
+    QString error;
+    const auto image = m_grabber->grabScreen(&error);
+    if (!image) {
+        spdlog::warn("gui actions: no keyframe: {}", error.toStdString());
+        return;
+    }
+    if (!m_lastFrame || *m_lastFrame != *image) {
+        QByteArray png;
+        QBuffer buffer(&png);
+        buffer.open(QIODevice::WriteOnly);
+        if (!image->save(&buffer, "PNG")) {
+            spdlog::error("gui actions: cannot encode a {}x{} keyframe", image->width(), image->height());
+            return;
+        }
+        const auto sha256 = m_sink->putBlob(png, QStringLiteral("image/png"), &error);
+        if (!sha256) {
+            spdlog::warn("gui actions: keyframe not stored: {}", error.toStdString());
+            return;
+        }
+        m_lastFrame = std::make_unique<QImage>(*image);
+        m_lastFrameSha = sha256->toStdString();
+    }
+    action.set_keyframe_sha256(m_lastFrameSha);
+    action.set_keyframe_width(static_cast<quint32>(image->width()));
+    action.set_keyframe_height(static_cast<quint32>(image->height()));
+}
+
+void X11InputSource::deliver(v1::GuiAction& action, qint64 startNs)
+{
+    // Trailmark's own windows (its pause button, its note field) are not the expert's work.
+    if (action.pid() == m_ownPid)
+        return;
+    v1::Event event;
+    event.set_time_ns(startNs);
+    *event.mutable_gui_action() = std::move(action);
+    QString error;
+    if (!m_sink->record(event, &error)) {
+        spdlog::error("gui actions: cannot record an action: {}", error.toStdString());
+        Q_EMIT warning(QStringLiteral("cannot record a GUI action: %1").arg(error));
+        return;
+    }
+    ++m_recorded;
+}
+
+void X11InputSource::armDeadline()
+{
+    if (!m_aggregator)
+        return;
+    const auto deadline = m_aggregator->deadline();
+    if (!deadline) {
+        m_deadline.stop();
+        return;
+    }
+    const qint64 waitMs = std::max<qint64>(0, (*deadline - nowNs()) / kNsPerMs + 1);
+    m_deadline.start(static_cast<int>(waitMs));
+}
+
+} // namespace trailmark::capture
