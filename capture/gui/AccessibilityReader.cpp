@@ -177,6 +177,29 @@ UiElement describe(AtspiAccessible* accessible)
     return element;
 }
 
+// The nearest element at or above this one that a wheel scrolls; null when none is
+// below the window.
+Ref<AtspiAccessible> scrollableAncestor(AtspiAccessible* element)
+{
+    static const AtspiRole scrollable[] = {
+        ATSPI_ROLE_LIST,          ATSPI_ROLE_LIST_BOX,      ATSPI_ROLE_TABLE,          ATSPI_ROLE_TREE,
+        ATSPI_ROLE_TREE_TABLE,    ATSPI_ROLE_SCROLL_PANE,   ATSPI_ROLE_DOCUMENT_TEXT,  ATSPI_ROLE_DOCUMENT_WEB,
+        ATSPI_ROLE_DOCUMENT_FRAME, ATSPI_ROLE_TERMINAL,     ATSPI_ROLE_VIEWPORT,       ATSPI_ROLE_CANVAS,
+    };
+    Ref<AtspiAccessible> current(static_cast<AtspiAccessible*>(g_object_ref(element)));
+    for (int depth = 0; current && depth < kMaxDepth; ++depth) {
+        Error error;
+        const AtspiRole role = atspi_accessible_get_role(current.get(), error.out());
+        if (error.failed() || role == ATSPI_ROLE_FRAME || role == ATSPI_ROLE_WINDOW || role == ATSPI_ROLE_DIALOG ||
+            role == ATSPI_ROLE_APPLICATION)
+            return {};
+        if (std::find(std::begin(scrollable), std::end(scrollable), role) != std::end(scrollable))
+            return current;
+        current = Ref<AtspiAccessible>(atspi_accessible_get_parent(current.get(), error.out()));
+    }
+    return {};
+}
+
 // The applications on the registry, each with its pid.
 std::vector<std::pair<Ref<AtspiAccessible>, qint64>> applications()
 {
@@ -362,7 +385,7 @@ QList<qint64> AccessibilityReader::notAccessible(const QList<qint64>& pids)
     return missing;
 }
 
-std::optional<UiElement> AccessibilityReader::elementAt(int x, int y, qint64 pid)
+std::optional<UiElement> AccessibilityReader::elementAt(int x, int y, qint64 pid, bool scrollTarget)
 {
     if (!m_running || pid <= 0)
         return std::nullopt;
@@ -401,6 +424,10 @@ std::optional<UiElement> AccessibilityReader::elementAt(int x, int y, qint64 pid
             if (!child || child.get() == deepest.get())
                 break;
             deepest = std::move(child);
+        }
+        if (scrollTarget) {
+            if (Ref<AtspiAccessible> container = scrollableAncestor(deepest.get()))
+                return describe(container.get());
         }
         return describe(deepest.get());
     }

@@ -54,8 +54,9 @@ public:
     bool hasApplication(qint64 pid);
     // The deepest element under (x, y) of the app with this pid (the X window under the
     // pointer decides which app, as AT-SPI ignores stacking); nullopt when the app is
-    // not accessible or nothing is there.
-    std::optional<UiElement> elementAt(int x, int y, qint64 pid);
+    // not accessible or nothing is there. For a scroll (scrollTarget) the element is the
+    // container the wheel moves (list 'Files'), not the row that happens to be under it.
+    std::optional<UiElement> elementAt(int x, int y, qint64 pid, bool scrollTarget = false);
     // The element that last took the keyboard focus, if it belongs to pid (0: any).
     std::optional<UiElement> focusedElement(qint64 pid);
     // Pids among `pids` whose apps are not on the registry.

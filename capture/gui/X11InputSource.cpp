@@ -382,7 +382,8 @@ ActionAggregator::Context X11InputSource::contextAt(const RawInput& input, bool 
     if (!m_accessibility->isRunning()) {
         action.set_element_status(v1::GuiAction::ELEMENT_STATUS_UNAVAILABLE);
     } else {
-        element = pointerAction ? m_accessibility->elementAt(input.x, input.y, action.pid())
+        const bool wheel = input.type == RawInput::Type::ButtonPress && input.button >= 4 && input.button <= 7;
+        element = pointerAction ? m_accessibility->elementAt(input.x, input.y, action.pid(), wheel)
                                 : m_accessibility->focusedElement(action.pid());
         if (element)
             action.set_element_status(v1::GuiAction::ELEMENT_STATUS_FOUND);

@@ -380,8 +380,8 @@ private Q_SLOTS:
         };
         QCOMPARE(described(actions), expected);
         for (const auto& action : actions) {
-            QCOMPARE(action.app_class(), std::string("QtForm"));
-            QCOMPARE(action.window_title(), std::string("Trailmark Qt Form"));
+            QCOMPARE(QString::fromStdString(action.app_class()), QStringLiteral("trailmark_qt_form"));
+            QCOMPARE(QString::fromStdString(action.window_title()), QStringLiteral("Trailmark Qt Form"));
             QVERIFY(action.pid() > 0);
             QCOMPARE(action.element_pid(), action.pid());
             QVERIFY(
