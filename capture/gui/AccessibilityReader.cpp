@@ -182,9 +182,9 @@ UiElement describe(AtspiAccessible* accessible)
 Ref<AtspiAccessible> scrollableAncestor(AtspiAccessible* element)
 {
     static const AtspiRole scrollable[] = {
-        ATSPI_ROLE_LIST,          ATSPI_ROLE_LIST_BOX,      ATSPI_ROLE_TABLE,          ATSPI_ROLE_TREE,
-        ATSPI_ROLE_TREE_TABLE,    ATSPI_ROLE_SCROLL_PANE,   ATSPI_ROLE_DOCUMENT_TEXT,  ATSPI_ROLE_DOCUMENT_WEB,
-        ATSPI_ROLE_DOCUMENT_FRAME, ATSPI_ROLE_TERMINAL,     ATSPI_ROLE_VIEWPORT,       ATSPI_ROLE_CANVAS,
+        ATSPI_ROLE_LIST,           ATSPI_ROLE_LIST_BOX,    ATSPI_ROLE_TABLE,         ATSPI_ROLE_TREE,
+        ATSPI_ROLE_TREE_TABLE,     ATSPI_ROLE_SCROLL_PANE, ATSPI_ROLE_DOCUMENT_TEXT, ATSPI_ROLE_DOCUMENT_WEB,
+        ATSPI_ROLE_DOCUMENT_FRAME, ATSPI_ROLE_TERMINAL,    ATSPI_ROLE_VIEWPORT,      ATSPI_ROLE_CANVAS,
     };
     Ref<AtspiAccessible> current(static_cast<AtspiAccessible*>(g_object_ref(element)));
     for (int depth = 0; current && depth < kMaxDepth; ++depth) {

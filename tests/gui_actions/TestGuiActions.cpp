@@ -285,6 +285,23 @@ private:
         return rows;
     }
 
+    // The consumers' own rules (tests/python): every format loads, every computer call
+    // is a valid action in each action space.
+    void validateExport(const QString& directory, const QString& sessionId)
+    {
+        auto store = m_database->open();
+        const qsizetype events = eventsOf(*store, sessionId).size();
+        const qsizetype steps = exportedRows(directory).size();
+        QProcess validator;
+        validator.start(QStringLiteral(TRAILMARK_PYTHON),
+                        {QStringLiteral(TRAILMARK_SOURCE_DIR "/tests/python/validate_export.py"), directory,
+                         QStringLiteral("--sessions"), QStringLiteral("1"), QStringLiteral("--steps"),
+                         QString::number(steps), QStringLiteral("--events"), QString::number(events),
+                         QStringLiteral("--protoc"), QStringLiteral(TRAILMARK_PROTOC)});
+        QVERIFY(validator.waitForFinished(120'000));
+        QVERIFY2(validator.exitCode() == 0, validator.readAllStandardOutput().constData());
+    }
+
     bool exportAll(const QString& directory)
     {
         QProcess exporter;
@@ -399,6 +416,7 @@ private Q_SLOTS:
         const QString exportDir = m_database->directory() + QStringLiteral("/export");
         QVERIFY(exportAll(exportDir));
         QVERIFY(!everythingUnder(m_database->directory()).contains(kQtPassword));
+        validateExport(exportDir, sessionId);
 
         // Replay the exported computer calls into a fresh form: it ends the same (but for
         // the password, which was never recorded).
@@ -472,6 +490,7 @@ private Q_SLOTS:
         const QString exportDir = m_database->directory() + QStringLiteral("/export");
         QVERIFY(exportAll(exportDir));
         QVERIFY(!everythingUnder(m_database->directory()).contains(kGtkPassword));
+        validateExport(exportDir, sessionId);
     }
 };
 

@@ -343,3 +343,97 @@ def trl_prm800k(example):
     if example["label"].get("finish_reason") not in PRM800K_FINISH_REASONS:
         problems.append(f"label.finish_reason {example['label'].get('finish_reason')} is not one of PRM800K's")
     return outputs, problems
+
+
+# Computer-use action spaces. Anthropic's computer tool (computer_20250124): the action
+# names and the parameters each needs, from its tool definition.
+ANTHROPIC_COMPUTER_ACTIONS = {
+    "left_click": ("coordinate",), "right_click": ("coordinate",), "middle_click": ("coordinate",),
+    "double_click": ("coordinate",), "triple_click": ("coordinate",),
+    "left_click_drag": ("start_coordinate", "coordinate"),
+    "scroll": ("coordinate", "scroll_direction", "scroll_amount"),
+    "type": ("text",), "key": ("text",),
+}
+SCROLL_DIRECTIONS = ("up", "down", "left", "right")
+
+
+def anthropic_computer_problems(arguments, screen):
+    problems = []
+    action = arguments.get("action")
+    if action not in ANTHROPIC_COMPUTER_ACTIONS:
+        return [f"computer action {action!r} is not one of Anthropic's"]
+    for name in ANTHROPIC_COMPUTER_ACTIONS[action]:
+        if name not in arguments:
+            problems.append(f"computer {action} without {name}")
+    for name in ("coordinate", "start_coordinate"):
+        if name in arguments:
+            point = arguments[name]
+            if (not isinstance(point, list) or len(point) != 2 or not all(isinstance(v, int) for v in point)
+                    or not (0 <= point[0] < screen[0] and 0 <= point[1] < screen[1])):
+                problems.append(f"computer {name} {point} is not [x, y] on the {screen[0]}x{screen[1]} screen")
+    if action == "scroll" and arguments.get("scroll_direction") not in SCROLL_DIRECTIONS:
+        problems.append(f"scroll_direction {arguments.get('scroll_direction')!r}")
+    if action == "scroll" and not (isinstance(arguments.get("scroll_amount"), int) and arguments["scroll_amount"] > 0):
+        problems.append("scroll_amount must be a positive integer")
+    return problems
+
+
+# OpenCUA / AgentNet: one or more pyautogui calls, coordinates normalised to 0..1, as
+# its action parser (ast over the code) reads them.
+PYAUTOGUI_FUNCTIONS = ("click", "doubleClick", "tripleClick", "rightClick", "middleClick", "moveTo", "dragTo",
+                       "scroll", "hscroll", "write", "press", "hotkey")
+PYAUTOGUI_KEYS = {"enter", "esc", "tab", "backspace", "delete", "space", "left", "right", "up", "down", "home", "end",
+                  "pageup", "pagedown", "insert", "win", "ctrl", "alt", "shift", "capslock", "printscreen", "apps"}
+
+
+def pyautogui_problems(code):
+    import ast
+    problems = []
+    try:
+        tree = ast.parse(code)
+    except SyntaxError as error:
+        return [f"pyautogui code does not parse: {error}"]
+    for statement in tree.body:
+        call = getattr(statement, "value", None)
+        if not (isinstance(statement, ast.Expr) and isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Attribute) and getattr(call.func.value, "id", None) == "pyautogui"
+                and call.func.attr in PYAUTOGUI_FUNCTIONS):
+            problems.append(f"not a pyautogui call: {ast.unparse(statement)}")
+            continue
+        for keyword in call.keywords:
+            if keyword.arg in ("x", "y"):
+                value = ast.literal_eval(keyword.value)
+                if not (isinstance(value, float) and 0.0 <= value <= 1.0):
+                    problems.append(f"pyautogui {keyword.arg}={value} is not normalised to 0..1")
+        if call.func.attr in ("press", "hotkey"):
+            for argument in call.args:
+                key = ast.literal_eval(argument)
+                if key not in PYAUTOGUI_KEYS and not (len(key) == 1 or (key[0] == "f" and key[1:].isdigit())):
+                    problems.append(f"pyautogui key {key!r} is not one of pyautogui's KEYBOARD_KEYS")
+    return problems
+
+
+# OpenAI's computer-use actions (the computer_call action types and their fields).
+OPENAI_COMPUTER_FIELDS = {
+    "click": {"button", "x", "y"}, "double_click": {"x", "y"}, "drag": {"path"},
+    "scroll": {"x", "y", "scroll_x", "scroll_y"}, "type": {"text"}, "keypress": {"keys"},
+}
+OPENAI_BUTTONS = ("left", "right", "wheel", "back", "forward")
+
+
+def openai_computer_problems(actions):
+    problems = []
+    if not isinstance(actions, list):
+        return ["OpenAI computer actions are not a list"]
+    for action in actions:
+        kind = action.get("type")
+        if kind not in OPENAI_COMPUTER_FIELDS:
+            problems.append(f"OpenAI computer action type {kind!r}")
+            continue
+        if set(action) - {"type"} != OPENAI_COMPUTER_FIELDS[kind]:
+            problems.append(f"OpenAI {kind} has fields {sorted(action)}")
+        if kind == "click" and action["button"] not in OPENAI_BUTTONS:
+            problems.append(f"OpenAI click button {action['button']!r}")
+        if kind == "keypress" and not all(isinstance(k, str) and k == k.upper() for k in action["keys"]):
+            problems.append(f"OpenAI keypress keys {action['keys']} are not upper-case key names")
+    return problems

@@ -81,7 +81,36 @@ AGENT_CHAIN_COLUMNS = [
     "output_tail_base64", "output_captured", "output_truncated", "output_bytes", "work_tree", "file_changes",
     "files_changed", "diff", "diff_base64", "app", "app_instance", "titles", "note_kind", "images", "attempt",
     "retry_of", "retried_by", "recovers", "fix_steps", "rating", "labels", "annotations",
+    "gui_action", "gui_element", "pyautogui", "openai_computer_actions",
 ]
+
+
+GUI_COLUMNS = ("gui_action", "gui_element", "pyautogui", "openai_computer_actions")
+
+
+def check_computer_row(where, root, row):
+    """A GUI action in each computer-use action space, with its keyframe."""
+    gui = row["gui_action"]
+    screen = (gui["screen_width"], gui["screen_height"])
+    arguments = json.loads(row["arguments"])
+    for problem in consumers.anthropic_computer_problems(arguments, screen):
+        fail(where, problem)
+    if gui["withheld_reason"] is None:
+        for problem in consumers.pyautogui_problems(row["pyautogui"]):
+            fail(where, problem)
+        covered.add("computer: a replayable action")
+    else:
+        if row["pyautogui"] is not None or arguments.get("text"):
+            fail(where, "withheld text reached the computer-use actions")
+        covered.add("computer: withheld text")
+    for problem in consumers.openai_computer_problems(json.loads(row["openai_computer_actions"])):
+        fail(where, problem)
+    if not row["images"]:
+        fail(where, "a GUI action without its keyframe")
+    if row["gui_element"] is not None:
+        x, y, width, height = row["gui_element"]["bounds"]
+        if width < 0 or height < 0:
+            fail(where, f"element bounds {row['gui_element']['bounds']}")
 
 
 def check_agent_chain(root, expected_steps):
@@ -93,8 +122,12 @@ def check_agent_chain(root, expected_steps):
         fail(path, f"{len(frame)} rows, expected {expected_steps} steps")
     for number, row in enumerate(rows, 1):
         where = f"{path}:{number}"
-        if row["tool"] not in ("shell", "edit", "app", "note"):
+        if row["tool"] not in ("shell", "edit", "computer", "app", "note"):
             fail(where, f"bad tool {row['tool']}")
+        if row["tool"] == "computer":
+            check_computer_row(where, root, row)
+        elif any(row[column] is not None for column in GUI_COLUMNS):
+            fail(where, "GUI action columns on a step that is no GUI action")
         if row["tool"] == "edit" and (not isinstance(row["file_changes"], list) or row["diff"] is None):
             fail(where, "an edit row without its file_changes and diff")
         if row["diff_base64"] is not None:
