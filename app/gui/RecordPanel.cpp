@@ -51,6 +51,9 @@ RecordPanel::RecordPanel(store::Store& store, RecordingController& controller, Q
     , m_storageBanner(new QLabel(this))
     , m_task(new QLineEdit(this))
     , m_screenshots(new QCheckBox(tr("Take screenshots of the windows I switch to"), this))
+    , m_guiActions(new QCheckBox(tr("Record my clicks and typing inside apps, with the button or field each hit and "
+                                    "the screen before it (never what I type into password fields)"),
+                                 this))
     , m_start(new QPushButton(tr("● Start recording"), this))
     , m_pause(new QPushButton(tr("Pause"), this))
     , m_note(new QPushButton(tr("Add note…"), this))
@@ -78,6 +81,8 @@ RecordPanel::RecordPanel(store::Store& store, RecordingController& controller, Q
     m_task->setObjectName(QStringLiteral("taskInput"));
     m_task->setPlaceholderText(tr("What are you about to do? e.g. “make the flaky CI job pass”"));
     m_screenshots->setChecked(AppSettings::screenshotsEnabled());
+    m_guiActions->setObjectName(QStringLiteral("recordGuiActions"));
+    m_guiActions->setChecked(AppSettings::guiActionsEnabled());
     m_start->setObjectName(QStringLiteral("startRecording"));
     m_start->setDefault(true);
     m_pause->setObjectName(QStringLiteral("pauseRecording"));
@@ -147,6 +152,7 @@ RecordPanel::RecordPanel(store::Store& store, RecordingController& controller, Q
     layout->addWidget(m_storageBanner);
     layout->addLayout(taskRow);
     layout->addWidget(m_screenshots);
+    layout->addWidget(m_guiActions);
     layout->addLayout(controls);
     layout->addWidget(new QLabel(tr("Captured so far:"), this));
     layout->addWidget(m_feedStack, 1);
@@ -180,6 +186,8 @@ void RecordPanel::startRecording()
     if (m_controller.state() != RecordingController::State::Idle)
         return;
     AppSettings::setScreenshotsEnabled(m_screenshots->isChecked());
+    // The recorder reads it as it starts.
+    AppSettings::setGuiActionsEnabled(m_guiActions->isChecked());
     m_controller.start(m_task->text().trimmed(), m_screenshots->isChecked());
 }
 
@@ -202,6 +210,7 @@ void RecordPanel::updateState()
     const bool active = state == State::Recording || state == State::Paused;
     m_task->setEnabled(state == State::Idle);
     m_screenshots->setEnabled(state == State::Idle);
+    m_guiActions->setEnabled(state == State::Idle);
     m_start->setEnabled(state == State::Idle);
     m_pause->setEnabled(active);
     m_pause->setText(state == State::Paused ? tr("Resume") : tr("Pause"));

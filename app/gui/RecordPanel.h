@@ -54,6 +54,7 @@ private:
     QLabel* m_storageBanner = nullptr; // shown while the database refuses writes
     QLineEdit* m_task = nullptr;
     QCheckBox* m_screenshots = nullptr;
+    QCheckBox* m_guiActions = nullptr;
     QPushButton* m_start = nullptr;
     QPushButton* m_pause = nullptr;
     QPushButton* m_note = nullptr;

@@ -6,13 +6,24 @@
 #include "store/Store.h"
 
 #include <QLabel>
+#include <QPainter>
 #include <QPixmap>
+#include <QSplitter>
 #include <QTextBrowser>
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace trailmark::gui {
 namespace {
+
+// Large enough to read a button's label on a scaled-down screen, small enough to leave
+// the text above it room.
+constexpr QSize kPictureSize(520, 290);
+// Of a GUI action's keyframe, the part around where it acted, so a button stays
+// readable on a large screen scaled down.
+constexpr QSize kActionArea(960, 540);
 
 QString escaped(const QString& text)
 {
@@ -57,6 +68,41 @@ QString diffHtml(const QString& diff)
     return html + QStringLiteral("</pre>");
 }
 
+// Draws a GUI action's point (a ring), a drag's path and the element's box on the
+// picture, sized for the picture to be read when scaled down.
+void drawMarks(QPixmap& pixmap, const chains::ScreenMarks& marks)
+{
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    const qreal scale =
+        std::max<qreal>(1.0, std::min(pixmap.width(), kActionArea.width()) / qreal(kPictureSize.width()));
+    if (!marks.elementBox.isEmpty()) {
+        painter.setPen(QPen(QColor(0x1e, 0x6f, 0xd9), 2 * scale));
+        painter.setBrush(QColor(0x1e, 0x6f, 0xd9, 40));
+        painter.drawRect(marks.elementBox);
+        if (!marks.label.isEmpty()) {
+            QFont font = painter.font();
+            font.setPixelSize(static_cast<int>(12 * scale));
+            painter.setFont(font);
+            const QRect text = painter.fontMetrics().boundingRect(marks.label).adjusted(-4, -2, 4, 2);
+            QRect tag(marks.elementBox.bottomLeft() + QPoint(0, static_cast<int>(3 * scale)), text.size());
+            if (tag.bottom() > pixmap.height())
+                tag.moveBottom(marks.elementBox.top() - static_cast<int>(3 * scale));
+            painter.fillRect(tag, QColor(0x1e, 0x6f, 0xd9));
+            painter.setPen(Qt::white);
+            painter.drawText(tag, Qt::AlignCenter, marks.label);
+        }
+    }
+    painter.setPen(QPen(QColor(0xd9, 0x2b, 0x2b), 3 * scale));
+    painter.setBrush(Qt::NoBrush);
+    if (marks.end) {
+        painter.drawLine(marks.point, *marks.end);
+        painter.drawEllipse(QPointF(*marks.end), 5 * scale, 5 * scale);
+    }
+    painter.drawEllipse(QPointF(marks.point), 10 * scale, 10 * scale);
+    painter.drawPoint(marks.point);
+}
+
 } // namespace
 
 StepDetailView::StepDetailView(store::Store& store, QWidget* parent)
@@ -71,10 +117,18 @@ StepDetailView::StepDetailView(store::Store& store, QWidget* parent)
     m_screenshot->setObjectName(QStringLiteral("stepScreenshot"));
     m_screenshot->setAlignment(Qt::AlignCenter);
     m_screenshot->setVisible(false);
+    m_screenshot->setMinimumHeight(120);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_text, 3);
-    layout->addWidget(m_screenshot, 2);
+    // The reviewer decides how much of the pane the picture takes.
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->setObjectName(QStringLiteral("stepDetailSplitter"));
+    splitter->addWidget(m_text);
+    splitter->addWidget(m_screenshot);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+    splitter->setChildrenCollapsible(false);
+    layout->addWidget(splitter);
     connect(m_text, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
         if (url.scheme() == QLatin1String("step"))
             Q_EMIT stepLinkActivated(url.path().toInt());
@@ -166,13 +220,30 @@ void StepDetailView::showStep(const chains::Step* step, qint64 sessionStartNs)
     m_text->setHtml(html);
 
     if (!step->screenshots.isEmpty()) {
+        // A GUI action is shown on its keyframe, the screen just before it, with where it
+        // acted drawn over a copy; other steps show their last screenshot.
+        const auto marks = step->family->screenMarks(*step);
+        const QString hash = marks ? marks->screenshot : step->screenshots.last();
         QString error;
-        const auto bytes = m_store.blob(QByteArray::fromHex(step->screenshots.last().toLatin1()), &error);
+        const auto bytes = m_store.blob(QByteArray::fromHex(hash.toLatin1()), &error);
         QPixmap pixmap;
         if (bytes && pixmap.loadFromData(*bytes)) {
-            m_screenshot->setPixmap(pixmap.scaled(480, 270, Qt::KeepAspectRatio, Qt::SmoothTransformation));
+            const QSize full = pixmap.size();
+            if (marks) {
+                drawMarks(pixmap, *marks);
+                QRect area(QPoint(0, 0), kActionArea.boundedTo(full));
+                area.moveCenter(marks->elementBox.isEmpty() ? marks->point : marks->elementBox.center());
+                area.moveLeft(std::clamp(area.left(), 0, full.width() - area.width()));
+                area.moveTop(std::clamp(area.top(), 0, full.height() - area.height()));
+                pixmap = pixmap.copy(area);
+            }
+            m_screenshot->setPixmap(pixmap.scaled(kPictureSize, Qt::KeepAspectRatio, Qt::SmoothTransformation));
             m_screenshot->setToolTip(
-                tr("Screenshot taken during this step (%1×%2)").arg(pixmap.width()).arg(pixmap.height()));
+                marks ? tr("The screen just before this action (%1×%2): the red mark is where it "
+                           "acted, the blue box the element it hit")
+                            .arg(full.width())
+                            .arg(full.height())
+                      : tr("Screenshot taken during this step (%1×%2)").arg(full.width()).arg(full.height()));
         } else {
             m_screenshot->setText(tr("Screenshot unavailable: %1").arg(bytes ? tr("not an image") : error));
         }

@@ -2,6 +2,8 @@
 #include "chains/export/FormatWriters.h"
 #include "chains/export/JsonWriter.h"
 
+#include <map>
+
 namespace trailmark::chains {
 namespace {
 
@@ -25,10 +27,25 @@ protected:
         m_row.clear();
         return true;
     }
-    // Closes the row with its `tools` and writes it.
-    bool endRow(JsonWriter& json, QString* error)
+    // The `tools` of a conversation that offers these tools (few combinations: cached).
+    const std::string& tools(quint32 offered)
     {
-        json.key("tools").raw(m_tools);
+        auto found = m_tools.find(offered);
+        if (found == m_tools.end()) {
+            std::string schemas = exportutil::toolSchemas(m_style, offered);
+            if (m_toolsAsString) {
+                std::string quoted;
+                JsonWriter::appendString(quoted, schemas);
+                schemas = std::move(quoted);
+            }
+            found = m_tools.emplace(offered, std::move(schemas)).first;
+        }
+        return found->second;
+    }
+    // Closes the row with its `tools` and writes it.
+    bool endRow(JsonWriter& json, quint32 offered, QString* error)
+    {
+        json.key("tools").raw(tools(offered));
         json.endObject();
         m_row += '\n';
         return m_file.write(m_row, error);
@@ -36,7 +53,9 @@ protected:
 
     OutputFile m_file;
     std::string m_row;
-    std::string m_tools;
+    std::map<quint32, std::string> m_tools;
+    // ShareGPT keeps `tools` as a JSON string, OpenAI as an array.
+    bool m_toolsAsString = false;
     ToolStyle m_style;
 };
 
@@ -59,7 +78,7 @@ public:
     bool begin(const ExportContext& context, QString* error) override
     {
         m_style = context.toolStyle;
-        m_tools = exportutil::toolSchemas(m_style);
+        m_tools.clear();
         return m_file.open(context.root + m_path, error);
     }
 
@@ -70,7 +89,11 @@ public:
         m_row.clear();
         JsonWriter json(m_row);
         json.beginObject().key("messages").beginArray();
-        json.beginObject().field("role", "system").field("content", exportutil::systemPrompt(m_style)).endObject();
+        const quint32 offered = exportutil::offeredTools(trajectory);
+        json.beginObject()
+            .field("role", "system")
+            .field("content", exportutil::systemPrompt(m_style, offered))
+            .endObject();
         json.beginObject().field("role", "user").field("content", trajectory.session.task()).endObject();
         for (const Step& step : trajectory.steps) {
             if (!step.isAction())
@@ -104,7 +127,7 @@ public:
             json.nullField("reasoning_content");
         json.field("weight", 1).endObject();
         json.endArray();
-        return endRow(json, error);
+        return endRow(json, offered, error);
     }
 
 private:
@@ -123,8 +146,8 @@ public:
     bool begin(const ExportContext& context, QString* error) override
     {
         m_tools.clear();
+        m_toolsAsString = true;
         m_style = context.toolStyle;
-        JsonWriter::appendString(m_tools, exportutil::toolSchemas(m_style));
         return m_file.open(context.root + QStringLiteral("/sharegpt/train.jsonl"), error);
     }
 
@@ -154,8 +177,9 @@ public:
         }
         json.beginObject().field("from", "gpt").field("value", exportutil::closingMessage(trajectory)).endObject();
         json.endArray();
-        json.field("system", exportutil::systemPrompt(m_style));
-        return endRow(json, error);
+        const quint32 offered = exportutil::offeredTools(trajectory);
+        json.field("system", exportutil::systemPrompt(m_style, offered));
+        return endRow(json, offered, error);
     }
 };
 

@@ -172,13 +172,33 @@ void writeCallObservation(JsonWriter& json, const Step& step, const ChatCall& ca
         writeObservation(json, step);
 }
 
-QString systemPrompt(const ToolStyle& style)
+quint32 offeredTools(const Trajectory& trajectory)
+{
+    const auto all = families::all();
+    static_assert(sizeof(quint32) * 8 >= 16, "one bit per family");
+    quint32 offered = 0;
+    for (size_t i = 0; i < all.size(); ++i) {
+        if (all[i]->offeredWhenUnused())
+            offered |= 1u << i;
+    }
+    for (const Step& step : trajectory.steps) {
+        for (size_t i = 0; i < all.size(); ++i) {
+            if (step.family == all[i])
+                offered |= 1u << i;
+        }
+    }
+    return offered;
+}
+
+QString systemPrompt(const ToolStyle& style, quint32 offered)
 {
     // "You act by running commands in a shell (tool `shell`) and by switching between
     // application windows (tool `switch_app`)": one clause per family with a tool.
     std::vector<std::string> clauses;
-    for (const EventFamily* family : families::all()) {
-        if (family->chatToolName(style).empty())
+    const auto all = families::all();
+    for (size_t i = 0; i < all.size(); ++i) {
+        const EventFamily* family = all[i];
+        if (family->chatToolName(style).empty() || !(offered & (1u << i)))
             continue;
         clauses.push_back(std::string(family->chatToolPurpose(style))
                               .append(" (tool `")
@@ -196,13 +216,16 @@ QString systemPrompt(const ToolStyle& style)
         .arg(QString::fromStdString(tools));
 }
 
-std::string toolSchemas(const ToolStyle& style)
+std::string toolSchemas(const ToolStyle& style, quint32 offered)
 {
     std::string out;
     JsonWriter json(out);
     json.beginArray();
-    for (const EventFamily* family : families::all())
-        family->writeChatToolSchema(json, style);
+    const auto all = families::all();
+    for (size_t i = 0; i < all.size(); ++i) {
+        if (offered & (1u << i))
+            all[i]->writeChatToolSchema(json, style);
+    }
     json.endArray();
     return out;
 }

@@ -112,10 +112,13 @@ std::string_view toolName(const Step& step);
 std::string toolArguments(const Step& step);
 // The id that ties a step's tool call to its result: "call_<step index>".
 std::string toolCallId(const Step& step);
-// The instruction every chat-format conversation starts with.
-QString systemPrompt(const ToolStyle& style);
-// JSON schemas of the tools (an array) as OpenAI's `tools` field wants them.
-std::string toolSchemas(const ToolStyle& style);
+// The tools a conversation offers: one bit per family of families::all(), set for the
+// families offered in every conversation and for those the trajectory uses.
+quint32 offeredTools(const Trajectory& trajectory);
+// The instruction every chat-format conversation starts with, naming the tools offered.
+QString systemPrompt(const ToolStyle& style, quint32 offered);
+// JSON schemas of the offered tools (an array) as OpenAI's `tools` field wants them.
+std::string toolSchemas(const ToolStyle& style, quint32 offered);
 // The calls a chat format writes for an action step, in order: most steps are one call
 // (the step's tool, arguments and observation), an edit may be several, or none when
 // nothing of it can be replayed exactly (a withheld file). `observation` is empty in

@@ -3,6 +3,8 @@
 #include "chains/Step.h"
 #include "trailmark/v1/event.pb.h"
 
+#include <QPoint>
+#include <QRect>
 #include <QString>
 #include <QStringList>
 
@@ -47,6 +49,18 @@ struct TimelineLane
 {
     QString key;
     QString label;
+};
+
+// Where a step acted on its screenshot, for the review view to draw over the picture
+// (never into it): the point, where a drag ended, the UI element's box, in the
+// screenshot's pixels.
+struct ScreenMarks
+{
+    QString screenshot; // SHA-256 (hex) of the picture the marks belong on
+    QPoint point;
+    std::optional<QPoint> end;
+    QRect elementBox; // empty when no element is known
+    QString label;    // "push button 'Save'"
 };
 
 // How the chat formats write the steps of families that have a choice: the two tool
@@ -137,6 +151,8 @@ public:
     // Facts the step details view lists ("bash in /src", "exit 2").
     virtual QStringList detailFacts(const Step&) const { return {}; }
     virtual std::vector<RedactableText> redactableTexts(const Step&) const { return {}; }
+    // Where the step acted on the screen (GUI actions); nullopt for steps with no point.
+    virtual std::optional<ScreenMarks> screenMarks(const Step&) const { return std::nullopt; }
 
     // ---- exports
     // The tool a chat-format model calls for the family's action steps ("shell",
@@ -161,6 +177,10 @@ public:
     {
         return std::nullopt;
     }
+    // Whether the chat formats offer the family's tool in every conversation (the shell,
+    // the editor, app switching), or only in those that use it (acting inside GUI
+    // apps: a model that never saw a screen should not be handed a mouse).
+    virtual bool offeredWhenUnused() const { return true; }
     // Whether the family's steps change files (edits): a recovery's fix is made of them.
     virtual bool changesFiles() const { return false; }
     // For a step of another family whose effects this family describes (Step::effects):

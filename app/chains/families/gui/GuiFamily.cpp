@@ -309,6 +309,31 @@ public:
         return texts;
     }
 
+    std::optional<ScreenMarks> screenMarks(const Step& step) const override
+    {
+        const v1::GuiAction& action = actionOf(step);
+        if (action.keyframe_sha256().empty())
+            return std::nullopt;
+        ScreenMarks marks;
+        marks.screenshot = hex(action.keyframe_sha256());
+        // Keys and typing happen where the focus is, not where the pointer rests.
+        if (isPointerAction(action.kind()))
+            marks.point = QPoint(action.x(), action.y());
+        else if (hasElement(action))
+            marks.point = QPoint(action.element_x() + action.element_width() / 2,
+                                 action.element_y() + action.element_height() / 2);
+        else
+            marks.point = QPoint(action.x(), action.y());
+        if (action.kind() == v1::GuiAction::KIND_DRAG)
+            marks.end = QPoint(action.end_x(), action.end_y());
+        if (hasElement(action)) {
+            marks.elementBox =
+                QRect(action.element_x(), action.element_y(), action.element_width(), action.element_height());
+            marks.label = target(action);
+        }
+        return marks;
+    }
+
     std::string_view toolName() const override { return "computer"; }
     std::string_view toolPurpose() const override
     {
@@ -336,6 +361,7 @@ public:
             return std::vector<ToolCall>{};
         return std::nullopt;
     }
+    bool offeredWhenUnused() const override { return false; }
     std::string_view countLabel() const override { return "GUI actions"; }
 
     void writeColumns(JsonWriter& json, const Step* step) const override
