@@ -254,12 +254,80 @@ std::optional<bool> accessibilityEnabled(GDBusConnection* bus, QString* why)
     return enabled;
 }
 
+// The text an alert shows: the names of its labels (and of text it holds), in order.
+void collectText(AtspiAccessible* accessible, int depth, QStringList& lines, int& visited)
+{
+    if (depth > 8 || ++visited > 60)
+        return;
+    Error error;
+    const AtspiRole role = atspi_accessible_get_role(accessible, error.out());
+    if (role == ATSPI_ROLE_LABEL || role == ATSPI_ROLE_STATIC || role == ATSPI_ROLE_TEXT ||
+        role == ATSPI_ROLE_PARAGRAPH) {
+        const QString name = nameOf(accessible);
+        if (!name.isEmpty() && !lines.contains(name))
+            lines << name;
+    }
+    const gint children = atspi_accessible_get_child_count(accessible, error.out());
+    for (gint i = 0; i < children && i < 40; ++i) {
+        if (Ref<AtspiAccessible> child{atspi_accessible_get_child_at_index(accessible, i, error.out())})
+            collectText(child.get(), depth + 1, lines, visited);
+    }
+}
+
+const char* const kWindowEvents[] = {"window:create", "window:activate"};
+
+// Every element of a (small) window that has bounds, with its path, for hit tests
+// after the window is gone.
+void snapshot(AtspiAccessible* accessible, const QString& parentPath, int depth, std::vector<UiElement>& out)
+{
+    if (depth > 8 || out.size() > 80)
+        return;
+    UiElement element;
+    element.role = roleName(accessible);
+    element.name = nameOf(accessible);
+    element.path =
+        parentPath.isEmpty() ? describePart(accessible) : parentPath + QStringLiteral(" > ") + describePart(accessible);
+    element.states = statesOf(accessible);
+    element.pid = pidOf(accessible);
+    Error error;
+    if (Ref<AtspiComponent> component{atspi_accessible_get_component_iface(accessible)}) {
+        if (AtspiRect* rect = atspi_component_get_extents(component.get(), ATSPI_COORD_TYPE_SCREEN, error.out())) {
+            element.x = rect->x;
+            element.y = rect->y;
+            element.width = rect->width;
+            element.height = rect->height;
+            g_free(rect);
+        }
+    }
+    if (element.width > 0 && element.height > 0)
+        out.push_back(element);
+    const gint children = atspi_accessible_get_child_count(accessible, error.out());
+    for (gint i = 0; i < children && i < 40; ++i) {
+        if (Ref<AtspiAccessible> child{atspi_accessible_get_child_at_index(accessible, i, error.out())})
+            snapshot(child.get(), element.path, depth + 1, out);
+    }
+}
+
 } // namespace
 
 struct AccessibilityReader::Private
 {
     GDBusConnection* bus = nullptr;
     AtspiEventListener* focusListener = nullptr;
+    AtspiEventListener* windowListener = nullptr;
+    AtspiAccessible* lastAlert = nullptr; // one reference held
+    // Windows announced by window events, newest last (one reference each): an app's
+    // list of windows can lag behind a dialog it just opened.
+    std::vector<AtspiAccessible*> announced;
+    // What the last dialogs held when they appeared: a click that closes one is read
+    // after the dialog is gone, so it is matched against this.
+    struct DialogSnapshot
+    {
+        QString title;
+        qint64 pid = 0;
+        std::vector<UiElement> elements;
+    };
+    std::vector<DialogSnapshot> dialogs;
     AtspiAccessible* focused = nullptr; // one reference held
 };
 
@@ -324,6 +392,29 @@ bool AccessibilityReader::start(QString* error)
     if (!atspi_event_listener_register(d->focusListener, "object:state-changed:focused", gerror.out())) {
         spdlog::warn("accessibility: cannot follow the keyboard focus: {}", gerror.message().toStdString());
     }
+    d->windowListener = atspi_event_listener_new(
+        [](AtspiEvent* event, void* self) {
+            // Read the window after this callback returns: it runs inside libatspi's
+            // D-Bus dispatch, where a call to the app can deadlock libdbus.
+            if (event->source) {
+                auto* reader = static_cast<AccessibilityReader*>(self);
+                auto* window = static_cast<AtspiAccessible*>(g_object_ref(event->source));
+                QMetaObject::invokeMethod(
+                    reader,
+                    [reader, window] {
+                        if (reader->m_running)
+                            reader->onWindow(window);
+                        g_object_unref(window);
+                    },
+                    Qt::QueuedConnection);
+            }
+            g_boxed_free(ATSPI_TYPE_EVENT, event);
+        },
+        this, nullptr);
+    for (const char* type : kWindowEvents) {
+        if (!atspi_event_listener_register(d->windowListener, type, gerror.out()))
+            spdlog::warn("accessibility: cannot follow {}: {}", type, gerror.message().toStdString());
+    }
     m_running = true;
     spdlog::info("accessibility: reading UI elements through AT-SPI{}",
                  m_enabledByUs ? " (turned accessibility on for this desktop session)" : "");
@@ -337,6 +428,20 @@ void AccessibilityReader::stop()
         g_object_unref(d->focusListener);
         d->focusListener = nullptr;
     }
+    if (d->windowListener) {
+        for (const char* type : kWindowEvents)
+            atspi_event_listener_deregister(d->windowListener, type, nullptr);
+        g_object_unref(d->windowListener);
+        d->windowListener = nullptr;
+    }
+    if (d->lastAlert) {
+        g_object_unref(d->lastAlert);
+        d->lastAlert = nullptr;
+    }
+    for (AtspiAccessible* window : d->announced)
+        g_object_unref(window);
+    d->announced.clear();
+    d->dialogs.clear();
     if (d->focused) {
         g_object_unref(d->focused);
         d->focused = nullptr;
@@ -364,6 +469,49 @@ void AccessibilityReader::onFocus(void* accessible)
     Q_EMIT focusChanged();
 }
 
+void AccessibilityReader::onWindow(void* accessible)
+{
+    auto* window = static_cast<AtspiAccessible*>(accessible);
+    if (std::find(d->announced.begin(), d->announced.end(), window) == d->announced.end()) {
+        constexpr size_t kAnnouncedKept = 16;
+        if (d->announced.size() == kAnnouncedKept) {
+            g_object_unref(d->announced.front());
+            d->announced.erase(d->announced.begin());
+        }
+        d->announced.push_back(static_cast<AtspiAccessible*>(g_object_ref(window)));
+    }
+    // A window announces itself as created and again as activated.
+    if (window == d->lastAlert)
+        return;
+    Error error;
+    const AtspiRole role = atspi_accessible_get_role(window, error.out());
+    if (role != ATSPI_ROLE_ALERT && role != ATSPI_ROLE_DIALOG && role != ATSPI_ROLE_NOTIFICATION)
+        return;
+    if (d->lastAlert)
+        g_object_unref(d->lastAlert);
+    d->lastAlert = static_cast<AtspiAccessible*>(g_object_ref(window));
+    UiAlert alert;
+    alert.role = roleName(window);
+    alert.title = nameOf(window);
+    QStringList lines;
+    int visited = 0;
+    collectText(window, 0, lines, visited);
+    lines.removeAll(alert.title);
+    alert.text = lines.join(QLatin1Char('\n')).left(1000);
+    if (Ref<AtspiAccessible> app{atspi_accessible_get_application(window, error.out())})
+        alert.app = nameOf(app.get());
+    alert.pid = pidOf(window);
+    Private::DialogSnapshot dialog{alert.title, alert.pid, {}};
+    snapshot(window, QString(), 0, dialog.elements);
+    for (UiElement& element : dialog.elements)
+        element.app = alert.app;
+    constexpr size_t kDialogsKept = 4;
+    if (d->dialogs.size() == kDialogsKept)
+        d->dialogs.erase(d->dialogs.begin());
+    d->dialogs.push_back(std::move(dialog));
+    Q_EMIT alertShown(alert);
+}
+
 bool AccessibilityReader::hasApplication(qint64 pid)
 {
     if (!m_running || pid <= 0)
@@ -385,30 +533,58 @@ QList<qint64> AccessibilityReader::notAccessible(const QList<qint64>& pids)
     return missing;
 }
 
-std::optional<UiElement> AccessibilityReader::elementAt(int x, int y, qint64 pid, bool scrollTarget)
+std::optional<UiElement> AccessibilityReader::elementAt(int x, int y, qint64 pid, const QString& windowTitle,
+                                                        bool scrollTarget)
 {
     if (!m_running || pid <= 0)
         return std::nullopt;
     for (const auto& [app, appPid] : applications()) {
         if (appPid != pid)
             continue;
-        // The window that holds the point; an active one (a dialog over its parent)
-        // wins over one behind it.
+        // The window that holds the point. AT-SPI knows no stacking, so a dialog and the
+        // window behind it both hold it: the one named as the X window under the pointer
+        // wins, then an active one, then the first.
         Ref<AtspiAccessible> window;
+        int windowRank = 0;
         Error error;
+        // libatspi caches what apps said (children, names, states) and trusts them to
+        // announce changes; Qt does not announce every dialog it opens, so a cached
+        // answer can name the window behind the dialog: this app is asked afresh. (Not
+        // ATSPI_CACHE_NONE for everything: libatspi's own event handling then calls the
+        // app from inside D-Bus dispatch and deadlocks.)
+        atspi_accessible_clear_cache(app.get());
+        std::vector<Ref<AtspiAccessible>> candidates;
+        // Newest announced first: a dialog over its window is the likelier target.
+        for (auto it = d->announced.rbegin(); it != d->announced.rend(); ++it) {
+            if (pidOf(*it) == pid)
+                candidates.emplace_back(static_cast<AtspiAccessible*>(g_object_ref(*it)));
+        }
         const gint windows = atspi_accessible_get_child_count(app.get(), error.out());
         for (gint i = 0; i < windows; ++i) {
-            Ref<AtspiAccessible> candidate(atspi_accessible_get_child_at_index(app.get(), i, error.out()));
+            if (Ref<AtspiAccessible> child{atspi_accessible_get_child_at_index(app.get(), i, error.out())})
+                candidates.push_back(std::move(child));
+        }
+        for (Ref<AtspiAccessible>& candidate : candidates) {
             if (!candidate || !hasState(candidate.get(), ATSPI_STATE_SHOWING))
                 continue;
             Ref<AtspiComponent> component(atspi_accessible_get_component_iface(candidate.get()));
             if (!component || !atspi_component_contains(component.get(), x, y, ATSPI_COORD_TYPE_SCREEN, error.out()))
                 continue;
-            const bool active = hasState(candidate.get(), ATSPI_STATE_ACTIVE);
-            if (!window || active)
+            const int rank = !windowTitle.isEmpty() && nameOf(candidate.get()) == windowTitle ? 3
+                             : hasState(candidate.get(), ATSPI_STATE_ACTIVE)                  ? 2
+                                                                                              : 1;
+            if (rank > windowRank) {
                 window = std::move(candidate);
-            if (active)
+                windowRank = rank;
+            }
+            if (rank == 3)
                 break;
+        }
+        if (windowRank < 3 && !windowTitle.isEmpty()) {
+            // The X window under the pointer is a dialog AT-SPI no longer shows (the
+            // click closed it): answer from what it held when it appeared.
+            if (auto element = dialogElementAt(x, y, pid, windowTitle))
+                return element;
         }
         if (!window)
             return std::nullopt;
@@ -430,6 +606,24 @@ std::optional<UiElement> AccessibilityReader::elementAt(int x, int y, qint64 pid
                 return describe(container.get());
         }
         return describe(deepest.get());
+    }
+    return std::nullopt;
+}
+
+std::optional<UiElement> AccessibilityReader::dialogElementAt(int x, int y, qint64 pid, const QString& title) const
+{
+    for (auto dialog = d->dialogs.rbegin(); dialog != d->dialogs.rend(); ++dialog) {
+        if (dialog->pid != pid || dialog->title != title)
+            continue;
+        const UiElement* smallest = nullptr;
+        for (const UiElement& element : dialog->elements) {
+            if (x < element.x || y < element.y || x >= element.x + element.width || y >= element.y + element.height)
+                continue;
+            if (!smallest || element.width * element.height < smallest->width * smallest->height)
+                smallest = &element;
+        }
+        if (smallest)
+            return *smallest;
     }
     return std::nullopt;
 }

@@ -29,6 +29,16 @@ struct UiElement
     bool isTerminal() const { return role == QLatin1String("terminal"); }
 };
 
+// A dialog or alert an app put up.
+struct UiAlert
+{
+    QString role; // "alert", "dialog"
+    QString title;
+    QString text; // its labels, one per line
+    QString app;
+    qint64 pid = 0;
+};
+
 // Reads UI elements through AT-SPI (libatspi): the element under a point of the
 // screen, the element with the keyboard focus. Turns accessibility on for the desktop
 // session while it runs (org.a11y.Status.IsEnabled, put back as it was on stop), so
@@ -56,7 +66,10 @@ public:
     // pointer decides which app, as AT-SPI ignores stacking); nullopt when the app is
     // not accessible or nothing is there. For a scroll (scrollTarget) the element is the
     // container the wheel moves (list 'Files'), not the row that happens to be under it.
-    std::optional<UiElement> elementAt(int x, int y, qint64 pid, bool scrollTarget = false);
+    // windowTitle is the title of the X window under the point: of an app's windows that
+    // hold the point (a dialog over its main window), the one so named is the one hit.
+    std::optional<UiElement> elementAt(int x, int y, qint64 pid, const QString& windowTitle = {},
+                                       bool scrollTarget = false);
     // The element that last took the keyboard focus, if it belongs to pid (0: any).
     std::optional<UiElement> focusedElement(qint64 pid);
     // Pids among `pids` whose apps are not on the registry.
@@ -67,10 +80,14 @@ public:
 Q_SIGNALS:
     // The keyboard focus moved to another element.
     void focusChanged();
+    // An app showed an alert or a dialog (an error after an action, most often).
+    void alertShown(const trailmark::capture::UiAlert& alert);
 
 private:
     struct Private;
     void onFocus(void* accessible);
+    void onWindow(void* accessible);
+    std::optional<UiElement> dialogElementAt(int x, int y, qint64 pid, const QString& title) const;
     Private* d = nullptr;
     bool m_running = false;
     bool m_enabledByUs = false;

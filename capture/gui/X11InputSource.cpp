@@ -145,6 +145,7 @@ bool X11InputSource::start(EventSink& sink, QString* error)
                 m_aggregator->focusChanged();
             armDeadline();
         });
+        connect(m_accessibility.get(), &AccessibilityReader::alertShown, this, &X11InputSource::recordAlert);
         warnAboutInvisibleApps();
     } else {
         spdlog::warn("gui actions: {}", accessibilityError.toStdString());
@@ -314,6 +315,7 @@ X11InputSource::Pointer X11InputSource::queryPointer()
     pointer.client = reply->child == XCB_WINDOW_NONE ? xcb_window_t{XCB_WINDOW_NONE} : clientWindowAt(reply->child);
     pointer.windowX = pointer.x;
     pointer.windowY = pointer.y;
+    pointer.info = pointer.client != XCB_WINDOW_NONE ? m_display->windowInfo(pointer.client) : std::nullopt;
     if (pointer.client != XCB_WINDOW_NONE) {
         Reply<xcb_translate_coordinates_reply_t> local(xcb_translate_coordinates_reply(
             connection,
@@ -360,7 +362,7 @@ ActionAggregator::Context X11InputSource::contextAt(const RawInput& input, bool 
     }
     bool excluded = false;
     if (window != XCB_WINDOW_NONE) {
-        if (const auto info = m_display->windowInfo(window)) {
+        if (const auto info = pointerAction ? m_pointer.info : m_display->windowInfo(window)) {
             action.set_app_class(info->appClass.toStdString());
             action.set_window_title(info->title.toStdString());
             action.set_pid(info->pid);
@@ -385,7 +387,8 @@ ActionAggregator::Context X11InputSource::contextAt(const RawInput& input, bool 
         action.set_element_status(v1::GuiAction::ELEMENT_STATUS_UNAVAILABLE);
     } else {
         const bool wheel = input.type == RawInput::Type::ButtonPress && input.button >= 4 && input.button <= 7;
-        element = pointerAction ? m_accessibility->elementAt(input.x, input.y, action.pid(), wheel)
+        element = pointerAction ? m_accessibility->elementAt(input.x, input.y, action.pid(),
+                                                             QString::fromStdString(action.window_title()), wheel)
                                 : m_accessibility->focusedElement(action.pid());
         if (element)
             action.set_element_status(v1::GuiAction::ELEMENT_STATUS_FOUND);
@@ -481,6 +484,33 @@ void X11InputSource::deliver(v1::GuiAction& action, qint64 startNs)
         return;
     }
     ++m_recorded;
+}
+
+void X11InputSource::recordAlert(const UiAlert& alert)
+{
+    if (!m_sink || alert.pid == m_ownPid || !m_sink->accepts(nowNs()))
+        return;
+    // What the action led to comes after it: the click that is still waiting for a
+    // second one is stored first.
+    if (m_aggregator)
+        m_aggregator->flush();
+    if (m_exclusions) {
+        const xcb_window_t active = m_display->activeWindow();
+        const auto info = active != XCB_WINDOW_NONE ? m_display->windowInfo(active) : std::nullopt;
+        if (m_exclusions->isExcluded({info ? info->appClass : QString(), info ? info->appInstance : QString(),
+                                      alert.title, info ? info->exe : QString()}))
+            return;
+    }
+    v1::Event event;
+    auto* body = event.mutable_gui_alert();
+    body->set_role(alert.role.toStdString());
+    body->set_title(alert.title.toStdString());
+    body->set_text(alert.text.toStdString());
+    body->set_app(alert.app.toStdString());
+    body->set_pid(alert.pid);
+    QString error;
+    if (!m_sink->record(event, &error))
+        spdlog::error("gui actions: cannot record a dialog: {}", error.toStdString());
 }
 
 void X11InputSource::armDeadline()

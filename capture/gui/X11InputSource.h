@@ -2,6 +2,7 @@
 
 #include "capture/CaptureSource.h"
 #include "capture/gui/ActionAggregator.h"
+#include "capture/x11/X11Display.h"
 
 #include <QTimer>
 
@@ -15,9 +16,9 @@ class QSocketNotifier;
 namespace trailmark::capture {
 
 class AccessibilityReader;
+struct UiAlert;
 class ScreenGrabber;
 class WindowExclusionFilter;
-class X11Display;
 class X11Keyboard;
 
 // Records what the expert does inside GUI apps on X11: clicks, drags, scrolls, typed
@@ -59,6 +60,9 @@ private:
         xcb_window_t client = XCB_WINDOW_NONE;
         int windowX = 0;
         int windowY = 0;
+        // Read at once: a click that closes a dialog destroys its window within
+        // milliseconds, before the action's context is put together.
+        std::optional<X11WindowInfo> info;
     };
 
     void processEvents();
@@ -69,6 +73,7 @@ private:
     void addKeyframe(v1::GuiAction& action);
     void deliver(v1::GuiAction& action, qint64 startNs);
     void armDeadline();
+    void recordAlert(const UiAlert& alert);
     void warnAboutInvisibleApps();
     qint64 eventTimeNs(xcb_timestamp_t serverTime);
 

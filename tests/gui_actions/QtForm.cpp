@@ -1,5 +1,6 @@
 // A small real Qt 6 form for the GUI action tests: a name field, a password field, a
-// slider, a long list and a Save button (also Ctrl+S). It prints one JSON line when it
+// slider, a long list, a Save button (also Ctrl+S), and a Check button that fails the
+// first time with an error dialog and works the second. It prints one JSON line when it
 // is shown (the screen centre of each widget, so the test knows where to click) and one
 // on every save (what the form holds), so a replayed session can be compared with the
 // recorded one.
@@ -11,6 +12,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QShortcut>
@@ -59,6 +61,7 @@ int main(int argc, char** argv)
     for (int i = 1; i <= 200; ++i)
         items->addItem(QStringLiteral("Item %1").arg(i));
     auto* save = new QPushButton(QStringLiteral("Save"), &window);
+    auto* check = new QPushButton(QStringLiteral("Check"), &window);
     layout->addWidget(new QLabel(QStringLiteral("Name"), &window), 0, 0);
     layout->addWidget(name, 0, 1);
     layout->addWidget(new QLabel(QStringLiteral("Password"), &window), 1, 0);
@@ -67,6 +70,7 @@ int main(int argc, char** argv)
     layout->addWidget(volume, 2, 1);
     layout->addWidget(items, 3, 0, 1, 2);
     layout->addWidget(save, 4, 1);
+    layout->addWidget(check, 5, 1);
     window.resize(520, 480);
 
     int saves = 0;
@@ -82,6 +86,23 @@ int main(int argc, char** argv)
     QObject::connect(save, &QPushButton::clicked, &window, saveForm);
     auto* shortcut = new QShortcut(QKeySequence(QStringLiteral("Ctrl+S")), &window);
     QObject::connect(shortcut, &QShortcut::activated, &window, saveForm);
+
+    int checks = 0;
+    QObject::connect(check, &QPushButton::clicked, &window, [&] {
+        if (++checks > 1) {
+            print(QJsonObject{{QStringLiteral("event"), QStringLiteral("checked")}});
+            return;
+        }
+        auto* box = new QMessageBox(QMessageBox::Critical, QStringLiteral("Error"),
+                                    QStringLiteral("Could not check the name: the server did not answer."),
+                                    QMessageBox::Ok, &window);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+        QTimer::singleShot(700, box, [box] {
+            print(QJsonObject{{QStringLiteral("event"), QStringLiteral("dialog")},
+                              {QStringLiteral("ok"), centre(box->button(QMessageBox::Ok))}});
+        });
+    });
 
     window.show();
     // Once the window manager has placed it, say where everything is.
@@ -101,6 +122,7 @@ int main(int argc, char** argv)
                           {QStringLiteral("name"), centre(name)},
                           {QStringLiteral("password"), centre(password)},
                           {QStringLiteral("save"), centre(save)},
+                          {QStringLiteral("check"), centre(check)},
                           {QStringLiteral("items"), centre(items)},
                           {QStringLiteral("slider_handle"), QJsonArray{handleCentre.x(), handleCentre.y()}},
                           {QStringLiteral("slider_target"), QJsonArray{trackEnd.x(), trackEnd.y()}}});

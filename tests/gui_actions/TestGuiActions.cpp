@@ -449,6 +449,56 @@ private Q_SLOTS:
         QCOMPARE(replayedState->value(QStringLiteral("password_length")).toInt(), 0);
     }
 
+    // An action that an error dialog answers is an error, with the dialog as its reason;
+    // the same click again after dismissing it is its retry, and recovers from it.
+    void errorDialogThenRetry()
+    {
+        const QString sessionId = startRecording();
+        QVERIFY2(!sessionId.isEmpty(), qPrintable(m_recorderErr));
+        {
+            FormApp form;
+            QVERIFY(form.start(qtFormPath(), {}));
+            QVERIFY(click(form.point(QStringLiteral("check"))));
+            const auto dialog = form.waitFor(QStringLiteral("dialog"));
+            QVERIFY(dialog);
+            beat();
+            const QJsonArray ok = dialog->value(QStringLiteral("ok")).toArray();
+            QVERIFY(click(QPoint(ok.at(0).toInt(), ok.at(1).toInt())));
+            beat();
+            QVERIFY(click(form.point(QStringLiteral("check"))));
+            QVERIFY(form.waitFor(QStringLiteral("checked")));
+            beat();
+        }
+        QVERIFY2(stopRecording(), qPrintable(m_recorderErr));
+
+        QProcess show;
+        show.start(QStringLiteral(TRAILMARK_BINARY), {QStringLiteral("--db"), m_database->path(),
+                                                      QStringLiteral("show"), sessionId, QStringLiteral("--json")});
+        QVERIFY(show.waitForFinished(30000));
+        QList<QJsonObject> gui;
+        for (const QJsonValue& step :
+             QJsonDocument::fromJson(show.readAllStandardOutput()).object().value(QStringLiteral("steps")).toArray()) {
+            if (step.toObject().value(QStringLiteral("tool")).toString() == QLatin1String("computer"))
+                gui << step.toObject();
+        }
+        QCOMPARE(gui.size(), 3);
+        const QJsonObject& failed = gui.at(0);
+        QCOMPARE(failed.value(QStringLiteral("action")).toString(),
+                 QStringLiteral("click push button 'Check' — Trailmark Qt Form"));
+        QCOMPARE(failed.value(QStringLiteral("outcome")).toString(), QStringLiteral("error"));
+        const QString reason = failed.value(QStringLiteral("error_reasons")).toArray().at(0).toString();
+        QVERIFY2(reason.startsWith(QLatin1String("dialog: alert 'Error'")) &&
+                     reason.contains(QLatin1String("Could not check the name")),
+                 qPrintable(reason));
+        QVERIFY(failed.value(QStringLiteral("observation")).toString().contains(QLatin1String("Then a dialog")));
+        QCOMPARE(gui.at(1).value(QStringLiteral("element_name")).toString(), QStringLiteral("OK"));
+        const QJsonObject& retry = gui.at(2);
+        QCOMPARE(retry.value(QStringLiteral("outcome")).toString(), QStringLiteral("ok"));
+        QCOMPARE(retry.value(QStringLiteral("retry_of")).toInt(), failed.value(QStringLiteral("index")).toInt());
+        QCOMPARE(retry.value(QStringLiteral("attempt")).toInt(), 2);
+        QCOMPARE(retry.value(QStringLiteral("recovers")).toInt(), failed.value(QStringLiteral("index")).toInt());
+    }
+
     void gtkFormIsRecorded()
     {
         const QString sessionId = startRecording();

@@ -10,6 +10,8 @@ namespace trailmark::chains {
 struct GuiStep final : StepDetailOf<GuiStep>
 {
     v1::GuiAction action;
+    // Dialogs and alerts the app put up right after the action, as read.
+    std::vector<v1::GuiAlert> alerts;
 };
 
 } // namespace trailmark::chains
