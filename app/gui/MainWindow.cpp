@@ -124,11 +124,17 @@ void MainWindow::onRecordingStateChanged()
     const bool held = state != State::Idle && m_recording->isStorageHeld();
     const bool recording = state == State::Recording && !held;
     const bool paused = state == State::Paused;
-    setWindowTitle(held        ? tr("⚠ On hold — Trailmark")
-                   : recording ? tr("● Recording — Trailmark")
-                   : paused    ? tr("Paused — Trailmark")
-                               : tr("Trailmark"));
-    m_recordingIndicator->setText(held        ? tr("⚠ On hold: cannot write")
+    // While keys and clicks are read, the indicator says so (the setting cannot change
+    // during a recording: its checkbox is disabled then).
+    const bool input = AppSettings::guiActionsEnabled();
+    setWindowTitle(held                 ? tr("⚠ On hold — Trailmark")
+                   : recording && input ? tr("● Recording clicks and keys — Trailmark")
+                   : recording          ? tr("● Recording — Trailmark")
+                   : paused             ? tr("Paused — Trailmark")
+                                        : tr("Trailmark"));
+    m_recordingIndicator->setText(held ? tr("⚠ On hold: cannot write")
+                                  : recording && input
+                                      ? tr("<span style=\"color:#c0392b\">●</span> Recording, with clicks and keys")
                                   : recording ? tr("<span style=\"color:#c0392b\">●</span> Recording")
                                   : paused    ? tr("❚❚ Paused")
                                               : QString());
