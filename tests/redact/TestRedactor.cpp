@@ -389,6 +389,18 @@ void TestRedactor::filtersEveryTextFieldOfEveryBody()
     v1::Event title;
     title.mutable_title_change()->set_title(secret);
     check(title, "title_change", [](const v1::Event& e) { return e.title_change().title(); });
+    // Typed into a GUI app, shown by one in a dialog or as an element's name.
+    v1::Event typed;
+    typed.mutable_gui_action()->set_text("token=" + secret);
+    check(typed, "gui_action.text", [](const v1::Event& e) { return e.gui_action().text(); });
+    v1::Event element;
+    element.mutable_gui_action()->set_element_name("Copy " + secret);
+    element.mutable_gui_action()->set_element_path("frame 'Tokens' > push button 'Copy " + secret + "'");
+    check(element, "gui_action.element_name", [](const v1::Event& e) { return e.gui_action().element_name(); });
+    check(element, "gui_action.element_path", [](const v1::Event& e) { return e.gui_action().element_path(); });
+    v1::Event dialog;
+    dialog.mutable_gui_alert()->set_text("Your new token: " + secret);
+    check(dialog, "gui_alert.text", [](const v1::Event& e) { return e.gui_alert().text(); });
 
     redactor.apply(finished);
     QStringList fields;
