@@ -70,6 +70,34 @@ private Q_SLOTS:
         QCOMPARE(test::eventsOf(*gated.store, gated.session).size(), stored ? 1 : 0);
     }
 
+    // Keyframes of GUI actions: no picture is stored while paused or held, and a source
+    // can ask before it takes one.
+    void picturesOnlyWhileRecording()
+    {
+        Gated gated;
+        QVERIFY(gated.store);
+        capture::RecordingGate& gate = *gated.gate;
+        test::ManualClock& clock = gated.clock;
+        const QByteArray png = QByteArray::fromHex("89504e470d0a1a0a") + "keyframe";
+        QString error;
+        QVERIFY(gate.accepts(clock.nowNs()));
+        const auto stored = gate.putBlob(png, QStringLiteral("image/png"), &error);
+        QVERIFY2(stored, qPrintable(error));
+        QCOMPARE(gated.store->blob(*stored, &error).value_or(QByteArray()), png);
+
+        gate.pause(clock.nowNs());
+        QVERIFY(!gate.accepts(clock.nowNs()));
+        QVERIFY(!gate.putBlob(png + "2", QStringLiteral("image/png"), &error));
+        QCOMPARE(error, QStringLiteral("recording is paused"));
+        gate.resume(clock.nowNs());
+        gate.setHeld(true);
+        QVERIFY(!gate.accepts(clock.nowNs()));
+        QVERIFY(!gate.putBlob(png + "3", QStringLiteral("image/png"), &error));
+        gate.setHeld(false);
+        QVERIFY(gate.accepts(clock.nowNs()));
+        QVERIFY(gate.putBlob(png + "4", QStringLiteral("image/png"), &error));
+    }
+
     void untimedEventsAreJudgedByNow()
     {
         Gated gated;
