@@ -2,6 +2,8 @@
 // as a name.
 #include "capture/gui/AccessibilityReader.h"
 
+#include <QDateTime>
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -325,7 +327,8 @@ struct AccessibilityReader::Private
     {
         QString title;
         qint64 pid = 0;
-        std::vector<UiElement> elements;
+        qint64 shownAtMs = 0;
+        std::vector<UiElement> elements; // the dialog itself first
     };
     std::vector<DialogSnapshot> dialogs;
     AtspiAccessible* focused = nullptr; // one reference held
@@ -480,13 +483,24 @@ void AccessibilityReader::onWindow(void* accessible)
         }
         d->announced.push_back(static_cast<AtspiAccessible*>(g_object_ref(window)));
     }
-    // A window announces itself as created and again as activated.
-    if (window == d->lastAlert)
-        return;
     Error error;
     const AtspiRole role = atspi_accessible_get_role(window, error.out());
     if (role != ATSPI_ROLE_ALERT && role != ATSPI_ROLE_DIALOG && role != ATSPI_ROLE_NOTIFICATION)
         return;
+    // A window announces itself as created and again as activated: one alert, but the
+    // second look at it has its final layout.
+    if (window == d->lastAlert) {
+        for (auto& dialog : d->dialogs) {
+            if (dialog.title == nameOf(window) && dialog.pid == pidOf(window)) {
+                const QString app = dialog.elements.empty() ? QString() : dialog.elements.front().app;
+                dialog.elements.clear();
+                snapshot(window, QString(), 0, dialog.elements);
+                for (UiElement& element : dialog.elements)
+                    element.app = app;
+            }
+        }
+        return;
+    }
     if (d->lastAlert)
         g_object_unref(d->lastAlert);
     d->lastAlert = static_cast<AtspiAccessible*>(g_object_ref(window));
@@ -501,7 +515,7 @@ void AccessibilityReader::onWindow(void* accessible)
     if (Ref<AtspiAccessible> app{atspi_accessible_get_application(window, error.out())})
         alert.app = nameOf(app.get());
     alert.pid = pidOf(window);
-    Private::DialogSnapshot dialog{alert.title, alert.pid, {}};
+    Private::DialogSnapshot dialog{alert.title, alert.pid, QDateTime::currentMSecsSinceEpoch(), {}};
     snapshot(window, QString(), 0, dialog.elements);
     for (UiElement& element : dialog.elements)
         element.app = alert.app;
@@ -610,6 +624,22 @@ std::optional<UiElement> AccessibilityReader::elementAt(int x, int y, qint64 pid
     return std::nullopt;
 }
 
+std::optional<std::pair<UiElement, QString>> AccessibilityReader::recentDialogElementAt(int x, int y) const
+{
+    constexpr qint64 kRecentMs = 60'000;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (auto dialog = d->dialogs.rbegin(); dialog != d->dialogs.rend(); ++dialog) {
+        if (now - dialog->shownAtMs > kRecentMs || dialog->elements.empty())
+            continue;
+        const UiElement& window = dialog->elements.front();
+        if (x < window.x || y < window.y || x >= window.x + window.width || y >= window.y + window.height)
+            continue;
+        if (auto element = dialogElementAt(x, y, dialog->pid, dialog->title))
+            return std::make_pair(*element, dialog->title);
+    }
+    return std::nullopt;
+}
+
 std::optional<UiElement> AccessibilityReader::dialogElementAt(int x, int y, qint64 pid, const QString& title) const
 {
     for (auto dialog = d->dialogs.rbegin(); dialog != d->dialogs.rend(); ++dialog) {
@@ -628,16 +658,57 @@ std::optional<UiElement> AccessibilityReader::dialogElementAt(int x, int y, qint
     return std::nullopt;
 }
 
+// The element with the keyboard focus below this one (depth first, bounded: a big
+// document has thousands of nodes, and the focus is found long before).
+Ref<AtspiAccessible> findFocused(AtspiAccessible* accessible, int depth, int& visited)
+{
+    constexpr int kMaxVisited = 400;
+    if (depth > kMaxDepth || ++visited > kMaxVisited)
+        return {};
+    Ref<AtspiStateSet> states(atspi_accessible_get_state_set(accessible));
+    // (The application itself is never "showing"; its windows and their parts are.)
+    if (depth > 0 && (!states || !atspi_state_set_contains(states.get(), ATSPI_STATE_SHOWING)))
+        return {};
+    if (states && atspi_state_set_contains(states.get(), ATSPI_STATE_FOCUSED))
+        return Ref<AtspiAccessible>(static_cast<AtspiAccessible*>(g_object_ref(accessible)));
+    Error error;
+    const gint children = atspi_accessible_get_child_count(accessible, error.out());
+    for (gint i = 0; i < children && i < 200; ++i) {
+        Ref<AtspiAccessible> child(atspi_accessible_get_child_at_index(accessible, i, error.out()));
+        if (!child)
+            continue;
+        if (Ref<AtspiAccessible> found = findFocused(child.get(), depth + 1, visited))
+            return found;
+    }
+    return {};
+}
+
 std::optional<UiElement> AccessibilityReader::focusedElement(qint64 pid)
 {
-    if (!m_running || !d->focused)
+    if (!m_running)
         return std::nullopt;
-    if (!hasState(d->focused, ATSPI_STATE_FOCUSED))
-        return std::nullopt; // focus went somewhere we were not told about
-    UiElement element = describe(d->focused);
-    if (pid > 0 && element.pid != pid)
+    if (d->focused && hasState(d->focused, ATSPI_STATE_FOCUSED)) {
+        UiElement element = describe(d->focused);
+        if (pid <= 0 || element.pid == pid)
+            return element;
+    }
+    // No focus event told us (the element had the focus before accessibility was on,
+    // or the app announces none): ask the app's windows.
+    if (pid <= 0)
         return std::nullopt;
-    return element;
+    for (const auto& [app, appPid] : applications()) {
+        if (appPid != pid)
+            continue;
+        atspi_accessible_clear_cache(app.get());
+        int visited = 0;
+        if (Ref<AtspiAccessible> found = findFocused(app.get(), 0, visited)) {
+            if (d->focused)
+                g_object_unref(d->focused);
+            d->focused = static_cast<AtspiAccessible*>(g_object_ref(found.get()));
+            return describe(found.get());
+        }
+    }
+    return std::nullopt;
 }
 
 } // namespace trailmark::capture

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <optional>
+#include <utility>
 
 namespace trailmark::capture {
 
@@ -70,6 +71,10 @@ public:
     // hold the point (a dialog over its main window), the one so named is the one hit.
     std::optional<UiElement> elementAt(int x, int y, qint64 pid, const QString& windowTitle = {},
                                        bool scrollTarget = false);
+    // The element at (x, y) of a dialog that appeared lately, as it was then, and the
+    // dialog's title: for a click whose window was gone before it could be read (the
+    // click closed it).
+    std::optional<std::pair<UiElement, QString>> recentDialogElementAt(int x, int y) const;
     // The element that last took the keyboard focus, if it belongs to pid (0: any).
     std::optional<UiElement> focusedElement(qint64 pid);
     // Pids among `pids` whose apps are not on the registry.

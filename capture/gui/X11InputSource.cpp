@@ -26,6 +26,8 @@ constexpr qint64 kNsPerMs = 1'000'000;
 constexpr int kMaxWindowDepth = 8;
 // Server time and our clock part by more than this: the server's clock was reset.
 constexpr qint64 kMaxClockSkewNs = 1000 * kNsPerMs;
+// How long apps get to register on the accessibility bus after it was turned on.
+constexpr int kRegistrationGraceMs = 2000;
 // QImage's PNG "quality" is the inverse of zlib's level: 80 is level 2.
 constexpr int kKeyframePngQuality = 80;
 
@@ -146,7 +148,12 @@ bool X11InputSource::start(EventSink& sink, QString* error)
             armDeadline();
         });
         connect(m_accessibility.get(), &AccessibilityReader::alertShown, this, &X11InputSource::recordAlert);
-        warnAboutInvisibleApps();
+        // Apps that follow the accessibility switch (Qt 6, GTK) register within a
+        // moment of it; the ones still missing then are the ones to name.
+        QTimer::singleShot(kRegistrationGraceMs, this, [this] {
+            if (m_accessibility && m_accessibility->isRunning())
+                warnAboutInvisibleApps();
+        });
     } else {
         spdlog::warn("gui actions: {}", accessibilityError.toStdString());
         Q_EMIT warning(accessibilityError);
@@ -199,13 +206,12 @@ void X11InputSource::warnAboutInvisibleApps()
     if (invisible.isEmpty())
         return;
     const QString message =
-        m_accessibility->enabledAccessibility()
-            ? QStringLiteral("accessibility was off when these apps started, so their buttons and fields cannot be "
-                             "named (clicks keep their coordinates); restart them to record their UI elements: %1")
-                  .arg(invisible.join(QStringLiteral(", ")))
-            : QStringLiteral("these apps expose no accessibility (AT-SPI), so their clicks keep coordinates only "
-                             "(a Qt app started before accessibility was on must be restarted): %1")
-                  .arg(invisible.join(QStringLiteral(", ")));
+        QStringLiteral("these running apps cannot be read through accessibility (AT-SPI), so their clicks keep "
+                       "coordinates only and what is typed into them is withheld%1: %2")
+            .arg(m_accessibility->enabledAccessibility()
+                     ? QStringLiteral("; accessibility was off when they started, so restart them if they support it")
+                     : QString(),
+                 invisible.join(QStringLiteral(", ")));
     spdlog::warn("gui actions: {}", message.toStdString());
     Q_EMIT warning(message);
 }
@@ -383,9 +389,19 @@ ActionAggregator::Context X11InputSource::contextAt(const RawInput& input, bool 
     }
 
     std::optional<UiElement> element;
-    if (!m_accessibility->isRunning()) {
+    if (pointerAction && !m_pointer.info && m_accessibility->isRunning()) {
+        // The window under the pointer was gone before it could be read: a click that
+        // closed a dialog. What the dialog held when it appeared says what was hit.
+        if (auto hit = m_accessibility->recentDialogElementAt(input.x, input.y)) {
+            element = hit->first;
+            action.set_window_title(hit->second.toStdString());
+            action.set_pid(element->pid);
+            action.set_element_status(v1::GuiAction::ELEMENT_STATUS_FOUND);
+        }
+    }
+    if (!element && !m_accessibility->isRunning()) {
         action.set_element_status(v1::GuiAction::ELEMENT_STATUS_UNAVAILABLE);
-    } else {
+    } else if (!element) {
         const bool wheel = input.type == RawInput::Type::ButtonPress && input.button >= 4 && input.button <= 7;
         element = pointerAction ? m_accessibility->elementAt(input.x, input.y, action.pid(),
                                                              QString::fromStdString(action.window_title()), wheel)

@@ -9,12 +9,14 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTest>
 
 #include <csignal>
@@ -491,12 +493,90 @@ private Q_SLOTS:
                      reason.contains(QLatin1String("Could not check the name")),
                  qPrintable(reason));
         QVERIFY(failed.value(QStringLiteral("observation")).toString().contains(QLatin1String("Then a dialog")));
-        QCOMPARE(gui.at(1).value(QStringLiteral("element_name")).toString(), QStringLiteral("OK"));
+        QCOMPARE(gui.at(1).value(QStringLiteral("action")).toString(),
+                 QStringLiteral("click push button 'OK' — Error"));
         const QJsonObject& retry = gui.at(2);
         QCOMPARE(retry.value(QStringLiteral("outcome")).toString(), QStringLiteral("ok"));
         QCOMPARE(retry.value(QStringLiteral("retry_of")).toInt(), failed.value(QStringLiteral("index")).toInt());
         QCOMPARE(retry.value(QStringLiteral("attempt")).toInt(), 2);
         QCOMPARE(retry.value(QStringLiteral("recovers")).toInt(), failed.value(QStringLiteral("index")).toInt());
+    }
+
+    // Apps already running when recording starts: a GTK app (always on the accessibility
+    // bus) whose field had the focus before anyone asked is read by asking it; an X client
+    // without accessibility (xterm) is named once and keeps only coordinates, and what is
+    // typed into it is withheld, since nobody can tell whether it takes a password.
+    void appsRunningBeforeRecording()
+    {
+        QProcess xterm;
+        xterm.start(QStringLiteral("xterm"), {QStringLiteral("-geometry"), QStringLiteral("60x10+0+0"),
+                                              QStringLiteral("-title"), QStringLiteral("plain xterm")});
+        QVERIFY(xterm.waitForStarted());
+        const auto closeXterm = qScopeGuard([&] {
+            xterm.kill();
+            xterm.waitForFinished();
+        });
+        QTest::qWait(1000);
+        FormApp form;
+        QVERIFY(form.start(QStringLiteral("/usr/bin/python3"), {gtkFormPath()}));
+        const QString sessionId = startRecording();
+        QVERIFY2(!sessionId.isEmpty(), qPrintable(m_recorderErr));
+        QTest::qWait(2500); // the recorder names unreadable apps after a grace period
+        // The form's first field has had the focus since it appeared: no click, no event.
+        QVERIFY(type(QStringLiteral("ada@example.org")));
+        beat();
+        QVERIFY(click(QPoint(120, 60))); // inside the xterm
+        beat();
+        QVERIFY(type(QStringLiteral("echo hi")));
+        beat();
+        QVERIFY2(stopRecording(), qPrintable(m_recorderErr));
+        QVERIFY2(m_recorderErr.contains(QLatin1String("cannot be read through accessibility")) &&
+                     m_recorderErr.contains(QLatin1String("XTerm (pid")),
+                 qPrintable(m_recorderErr));
+        QCOMPARE(m_recorderErr.count(QLatin1String("cannot be read through accessibility")), 1);
+        const auto actions = actionsOf(sessionId);
+        QCOMPARE(described(actions),
+                 (QStringList{QStringLiteral("type 'ada@example.org' text 'Email'"),
+                              QStringLiteral("click (element ELEMENT_STATUS_NO_ACCESSIBILITY)"),
+                              QStringLiteral("type [typed 7 characters into a field accessibility could not read (it "
+                                             "may take a password)] (element ELEMENT_STATUS_NO_ACCESSIBILITY)")}));
+        QCOMPARE(QPoint(actions.at(1).x(), actions.at(1).y()), QPoint(120, 60));
+        QCOMPARE(QString::fromStdString(actions.at(1).app_class()), QStringLiteral("XTerm"));
+        verifyKeyframes(actions);
+    }
+
+    // An excluded app's actions are kept as facts without what they showed or took in.
+    void excludedAppKeepsNoTextTitleOrPicture()
+    {
+        const QString rules = qEnvironmentVariable("XDG_CONFIG_HOME") + QStringLiteral("/trailmark/exclude.conf");
+        QVERIFY(QDir().mkpath(QFileInfo(rules).path()));
+        QFile file(rules);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("class trailmark_qt_form\n");
+        file.close();
+        const auto removeRules = qScopeGuard([&] { QFile::remove(rules); });
+        const QString sessionId = startRecording();
+        QVERIFY2(!sessionId.isEmpty(), qPrintable(m_recorderErr));
+        {
+            FormApp form;
+            QVERIFY(form.start(qtFormPath(), {}));
+            QVERIFY(click(form.point(QStringLiteral("name"))));
+            beat();
+            QVERIFY(type(QStringLiteral("Ada Lovelace")));
+            beat();
+        }
+        QVERIFY2(stopRecording(), qPrintable(m_recorderErr));
+        const auto actions = actionsOf(sessionId);
+        QCOMPARE(described(actions),
+                 (QStringList{QStringLiteral("click (element ELEMENT_STATUS_UNSPECIFIED)"),
+                              QStringLiteral("type [typed 12 characters into an excluded window] (element "
+                                             "ELEMENT_STATUS_UNSPECIFIED)")}));
+        for (const auto& action : actions) {
+            QVERIFY(action.window_title().empty());
+            QVERIFY(action.keyframe_sha256().empty());
+            QCOMPARE(QString::fromStdString(action.app_class()), QStringLiteral("trailmark_qt_form"));
+        }
+        QVERIFY(!everythingUnder(m_database->directory()).contains("Lovelace"));
     }
 
     void gtkFormIsRecorded()
