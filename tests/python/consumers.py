@@ -6,6 +6,7 @@ Python values. Every function returns a list of problems (empty when the rows pa
 """
 
 import json
+import os
 
 # --- Hugging Face datasets -------------------------------------------------------------
 # src/datasets/packaged_modules/json/json.py reads JSON Lines in blocks with pyarrow.json,
@@ -436,4 +437,23 @@ def openai_computer_problems(actions):
             problems.append(f"OpenAI click button {action['button']!r}")
         if kind == "keypress" and not all(isinstance(k, str) and k == k.upper() for k in action["keys"]):
             problems.append(f"OpenAI keypress keys {action['keys']} are not upper-case key names")
+    return problems
+
+
+# LLaMA-Factory's multimodal rule (src/llamafactory/data/mm_plugin.py, _validate_input
+# and the converters' _find_medias): as many "<image>" placeholders in a row's messages
+# as paths in its images column, each path a file under the dataset directory.
+LF_IMAGE_PLACEHOLDER = "<image>"
+
+
+def llamafactory_image_problems(turns, images, dataset_dir):
+    problems = []
+    if not isinstance(images, list):
+        return [f"images is {type(images).__name__}, not a list"]
+    placeholders = sum(str(turn.get("value", turn.get("content", ""))).count(LF_IMAGE_PLACEHOLDER) for turn in turns)
+    if placeholders != len(images):
+        problems.append(f"{placeholders} {LF_IMAGE_PLACEHOLDER} placeholders but {len(images)} images")
+    for image in images:
+        if os.path.isabs(image) or not os.path.isfile(os.path.join(dataset_dir, image)):
+            problems.append(f"image {image} is not a file under the dataset directory")
     return problems

@@ -277,6 +277,11 @@ def check_dataset_info(root, formats):
                 fail(where, problem)
             if not any(turn["role"] == "function" for turn in aligned):
                 fail(where, "no function turn: the tool calls are not read")
+            images_column = entry.get("columns", {}).get("images")
+            if images_column:
+                messages = row.get(entry["columns"].get("messages", "conversations"), [])
+                for problem in consumers.llamafactory_image_problems(messages, row.get(images_column), root):
+                    fail(where, problem)
             for problem in consumers.llamafactory_function_problems(aligned):
                 fail(where, problem)
 
@@ -303,7 +308,7 @@ def check_sharegpt(root, expected_sessions):
     path = os.path.join(root, "sharegpt", "train.jsonl")
     rows = read_jsonl(path)
     check_stable_keys_and_types(path, rows)
-    check_pandas(path, ["conversations", "system", "tools"])
+    check_pandas(path, ["conversations", "system", "tools", "images"])
     if len(rows) != expected_sessions:
         fail(path, f"{len(rows)} conversations, expected {expected_sessions}")
     for number, row in enumerate(rows, 1):
@@ -315,6 +320,11 @@ def check_sharegpt(root, expected_sessions):
             fail(where, f"(LLaMA-Factory SharegptDatasetConverter) {problem}")
         if not isinstance(row["tools"], str) or not isinstance(json.loads(row["tools"]), list):
             fail(where, "tools must be a JSON string holding a list")
+        # (A row without the column is reported by check_pandas above.)
+        for problem in consumers.llamafactory_image_problems(row["conversations"], row.get("images", []), root):
+            fail(where, f"(LLaMA-Factory mm_plugin) {problem}")
+        if row.get("images"):
+            covered.add("sharegpt: a GUI action's keyframe as an image")
         for turn in row["conversations"]:
             if turn["from"] == "function_call":
                 call = json.loads(turn["value"])

@@ -140,11 +140,15 @@ private:
 // human/observation sit at odd positions and gpt/function_call at even ones and the
 // count is even (LLaMA-Factory drops rows that break either rule). ShareGPT has no slot
 // for a thought before a function call; the thoughts are in the other formats.
+// The screen a GUI action was taken on (its keyframe) is an image of the turn before
+// the action's call, as LLaMA-Factory's multimodal ShareGPT has it: an `<image>` in
+// that turn's text and the picture's path in the row's `images`, in the same order.
 class ShareGptWriter final : public ConversationWriter
 {
 public:
     bool begin(const ExportContext& context, QString* error) override
     {
+        m_context = &context;
         m_tools.clear();
         m_toolsAsString = true;
         m_style = context.toolStyle;
@@ -158,29 +162,60 @@ public:
         m_row.clear();
         JsonWriter json(m_row);
         json.beginObject().key("conversations").beginArray();
-        json.beginObject().field("from", "human").field("value", trajectory.session.task()).endObject();
+        // Each human or observation turn is written once the next action is known, so
+        // that action's keyframe can go into it.
+        const std::string task = trajectory.session.task();
+        const Step* pendingStep = nullptr;
+        std::optional<exportutil::ChatCall> pendingCall;
+        const auto writePending = [&](const QString& imagePath) {
+            const std::string_view suffix = imagePath.isEmpty() ? std::string_view() : std::string_view("\n<image>");
+            json.beginObject().field("from", pendingStep ? "observation" : "human").key("value");
+            if (!pendingStep)
+                json.concatenated({task, suffix});
+            else if (suffix.empty())
+                exportutil::writeCallObservation(json, *pendingStep, *pendingCall);
+            else
+                json.concatenated(
+                    {pendingCall->observation ? *pendingCall->observation : pendingStep->observationUtf8(), suffix});
+            json.endObject();
+            if (!imagePath.isEmpty())
+                m_images.append(imagePath);
+        };
+        m_images.clear();
         for (const Step& step : trajectory.steps) {
             if (!step.isAction())
                 continue;
-            for (const exportutil::ChatCall& call : exportutil::chatCalls(step, m_style)) {
+            std::vector<exportutil::ChatCall> calls = exportutil::chatCalls(step, m_style);
+            if (calls.empty())
+                continue;
+            QString keyframe;
+            if (const auto marks = step.family->screenMarks(step); marks && !marks->screenshot.isEmpty())
+                keyframe = m_context->imagePath(marks->screenshot);
+            for (size_t i = 0; i < calls.size(); ++i) {
+                writePending(i == 0 ? keyframe : QString());
                 std::string value;
                 JsonWriter callJson(value);
-                callJson.beginObject().field("name", call.tool);
-                callJson.key("arguments").raw(call.arguments).endObject();
+                callJson.beginObject().field("name", calls[i].tool);
+                callJson.key("arguments").raw(calls[i].arguments).endObject();
                 json.beginObject().field("from", "function_call").field("value", value).endObject();
-                json.beginObject().field("from", "observation").key("value");
-                exportutil::writeCallObservation(json, step, call);
-                json.endObject();
+                pendingStep = &step;
+                pendingCall = std::move(calls[i]);
             }
             if (!drainLongRow(error))
                 return false;
         }
+        writePending(QString());
         json.beginObject().field("from", "gpt").field("value", exportutil::closingMessage(trajectory)).endObject();
         json.endArray();
+        json.stringList("images", m_images);
         const quint32 offered = exportutil::offeredTools(trajectory);
         json.field("system", exportutil::systemPrompt(m_style, offered));
         return endRow(json, offered, error);
     }
+
+private:
+    const ExportContext* m_context = nullptr;
+    QStringList m_images;
 };
 
 } // namespace

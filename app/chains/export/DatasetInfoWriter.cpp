@@ -31,6 +31,8 @@ public:
             json.field("file_name", "sharegpt/train.jsonl").field("formatting", "sharegpt");
             json.key("columns").beginObject();
             json.field("messages", "conversations").field("system", "system").field("tools", "tools");
+            // GUI actions' keyframes, one per `<image>` (paths relative to this folder).
+            json.field("images", "images");
             json.endObject().endObject();
         }
         json.endObject();
