@@ -392,7 +392,14 @@ ActionAggregator::Context X11InputSource::contextAt(const RawInput& input, bool 
     if (pointerAction && !m_pointer.info && m_accessibility->isRunning()) {
         // The window under the pointer was gone before it could be read: a click that
         // closed a dialog. What the dialog held when it appeared says what was hit.
-        if (auto hit = m_accessibility->recentDialogElementAt(input.x, input.y)) {
+        auto hit = m_accessibility->recentDialogElementAt(input.x, input.y);
+        // Its X window could not be checked against the exclusions: its app and title are.
+        if (hit && m_exclusions && m_exclusions->isExcluded({hit->first.app, hit->first.app, hit->second, QString()})) {
+            context.textWithheld = true;
+            context.withheldReason = QStringLiteral("typed %1 characters into an excluded window");
+            return context;
+        }
+        if (hit) {
             element = hit->first;
             action.set_window_title(hit->second.toStdString());
             action.set_pid(element->pid);
