@@ -155,6 +155,22 @@ QString pathOf(AtspiAccessible* element)
     return parts.join(QStringLiteral(" > "));
 }
 
+// The element's bounds on the screen (left at 0 when it has none).
+void readBounds(AtspiAccessible* accessible, UiElement& element)
+{
+    Ref<AtspiComponent> component(atspi_accessible_get_component_iface(accessible));
+    if (!component)
+        return;
+    Error error;
+    if (AtspiRect* rect = atspi_component_get_extents(component.get(), ATSPI_COORD_TYPE_SCREEN, error.out())) {
+        element.x = rect->x;
+        element.y = rect->y;
+        element.width = rect->width;
+        element.height = rect->height;
+        g_free(rect);
+    }
+}
+
 UiElement describe(AtspiAccessible* accessible)
 {
     UiElement element;
@@ -163,15 +179,7 @@ UiElement describe(AtspiAccessible* accessible)
     Error error;
     element.description = takeString(atspi_accessible_get_description(accessible, error.out()));
     element.states = statesOf(accessible);
-    if (Ref<AtspiComponent> component{atspi_accessible_get_component_iface(accessible)}) {
-        if (AtspiRect* rect = atspi_component_get_extents(component.get(), ATSPI_COORD_TYPE_SCREEN, error.out())) {
-            element.x = rect->x;
-            element.y = rect->y;
-            element.width = rect->width;
-            element.height = rect->height;
-            g_free(rect);
-        }
-    }
+    readBounds(accessible, element);
     if (Ref<AtspiAccessible> app{atspi_accessible_get_application(accessible, error.out())})
         element.app = nameOf(app.get());
     element.pid = pidOf(accessible);
@@ -292,15 +300,7 @@ void snapshot(AtspiAccessible* accessible, const QString& parentPath, int depth,
     element.states = statesOf(accessible);
     element.pid = pidOf(accessible);
     Error error;
-    if (Ref<AtspiComponent> component{atspi_accessible_get_component_iface(accessible)}) {
-        if (AtspiRect* rect = atspi_component_get_extents(component.get(), ATSPI_COORD_TYPE_SCREEN, error.out())) {
-            element.x = rect->x;
-            element.y = rect->y;
-            element.width = rect->width;
-            element.height = rect->height;
-            g_free(rect);
-        }
-    }
+    readBounds(accessible, element);
     if (element.width > 0 && element.height > 0)
         out.push_back(element);
     const gint children = atspi_accessible_get_child_count(accessible, error.out());

@@ -14,6 +14,7 @@
 // store).
 //
 //     bench_gui_actions [--seconds N]      (default 20; the ctest smoke run uses 3)
+#include "BenchClock.h"
 #include "store/Store.h"
 
 #include <QCommandLineParser>
@@ -32,28 +33,10 @@
 #include <unistd.h>
 
 using namespace trailmark;
+using trailmark::bench::cpuSeconds;
+using trailmark::bench::nowNs;
 
 namespace {
-
-qint64 nowNs()
-{
-    timespec now{};
-    ::clock_gettime(CLOCK_MONOTONIC, &now);
-    return static_cast<qint64>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
-}
-
-double cpuSeconds(qint64 pid)
-{
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return -1;
-    const QByteArray line = stat.readAll();
-    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
-    if (fields.size() < 13)
-        return -1;
-    return static_cast<double>(fields.at(11).toLongLong() + fields.at(12).toLongLong()) /
-           static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
 
 double median(QList<double> values)
 {

@@ -8,6 +8,7 @@
 //
 //     bench_recorder [--seconds N] [--interval-ms M] [--screenshots] [--check]
 // --check: exit 1 when a target is missed (idle CPU < 0.1 %, median < 300 ms, none missed).
+#include "BenchClock.h"
 #include "X11TestClient.h"
 #include "store/Store.h"
 
@@ -26,31 +27,11 @@
 #include <unistd.h>
 
 using namespace trailmark;
+using trailmark::bench::cpuSeconds;
+using trailmark::bench::nowNs;
 using namespace trailmark::test;
 
 namespace {
-
-qint64 nowNs()
-{
-    timespec now{};
-    ::clock_gettime(CLOCK_MONOTONIC, &now);
-    return static_cast<qint64>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
-}
-
-// utime + stime of a process in seconds, from /proc/PID/stat.
-double cpuSeconds(qint64 pid)
-{
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return -1;
-    const QByteArray line = stat.readAll();
-    // The command name may hold spaces; fields are counted after its closing ')'.
-    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
-    if (fields.size() < 13)
-        return -1;
-    const double ticks = static_cast<double>(fields.at(11).toLongLong() + fields.at(12).toLongLong());
-    return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
 
 double percentile(QList<double> values, double fraction)
 {
