@@ -37,6 +37,23 @@ template <typename T> struct FreeReply
 };
 template <typename T> using Reply = std::unique_ptr<T, FreeReply<T>>;
 
+// Terminal emulators by WM_CLASS, for those that expose no accessibility (xterm, urxvt,
+// st, alacritty, kitty); the accessible ones say so with the "terminal" role.
+bool isTerminal(const v1::GuiAction& action)
+{
+    static const QStringList classes{
+        QStringLiteral("XTerm"),          QStringLiteral("UXTerm"),
+        QStringLiteral("URxvt"),          QStringLiteral("st-256color"),
+        QStringLiteral("Alacritty"),      QStringLiteral("kitty"),
+        QStringLiteral("foot"),           QStringLiteral("org.wezfurlong.wezterm"),
+        QStringLiteral("Gnome-terminal"), QStringLiteral("konsole"),
+        QStringLiteral("Xfce4-terminal"), QStringLiteral("Terminator"),
+        QStringLiteral("Tilix"),          QStringLiteral("Lxterminal"),
+    };
+    return action.element_role() == "terminal" ||
+           classes.contains(QString::fromStdString(action.app_class()), Qt::CaseInsensitive);
+}
+
 qint64 nowNs()
 {
     return QDateTime::currentMSecsSinceEpoch() * kNsPerMs;
@@ -496,6 +513,13 @@ void X11InputSource::deliver(v1::GuiAction& action, qint64 startNs)
 {
     // Trailmark's own windows (its pause button, its note field) are not the expert's work.
     if (action.pid() == m_ownPid)
+        return;
+    // Keys typed into a terminal are the shell's commands (and what an editor in it was
+    // told), which the shell hooks and the edit watcher record with their meaning; as GUI
+    // actions they would only repeat each command as withheld keystrokes.
+    const bool keyboard = action.kind() == v1::GuiAction::KIND_TYPE || action.kind() == v1::GuiAction::KIND_KEY ||
+                          action.kind() == v1::GuiAction::KIND_HOTKEY;
+    if (keyboard && isTerminal(action))
         return;
     v1::Event event;
     event.set_time_ns(startNs);
