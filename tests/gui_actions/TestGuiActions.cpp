@@ -542,6 +542,15 @@ private Q_SLOTS:
         QCOMPARE(QPoint(actions.at(1).x(), actions.at(1).y()), QPoint(120, 60));
         QCOMPARE(QString::fromStdString(actions.at(1).app_class()), QStringLiteral("XTerm"));
         verifyKeyframes(actions);
+        // The terminal beside the form is blacked out of the form's keyframe (what it
+        // shows is the shell's, redacted there); the form itself is as it was.
+        auto store = m_database->open();
+        QString error;
+        QImage keyframe;
+        QVERIFY(keyframe.loadFromData(
+            store->blob(QByteArray::fromStdString(actions.front().keyframe_sha256()), &error).value_or(QByteArray())));
+        QCOMPARE(keyframe.pixelColor(120, 60), QColor(Qt::black));
+        QVERIFY(keyframe.pixelColor(form.point(QStringLiteral("submit"))) != QColor(Qt::black));
     }
 
     // An excluded app's actions are kept as facts without what they showed or took in.
