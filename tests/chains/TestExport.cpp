@@ -52,6 +52,7 @@ private Q_SLOTS:
     void chainsMarkRetriesAsAReviewerWould();
     void reviewerRedactionsReachNoFile();
     void badArgumentsFailClearly();
+    void writeFailureStopsEveryThreadAndKeepsTheOldExport();
     void validatorRejectsBrokenRows();
     void unreadableEventsAreSkippedAndReported();
     void importedMessyHistoryExportsAndIsMarked();
@@ -184,8 +185,10 @@ void TestExport::sameDatabaseGivesIdenticalFiles()
     for (auto it = a.cbegin(); it != a.cend(); ++it)
         QVERIFY2(it.value() == b.value(it.key()), qPrintable(it.key()));
 
-    // Without protobuf the sessions are derived on a second thread: the files are those
-    // of one thread, byte for byte (and with it, the sessions in the same order).
+    // Without protobuf the sessions are derived and rendered on every core: the files
+    // are those of one thread, byte for byte (and with it, the sessions in the same
+    // order), whether each session's rows are held until its turn or, with a hold limit
+    // of one byte, every session waits for its turn at its first row.
     const QString formats =
         QStringLiteral("--format=agent-chain,openai,openai-reasoning,sharegpt,atif,reasoning,react,hf");
     const QString threaded = m_outputs.filePath(QStringLiteral("deterministic-threads"));
@@ -195,12 +198,23 @@ void TestExport::sameDatabaseGivesIdenticalFiles()
     const int singleExit = trailmark({QStringLiteral("export"), formats, QStringLiteral("--out"), single}).exitCode;
     qunsetenv("TRAILMARK_EXPORT_THREADS");
     QCOMPARE(singleExit, 0);
+    const QString waiting = m_outputs.filePath(QStringLiteral("deterministic-threads-waiting"));
+    qputenv("TRAILMARK_EXPORT_THREADS", "3");
+    qputenv("TRAILMARK_EXPORT_HOLD_BYTES", "1");
+    const int waitingExit = trailmark({QStringLiteral("export"), formats, QStringLiteral("--out"), waiting}).exitCode;
+    qunsetenv("TRAILMARK_EXPORT_THREADS");
+    qunsetenv("TRAILMARK_EXPORT_HOLD_BYTES");
+    QCOMPARE(waitingExit, 0);
     const auto c = folderContents(threaded);
     const auto d = folderContents(single);
+    const auto e = folderContents(waiting);
     QVERIFY(c.size() >= 5);
     QCOMPARE(c.keys(), d.keys());
-    for (auto it = c.cbegin(); it != c.cend(); ++it)
+    QCOMPARE(e.keys(), d.keys());
+    for (auto it = c.cbegin(); it != c.cend(); ++it) {
         QVERIFY2(it.value() == d.value(it.key()), qPrintable(it.key()));
+        QVERIFY2(e.value(it.key()) == d.value(it.key()), qPrintable(it.key()));
+    }
 }
 
 void TestExport::nonEmptyFolderNeedsForce()
@@ -385,6 +399,56 @@ void TestExport::badArgumentsFailClearly()
     QCOMPARE(result.exitCode, 1);
     QVERIFY2(result.err.contains(QStringLiteral("no session matches '0000dead'")), qPrintable(result.err));
     QVERIFY(!QFile::exists(m_outputs.filePath(QStringLiteral("y"))));
+}
+
+// A file that cannot grow (here: a file-size limit, so write() fails with EFBIG the way
+// it fails with ENOSPC on a full disk) stops the export on whichever thread hits it: a
+// clear message naming the file, the previous export left as it was, no partial folder.
+void TestExport::writeFailureStopsEveryThreadAndKeepsTheOldExport()
+{
+    // Sessions whose rows outgrow the limit many times over (the SQLite files do not
+    // grow: an export only reads).
+    const QString database = m_outputs.filePath(QStringLiteral("too-large.db"));
+    {
+        QString error;
+        auto store = store::Store::open(database, store::Store::Access::ReadWrite, &error);
+        QVERIFY2(store, qPrintable(error));
+        const QByteArray log = QByteArray("compiling module 0042 of 0100 with -O2 ... ok\n").repeated(24);
+        for (int s = 0; s < 4; ++s) {
+            test::SessionScript script(*store, test::createSession(*store, QStringLiteral("build %1").arg(s)));
+            for (int c = 0; c < 60; ++c)
+                script.command("make -j2 module" + QByteArray::number(c), c % 7 == 3 ? 2 : 0, log);
+            QVERIFY(script.flush());
+        }
+    }
+    const QString folder = m_outputs.filePath(QStringLiteral("too-large"));
+    const QString formats = QStringLiteral("--format=agent-chain,openai,reasoning");
+    QCOMPARE(trailmark({QStringLiteral("export"), formats, QStringLiteral("--out"), folder}, database).exitCode, 0);
+    const auto before = folderContents(folder);
+    QVERIFY(before.value(QStringLiteral("agent_chain/train.jsonl")).size() > 256 * 1024);
+    for (const char* threads : {"1", "3"}) {
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("TRAILMARK_EXPORT_THREADS"), QLatin1String(threads));
+        process.setProcessEnvironment(environment);
+        // bash: an ignored SIGXFSZ stays ignored across exec, so write() returns EFBIG;
+        // ulimit -f counts KiB (SQLite's 32 KiB shared-memory file must fit).
+        process.start(QStringLiteral("bash"),
+                      {QStringLiteral("-c"), QStringLiteral("trap '' XFSZ; ulimit -f 64; exec \"$@\""),
+                       QStringLiteral("bash"), QStringLiteral(TRAILMARK_BINARY), QStringLiteral("--db"), database,
+                       QStringLiteral("export"), formats, QStringLiteral("--out"), folder, QStringLiteral("--force")});
+        QVERIFY(process.waitForFinished(120'000));
+        const QString err = QString::fromUtf8(process.readAllStandardError());
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(process.exitCode() == 1, qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("cannot write")) && err.contains(QStringLiteral("train.jsonl")) &&
+                     err.contains(QStringLiteral("File too large")),
+                 qPrintable(err));
+        QCOMPARE(folderContents(folder), before);
+        const QStringList leftovers =
+            QDir(m_outputs.path()).entryList({QStringLiteral("too-large.partial*")}, QDir::AllEntries | QDir::Hidden);
+        QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(QLatin1Char(' '))));
+    }
 }
 
 void TestExport::validatorRejectsBrokenRows()

@@ -25,9 +25,10 @@ public:
         const std::string& task = trajectory.session.task();
         const std::string& expert = trajectory.session.expert();
         const std::string verdict = store::vocabulary::verdictName(trajectory.verdict()).toStdString();
+        std::string& row = exportutil::rowBuffer();
         for (const Step& step : trajectory.steps) {
-            m_row.clear();
-            JsonWriter json(m_row);
+            row.clear();
+            JsonWriter json(row);
             json.beginObject();
             json.field("session_id", sessionId);
             json.field("task", task);
@@ -98,8 +99,8 @@ public:
             }
             json.endArray();
             json.endObject();
-            m_row += '\n';
-            if (!m_file.write(m_row, error))
+            row += '\n';
+            if (!m_file.write(row, error))
                 return false;
         }
         return true;
@@ -110,7 +111,6 @@ public:
 private:
     const ExportContext* m_context = nullptr;
     OutputFile m_file;
-    std::string m_row;
 };
 
 } // namespace

@@ -3,6 +3,7 @@
 #include "chains/export/JsonWriter.h"
 
 #include <map>
+#include <mutex>
 
 namespace trailmark::chains {
 namespace {
@@ -17,19 +18,21 @@ public:
 protected:
     // One session is one row, and a long session makes a row of hundreds of megabytes:
     // hand the row to the file in pieces so memory stays bounded by the steps, not the text.
-    bool drainLongRow(QString* error)
+    bool drainLongRow(std::string& row, QString* error)
     {
         constexpr size_t kPiece = 1 << 20;
-        if (m_row.size() < kPiece)
+        if (row.size() < kPiece)
             return true;
-        if (!m_file.write(m_row, error))
+        if (!m_file.write(row, error))
             return false;
-        m_row.clear();
+        row.clear();
         return true;
     }
-    // The `tools` of a conversation that offers these tools (few combinations: cached).
+    // The `tools` of a conversation that offers these tools (few combinations: cached,
+    // for every thread that writes conversations; entries of a std::map stay put).
     const std::string& tools(quint32 offered)
     {
+        std::lock_guard lock(m_toolsMutex);
         auto found = m_tools.find(offered);
         if (found == m_tools.end()) {
             std::string schemas = exportutil::toolSchemas(m_style, offered);
@@ -43,16 +46,16 @@ protected:
         return found->second;
     }
     // Closes the row with its `tools` and writes it.
-    bool endRow(JsonWriter& json, quint32 offered, QString* error)
+    bool endRow(std::string& row, JsonWriter& json, quint32 offered, QString* error)
     {
         json.key("tools").raw(tools(offered));
         json.endObject();
-        m_row += '\n';
-        return m_file.write(m_row, error);
+        row += '\n';
+        return m_file.write(row, error);
     }
 
     OutputFile m_file;
-    std::string m_row;
+    std::mutex m_toolsMutex;
     std::map<quint32, std::string> m_tools;
     // ShareGPT keeps `tools` as a JSON string, OpenAI as an array.
     bool m_toolsAsString = false;
@@ -86,8 +89,8 @@ public:
     {
         if (!exportutil::hasAction(trajectory))
             return true;
-        m_row.clear();
-        JsonWriter json(m_row);
+        std::string& row = exportutil::rowBuffer();
+        JsonWriter json(row);
         json.beginObject().key("messages").beginArray();
         const quint32 offered = exportutil::offeredTools(trajectory);
         json.beginObject()
@@ -119,7 +122,7 @@ public:
                 exportutil::writeCallObservation(json.key("content"), step, call);
                 json.endObject();
             }
-            if (!drainLongRow(error))
+            if (!drainLongRow(row, error))
                 return false;
         }
         json.beginObject().field("role", "assistant").field("content", exportutil::closingMessage(trajectory));
@@ -127,7 +130,7 @@ public:
             json.nullField("reasoning_content");
         json.field("weight", 1).endObject();
         json.endArray();
-        return endRow(json, offered, error);
+        return endRow(row, json, offered, error);
     }
 
 private:
@@ -159,14 +162,15 @@ public:
     {
         if (!exportutil::hasAction(trajectory))
             return true;
-        m_row.clear();
-        JsonWriter json(m_row);
+        std::string& row = exportutil::rowBuffer();
+        JsonWriter json(row);
         json.beginObject().key("conversations").beginArray();
         // Each human or observation turn is written once the next action is known, so
         // that action's keyframe can go into it.
         const std::string task = trajectory.session.task();
         const Step* pendingStep = nullptr;
         std::optional<exportutil::ChatCall> pendingCall;
+        QStringList images;
         const auto writePending = [&](const QString& imagePath) {
             const std::string_view suffix = imagePath.isEmpty() ? std::string_view() : std::string_view("\n<image>");
             json.beginObject().field("from", pendingStep ? "observation" : "human").key("value");
@@ -179,9 +183,8 @@ public:
                     {pendingCall->observation ? *pendingCall->observation : pendingStep->observationUtf8(), suffix});
             json.endObject();
             if (!imagePath.isEmpty())
-                m_images.append(imagePath);
+                images.append(imagePath);
         };
-        m_images.clear();
         for (const Step& step : trajectory.steps) {
             if (!step.isAction())
                 continue;
@@ -201,21 +204,20 @@ public:
                 pendingStep = &step;
                 pendingCall = std::move(calls[i]);
             }
-            if (!drainLongRow(error))
+            if (!drainLongRow(row, error))
                 return false;
         }
         writePending(QString());
         json.beginObject().field("from", "gpt").field("value", exportutil::closingMessage(trajectory)).endObject();
         json.endArray();
-        json.stringList("images", m_images);
+        json.stringList("images", images);
         const quint32 offered = exportutil::offeredTools(trajectory);
         json.field("system", exportutil::systemPrompt(m_style, offered));
-        return endRow(json, offered, error);
+        return endRow(row, json, offered, error);
     }
 
 private:
     const ExportContext* m_context = nullptr;
-    QStringList m_images;
 };
 
 } // namespace

@@ -10,14 +10,15 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QHash>
 #include <QScopeGuard>
 #include <QSet>
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <thread>
 
@@ -53,73 +54,135 @@ struct SessionToExport
     qint64 events = 0;
 };
 
-// One session as the deriving thread hands it over: its trajectory, none (left out by
-// --accepted-only), or the error that stops the export.
-struct DerivedSession
-{
-    bool ok = false;
-    std::optional<Trajectory> trajectory;
-    QString error;
-};
-
-// Derived sessions in order, from the thread that derives them to the one that writes,
-// at most kAhead waiting: memory is a few sessions' steps whatever the dataset.
-class TrajectoryPipeline
+// Sessions in flight on the worker threads: which one is claimed next, whose bytes go
+// to the files next, and the first error. Workers render sessions side by side and
+// write them strictly in order, so the files are those of one thread, byte for byte.
+class SessionTurns
 {
 public:
-    // Blocks while kAhead wait; false once stopped.
-    bool push(DerivedSession session)
+    explicit SessionTurns(size_t sessions)
+        : m_sessions(sessions)
+    {}
+
+    // The next session to derive, or none when all are claimed or the export stopped.
+    std::optional<size_t> claim()
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_stopped || m_claimed >= m_sessions)
+            return std::nullopt;
+        return m_claimed++;
+    }
+    // Blocks until session is the one to be written; false once the export stopped.
+    bool waitForTurn(size_t session, QString* error)
     {
         std::unique_lock lock(m_mutex);
-        m_changed.wait(lock, [this] { return m_stopped || m_queue.size() < kAhead; });
-        if (m_stopped)
+        m_changed.wait(lock, [&] { return m_stopped || m_written == session; });
+        if (m_stopped) {
+            *error = QStringLiteral("export stopped");
             return false;
-        m_queue.push_back(std::move(session));
-        m_changed.notify_all();
+        }
         return true;
     }
-    DerivedSession pop()
+    // Called by the session whose turn it is, once all of it is written: runs done
+    // (under the lock, in session order) and hands the turn on.
+    void passTurn(const std::function<void()>& done)
     {
-        std::unique_lock lock(m_mutex);
-        m_changed.wait(lock, [this] { return !m_queue.empty(); });
-        DerivedSession session = std::move(m_queue.front());
-        m_queue.pop_front();
+        std::lock_guard lock(m_mutex);
+        done();
+        ++m_written;
         m_changed.notify_all();
-        return session;
     }
-    // A written trajectory goes back to the thread that built it, to be freed there:
-    // glibc frees memory of another thread's arena under that arena's lock, and a
-    // session's steps are hundreds of thousands of small blocks.
-    void recycle(std::optional<Trajectory> written)
+    // Stops every worker; the first reason given is the export's error.
+    void stop(const QString& reason)
     {
         std::lock_guard lock(m_mutex);
-        m_written.push_back(std::move(written));
-    }
-    std::vector<std::optional<Trajectory>> takeWritten()
-    {
-        std::lock_guard lock(m_mutex);
-        return std::exchange(m_written, {});
-    }
-    void stop()
-    {
-        std::lock_guard lock(m_mutex);
+        if (!m_stopped)
+            m_error = reason;
         m_stopped = true;
         m_changed.notify_all();
     }
-    bool stopped()
+    // Waits up to timeout for a session to be written; how many are, and whether the
+    // export stopped.
+    std::pair<size_t, bool> waitForProgress(size_t seen, std::chrono::milliseconds timeout)
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait_for(lock, timeout, [&] { return m_stopped || m_written != seen; });
+        return {m_written, m_stopped};
+    }
+    QString error()
     {
         std::lock_guard lock(m_mutex);
-        return m_stopped;
+        return m_error;
     }
 
 private:
-    static constexpr size_t kAhead = 3;
+    const size_t m_sessions;
     std::mutex m_mutex;
     std::condition_variable m_changed;
-    std::deque<DerivedSession> m_queue;
-    std::vector<std::optional<Trajectory>> m_written;
+    size_t m_claimed = 0;
+    size_t m_written = 0;
     bool m_stopped = false;
+    QString m_error;
 };
+
+// How many threads derive and render sessions: one per core (at most 8), or
+// TRAILMARK_EXPORT_THREADS (1: everything on the calling thread).
+int exportThreads()
+{
+    bool set = false;
+    const int wanted = qEnvironmentVariableIntValue("TRAILMARK_EXPORT_THREADS", &set);
+    if (set && wanted > 0)
+        return std::min(wanted, 64);
+    return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+}
+
+// Bytes a session may hold back while it waits for its turn: sessions rendered ahead of
+// the one being written cost at most this much each. TRAILMARK_EXPORT_HOLD_BYTES
+// changes it (tests make it tiny, so that every session waits part way).
+size_t holdLimit()
+{
+    bool set = false;
+    const qint64 bytes = qEnvironmentVariableIntValue("TRAILMARK_EXPORT_HOLD_BYTES", &set);
+    return set && bytes > 0 ? static_cast<size_t>(bytes) : size_t{8} << 20;
+}
+
+void countSteps(const Trajectory& trajectory, ExportStats& stats)
+{
+    ++stats.sessions;
+    stats.unreadableEvents += static_cast<qint64>(trajectory.unreadable.size());
+    for (const Step& step : trajectory.steps) {
+        ++stats.steps;
+        ++stats.stepsByFamily[familyIndex(step.family)];
+        stats.errors += step.outcome == StepOutcome::Error;
+        stats.retries += step.retryOf >= 0;
+        stats.recoveries += step.recovers >= 0;
+        stats.ratedSteps += step.rating().has_value();
+    }
+    if (!exportutil::hasAction(trajectory))
+        ++stats.skippedSessions;
+}
+
+void addStats(ExportStats& into, const ExportStats& from)
+{
+    into.sessions += from.sessions;
+    into.skippedSessions += from.skippedSessions;
+    into.steps += from.steps;
+    for (size_t i = 0; i < into.stepsByFamily.size() && i < from.stepsByFamily.size(); ++i)
+        into.stepsByFamily[i] += from.stepsByFamily[i];
+    into.errors += from.errors;
+    into.retries += from.retries;
+    into.recoveries += from.recoveries;
+    into.ratedSteps += from.ratedSteps;
+    into.events += from.events;
+    into.unreadableEvents += from.unreadableEvents;
+}
+
+void warnUnreadable(const SessionToExport& session, const Trajectory& trajectory)
+{
+    for (const auto& unreadable : trajectory.unreadable)
+        spdlog::warn("export: session {} event seq {} is unreadable ({}); exported without it",
+                     session.id.toStdString(), unreadable.seq, unreadable.error.toStdString());
+}
 
 } // namespace
 
@@ -193,7 +256,9 @@ std::optional<ExportStats> Exporter::run(store::Store& store, const ExportOption
         if (options.formats.contains(format))
             formats.append(format);
     }
-    QSet<QString> copiedImages;
+    // Screenshot paths are asked for from every export thread.
+    std::mutex imageMutex;
+    QHash<QString, QString> copiedImages; // sha256 hex -> relative path
     ExportStats stats;
     stats.stepsByFamily.assign(families::all().size(), 0);
     ExportContext context;
@@ -202,6 +267,9 @@ std::optional<ExportStats> Exporter::run(store::Store& store, const ExportOption
     context.toolStyle = options.toolStyle;
     context.formats = formats;
     context.imagePath = [&](const QString& sha256Hex) -> QString {
+        std::lock_guard lock(imageMutex);
+        if (const auto copied = copiedImages.constFind(sha256Hex); copied != copiedImages.cend())
+            return *copied;
         const QByteArray key = QByteArray::fromHex(sha256Hex.toLatin1());
         QString blobError;
         const auto bytes = store.blob(key, &blobError);
@@ -210,15 +278,13 @@ std::optional<ExportStats> Exporter::run(store::Store& store, const ExportOption
             return {};
         }
         const QString relative = QStringLiteral("images/%1.%2").arg(sha256Hex, extensionFor(*bytes));
-        if (!copiedImages.contains(sha256Hex)) {
-            QString writeError;
-            if (!writeWholeFile(partial + QLatin1Char('/') + relative, *bytes, &writeError)) {
-                spdlog::warn("export: {}", writeError.toStdString());
-                return {};
-            }
-            copiedImages.insert(sha256Hex);
-            ++stats.images;
+        QString writeError;
+        if (!writeWholeFile(partial + QLatin1Char('/') + relative, *bytes, &writeError)) {
+            spdlog::warn("export: {}", writeError.toStdString());
+            return {};
         }
+        copiedImages.insert(sha256Hex, relative);
+        ++stats.images;
         return relative;
     };
 
@@ -264,71 +330,95 @@ std::optional<ExportStats> Exporter::run(store::Store& store, const ExportOption
         return out->has_value();
     };
     const auto write = [&](const SessionToExport& session, const Trajectory& trajectory) {
-        ++stats.sessions;
-        stats.unreadableEvents += static_cast<qint64>(trajectory.unreadable.size());
-        for (const Step& step : trajectory.steps) {
-            ++stats.steps;
-            ++stats.stepsByFamily[familyIndex(step.family)];
-            stats.errors += step.outcome == StepOutcome::Error;
-            stats.retries += step.retryOf >= 0;
-            stats.recoveries += step.recovers >= 0;
-            stats.ratedSteps += step.rating().has_value();
-        }
-        if (!exportutil::hasAction(trajectory))
-            ++stats.skippedSessions;
+        countSteps(trajectory, stats);
         for (auto& writer : writers) {
             if (!writer->trajectory(trajectory, error))
                 return false;
         }
-        for (const auto& unreadable : trajectory.unreadable)
-            spdlog::warn("export: session {} event seq {} is unreadable ({}); exported without it",
-                         session.id.toStdString(), unreadable.seq, unreadable.error.toStdString());
+        warnUnreadable(session, trajectory);
         return true;
     };
 
-    // Sessions are independent: unless a writer wants every event as it is read, a
-    // second connection derives the next sessions on another core while this thread
-    // writes, a few sessions ahead at most (memory stays that of a few sessions).
-    std::unique_ptr<store::Store> reader;
-    // TRAILMARK_EXPORT_THREADS=1: one thread (to compare, or on a one-core machine).
-    const bool oneThread = qEnvironmentVariableIntValue("TRAILMARK_EXPORT_THREADS") == 1;
-    if (!writersWantEvents && sessions.size() > 1 && !oneThread) {
+    // Sessions are independent: unless a writer wants every event as it is read, each
+    // core derives and renders sessions of its own on a read-only connection, and the
+    // rendered rows reach the files in session order (SessionCapture). Memory is that of
+    // one session's steps and at most holdLimit() of rows per thread.
+    const int threads = writersWantEvents || sessions.size() < 2 ? 1 : exportThreads();
+    std::vector<std::unique_ptr<store::Store>> readers;
+    for (int i = 0; i < threads && threads > 1; ++i) {
         QString openError;
-        reader = store::Store::open(store.path(), store::Store::Access::ReadOnly, &openError);
-        if (!reader)
-            spdlog::info("export: one core only ({})", openError.toStdString());
+        auto reader = store::Store::open(store.path(), store::Store::Access::ReadOnly, &openError);
+        if (!reader) {
+            spdlog::info("export: {} thread(s) only ({})", readers.size(), openError.toStdString());
+            break;
+        }
+        readers.push_back(std::move(reader));
     }
-    if (reader) {
-        TrajectoryPipeline pipeline;
-        std::thread producer([&] {
-            for (size_t i = 0; i < sessions.size() && !pipeline.stopped(); ++i) {
-                pipeline.takeWritten(); // freed here, on the thread that allocated them
-                DerivedSession derived;
-                derived.ok = derive(*reader, sessions[i], {}, &derived.trajectory, &derived.error);
-                if (!pipeline.push(std::move(derived)))
+    if (readers.size() > 1) {
+        SessionTurns turns(sessions.size());
+        const size_t hold = holdLimit();
+        const auto work = [&](store::Store& reader) {
+            SessionCapture capture(hold);
+            while (const auto index = turns.claim()) {
+                const SessionToExport& session = sessions[*index];
+                std::optional<Trajectory> trajectory;
+                QString why;
+                if (!derive(reader, session, {}, &trajectory, &why)) {
+                    turns.stop(why);
                     return;
+                }
+                ExportStats counted;
+                counted.stepsByFamily.assign(families::all().size(), 0);
+                if (trajectory) {
+                    countSteps(*trajectory, counted);
+                    counted.events = session.events;
+                }
+                capture.begin([&turns, index](QString* turnError) { return turns.waitForTurn(*index, turnError); });
+                bool ok = true;
+                for (auto& writer : writers) {
+                    if (trajectory && ok)
+                        ok = writer->trajectory(*trajectory, &why);
+                }
+                if (!ok || !capture.commit(&why)) {
+                    turns.stop(why);
+                    return;
+                }
+                turns.passTurn([&] {
+                    addStats(stats, counted);
+                    if (trajectory)
+                        warnUnreadable(session, *trajectory);
+                });
+                // trajectory is freed here, on the thread that built it: glibc frees a
+                // block of another thread's arena under that arena's lock, and a
+                // session's steps are many small blocks.
             }
+        };
+        std::vector<std::thread> workers;
+        for (auto& reader : readers)
+            workers.emplace_back(work, std::ref(*reader));
+        const auto joinWorkers = qScopeGuard([&] {
+            for (auto& worker : workers)
+                worker.join();
         });
-        const auto stopProducer = qScopeGuard([&] {
-            pipeline.stop();
-            producer.join();
-            pipeline.takeWritten();
-        });
-        for (size_t i = 0; i < sessions.size(); ++i) {
-            if (cancelled())
-                return std::nullopt;
-            DerivedSession derived = pipeline.pop();
-            if (!derived.ok) {
-                *error = derived.error;
+        // This thread reports progress and asks about cancellation while they work.
+        size_t written = 0;
+        while (written < sessions.size()) {
+            const auto [now, stopped] = turns.waitForProgress(written, std::chrono::milliseconds(100));
+            if (stopped) {
+                *error = turns.error();
                 return std::nullopt;
             }
-            if (derived.trajectory && !write(sessions[i], *derived.trajectory))
+            if (now != written && options.progress) {
+                qint64 done = 0;
+                for (size_t i = 0; i < now; ++i)
+                    done += sessions[i].events;
+                options.progress(done, totalEvents);
+            }
+            written = now;
+            if (cancelled()) {
+                turns.stop(*error);
                 return std::nullopt;
-            stats.events += derived.trajectory ? sessions[i].events : 0;
-            pipeline.recycle(std::move(derived.trajectory));
-            doneEvents += sessions[i].events;
-            if (options.progress)
-                options.progress(doneEvents, totalEvents);
+            }
         }
     } else {
         for (const auto& session : sessions) {

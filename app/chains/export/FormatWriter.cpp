@@ -10,6 +10,7 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -19,7 +20,8 @@ namespace trailmark::chains {
 
 namespace {
 constexpr size_t kFlushAt = 1 << 20;
-}
+thread_local SessionCapture* t_capture = nullptr;
+} // namespace
 
 OutputFile::~OutputFile()
 {
@@ -62,6 +64,13 @@ bool OutputFile::drain(QString* error)
 
 bool OutputFile::write(std::string_view bytes, QString* error)
 {
+    if (t_capture)
+        return t_capture->append(*this, bytes, error);
+    return writeDirect(bytes, error);
+}
+
+bool OutputFile::writeDirect(std::string_view bytes, QString* error)
+{
     m_buffer.append(bytes);
     return m_buffer.size() < kFlushAt || drain(error);
 }
@@ -82,8 +91,71 @@ bool OutputFile::close(QString* error)
 
 bool OutputFile::writeWhole(const QString& path, std::string_view bytes, QString* error)
 {
+    // A file of its own: nothing to order, so never captured.
     OutputFile file;
-    return file.open(path, error) && file.write(bytes, error) && file.close(error);
+    return file.open(path, error) && file.writeDirect(bytes, error) && file.close(error);
+}
+
+SessionCapture::SessionCapture(size_t holdLimit)
+    : m_holdLimit(holdLimit)
+    , m_previous(t_capture)
+{
+    t_capture = this;
+}
+
+void SessionCapture::begin(WaitForTurn waitForTurn)
+{
+    m_waitForTurn = std::move(waitForTurn);
+    m_ourTurn = false;
+    m_held = 0;
+    for (auto& pending : m_pending)
+        pending.second.clear();
+}
+
+SessionCapture::~SessionCapture()
+{
+    t_capture = m_previous;
+}
+
+SessionCapture* SessionCapture::current()
+{
+    return t_capture;
+}
+
+bool SessionCapture::takeTurn(QString* error)
+{
+    if (!m_ourTurn) {
+        if (!m_waitForTurn(error))
+            return false;
+        m_ourTurn = true;
+    }
+    for (auto& [file, bytes] : m_pending) {
+        if (!bytes.empty() && !file->writeDirect(bytes, error))
+            return false;
+        bytes.clear();
+    }
+    m_held = 0;
+    return true;
+}
+
+bool SessionCapture::append(OutputFile& file, std::string_view bytes, QString* error)
+{
+    if (m_ourTurn)
+        return file.writeDirect(bytes, error);
+    auto pending =
+        std::find_if(m_pending.begin(), m_pending.end(), [&file](const auto& p) { return p.first == &file; });
+    if (pending == m_pending.end()) {
+        m_pending.emplace_back(&file, std::string());
+        pending = std::prev(m_pending.end());
+    }
+    pending->second.append(bytes);
+    m_held += bytes.size();
+    return m_held < m_holdLimit || takeTurn(error);
+}
+
+bool SessionCapture::commit(QString* error)
+{
+    return takeTurn(error);
 }
 
 namespace exportutil {
@@ -135,6 +207,13 @@ QString isoTime(qint64 ns)
 std::string_view toolName(const Step& step)
 {
     return step.family->toolName();
+}
+
+std::string& rowBuffer()
+{
+    thread_local std::string buffer;
+    buffer.clear();
+    return buffer;
 }
 
 std::string toolArguments(const Step& step)

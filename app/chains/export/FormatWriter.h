@@ -26,7 +26,12 @@ struct Trajectory;
 struct Step;
 class JsonWriter;
 
-// A file an exporter appends to, buffered: rows are small and many.
+class SessionCapture;
+
+// A file an exporter appends to, buffered: rows are small and many. On a thread that
+// has a SessionCapture installed, write() hands the bytes to that capture instead, which
+// passes them on when its session's turn comes (sessions are rendered on several
+// threads and written in order).
 class OutputFile
 {
 public:
@@ -45,11 +50,51 @@ public:
     static bool writeWhole(const QString& path, std::string_view bytes, QString* error);
 
 private:
+    friend class SessionCapture;
+    bool writeDirect(std::string_view bytes, QString* error);
     bool drain(QString* error);
 
     QString m_path;
     int m_fd = -1;
     std::string m_buffer;
+};
+
+// The bytes one session's rows add to the shared files, held on the thread that renders
+// that session until it is the session's turn to be written. Installed on the calling
+// thread for its lifetime. Memory stays bounded: once more than holdLimit bytes are held,
+// the capture waits for its turn, writes what it holds, and from then on (its session
+// being the one written) passes every write straight through.
+class SessionCapture
+{
+public:
+    // Blocks until the session is next to be written; false (with the reason) when the
+    // export stopped instead.
+    using WaitForTurn = std::function<bool(QString* error)>;
+    explicit SessionCapture(size_t holdLimit);
+    ~SessionCapture();
+    SessionCapture(const SessionCapture&) = delete;
+    SessionCapture& operator=(const SessionCapture&) = delete;
+
+    // Starts capturing the next session of this thread. The buffers of the last one are
+    // reused: a session's rows are megabytes, and fresh ones would be fresh pages.
+    void begin(WaitForTurn waitForTurn);
+    // Waits for the turn (unless it came already) and writes everything held.
+    bool commit(QString* error);
+    // The capture installed on this thread, or none.
+    static SessionCapture* current();
+
+private:
+    friend class OutputFile;
+    bool append(OutputFile& file, std::string_view bytes, QString* error);
+    bool takeTurn(QString* error);
+
+    WaitForTurn m_waitForTurn;
+    size_t m_holdLimit;
+    size_t m_held = 0;
+    bool m_ourTurn = false;
+    // Per file, in the order first written (a session writes a few files at most).
+    std::vector<std::pair<OutputFile*, std::string>> m_pending;
+    SessionCapture* m_previous = nullptr;
 };
 
 // Totals across an export, for the dataset card and the final message.
@@ -84,6 +129,11 @@ struct ExportContext
 
 // One export format. The exporter calls begin once, then for every session event()
 // for each event (after redaction) and trajectory() once, then finish.
+//
+// Unless the writer wants events, trajectory() runs on several threads at once, one
+// session each: it keeps no state between calls (rows are built in locals), writes its
+// shared files through OutputFile::write (captured and written in session order) and
+// may write a per-session file whole. begin() and finish() run on the calling thread.
 class FormatWriter
 {
 public:
@@ -108,6 +158,10 @@ QString isoTime(qint64 ns);
 std::string isoTimeUtf8(qint64 ns);
 // The tool a chat-format model calls for a step ("shell", "switch_app"), from its family.
 std::string_view toolName(const Step& step);
+// A buffer to build a row in, empty, kept per thread: chat rows are up to a megabyte
+// before they are handed on, and a new string each session would map new pages each
+// time. One writer at a time may use it (writers run one after another).
+std::string& rowBuffer();
 // The arguments of that call as a JSON object text ({"command": ...}).
 std::string toolArguments(const Step& step);
 // The id that ties a step's tool call to its result: "call_<step index>".

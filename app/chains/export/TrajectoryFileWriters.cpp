@@ -119,8 +119,8 @@ public:
 
     bool trajectory(const Trajectory& trajectory, QString* error) override
     {
-        m_row.clear();
-        JsonWriter json(m_row);
+        std::string& row = exportutil::rowBuffer();
+        JsonWriter json(row);
         json.beginObject();
         json.field("labeler", trajectory.session.expert());
         json.field("timestamp", exportutil::isoTimeUtf8(trajectory.session.started_ns()));
@@ -165,8 +165,8 @@ public:
         json.field("finish_reason", finish);
         json.stringList("closing_notes", trajectory.closingNotes);
         json.endObject().endObject();
-        m_row += '\n';
-        return m_file.write(m_row, error);
+        row += '\n';
+        return m_file.write(row, error);
     }
 
     bool finish(const ExportStats&, QString* error) override { return m_file.close(error); }
@@ -193,7 +193,6 @@ private:
     }
 
     OutputFile m_file;
-    std::string m_row;
 };
 
 // `react/<session>.txt`: the chain as ReAct text, for reading and few-shot prompts.
