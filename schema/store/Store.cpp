@@ -405,7 +405,8 @@ bool Store::readEvents(const QString& sessionId, qint64 fromSeq, qint64 limit,
                                      .arg(static_cast<int>(stored.event.body_case()))
                                      .arg(kind);
         }
-        stored.event.set_id(uuid::toText(select.columnBlob(0)).toStdString());
+        const std::string_view id = select.columnBytes(0);
+        stored.event.set_id(id.size() == 16 ? uuid::toStdText(id.data()) : std::string());
         stored.event.set_session_id(sessionText);
         stored.event.set_seq(select.columnInt(1));
         stored.event.set_time_ns(select.columnInt(2));

@@ -16,24 +16,38 @@ public:
     bool begin(const ExportContext& context, QString* error) override
     {
         m_context = &context;
+        // What each family writes on a row that is not its own never changes: written
+        // once here, copied onto each row (most of a row's columns are these nulls).
+        m_nullColumns.clear();
+        for (const EventFamily* family : families::all()) {
+            std::string columns;
+            JsonWriter json(columns);
+            json.beginObject();
+            family->writeColumns(json, nullptr);
+            json.endObject();
+            m_nullColumns.push_back(columns.substr(1, columns.size() - 2)); // without the braces
+        }
         return m_file.open(context.root + QStringLiteral("/agent_chain/train.jsonl"), error);
     }
 
     bool trajectory(const Trajectory& trajectory, QString* error) override
     {
-        const std::string& sessionId = trajectory.session.id();
-        const std::string& task = trajectory.session.task();
-        const std::string& expert = trajectory.session.expert();
-        const std::string verdict = store::vocabulary::verdictName(trajectory.verdict()).toStdString();
+        // The session's columns, the same on each of its rows.
+        std::string sessionColumns;
+        {
+            JsonWriter json(sessionColumns);
+            json.beginObject();
+            json.field("session_id", trajectory.session.id());
+            json.field("task", trajectory.session.task());
+            json.bytesOrNull("expert", trajectory.session.expert());
+            json.bytesOrNull("session_verdict", store::vocabulary::verdictName(trajectory.verdict()).toStdString());
+        }
+        const auto all = families::all();
         std::string& row = exportutil::rowBuffer();
         for (const Step& step : trajectory.steps) {
-            row.clear();
+            row.assign(sessionColumns); // "{" and the session's columns
             JsonWriter json(row);
-            json.beginObject();
-            json.field("session_id", sessionId);
-            json.field("task", task);
-            json.bytesOrNull("expert", expert);
-            json.bytesOrNull("session_verdict", verdict);
+            json.continueObject();
             json.field("step_index", step.index);
             json.field("tool", step.tool());
             step.family->writeAction(json.key("action"), step);
@@ -60,8 +74,13 @@ public:
                 json.value(id);
             json.endArray();
             // Every family's columns on every row, null where they do not apply.
-            for (const EventFamily* family : families::all())
-                family->writeColumns(json, step.family == family || step.effectsFamily == family ? &step : nullptr);
+            for (size_t i = 0; i < all.size(); ++i) {
+                const EventFamily* family = all[i];
+                if (step.family == family || step.effectsFamily == family)
+                    family->writeColumns(json, &step);
+                else if (!m_nullColumns[i].empty())
+                    json.raw(m_nullColumns[i]);
+            }
             QStringList images;
             for (const QString& hash : step.screenshots) {
                 const QString path = m_context->imagePath(hash);
@@ -110,6 +129,7 @@ public:
 
 private:
     const ExportContext* m_context = nullptr;
+    std::vector<std::string> m_nullColumns; // per family of families::all()
     OutputFile m_file;
 };
 

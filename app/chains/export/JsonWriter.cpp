@@ -1,7 +1,5 @@
 #include "chains/export/JsonWriter.h"
 
-#include "store/Utf8.h"
-
 #include <QStringList>
 
 #include <array>
@@ -124,14 +122,16 @@ bool appendEscaped(std::string& out, std::string_view text)
 
 } // namespace
 
-void JsonWriter::appendString(std::string& out, std::string_view utf8)
+bool JsonWriter::appendString(std::string& out, std::string_view utf8)
 {
     out += '"';
-    if (!appendEscaped(out, utf8)) {
+    const bool valid = appendEscaped(out, utf8);
+    if (!valid) {
         const QByteArray repaired = QString::fromUtf8(utf8.data(), static_cast<qsizetype>(utf8.size())).toUtf8();
         appendEscaped(out, std::string_view(repaired.constData(), static_cast<size_t>(repaired.size())));
     }
     out += '"';
+    return valid;
 }
 
 void JsonWriter::separate()
@@ -153,6 +153,13 @@ JsonWriter& JsonWriter::beginObject()
     m_out += '{';
     Q_ASSERT(m_depth < kMaxDepth);
     m_hasItems[m_depth++] = false;
+    return *this;
+}
+
+JsonWriter& JsonWriter::continueObject()
+{
+    Q_ASSERT(m_depth < kMaxDepth);
+    m_hasItems[m_depth++] = true;
     return *this;
 }
 
@@ -181,11 +188,25 @@ JsonWriter& JsonWriter::endArray()
 
 JsonWriter& JsonWriter::key(std::string_view name)
 {
+    return key(name, {});
+}
+
+JsonWriter& JsonWriter::key(std::string_view name, std::string_view suffix)
+{
     separate();
-    // Keys are our own ASCII identifiers: nothing to escape.
-    m_out += '"';
-    m_out += name;
-    m_out += "\":";
+    // Keys are our own ASCII identifiers: nothing to escape. One append: keys are a
+    // third of a row's calls.
+    const size_t at = m_out.size();
+    m_out.resize(at + name.size() + suffix.size() + 3);
+    char* p = m_out.data() + at;
+    *p++ = '"';
+    std::memcpy(p, name.data(), name.size());
+    p += name.size();
+    if (!suffix.empty())
+        std::memcpy(p, suffix.data(), suffix.size());
+    p += suffix.size();
+    p[0] = '"';
+    p[1] = ':';
     m_afterKey = true;
     return *this;
 }
@@ -273,13 +294,18 @@ JsonWriter& JsonWriter::stringList(std::string_view name, const QStringList& lis
 
 JsonWriter& JsonWriter::bytesWithBase64(std::string_view name, const std::string& bytes, bool applies)
 {
-    const std::string base64Name = std::string(name) + "_base64";
-    if (!applies)
-        return nullField(name).nullField(base64Name);
-    field(name, bytes);
-    if (store::isValidUtf8(bytes))
-        return nullField(base64Name);
-    return field(base64Name, QString::fromLatin1(QByteArray::fromStdString(bytes).toBase64()));
+    constexpr std::string_view kSuffix = "_base64";
+    if (!applies) {
+        nullField(name);
+        return key(name, kSuffix).null();
+    }
+    key(name);
+    separate();
+    const bool valid = appendString(m_out, bytes);
+    key(name, kSuffix);
+    if (valid)
+        return null();
+    return value(QString::fromLatin1(QByteArray::fromStdString(bytes).toBase64()));
 }
 
 JsonWriter& JsonWriter::bytesOrNull(std::string_view name, const std::string& bytes, bool applies)

@@ -22,6 +22,9 @@ public:
     {}
 
     JsonWriter& beginObject();
+    // Goes on with an object that the output already opened and gave members (text
+    // written by another JsonWriter, without its closing brace).
+    JsonWriter& continueObject();
     JsonWriter& endObject();
     JsonWriter& beginArray();
     JsonWriter& endArray();
@@ -67,11 +70,14 @@ public:
     JsonWriter& numberOrNull(std::string_view name, qint64 number, bool applies);
 
     // The string as a JSON string literal (quotes included), for arguments that must be
-    // JSON encoded inside JSON.
-    static void appendString(std::string& out, std::string_view utf8);
+    // JSON encoded inside JSON. False when the bytes were not valid UTF-8 (and were
+    // written repaired).
+    static bool appendString(std::string& out, std::string_view utf8);
 
 private:
     void separate();
+    // key() of name + suffix, without building the joined name.
+    JsonWriter& key(std::string_view name, std::string_view suffix);
 
     std::string& m_out;
     // Whether each open container already holds an item. A fixed stack: writers are
