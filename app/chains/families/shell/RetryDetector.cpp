@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_map>
 
 namespace trailmark::chains {
 namespace {
@@ -170,7 +171,14 @@ void RetryDetector::link(std::vector<Step>& steps) const
     // again in another terminal. Only those within the window matter, so the list is
     // trimmed from the front as time moves on.
     std::vector<int> recent;
-    std::vector<std::vector<SimpleCommand>> actions(steps.size());
+    // Each distinct line is parsed once: experts run the same few commands over and
+    // over (make, pytest, git status). The views point into the first step's text.
+    std::unordered_map<std::string_view, size_t> lineIndex;
+    std::vector<std::vector<SimpleCommand>> lines;
+    std::vector<size_t> lineOfStep(steps.size());
+    const auto actions = [&](int index) -> const std::vector<SimpleCommand>& {
+        return lines[lineOfStep[static_cast<size_t>(index)]];
+    };
     const auto shellOf = [&steps](int index) {
         return steps[static_cast<size_t>(index)].as<ShellStep>();
     };
@@ -178,7 +186,10 @@ void RetryDetector::link(std::vector<Step>& steps) const
         const ShellStep* shell = step.as<ShellStep>();
         if (!shell || shell->command.empty())
             continue;
-        actions[static_cast<size_t>(step.index)] = actionsOf(shell->command);
+        const auto [line, added] = lineIndex.try_emplace(std::string_view(shell->command), lines.size());
+        if (added)
+            lines.push_back(actionsOf(shell->command));
+        lineOfStep[static_cast<size_t>(step.index)] = line->second;
         const auto endOf = [&](int index) {
             const Step& earlier = steps[static_cast<size_t>(index)];
             return shellOf(index)->hasExit ? earlier.endNs : earlier.startNs;
@@ -188,10 +199,9 @@ void RetryDetector::link(std::vector<Step>& steps) const
                      recent.end());
         for (auto it = recent.rbegin(); it != recent.rend(); ++it) {
             Step& earlier = steps[static_cast<size_t>(*it)];
-            const bool identical = shellOf(earlier.index)->command == shell->command;
+            const bool identical = lineOfStep[static_cast<size_t>(earlier.index)] == line->second;
             if (!identical &&
-                !similarActions(actions[static_cast<size_t>(earlier.index)], actions[static_cast<size_t>(step.index)],
-                                commandNotFound(*shellOf(earlier.index))))
+                !similarActions(actions(earlier.index), actions(step.index), commandNotFound(*shellOf(earlier.index))))
                 continue;
             if (earlier.outcome == StepOutcome::Error && earlier.retriedBy < 0) {
                 step.retryOf = earlier.index;
