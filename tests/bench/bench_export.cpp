@@ -8,8 +8,13 @@
 // and retried) across S sessions through EventWriter, then times, each as a child
 // process: `trailmark export --format agent-chain`, `--format openai`, and
 // `sqlite3 -json DB "SELECT * FROM events"`. Prints rows/s, the ratio to sqlite3
-// (target >= 0.5) and the export's peak RSS from wait4's rusage (target < 300 MiB).
-// Each figure is the best of --repeat runs (default 3).
+// (issue 13's target: >= 1.5, the export in two-thirds of sqlite3's time) and the
+// export's peak RSS from wait4's rusage (target < 300 MiB).
+// The three run in turn, --repeat rounds (default 5), and each figure is its best
+// round: a shared machine's speed drifts over a minute, and alternating keeps the
+// reference and the exports on the same stretch of it. The outputs go to /dev/shm
+// when there is one: the kernel writing back an earlier round's gigabyte to disk would
+// take a core from the next round.
 // --smoke: small N, checks that everything runs and produces rows; no targets.
 // --keep-db PATH: build the database at PATH and keep it (reused when it exists), for
 // profiling the export by hand.
@@ -154,24 +159,6 @@ bool buildDatabase(const QString& path, qint64 events, int sessions)
     return writer.flush(&error);
 }
 
-// Best of several runs (fastest wall clock; highest peak RSS): other work on a shared
-// machine only ever slows a run down, so the minimum is the steadiest figure.
-ChildResult runChild(const std::vector<std::string>& argv, const std::string& stdoutPath, int repeat)
-{
-    ChildResult best;
-    long maxRss = 0;
-    for (int i = 0; i < repeat; ++i) {
-        const ChildResult run = runOnce(argv, stdoutPath);
-        if (!run.ok)
-            return run;
-        maxRss = std::max(maxRss, run.maxRssKiB);
-        if (!best.ok || run.seconds < best.seconds)
-            best = run;
-    }
-    best.maxRssKiB = maxRss;
-    return best;
-}
-
 qint64 countLines(const QString& path)
 {
     QFile file(path);
@@ -193,7 +180,7 @@ int main(int argc, char* argv[])
     qint64 events = 1'000'000;
     int sessions = 400;
     bool smoke = false;
-    int repeat = 3;
+    int repeat = 5;
     QString keptDatabase;
     const QStringList arguments = application.arguments();
     for (qsizetype i = 1; i < arguments.size(); ++i) {
@@ -232,42 +219,67 @@ int main(int argc, char* argv[])
                 static_cast<double>(QFileInfo(database).size()) / (1 << 20));
 
     const std::string db = database.toStdString();
-    const ChildResult sqlite = runChild({TRAILMARK_SQLITE3, "-json", db, "SELECT * FROM events"},
-                                        directory.filePath(QStringLiteral("events.json")).toStdString(), repeat);
-    if (!sqlite.ok) {
-        std::fprintf(stderr, "bench_export: sqlite3 -json failed\n");
-        return 1;
+    // Outputs: memory-backed when there is /dev/shm (see the top).
+    QTemporaryDir shm(QStringLiteral("/dev/shm/bench_export-XXXXXX"));
+    const QString outputs = shm.isValid() ? shm.path() : directory.path();
+    std::printf("  outputs in %s; best of %d alternating rounds\n", qPrintable(outputs), repeat);
+    const std::vector<std::string> sqliteArgv = {TRAILMARK_SQLITE3, "-json", db, "SELECT * FROM events"};
+    const std::string sqliteOut = QString(outputs + QStringLiteral("/events.json")).toStdString();
+    const char* const formats[] = {"agent-chain", "openai"};
+    ChildResult sqlite;
+    ChildResult exports[std::size(formats)];
+    long exportRss[std::size(formats)] = {};
+    const auto keepBest = [](ChildResult& best, const ChildResult& run) {
+        if (!best.ok || run.seconds < best.seconds)
+            best = run;
+    };
+    for (int round = 0; round < repeat; ++round) {
+        const ChildResult reference = runOnce(sqliteArgv, sqliteOut);
+        if (!reference.ok) {
+            std::fprintf(stderr, "bench_export: sqlite3 -json failed\n");
+            return 1;
+        }
+        keepBest(sqlite, reference);
+        for (size_t f = 0; f < std::size(formats); ++f) {
+            const QString out = outputs + QStringLiteral("/export-") + QLatin1String(formats[f]);
+            const ChildResult run = runOnce(
+                {TRAILMARK_BINARY, "--db", db, "export", "--format", formats[f], "--out", out.toStdString(), "--force"},
+                "/dev/null");
+            if (!run.ok) {
+                std::fprintf(stderr, "bench_export: trailmark export --format %s failed\n", formats[f]);
+                return 1;
+            }
+            keepBest(exports[f], run);
+            exportRss[f] = std::max(exportRss[f], run.maxRssKiB);
+        }
     }
     const double sqliteRate = static_cast<double>(stored) / sqlite.seconds;
     const double sqliteCpuRate = static_cast<double>(stored) / sqlite.cpuSeconds;
-    std::printf("  reference sqlite3 -json : %9.0f events/s  (%.2f s wall, %.2f s CPU, peak RSS %ld MiB)\n", sqliteRate,
-                sqlite.seconds, sqlite.cpuSeconds, sqlite.maxRssKiB / 1024);
+    std::printf(
+        "  reference sqlite3 -json : %9.0f events/s  (%.2f s wall, %.2f s CPU, peak RSS %ld MiB, %.1f MiB output)\n",
+        sqliteRate, sqlite.seconds, sqlite.cpuSeconds, sqlite.maxRssKiB / 1024,
+        static_cast<double>(QFileInfo(QString::fromStdString(sqliteOut)).size()) / (1 << 20));
 
     bool allMet = true;
-    for (const char* format : {"agent-chain", "openai"}) {
-        const QString out = directory.filePath(QStringLiteral("export-") + QLatin1String(format));
-        const ChildResult run = runChild(
-            {TRAILMARK_BINARY, "--db", db, "export", "--format", format, "--out", out.toStdString(), "--force"},
-            "/dev/null", repeat);
-        if (!run.ok) {
-            std::fprintf(stderr, "bench_export: trailmark export --format %s failed\n", format);
-            return 1;
-        }
+    for (size_t f = 0; f < std::size(formats); ++f) {
+        const char* format = formats[f];
+        const ChildResult& run = exports[f];
+        const QString out = outputs + QStringLiteral("/export-") + QLatin1String(format);
         const QString file =
             out + (QLatin1String(format) == QLatin1String("openai") ? QStringLiteral("/openai/train.jsonl")
                                                                     : QStringLiteral("/agent_chain/train.jsonl"));
         const qint64 rows = countLines(file);
         const double rate = static_cast<double>(stored) / run.seconds;
         const double ratio = rate / sqliteRate;
-        const double rssMiB = static_cast<double>(run.maxRssKiB) / 1024;
-        const bool met = ratio >= 0.5 && rssMiB < 300;
+        const double rssMiB = static_cast<double>(exportRss[f]) / 1024;
+        const bool met = ratio >= 1.5 && rssMiB < 300;
         allMet = allMet && met;
         // The CPU ratio is steadier than the wall-clock one on a machine shared with
-        // other work; the target is on wall clock.
+        // other work; the target is on wall clock (the export uses every core).
         const double cpuRatio = (static_cast<double>(stored) / run.cpuSeconds) / sqliteCpuRate;
         std::printf(
             "  export %-16s: %9.0f events/s  (%.2f s wall, %.2f s CPU, %lld rows, %.1f MiB output)\n"
-            "      ratio to sqlite3 %.2f wall, %.2f CPU (target >= 0.5); peak RSS %.0f MiB (target < 300): %s\n",
+            "      ratio to sqlite3 %.2f wall, %.2f CPU (target >= 1.5 wall); peak RSS %.0f MiB (target < 300): %s\n",
             format, rate, run.seconds, run.cpuSeconds, static_cast<long long>(rows),
             static_cast<double>(QFileInfo(file).size()) / (1 << 20), ratio, cpuRatio, rssMiB, met ? "MET" : "MISSED");
         if (rows <= 0) {

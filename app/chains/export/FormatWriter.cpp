@@ -47,9 +47,17 @@ bool OutputFile::open(const QString& path, QString* error)
 
 bool OutputFile::drain(QString* error)
 {
+    if (!writeAll(m_buffer, error))
+        return false;
+    m_buffer.clear();
+    return true;
+}
+
+bool OutputFile::writeAll(std::string_view bytes, QString* error)
+{
     size_t done = 0;
-    while (done < m_buffer.size()) {
-        const ssize_t written = ::write(m_fd, m_buffer.data() + done, m_buffer.size() - done);
+    while (done < bytes.size()) {
+        const ssize_t written = ::write(m_fd, bytes.data() + done, bytes.size() - done);
         if (written < 0) {
             if (errno == EINTR)
                 continue;
@@ -58,7 +66,6 @@ bool OutputFile::drain(QString* error)
         }
         done += static_cast<size_t>(written);
     }
-    m_buffer.clear();
     return true;
 }
 
@@ -71,6 +78,10 @@ bool OutputFile::write(std::string_view bytes, QString* error)
 
 bool OutputFile::writeDirect(std::string_view bytes, QString* error)
 {
+    // A session's held rows come in megabytes: straight to the file, not through the
+    // buffer (a copy of the whole export less).
+    if (bytes.size() >= kFlushAt)
+        return drain(error) && writeAll(bytes, error);
     m_buffer.append(bytes);
     return m_buffer.size() < kFlushAt || drain(error);
 }

@@ -52,6 +52,7 @@ public:
 private:
     friend class SessionCapture;
     bool writeDirect(std::string_view bytes, QString* error);
+    bool writeAll(std::string_view bytes, QString* error);
     bool drain(QString* error);
 
     QString m_path;

@@ -134,19 +134,6 @@ bool JsonWriter::appendString(std::string& out, std::string_view utf8)
     return valid;
 }
 
-void JsonWriter::separate()
-{
-    if (m_afterKey) {
-        m_afterKey = false;
-        return;
-    }
-    if (m_depth > 0) {
-        if (m_hasItems[m_depth - 1])
-            m_out += ',';
-        m_hasItems[m_depth - 1] = true;
-    }
-}
-
 JsonWriter& JsonWriter::beginObject()
 {
     separate();

@@ -75,7 +75,20 @@ public:
     static bool appendString(std::string& out, std::string_view utf8);
 
 private:
-    void separate();
+    // The comma before an item, unless it is the first of its container or a key's
+    // value. Inline: it runs before every key and value.
+    void separate()
+    {
+        if (m_afterKey) {
+            m_afterKey = false;
+            return;
+        }
+        if (m_depth > 0) {
+            if (m_hasItems[m_depth - 1])
+                m_out += ',';
+            m_hasItems[m_depth - 1] = true;
+        }
+    }
     // key() of name + suffix, without building the joined name.
     JsonWriter& key(std::string_view name, std::string_view suffix);
 
