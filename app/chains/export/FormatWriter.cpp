@@ -76,6 +76,14 @@ bool OutputFile::write(std::string_view bytes, QString* error)
     return writeDirect(bytes, error);
 }
 
+bool OutputFile::append(const std::function<void(std::string& out)>& fill, QString* error)
+{
+    if (t_capture)
+        return t_capture->append(*this, fill, error);
+    fill(m_buffer);
+    return m_buffer.size() < kFlushAt || drain(error);
+}
+
 bool OutputFile::writeDirect(std::string_view bytes, QString* error)
 {
     // A session's held rows come in megabytes: straight to the file, not through the
@@ -149,18 +157,36 @@ bool SessionCapture::takeTurn(QString* error)
     return true;
 }
 
-bool SessionCapture::append(OutputFile& file, std::string_view bytes, QString* error)
+std::string& SessionCapture::pendingFor(OutputFile& file)
 {
-    if (m_ourTurn)
-        return file.writeDirect(bytes, error);
     auto pending =
         std::find_if(m_pending.begin(), m_pending.end(), [&file](const auto& p) { return p.first == &file; });
     if (pending == m_pending.end()) {
         m_pending.emplace_back(&file, std::string());
         pending = std::prev(m_pending.end());
     }
-    pending->second.append(bytes);
+    return pending->second;
+}
+
+bool SessionCapture::append(OutputFile& file, std::string_view bytes, QString* error)
+{
+    if (m_ourTurn)
+        return file.writeDirect(bytes, error);
+    pendingFor(file).append(bytes);
     m_held += bytes.size();
+    return m_held < m_holdLimit || takeTurn(error);
+}
+
+bool SessionCapture::append(OutputFile& file, const std::function<void(std::string& out)>& fill, QString* error)
+{
+    if (m_ourTurn) {
+        fill(file.m_buffer);
+        return file.m_buffer.size() < kFlushAt || file.drain(error);
+    }
+    std::string& pending = pendingFor(file);
+    const size_t before = pending.size();
+    fill(pending);
+    m_held += pending.size() - before;
     return m_held < m_holdLimit || takeTurn(error);
 }
 

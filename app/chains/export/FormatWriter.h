@@ -44,6 +44,9 @@ public:
     bool open(const QString& path, QString* error);
     bool isOpen() const { return m_fd >= 0; }
     bool write(std::string_view bytes, QString* error);
+    // Lets fill append bytes right where they are going (this file's buffer, or the
+    // capture of this thread's session): a row built this way is never copied.
+    bool append(const std::function<void(std::string& out)>& fill, QString* error);
     bool close(QString* error);
 
     // Creates the file, writes bytes and closes it: a document written whole.
@@ -87,6 +90,8 @@ public:
 private:
     friend class OutputFile;
     bool append(OutputFile& file, std::string_view bytes, QString* error);
+    bool append(OutputFile& file, const std::function<void(std::string& out)>& fill, QString* error);
+    std::string& pendingFor(OutputFile& file);
     bool takeTurn(QString* error);
 
     WaitForTurn m_waitForTurn;
