@@ -441,10 +441,10 @@ bool Store::readEvents(const QString& sessionId, qint64 fromSeq, qint64 limit,
             stored.event.Clear();
             stored.decodeError = QStringLiteral("payload is not a valid trailmark.v1.Event");
         } else if (stored.event.body_case() != kind) {
-            stored.event.Clear();
             stored.decodeError = QStringLiteral("payload holds body %1 but the row says %2")
                                      .arg(static_cast<int>(stored.event.body_case()))
                                      .arg(kind);
+            stored.event.Clear();
         }
         const std::string_view id = select.columnBytes(0);
         stored.event.set_id(id.size() == 16 ? uuid::toStdText(id.data()) : std::string());

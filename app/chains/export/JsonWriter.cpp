@@ -79,10 +79,9 @@ bool appendEscaped(std::string& out, std::string_view text)
         // the bytes of multi-byte UTF-8 sequences.
         if (end - p >= 16) {
             const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-            const __m128i flagged =
-                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')),
-                                          _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\'))),
-                             _mm_cmplt_epi8(bytes, _mm_set1_epi8(0x20)));
+            const __m128i flagged = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\'))),
+                _mm_cmplt_epi8(bytes, _mm_set1_epi8(0x20)));
             const int mask = _mm_movemask_epi8(flagged);
             if (mask == 0) {
                 p += 16;
