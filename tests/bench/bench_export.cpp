@@ -10,8 +10,8 @@
 // `sqlite3 -json DB "SELECT * FROM events"`. Prints rows/s, the ratio to sqlite3
 // (issue 13's target: >= 1.5, the export in two-thirds of sqlite3's time) and the
 // export's peak RSS from wait4's rusage (target < 300 MiB).
-// The three run in turn, --repeat rounds (default 5), and each figure is its best
-// round: a shared machine's speed drifts over a minute, and alternating keeps the
+// The three run in turn, --repeat rounds (default 5), each writing fresh files (the last
+// round's are removed untimed), and each figure is its best round: a shared machine's speed drifts over a minute, and alternating keeps the
 // reference and the exports on the same stretch of it. The outputs go to /dev/shm
 // when there is one: the kernel writing back an earlier round's gigabyte to disk would
 // take a core from the next round.
@@ -234,6 +234,9 @@ int main(int argc, char* argv[])
             best = run;
     };
     for (int round = 0; round < repeat; ++round) {
+        // Every run writes fresh files: removing the last round's output is not
+        // part of either figure.
+        QFile::remove(QString::fromStdString(sqliteOut));
         const ChildResult reference = runOnce(sqliteArgv, sqliteOut);
         if (!reference.ok) {
             std::fprintf(stderr, "bench_export: sqlite3 -json failed\n");
@@ -242,6 +245,7 @@ int main(int argc, char* argv[])
         keepBest(sqlite, reference);
         for (size_t f = 0; f < std::size(formats); ++f) {
             const QString out = outputs + QStringLiteral("/export-") + QLatin1String(formats[f]);
+            QDir(out).removeRecursively();
             const ChildResult run = runOnce(
                 {TRAILMARK_BINARY, "--db", db, "export", "--format", formats[f], "--out", out.toStdString(), "--force"},
                 "/dev/null");

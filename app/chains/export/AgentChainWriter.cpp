@@ -86,7 +86,7 @@ private:
         json.field("start_ns", step.startNs);
         json.field("end_ns", step.endNs);
         json.field("duration_ns", step.durationNs);
-        json.field("start_time", exportutil::isoTimeUtf8(step.startNs));
+        json.field("start_time", exportutil::isoTimeText(step.startNs).view());
         json.key("event_ids").beginArray();
         for (const std::string& id : step.eventIds)
             json.value(id);

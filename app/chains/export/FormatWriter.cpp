@@ -197,7 +197,7 @@ bool SessionCapture::commit(QString* error)
 
 namespace exportutil {
 
-std::string isoTimeUtf8(qint64 ns)
+IsoTime isoTimeText(qint64 ns)
 {
     // Civil date from days since the epoch (the proleptic Gregorian algorithm of
     // H. Hinnant's date library, restated): QDateTime formatting costs more than the
@@ -221,10 +221,11 @@ std::string isoTimeUtf8(qint64 ns)
     const qint64 month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
     const qint64 year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
     // int64 nanoseconds span the years 1677 to 2262: always four digits.
-    std::string text = "0000-00-00T00:00:00.000Z";
-    const auto put = [&text](size_t at, qint64 value, int digits) {
+    IsoTime time;
+    std::memcpy(time.text.data(), "0000-00-00T00:00:00.000Z", time.text.size());
+    const auto put = [&time](size_t at, qint64 value, int digits) {
         for (int i = digits - 1; i >= 0; --i, value /= 10)
-            text[at + static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);
+            time.text[at + static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);
     };
     put(0, year, 4);
     put(5, month, 2);
@@ -233,7 +234,12 @@ std::string isoTimeUtf8(qint64 ns)
     put(14, msOfDay / 60'000 % 60, 2);
     put(17, msOfDay / 1000 % 60, 2);
     put(20, msOfDay % 1000, 3);
-    return text;
+    return time;
+}
+
+std::string isoTimeUtf8(qint64 ns)
+{
+    return std::string(isoTimeText(ns).view());
 }
 
 QString isoTime(qint64 ns)

@@ -5,6 +5,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -162,6 +163,13 @@ namespace exportutil {
 // "2026-01-01T00:00:01.000Z"
 QString isoTime(qint64 ns);
 std::string isoTimeUtf8(qint64 ns);
+// The same text on the stack (one per row of millions).
+struct IsoTime
+{
+    std::array<char, 24> text;
+    std::string_view view() const { return {text.data(), text.size()}; }
+};
+IsoTime isoTimeText(qint64 ns);
 // The tool a chat-format model calls for a step ("shell", "switch_app"), from its family.
 std::string_view toolName(const Step& step);
 // A buffer to build a row in, empty, kept per thread: chat rows are up to a megabyte

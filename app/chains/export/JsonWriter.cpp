@@ -250,7 +250,10 @@ JsonWriter& JsonWriter::concatenated(std::initializer_list<std::string_view> pie
 JsonWriter& JsonWriter::value(qint64 number)
 {
     separate();
-    m_out += std::to_string(number);
+    // On the stack: nanosecond times have 19 digits, past std::string's inline buffer.
+    std::array<char, 24> text{};
+    const auto result = std::to_chars(text.data(), text.data() + text.size(), number);
+    m_out.append(text.data(), result.ptr);
     return *this;
 }
 
