@@ -11,10 +11,9 @@
 // (issue 13's target: >= 1.5, the export in two-thirds of sqlite3's time) and the
 // export's peak RSS from wait4's rusage (target < 300 MiB).
 // The three run in turn, --repeat rounds (default 5), each writing fresh files (the last
-// round's are removed untimed), and each figure is its best round: a shared machine's speed drifts over a minute, and alternating keeps the
-// reference and the exports on the same stretch of it. The outputs go to /dev/shm
-// when there is one: the kernel writing back an earlier round's gigabyte to disk would
-// take a core from the next round.
+// round's are removed untimed), and each figure is its best round: a shared machine's speed drifts over a minute, and
+// alternating keeps the reference and the exports on the same stretch of it. The outputs go to /dev/shm when there is
+// one: the kernel writing back an earlier round's gigabyte to disk would take a core from the next round.
 // --smoke: small N, checks that everything runs and produces rows; no targets.
 // --keep-db PATH: build the database at PATH and keep it (reused when it exists), for
 // profiling the export by hand.

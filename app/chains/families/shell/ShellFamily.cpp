@@ -3,6 +3,7 @@
 #include "chains/export/JsonWriter.h"
 #include "chains/families/DerivationContext.h"
 #include "chains/families/EventFamily.h"
+#include "chains/families/shell/CommandLine.h"
 #include "chains/families/shell/RetryDetector.h"
 #include "chains/families/shell/ShellOutcome.h"
 #include "chains/families/shell/ShellStep.h"
@@ -45,7 +46,27 @@ const ShellStep& shellOf(const Step& step)
     return *step.as<ShellStep>();
 }
 
-void finishCommand(Step& step, const v1::Event& event, DerivationContext& context)
+// Parsed command lines of a session, each parsed once; the views point into the keys.
+// Bounded: a session of distinct lines (an imported history) must not keep them all.
+class ParsedLines
+{
+public:
+    const CommandLine& of(const std::string& command)
+    {
+        constexpr size_t kMaxLines = 1024;
+        if (m_lines.size() >= kMaxLines && m_lines.find(command) == m_lines.end())
+            m_lines.clear();
+        const auto [line, added] = m_lines.try_emplace(command);
+        if (added)
+            line->second = CommandLine::parse(line->first);
+        return line->second;
+    }
+
+private:
+    std::unordered_map<std::string, CommandLine> m_lines;
+};
+
+void finishCommand(Step& step, const v1::Event& event, DerivationContext& context, ParsedLines& lines)
 {
     ShellStep& shell = *step.as<ShellStep>();
     const auto& body = event.command_finished();
@@ -65,7 +86,7 @@ void finishCommand(Step& step, const v1::Event& event, DerivationContext& contex
     shell.pipeStatus.assign(body.pipe_status().begin(), body.pipe_status().end());
     context.attach(step, event);
 
-    ShellOutcome judged = judgeFinishedCommand(shell);
+    ShellOutcome judged = judgeFinishedCommand(shell, lines.of(shell.command));
     step.outcome = judged.outcome;
     step.errorReasons = std::move(judged.errorReasons);
     step.outcomeReason = std::move(judged.reason);
@@ -97,7 +118,7 @@ public:
         const std::string& commandId = event.command_finished().command_id();
         const auto open = m_open.find(commandId);
         if (open != m_open.end()) {
-            finishCommand(context.step(open->second), event, context);
+            finishCommand(context.step(open->second), event, context, m_lines);
             m_open.erase(open);
             return;
         }
@@ -110,7 +131,7 @@ public:
         if (!commandId.empty())
             context.setStepKey(commandId, step.index);
         step.startNs = event.time_ns() - event.command_finished().duration_ns();
-        finishCommand(step, event, context);
+        finishCommand(step, event, context, m_lines);
     }
 
     void finish(DerivationContext& context) override
@@ -124,6 +145,7 @@ public:
 
 private:
     std::unordered_map<std::string, int> m_open; // command_id -> step index
+    ParsedLines m_lines;
 };
 
 class ShellFamily final : public EventFamily

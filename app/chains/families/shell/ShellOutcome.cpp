@@ -143,9 +143,13 @@ QString programText(const SimpleCommand& command)
 
 ShellOutcome judgeFinishedCommand(const ShellStep& shell)
 {
+    return judgeFinishedCommand(shell, CommandLine::parse(shell.command));
+}
+
+ShellOutcome judgeFinishedCommand(const ShellStep& shell, const CommandLine& line)
+{
     ShellOutcome result;
     QStringList pipelineErrors;
-    const CommandLine line = CommandLine::parse(shell.command);
     const Pipeline* last = line.lastPipeline();
     const bool compound = line.pipelines.size() > 1;
     // pipestatus is of the last pipeline the shell ran; a count that does not match the

@@ -7,6 +7,8 @@
 
 namespace trailmark::chains {
 
+struct CommandLine;
+
 struct ShellStep;
 
 // How a finished command ended, as a careful reviewer reads its status:
@@ -28,5 +30,8 @@ struct ShellOutcome
 };
 
 ShellOutcome judgeFinishedCommand(const ShellStep& shell);
+// The same, with the command already parsed (a session runs the same lines again and
+// again: its deriver parses each once).
+ShellOutcome judgeFinishedCommand(const ShellStep& shell, const CommandLine& line);
 
 } // namespace trailmark::chains
