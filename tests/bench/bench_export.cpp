@@ -2,7 +2,7 @@
 // chains, next to the SQLite shell dumping the same events table as JSON in the same
 // run (the reference: the cost of just reading the rows out as JSON).
 //
-//   bench_export [--events N] [--sessions S] [--smoke] [--repeat N] [--keep-db PATH]
+//   bench_export [--events N] [--sessions S] [--distinct] [--smoke] [--repeat N] [--keep-db PATH]
 //
 // Builds a database of N command events (start + finish pairs, a tenth of them failing
 // and retried) across S sessions through EventWriter, then times, each as a child
@@ -14,6 +14,8 @@
 // round's are removed untimed), and each figure is its best round: a shared machine's speed drifts over a minute, and
 // alternating keeps the reference and the exports on the same stretch of it. The outputs go to /dev/shm when there is
 // one: the kernel writing back an earlier round's gigabyte to disk would take a core from the next round.
+// --distinct: every command line is another (the retries aside): nothing is parsed once
+// for many steps, the worst case for the export's caches.
 // --smoke: small N, checks that everything runs and produces rows; no targets.
 // --keep-db PATH: build the database at PATH and keep it (reused when it exists), for
 // profiling the export by hand.
@@ -99,7 +101,9 @@ const char* const kCommands[] = {
     "curl -sS http://localhost:8080/health",
 };
 
-bool buildDatabase(const QString& path, qint64 events, int sessions)
+// distinct: every command line different (a counter argument), so no cache of parsed
+// lines helps; otherwise the ten lines above come round again, as an expert's do.
+bool buildDatabase(const QString& path, qint64 events, int sessions, bool distinct)
 {
     QString error;
     auto store = store::Store::open(path, store::Store::Access::ReadWrite, &error);
@@ -126,7 +130,9 @@ bool buildDatabase(const QString& path, qint64 events, int sessions)
         for (qint64 c = 0; c < commandsPerSession; ++c) {
             const bool fails = c % 10 == 3;
             const bool retry = c % 10 == 4; // re-runs the failed one
-            const std::string command = kCommands[(retry ? c - 1 : c) % std::size(kCommands)];
+            std::string command = kCommands[(retry ? c - 1 : c) % std::size(kCommands)];
+            if (distinct)
+                command += " --bench-run=" + std::to_string(retry ? c - 1 : c);
             const std::string commandId = std::to_string(s) + "-" + std::to_string(c);
             v1::Event started;
             started.set_session_id(session.id());
@@ -181,6 +187,7 @@ int main(int argc, char* argv[])
     bool smoke = false;
     int repeat = 5;
     QString keptDatabase;
+    bool distinct = false;
     const QStringList arguments = application.arguments();
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         if (arguments.at(i) == QLatin1String("--events") && i + 1 < arguments.size())
@@ -191,11 +198,13 @@ int main(int argc, char* argv[])
             smoke = true;
         else if (arguments.at(i) == QLatin1String("--repeat") && i + 1 < arguments.size())
             repeat = std::max(1, arguments.at(++i).toInt());
+        else if (arguments.at(i) == QLatin1String("--distinct"))
+            distinct = true;
         else if (arguments.at(i) == QLatin1String("--keep-db") && i + 1 < arguments.size())
             keptDatabase = arguments.at(++i);
         else {
-            std::fprintf(stderr,
-                         "usage: bench_export [--events N] [--sessions S] [--smoke] [--repeat N] [--keep-db PATH]\n");
+            std::fprintf(stderr, "usage: bench_export [--events N] [--sessions S] [--distinct] [--smoke] [--repeat N] "
+                                 "[--keep-db PATH]\n");
             return 2;
         }
     }
@@ -210,7 +219,7 @@ int main(int argc, char* argv[])
                 sessions);
     std::fflush(stdout);
     const auto buildStart = std::chrono::steady_clock::now();
-    if (!QFileInfo::exists(database) && !buildDatabase(database, events, sessions))
+    if (!QFileInfo::exists(database) && !buildDatabase(database, events, sessions, distinct))
         return 1;
     const double buildSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - buildStart).count();
     const qint64 stored = (events / 2 / sessions) * 2 * sessions;

@@ -20,6 +20,7 @@ bool isSpace(char c)
 std::vector<std::string_view> tokens(std::string_view text)
 {
     std::vector<std::string_view> result;
+    result.reserve(16); // most lines have fewer tokens: one allocation, not five
     size_t i = 0;
     while (i < text.size() && result.size() < kMaxPipelines * kMaxWords) {
         while (i < text.size() && isSpace(text[i]))
@@ -196,10 +197,13 @@ CommandLine CommandLine::parse(std::string_view text)
     CommandLine line;
     Pipeline pipeline;
     std::vector<std::string_view> words;
+    words.reserve(8);
     const auto endCommand = [&] {
-        if (!words.empty())
+        if (!words.empty()) {
             pipeline.commands.push_back(simpleCommand(std::move(words)));
-        words.clear();
+            words = {};
+            words.reserve(8);
+        }
     };
     for (const std::string_view token : tokens(text)) {
         if (!isOperator(token)) {
