@@ -30,6 +30,7 @@ build_packages=(
     libxcb1-dev libxcb-res0-dev libxcb-ewmh-dev libxcb-icccm4-dev libxcb-keysyms1-dev
     libxcb-xinput-dev libxkbcommon-dev libxkbcommon-x11-dev   # GUI actions: raw input, keymap
     libatspi2.0-dev                                           # GUI actions: the UI element
+    libpq-dev                                                 # the team store (PostgreSQL)
     bash-builtins zsh-dev libcap-dev   # headers for the bash builtin and zsh module hooks
 )
 # What running the app needs beyond the libraries above.
@@ -42,6 +43,7 @@ test_packages=(
     python3 python3-protobuf python3-pandas
     appstream
     clang libclang-rt-14-dev
+    postgresql-15                                             # a real server for the team store
 )
 # What the benchmarks need beyond the tests: callgrind counts the shell hooks' instructions.
 bench_packages=(valgrind)
@@ -61,6 +63,14 @@ install_missing() {
         echo "dev.sh: installing ${missing[*]}" >&2
         as_root apt-get update -qq
         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+    fi
+}
+
+# PostgreSQL refuses to run as root: the team store tests start their server as this
+# user (a system account without a home or a shell).
+ensure_test_user() {
+    if [ "$(id -u)" = 0 ] && ! id trailmark-pg >/dev/null 2>&1; then
+        useradd --system --no-create-home --shell /usr/sbin/nologin trailmark-pg
     fi
 }
 
@@ -102,6 +112,7 @@ run)
     ;;
 test)
     install_missing "${build_packages[@]}" "${test_packages[@]}"
+    ensure_test_user
     build
     with_x11 ctest --test-dir "$build_dir" --output-on-failure --timeout 600 "$@"
     ;;
@@ -111,6 +122,7 @@ fuzz)
     ;;
 test-sanitizers)
     install_missing "${build_packages[@]}" "${test_packages[@]}"
+    ensure_test_user
     preset=asan
     build_dir="$here/build/asan"
     build

@@ -35,6 +35,8 @@ constexpr CommandEntry kCommands[] = {
      "rate a step (-1/0/1), label it, explain, or give the session a verdict", runAnnotate},
     {"stats", "stats [--json]", "dataset statistics and reviewer agreement (Cohen's kappa)", runStats},
     {"export", "export --format FMT,... --out DIR", "write agent and reasoning chains for trainers", runExport},
+    {"push", "push [SESSION...] [--all-finished]", "upload finished sessions to the team store (resumable)", runPush},
+    {"team", "team init|sessions [--team CONNINFO]", "set up the team store on PostgreSQL; list its sessions", runTeam},
     {"verify", "verify [--json]", "check the database; non-zero exit on a problem", runVerify},
 };
 
@@ -53,7 +55,7 @@ void printHelp(QTextStream& out)
            "                $XDG_DATA_HOME/trailmark/trailmark.db)\n"
            "  --version     print the version and exit\n"
            "  -h, --help    print this help, or a command's with COMMAND --help\n\n"
-           "Environment: TRAILMARK_DB, TRAILMARK_SPOOL_DIR, TRAILMARK_LOG (trace, debug,\n"
+           "Environment: TRAILMARK_DB, TRAILMARK_TEAM, TRAILMARK_SPOOL_DIR, TRAILMARK_LOG (trace, debug,\n"
            "info, warn, error, off; log file in $XDG_STATE_HOME/trailmark).\n";
     out.flush();
 }

@@ -16,6 +16,8 @@ int runIngest(CommandContext& context);
 int runSessions(CommandContext& context);
 int runShell(CommandContext& context);
 int runShow(CommandContext& context);
+int runPush(CommandContext& context);
+int runTeam(CommandContext& context);
 int runVerify(CommandContext& context);
 
 } // namespace trailmark::cli

@@ -461,6 +461,30 @@ bool Store::readEvents(const QString& sessionId, qint64 fromSeq, qint64 limit,
     return true;
 }
 
+bool Store::readEventRows(const QString& sessionId, qint64 fromSeq, qint64 limit,
+                          const std::function<bool(const EventRow&)>& visitor, QString* error)
+{
+    const auto row = sessionRow(uuid::fromText(sessionId), error);
+    if (!row)
+        return false;
+    SqliteStatement select = m_statements->take(
+        "SELECT id, seq, time_ns, kind, payload FROM events WHERE session=? AND seq>=? ORDER BY seq LIMIT ?");
+    select.bind(1, *row);
+    select.bind(2, fromSeq);
+    select.bind(3, limit);
+    while (select.step()) {
+        const EventRow event{select.columnBytes(0), select.columnInt(1), select.columnInt(2),
+                             static_cast<int>(select.columnInt(3)), select.columnBytes(4)};
+        if (!visitor(event))
+            return true;
+    }
+    if (select.resultCode() != SQLITE_DONE) {
+        *error = lastError(QStringLiteral("cannot read events of session %1").arg(sessionId));
+        return false;
+    }
+    return true;
+}
+
 std::optional<qint64> Store::eventCount(const QString& sessionId, QString* error)
 {
     const auto row = sessionRow(uuid::fromText(sessionId), error);

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string_view>
 
 struct sqlite3;
 
@@ -89,6 +90,18 @@ public:
     bool readEvents(const QString& sessionId, qint64 fromSeq, qint64 limit,
                     const std::function<bool(const StoredEvent&)>& visitor, QString* error);
     std::optional<qint64> eventCount(const QString& sessionId, QString* error);
+    // The rows themselves, undecoded, in seq order (to copy a session elsewhere byte for
+    // byte: the team store). The views are valid during the visitor call only.
+    struct EventRow
+    {
+        std::string_view id; // 16 bytes
+        qint64 seq = 0;
+        qint64 timeNs = 0;
+        int kind = 0;
+        std::string_view payload;
+    };
+    bool readEventRows(const QString& sessionId, qint64 fromSeq, qint64 limit,
+                       const std::function<bool(const EventRow&)>& visitor, QString* error);
     // How many events of each body kind (the events.kind column: the v1::Event body's
     // field number) each session holds, without decoding any. Every given session has an
     // entry, empty when it has no events or does not exist.
