@@ -36,7 +36,9 @@ constexpr CommandEntry kCommands[] = {
     {"stats", "stats [--json]", "dataset statistics and reviewer agreement (Cohen's kappa)", runStats},
     {"export", "export --format FMT,... --out DIR", "write agent and reasoning chains for trainers", runExport},
     {"push", "push [SESSION...] [--all-finished]", "upload finished sessions to the team store (resumable)", runPush},
-    {"team", "team init|sessions [--team CONNINFO]", "set up the team store on PostgreSQL; list its sessions", runTeam},
+    {"pull", "pull [SESSION...]", "bring team sessions into the local file for review (resumable)", runPull},
+    {"team", "team init|sessions|tasks|queue|claim|submit|export",
+     "the team store on PostgreSQL: campaigns, review queue", runTeam},
     {"verify", "verify [--json]", "check the database; non-zero exit on a problem", runVerify},
 };
 

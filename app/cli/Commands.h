@@ -16,6 +16,7 @@ int runIngest(CommandContext& context);
 int runSessions(CommandContext& context);
 int runShell(CommandContext& context);
 int runShow(CommandContext& context);
+int runPull(CommandContext& context);
 int runPush(CommandContext& context);
 int runTeam(CommandContext& context);
 int runVerify(CommandContext& context);

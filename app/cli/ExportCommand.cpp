@@ -1,6 +1,7 @@
 #include "chains/export/Exporter.h"
 #include "cli/CommandContext.h"
 #include "cli/Commands.h"
+#include "cli/ExportSetup.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>
@@ -60,14 +61,8 @@ private:
 
 } // namespace
 
-int runExport(CommandContext& context)
+void addExportOptions(QCommandLineParser& parser)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Export sessions as agent and reasoning chains into a folder that trainers load as it is.\n"
-                       "Formats: %1.")
-            .arg(chains::knownFormats().join(QStringLiteral(", "))));
-    parser.addHelpOption();
     parser.addOption({QStringLiteral("format"), QStringLiteral("Comma-separated formats, or 'all'."),
                       QStringLiteral("FMT[,FMT...]")});
     parser.addOption({QStringLiteral("out"), QStringLiteral("Folder to create."), QStringLiteral("DIR")});
@@ -79,60 +74,55 @@ int runExport(CommandContext& context)
                       QStringLiteral("How the chat formats write file edits: str_replace (a str_replace editor's "
                                      "calls, the default) or apply_patch (one unified diff)."),
                       QStringLiteral("STYLE"), QStringLiteral("str_replace")});
-    parser.process(context.arguments);
-    if (const int status = context.refusePositionalArguments(parser))
-        return status;
+}
+
+int readExportOptions(const CommandContext& context, const QCommandLineParser& parser, chains::ExportOptions* options)
+{
     if (!parser.isSet(QStringLiteral("format")))
         return context.usageError(QStringLiteral("--format is required (one or more of: %1, or all)")
                                       .arg(chains::knownFormats().join(QStringLiteral(", "))));
     if (!parser.isSet(QStringLiteral("out")))
         return context.usageError(QStringLiteral("--out DIR is required"));
-
-    chains::ExportOptions options;
     const auto editStyle = chains::parseEditStyle(parser.value(QStringLiteral("edit-style")));
     if (!editStyle)
         return context.usageError(QStringLiteral("unknown --edit-style '%1'; use str_replace or apply_patch")
                                       .arg(parser.value(QStringLiteral("edit-style"))));
-    options.toolStyle.edits = *editStyle;
+    options->toolStyle.edits = *editStyle;
     for (const QString& value : parser.values(QStringLiteral("format"))) {
         for (const QString& format : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             const QString name = format.trimmed().toLower();
             if (name == QLatin1String("all")) {
-                options.formats += chains::knownFormats();
+                options->formats += chains::knownFormats();
             } else if (!chains::knownFormats().contains(name)) {
                 return context.usageError(QStringLiteral("unknown format '%1'; known formats: %2")
                                               .arg(format, chains::knownFormats().join(QStringLiteral(", "))));
             } else {
-                options.formats.append(name);
+                options->formats.append(name);
             }
         }
     }
-    options.formats.removeDuplicates();
-    if (options.formats.isEmpty())
+    options->formats.removeDuplicates();
+    if (options->formats.isEmpty())
         return context.usageError(QStringLiteral("--format names no format"));
-    options.outDir = parser.value(QStringLiteral("out"));
-    options.acceptedOnly = parser.isSet(QStringLiteral("accepted-only"));
-    options.force = parser.isSet(QStringLiteral("force"));
-    options.trailmarkVersion = QStringLiteral(TRAILMARK_VERSION);
-
+    options->outDir = parser.value(QStringLiteral("out"));
+    options->acceptedOnly = parser.isSet(QStringLiteral("accepted-only"));
+    options->force = parser.isSet(QStringLiteral("force"));
+    options->trailmarkVersion = QStringLiteral(TRAILMARK_VERSION);
     QString error;
     // Fail on a bad --out before opening or reading anything.
-    if (!chains::Exporter::checkOutput(options.outDir, options.force, &error))
+    if (!chains::Exporter::checkOutput(options->outDir, options->force, &error))
         return context.fail(error);
-    auto store = context.openStore(store::Store::Access::ReadWrite);
-    if (!store)
-        return 1;
-    for (const QString& session : parser.values(QStringLiteral("session"))) {
-        const auto id = store->resolveSessionId(session, &error);
-        if (!id)
-            return context.fail(error);
-        options.sessionIds.append(*id);
-    }
+    return 0;
+}
+
+int exportFrom(const CommandContext& context, store::Store& store, chains::ExportOptions options)
+{
+    QString error;
     Progress progress(context.err);
     options.progress = [&](qint64 done, qint64 total) {
         progress.update(done, total);
     };
-    const auto stats = chains::Exporter::run(*store, options, &error);
+    const auto stats = chains::Exporter::run(store, options, &error);
     progress.done();
     if (!stats)
         return context.fail(error);
@@ -145,6 +135,34 @@ int runExport(CommandContext& context)
         context.err << "; " << stats->unreadableEvents << " unreadable event(s) skipped (see `trailmark verify`)";
     context.err << Qt::endl;
     return 0;
+}
+
+int runExport(CommandContext& context)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Export sessions as agent and reasoning chains into a folder that trainers load as it is.\n"
+                       "Formats: %1.")
+            .arg(chains::knownFormats().join(QStringLiteral(", "))));
+    parser.addHelpOption();
+    addExportOptions(parser);
+    parser.process(context.arguments);
+    if (const int status = context.refusePositionalArguments(parser))
+        return status;
+    chains::ExportOptions options;
+    if (const int status = readExportOptions(context, parser, &options))
+        return status;
+    auto store = context.openStore(store::Store::Access::ReadWrite);
+    if (!store)
+        return 1;
+    QString error;
+    for (const QString& session : parser.values(QStringLiteral("session"))) {
+        const auto id = store->resolveSessionId(session, &error);
+        if (!id)
+            return context.fail(error);
+        options.sessionIds.append(*id);
+    }
+    return exportFrom(context, *store, std::move(options));
 }
 
 } // namespace trailmark::cli

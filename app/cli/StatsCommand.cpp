@@ -3,20 +3,98 @@
 #include "cli/CommandContext.h"
 #include "cli/Commands.h"
 #include "store/Vocabulary.h"
+#include "teamstore/PgConnection.h"
+#include "teamstore/TeamStore.h"
 
+#include <QCommandLineParser>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
 namespace trailmark::cli {
+namespace {
+
+QJsonValue optionalNumber(const std::optional<double>& value)
+{
+    return value ? QJsonValue(*value) : QJsonValue();
+}
+
+QString optionalText(const std::optional<double>& value)
+{
+    return value ? QString::number(*value, 'f', 3) : QStringLiteral("undefined");
+}
+
+// Agreement across the team's reviewers, from the annotations on the team store that
+// the caller's role may see.
+int runTeamStats(CommandContext& context)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Agreement across the team's reviewers: verdicts per session and ratings per step, as "
+                       "pairwise agreement and Krippendorff's alpha (nominal)."));
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("team"), QStringLiteral("Read the team store ($TRAILMARK_TEAM or Settings).")});
+    parser.addOption({QStringLiteral("team-url"), QStringLiteral("The team store's libpq connection string."),
+                      QStringLiteral("CONNINFO")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON document.")});
+    parser.process(context.arguments);
+    if (const int status = context.refusePositionalArguments(parser))
+        return status;
+    QString error;
+    auto team = teamstore::TeamStore::connect(
+        teamstore::TeamStore::connectionString(parser.value(QStringLiteral("team-url"))), &error);
+    if (!team)
+        return context.fail(error);
+    const auto agreement = team->agreement(&error);
+    if (!agreement)
+        return context.fail(error);
+    if (parser.isSet(QStringLiteral("json"))) {
+        context.printJson(QJsonDocument(QJsonObject{
+            {QStringLiteral("team"), team->connection().where()},
+            {QStringLiteral("reviewers"), QJsonArray::fromStringList(agreement->reviewers)},
+            {QStringLiteral("sessions_reviewed"), agreement->sessionsReviewed},
+            {QStringLiteral("sessions_with_several_verdicts"), agreement->sessionsMultiplyReviewed},
+            {QStringLiteral("damaged_annotations"), agreement->damagedAnnotations},
+            {QStringLiteral("verdicts"),
+             QJsonObject{{QStringLiteral("pairs"), agreement->verdictPairs},
+                         {QStringLiteral("pair_agreement"), agreement->verdictPairAgreement},
+                         {QStringLiteral("krippendorff_alpha"), optionalNumber(agreement->verdictAlpha)}}},
+            {QStringLiteral("step_ratings"),
+             QJsonObject{{QStringLiteral("pairs"), agreement->ratingPairs},
+                         {QStringLiteral("pair_agreement"), agreement->ratingPairAgreement},
+                         {QStringLiteral("krippendorff_alpha"), optionalNumber(agreement->ratingAlpha)}}},
+        }));
+        return 0;
+    }
+    context.out << team->connection().where() << '\n'
+                << "  reviewers   " << agreement->reviewers.join(QStringLiteral(", ")) << '\n'
+                << "  reviewed    " << agreement->sessionsReviewed << " session(s), "
+                << agreement->sessionsMultiplyReviewed << " with verdicts from two reviewers or more\n"
+                << "  verdicts    " << agreement->verdictPairs << " pairs, "
+                << QString::number(agreement->verdictPairAgreement, 'f', 2) << " agree, Krippendorff's alpha "
+                << optionalText(agreement->verdictAlpha) << '\n'
+                << "  ratings     " << agreement->ratingPairs << " pairs, "
+                << QString::number(agreement->ratingPairAgreement, 'f', 2) << " agree, Krippendorff's alpha "
+                << optionalText(agreement->ratingAlpha) << '\n';
+    if (agreement->damagedAnnotations > 0)
+        context.out << "  left out   " << agreement->damagedAnnotations << " annotation(s) that do not decode\n";
+    return 0;
+}
+
+} // namespace
 
 int runStats(CommandContext& context)
 {
+    for (const QString& argument : context.arguments) {
+        if (argument == QLatin1String("--team") || argument.startsWith(QLatin1String("--team-url")))
+            return runTeamStats(context);
+    }
     int status = 0;
     const auto listing = context.listSessions(
         QStringLiteral(
             "Dataset statistics: sessions by verdict, steps, errors, retries, recoveries, outcome "
-            "corrections, ratings per reviewer, and agreement between reviewers on step ratings (Cohen's kappa)."),
+            "corrections, ratings per reviewer, and agreement between reviewers on step ratings (Cohen's kappa).\n"
+            "With --team [--team-url CONNINFO]: agreement across the team's reviewers on the team store."),
         &status);
     if (!listing)
         return status;

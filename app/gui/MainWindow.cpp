@@ -7,6 +7,7 @@
 #include "gui/ReviewView.h"
 #include "gui/SessionBrowser.h"
 #include "gui/SettingsDialog.h"
+#include "gui/TeamView.h"
 #include "store/Store.h"
 
 #include <QAction>
@@ -36,6 +37,7 @@ MainWindow::MainWindow(store::Store& store, QWidget* parent)
     , m_tabs(new QTabWidget(this))
     , m_browser(new SessionBrowser(store, this))
     , m_review(new ReviewView(store, this))
+    , m_team(new TeamView(store, this))
 {
     setWindowTitle(tr("Trailmark"));
     resize(1200, 760);
@@ -44,6 +46,7 @@ MainWindow::MainWindow(store::Store& store, QWidget* parent)
     m_tabs->addTab(m_recordPanel, tr("Record"));
     m_tabs->addTab(m_browser, tr("Sessions"));
     m_tabs->addTab(m_review, tr("Review"));
+    m_tabs->addTab(m_team, tr("Team"));
     m_tabs->setTabEnabled(m_tabs->indexOf(m_review), false);
     m_recordingIndicator->setObjectName(QStringLiteral("recordingIndicator"));
     statusBar()->addPermanentWidget(m_recordingIndicator);
@@ -65,6 +68,16 @@ MainWindow::MainWindow(store::Store& store, QWidget* parent)
     helpMenu->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts);
 
     connect(m_browser, &SessionBrowser::sessionActivated, this, &MainWindow::openSession);
+    connect(m_team, &TeamView::openSessionRequested, this, &MainWindow::openSession);
+    connect(m_team, &TeamView::localSessionsChanged, this, &MainWindow::refreshSessions);
+    connect(m_team, &TeamView::statusMessage, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 8000); });
+    // The team store is asked when the tab is looked at, never at start-up: the app
+    // opens as fast offline as online.
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        if (m_tabs->widget(index) == m_team && !m_team->connectionString().isEmpty())
+            m_team->refresh();
+    });
     connect(m_recording, &RecordingController::stateChanged, this, &MainWindow::onRecordingStateChanged);
     connect(m_recording, &RecordingController::failed, this, [this](const QString& message) {
         QMessageBox::warning(this, tr("Cannot record"), tr("The recording could not start.\n\n%1").arg(message));

@@ -16,6 +16,7 @@ class RecordPanel;
 class RecordingController;
 class ReviewView;
 class SessionBrowser;
+class TeamView;
 
 // The app's window: the session browser and the review of one session, as tabs.
 class MainWindow final : public QMainWindow
@@ -31,6 +32,7 @@ public:
     ReviewView* reviewView() const { return m_review; }
     RecordPanel* recordPanel() const { return m_recordPanel; }
     RecordingController* recording() const { return m_recording; }
+    TeamView* teamView() const { return m_team; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -54,6 +56,7 @@ private:
     QTabWidget* m_tabs = nullptr;
     SessionBrowser* m_browser = nullptr;
     ReviewView* m_review = nullptr;
+    TeamView* m_team = nullptr;
 };
 
 } // namespace gui

@@ -485,6 +485,50 @@ bool Store::readEventRows(const QString& sessionId, qint64 fromSeq, qint64 limit
     return true;
 }
 
+bool Store::insertEventRows(const QString& sessionId, const std::vector<EventRow>& rows, QString* error)
+{
+    const auto row = sessionRow(uuid::fromText(sessionId), error);
+    if (!row)
+        return false;
+    if (!sqliteExec(m_db, "BEGIN IMMEDIATE", error)) {
+        *error = lastError(QStringLiteral("cannot start writing events of session %1").arg(sessionId));
+        return false;
+    }
+    SqliteStatement insert = m_statements->take(
+        "INSERT OR IGNORE INTO events(id, session, seq, time_ns, kind, payload) VALUES(?,?,?,?,?,?)");
+    for (const EventRow& event : rows) {
+        insert.bindBlob(1, event.id.data(), static_cast<int>(event.id.size()));
+        insert.bind(2, *row);
+        insert.bind(3, event.seq);
+        insert.bind(4, event.timeNs);
+        insert.bind(5, static_cast<std::int64_t>(event.kind));
+        insert.bindBlob(6, event.payload.data(), static_cast<int>(event.payload.size()));
+        if (!insert.exec()) {
+            *error = lastError(QStringLiteral("cannot write events of session %1").arg(sessionId));
+            sqliteExec(m_db, "ROLLBACK", nullptr);
+            return false;
+        }
+        insert.reset();
+    }
+    if (!sqliteExec(m_db, "COMMIT", nullptr)) {
+        *error = lastError(QStringLiteral("cannot commit events of session %1").arg(sessionId));
+        sqliteExec(m_db, "ROLLBACK", nullptr);
+        return false;
+    }
+    return true;
+}
+
+std::optional<QByteArray> Store::eventPayload(const QString& eventId, QString* error)
+{
+    SqliteStatement select = m_statements->take("SELECT payload FROM events WHERE id=?");
+    select.bind(1, uuid::fromText(eventId));
+    if (select.step())
+        return select.columnBlob(0);
+    *error = select.resultCode() == SQLITE_DONE ? QStringLiteral("%1: no event %2").arg(m_path, eventId)
+                                                : lastError(QStringLiteral("cannot read event %1").arg(eventId));
+    return std::nullopt;
+}
+
 std::optional<qint64> Store::eventCount(const QString& sessionId, QString* error)
 {
     const auto row = sessionRow(uuid::fromText(sessionId), error);
@@ -545,6 +589,25 @@ std::optional<QByteArray> Store::blob(const QByteArray& sha256, QString* error)
                  ? QStringLiteral("%1: no blob %2").arg(m_path, QString::fromLatin1(sha256.toHex()))
                  : lastError(QStringLiteral("cannot read blob"));
     return std::nullopt;
+}
+
+std::optional<QString> Store::blobMime(const QByteArray& sha256, QString* error)
+{
+    SqliteStatement select(m_db, "SELECT mime FROM blobs WHERE sha256=?");
+    select.bind(1, sha256);
+    if (select.step())
+        return select.columnText(0);
+    *error = select.resultCode() == SQLITE_DONE
+                 ? QStringLiteral("%1: no blob %2").arg(m_path, QString::fromLatin1(sha256.toHex()))
+                 : lastError(QStringLiteral("cannot read blob"));
+    return std::nullopt;
+}
+
+bool Store::hasBlob(const QByteArray& sha256)
+{
+    SqliteStatement select(m_db, "SELECT 1 FROM blobs WHERE sha256=?");
+    select.bind(1, sha256);
+    return select.step();
 }
 
 std::optional<qint64> Store::ingestPosition(const QString& source, QString* error)

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 struct sqlite3;
 
@@ -102,6 +103,12 @@ public:
     };
     bool readEventRows(const QString& sessionId, qint64 fromSeq, qint64 limit,
                        const std::function<bool(const EventRow&)>& visitor, QString* error);
+    // The reverse: rows copied from elsewhere (a pull from the team store) into a session
+    // of this file, ids, seqs and payloads as they are, in one transaction. A row whose
+    // id or seq is already here is left alone, so a pull cut off half way is repeated.
+    bool insertEventRows(const QString& sessionId, const std::vector<EventRow>& rows, QString* error);
+    // One event's stored payload by its id (nullopt with the reason when there is none).
+    std::optional<QByteArray> eventPayload(const QString& eventId, QString* error);
     // How many events of each body kind (the events.kind column: the v1::Event body's
     // field number) each session holds, without decoding any. Every given session has an
     // entry, empty when it has no events or does not exist.
@@ -122,6 +129,8 @@ public:
     // storing the same bytes twice keeps one copy.
     std::optional<QByteArray> putBlob(const QByteArray& bytes, const QString& mime, QString* error);
     std::optional<QByteArray> blob(const QByteArray& sha256, QString* error);
+    std::optional<QString> blobMime(const QByteArray& sha256, QString* error);
+    bool hasBlob(const QByteArray& sha256);
 
     // How far a spool source has been ingested (0 when never). Positions are written by
     // EventWriter in the same transaction as the events they cover.

@@ -14,12 +14,14 @@ class PgConnection;
 //  - trailmark_expert sees and pushes only sessions whose expert is themselves;
 //  - trailmark_reviewer sees the sessions assigned to them, and writes annotations
 //    (its own) on those only;
-//  - trailmark_admin sees everything and manages assignments.
+//  - trailmark_admin sees everything and manages campaigns, tasks and assignments.
+// Reviewers claim sessions from the queue through trailmark.claim_next(), which runs as
+// the schema's owner and does nothing else (they cannot see what waits otherwise).
 // PostgreSQL enforces this (GRANTs and policies), not the client. Events are immutable:
 // no role is granted UPDATE or DELETE on them, and a trigger refuses both to anyone.
 namespace schema {
 
-constexpr int kVersion = 1;
+constexpr int kVersion = 2;
 
 // Creates or migrates the schema. Needs a role that may create schemas and roles
 // (the database owner with CREATEROLE, or a superuser).

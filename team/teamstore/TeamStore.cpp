@@ -5,6 +5,10 @@
 #include "teamstore/PgConnection.h"
 #include "teamstore/TeamSchema.h"
 
+#include <QSet>
+#include <QSettings>
+
+#include <set>
 #include <string>
 
 namespace trailmark::teamstore {
@@ -30,7 +34,9 @@ QString TeamStore::connectionString(const QString& option)
 {
     if (!option.isEmpty())
         return option;
-    return qEnvironmentVariable("TRAILMARK_TEAM");
+    if (const QString fromEnvironment = qEnvironmentVariable("TRAILMARK_TEAM"); !fromEnvironment.isEmpty())
+        return fromEnvironment;
+    return QSettings().value(QLatin1String(kSettingsKey)).toString();
 }
 
 std::unique_ptr<TeamStore> TeamStore::connect(const QString& connectionString, QString* error)
@@ -70,6 +76,7 @@ bool TeamStore::ensureStaging(QString* error)
 }
 
 std::optional<TeamStore::PushReport> TeamStore::push(store::Store& local, const QString& sessionId,
+                                                     const QString& taskId,
                                                      const std::function<void(qint64, qint64)>& progress,
                                                      QString* error)
 {
@@ -165,21 +172,14 @@ std::optional<TeamStore::PushReport> TeamStore::push(store::Store& local, const 
             progress(next, *total);
     }
 
-    const auto annotations = local.annotations(sessionId, error);
+    if (!sendBlobs(local, sessionId, &why))
+        return fail(why);
+    const auto annotations = sendAnnotations(local, sessionId, &why);
     if (!annotations)
-        return std::nullopt;
-    for (const v1::Annotation& annotation : *annotations) {
-        const auto added = m_connection->query(
-            "INSERT INTO trailmark.annotations (id, session, time_ns, payload) VALUES ($1::uuid, $2::uuid, $3, $4) "
-            "ON CONFLICT (id) DO NOTHING",
-            {PgParam::text(annotation.id()), PgParam::text(sessionId),
-             PgParam::number(static_cast<qint64>(annotation.time_ns())),
-             PgParam::bytes(QByteArray::fromStdString(annotation.SerializeAsString()))},
-            &why);
-        if (!added)
-            return fail(why);
-    }
-    report.annotations = annotations->size();
+        return fail(why);
+    report.annotations = *annotations;
+    if (!linkTask(sessionId, taskId, session->task(), &why))
+        return fail(why);
 
     const auto stored = m_connection->query(
         "UPDATE trailmark.sessions SET complete = true WHERE id = $1::uuid AND (SELECT count(*) FROM trailmark.events "
@@ -192,6 +192,130 @@ std::optional<TeamStore::PushReport> TeamStore::push(store::Store& local, const 
         return fail(QStringLiteral("the server does not hold all %1 events after the push").arg(*total));
     report.events = stored->number(0, 0);
     return report;
+}
+
+namespace {
+
+// The blobs an event refers to: a screenshot's image, a GUI action's keyframe. Only
+// those two bodies carry blobs, so only their rows are decoded.
+void collectBlobKeys(const store::Store::EventRow& row, std::set<std::string>& keys)
+{
+    if (row.kind != v1::Event::kScreenshotFieldNumber && row.kind != v1::Event::kGuiActionFieldNumber)
+        return;
+    v1::Event event;
+    if (!event.ParseFromArray(row.payload.data(), static_cast<int>(row.payload.size())))
+        return; // a damaged event has no blob to send; `trailmark verify` names it
+    if (event.has_screenshot() && !event.screenshot().sha256().empty())
+        keys.insert(event.screenshot().sha256());
+    if (event.has_gui_action() && !event.gui_action().keyframe_sha256().empty())
+        keys.insert(event.gui_action().keyframe_sha256());
+}
+
+} // namespace
+
+bool TeamStore::sendBlobs(store::Store& local, const QString& sessionId, QString* error)
+{
+    std::set<std::string> keys;
+    if (!local.readEventRows(
+            sessionId, 0, -1,
+            [&](const store::Store::EventRow& row) {
+                collectBlobKeys(row, keys);
+                return true;
+            },
+            error))
+        return false;
+    if (keys.empty())
+        return true;
+    const auto linked = m_connection->query("SELECT sha256 FROM trailmark.session_blobs WHERE session = $1::uuid",
+                                            {PgParam::text(sessionId)}, error);
+    if (!linked)
+        return false;
+    for (int i = 0; i < linked->rows(); ++i)
+        keys.erase(linked->bytes(i, 0).toStdString());
+    for (const std::string& key : keys) {
+        const QByteArray sha256 = QByteArray::fromStdString(key);
+        const auto bytes = local.blob(sha256, error);
+        if (!bytes)
+            return false;
+        const auto mime = local.blobMime(sha256, error);
+        if (!mime)
+            return false;
+        if (!m_connection->query("SELECT trailmark.add_blob($1::uuid, $2, $3, $4)",
+                                 {PgParam::text(sessionId), PgParam::bytes(sha256), PgParam::text(*mime),
+                                  PgParam::bytes(*bytes)},
+                                 error))
+            return false;
+    }
+    return true;
+}
+
+std::optional<qint64> TeamStore::sendAnnotations(store::Store& local, const QString& sessionId, QString* error)
+{
+    const auto annotations = local.annotations(sessionId, error);
+    if (!annotations)
+        return std::nullopt;
+    const auto known = m_connection->query("SELECT id::text FROM trailmark.annotations WHERE session = $1::uuid",
+                                           {PgParam::text(sessionId)}, error);
+    if (!known)
+        return std::nullopt;
+    QSet<QString> onServer;
+    for (int i = 0; i < known->rows(); ++i)
+        onServer.insert(known->text(i, 0));
+    qint64 sent = 0;
+    for (const v1::Annotation& annotation : *annotations) {
+        if (onServer.contains(QString::fromStdString(annotation.id())))
+            continue;
+        // A redaction rewrote the local event. When the server holds that same rewritten
+        // event (pushed after the redaction), it reflects the redaction; otherwise the
+        // server keeps the event as first pushed (events are immutable) and every pull
+        // applies the redaction to its copy.
+        bool reflected = true;
+        if (annotation.redactions_size() > 0) {
+            const QString target = QString::fromStdString(annotation.target_id());
+            const auto localPayload = local.eventPayload(target, error);
+            if (!localPayload)
+                return std::nullopt;
+            const auto serverPayload = m_connection->query("SELECT payload FROM trailmark.events WHERE id = $1::uuid",
+                                                           {PgParam::text(target)}, error);
+            if (!serverPayload)
+                return std::nullopt;
+            reflected = serverPayload->rows() == 1 && serverPayload->bytes(0, 0) == *localPayload;
+        }
+        const auto added = m_connection->query(
+            "INSERT INTO trailmark.annotations (id, session, time_ns, payload, reflected) VALUES ($1::uuid, $2::uuid, "
+            "$3, $4, $5) ON CONFLICT (id) DO NOTHING",
+            {PgParam::text(annotation.id()), PgParam::text(sessionId),
+             PgParam::number(static_cast<qint64>(annotation.time_ns())),
+             PgParam::bytes(QByteArray::fromStdString(annotation.SerializeAsString())),
+             PgParam::text(reflected ? std::string_view("true") : std::string_view("false"))},
+            error);
+        if (!added)
+            return std::nullopt;
+        ++sent;
+    }
+    return sent;
+}
+
+bool TeamStore::linkTask(const QString& sessionId, const QString& taskId, const std::string& taskText, QString* error)
+{
+    if (taskId.isEmpty()) {
+        // Without --task: the one task titled as the session's task, if there is one.
+        if (taskText.empty())
+            return true;
+        return m_connection
+            ->query("UPDATE trailmark.sessions SET task_id = (SELECT t.id FROM trailmark.tasks t WHERE t.title = $2) "
+                    "WHERE id = $1::uuid AND task_id IS NULL AND (SELECT count(*) FROM trailmark.tasks t WHERE "
+                    "t.title = $2) = 1",
+                    {PgParam::text(sessionId), PgParam::text(std::string_view(taskText))}, error)
+            .has_value();
+    }
+    const auto task = resolveTask(taskId, error);
+    if (!task)
+        return false;
+    return m_connection
+        ->query("UPDATE trailmark.sessions SET task_id = $2::uuid WHERE id = $1::uuid",
+                {PgParam::text(sessionId), PgParam::text(*task)}, error)
+        .has_value();
 }
 
 std::optional<QList<TeamStore::TeamSession>> TeamStore::sessions(QString* error)

@@ -2,6 +2,7 @@
 
 #include <QStringList>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -208,8 +209,9 @@ JsonWriter& JsonWriter::key(std::string_view name, std::string_view suffix)
     const size_t length = name.size() + suffix.size() + 3;
     if (length <= sizeof text) {
         text[0] = '"';
-        std::memcpy(text + 1, name.data(), name.size());
-        std::memcpy(text + 1 + name.size(), suffix.data(), suffix.size());
+        // std::copy, not memcpy: an empty suffix's data() is null, which memcpy may not take.
+        std::copy(name.begin(), name.end(), text + 1);
+        std::copy(suffix.begin(), suffix.end(), text + 1 + name.size());
         text[length - 2] = '"';
         text[length - 1] = ':';
         m_out.append(text, length);
