@@ -544,7 +544,7 @@ int runPush(CommandContext& context)
         if (!summaries)
             return context.fail(error);
         for (auto it = summaries->crbegin(); it != summaries->crend(); ++it) {
-            if (it->session.state() == v1::Session::STATE_FINISHED && it->decodeError.isEmpty())
+            if (teamstore::TeamStore::isPushable(it->session.state()) && it->decodeError.isEmpty())
                 ids.append(QString::fromStdString(it->session.id()));
         }
     } else {

@@ -215,12 +215,12 @@ void TeamView::fillLocalSessions()
                                      .toString(QStringLiteral("yyyy-MM-dd HH:mm")));
         item->setToolTip(SessionId, id);
         item->setData(SessionId, Qt::UserRole, id);
-        item->setData(SessionState, Qt::UserRole, summary.session.state() == v1::Session::STATE_FINISHED);
+        const bool pushable = teamstore::TeamStore::isPushable(summary.session.state());
+        item->setData(SessionState, Qt::UserRole, pushable);
         item->setText(SessionTask, QString::fromStdString(summary.session.task()));
         item->setText(SessionEvents, QString::number(summary.eventCount));
         item->setTextAlignment(SessionEvents, Qt::AlignRight | Qt::AlignVCenter);
-        item->setText(SessionState,
-                      summary.session.state() == v1::Session::STATE_FINISHED ? tr("…") : tr("not finished"));
+        item->setText(SessionState, pushable ? tr("…") : tr("still recording"));
         item->setSelected(selected.contains(id));
     }
     m_sessions->resizeColumnToContents(SessionId);
@@ -396,11 +396,11 @@ void TeamView::claimNext()
                     const auto pulled = team.pull(local, claim->sessionId, {}, &error);
                     if (!pulled) {
                         state.error = error;
-                        return tr("Claimed %1, but it could not be copied here.").arg(claim->sessionId.left(8));
+                        return tr("Claimed %1, but it could not be copied here.").arg(claim->sessionId.left(13));
                     }
                     state.localChanged = true;
                     state.openSession = claim->sessionId;
-                    return tr("Claimed %1 (%2 events) for review.").arg(claim->sessionId.left(8)).arg(pulled->events);
+                    return tr("Claimed %1 (%2 events) for review.").arg(claim->sessionId.left(13)).arg(pulled->events);
                 });
 }
 
@@ -410,7 +410,7 @@ void TeamView::submitSelected()
     if (selected.isEmpty())
         return;
     const QString id = selected.first()->data(QueueSession, Qt::UserRole).toString();
-    runOnServer(tr("Submitting the review of %1…").arg(id.left(8)),
+    runOnServer(tr("Submitting the review of %1…").arg(id.left(13)),
                 [id](teamstore::TeamStore& team, store::Store& local, ServerState& state) {
                     QString error;
                     const auto sent = team.submit(local, id, &error);
@@ -418,7 +418,7 @@ void TeamView::submitSelected()
                         state.error = error;
                         return QString();
                     }
-                    return tr("Review of %1 submitted (%2 annotations sent).").arg(id.left(8)).arg(*sent);
+                    return tr("Review of %1 submitted (%2 annotations sent).").arg(id.left(13)).arg(*sent);
                 });
 }
 

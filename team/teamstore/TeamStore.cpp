@@ -39,6 +39,12 @@ QString TeamStore::connectionString(const QString& option)
     return QSettings().value(QLatin1String(kSettingsKey)).toString();
 }
 
+bool TeamStore::isPushable(int sessionState)
+{
+    return sessionState == v1::Session::STATE_FINISHED || sessionState == v1::Session::STATE_REVIEWED ||
+           sessionState == v1::Session::STATE_INTERRUPTED;
+}
+
 std::unique_ptr<TeamStore> TeamStore::connect(const QString& connectionString, QString* error)
 {
     if (connectionString.isEmpty()) {
@@ -83,9 +89,9 @@ std::optional<TeamStore::PushReport> TeamStore::push(store::Store& local, const 
     const auto session = local.session(sessionId, error);
     if (!session)
         return std::nullopt;
-    if (session->state() != v1::Session::STATE_FINISHED) {
-        *error = QStringLiteral("session %1 is not finished (still recording, or it ended without a stop); only "
-                                "finished sessions are pushed")
+    if (!isPushable(session->state())) {
+        *error = QStringLiteral("session %1 is not finished (it is still being recorded); only finished sessions are "
+                                "pushed")
                      .arg(sessionId);
         return std::nullopt;
     }
@@ -240,10 +246,10 @@ bool TeamStore::sendBlobs(store::Store& local, const QString& sessionId, QString
         const auto mime = local.blobMime(sha256, error);
         if (!mime)
             return false;
-        if (!m_connection->query("SELECT trailmark.add_blob($1::uuid, $2, $3, $4)",
-                                 {PgParam::text(sessionId), PgParam::bytes(sha256), PgParam::text(*mime),
-                                  PgParam::bytes(*bytes)},
-                                 error))
+        if (!m_connection->query(
+                "SELECT trailmark.add_blob($1::uuid, $2, $3, $4)",
+                {PgParam::text(sessionId), PgParam::bytes(sha256), PgParam::text(*mime), PgParam::bytes(*bytes)},
+                error))
             return false;
     }
     return true;

@@ -2,8 +2,8 @@
 
 #include <QDateTime>
 #include <QList>
-#include <QStringList>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <memory>
@@ -34,6 +34,10 @@ public:
     static QString connectionString(const QString& option);
     static constexpr const char* kSettingsKey = "team/connection";
 
+    // Whether a session's recording is over (finished, reviewed, or closed after a
+    // crash): only those are pushed, since their events no longer change.
+    static bool isPushable(int sessionState);
+
     // Connects and checks the schema version (refusing a newer one).
     static std::unique_ptr<TeamStore> connect(const QString& connectionString, QString* error);
     ~TeamStore();
@@ -58,11 +62,11 @@ public:
     struct PullReport
     {
         QString sessionId;
-        qint64 events = 0;      // in the local file for this session, after the pull
-        qint64 received = 0;    // events this pull added
-        qint64 annotations = 0; // annotations this pull added
-        qint64 redactions = 0;  // of those, redactions applied to the local copy
-        qint64 blobs = 0;       // blobs this pull added
+        qint64 events = 0;              // in the local file for this session, after the pull
+        qint64 received = 0;            // events this pull added
+        qint64 annotations = 0;         // annotations this pull added
+        qint64 redactions = 0;          // of those, redactions applied to the local copy
+        qint64 blobs = 0;               // blobs this pull added
         QStringList damagedAnnotations; // ids of annotations on the server that do not decode: left there
     };
     std::optional<PullReport> pull(store::Store& local, const QString& sessionId,

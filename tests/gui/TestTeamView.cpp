@@ -100,7 +100,7 @@ void TestTeamView::expertPushesAndSeesTheState()
     QVERIFY(waitIdle(view));
     QVERIFY2(view.statusText().contains(QStringLiteral("as alice")), qPrintable(view.statusText()));
     QCOMPARE(stateOf(view, m_finished), QStringLiteral("not pushed"));
-    QCOMPARE(stateOf(view, m_recording), QStringLiteral("not finished"));
+    QCOMPARE(stateOf(view, m_recording), QStringLiteral("still recording"));
     // A reviewer-only action is not offered to an expert.
     QVERIFY(!view.findChild<QPushButton*>(QStringLiteral("teamClaim"))->isEnabled());
 
@@ -193,7 +193,7 @@ void TestTeamView::unreachableServerKeepsLocalWork()
              qPrintable(view.statusText()));
     QVERIFY2(view.statusText().contains(QStringLiteral("stay on this machine")), qPrintable(view.statusText()));
     QCOMPARE(stateOf(view, m_finished), QStringLiteral("unknown (offline)"));
-    QCOMPARE(stateOf(view, m_recording), QStringLiteral("not finished"));
+    QCOMPARE(stateOf(view, m_recording), QStringLiteral("still recording"));
     QVERIFY(!view.findChild<QPushButton*>(QStringLiteral("teamPushAll"))->isEnabled());
     QCOMPARE(*store->eventCount(m_finished, nullptr), events);
     QTest::qWait(100); // the layout follows the new texts
