@@ -53,7 +53,7 @@ int runTeamStats(CommandContext& context)
             {QStringLiteral("team"), team->connection().where()},
             {QStringLiteral("reviewers"), QJsonArray::fromStringList(agreement->reviewers)},
             {QStringLiteral("sessions_reviewed"), agreement->sessionsReviewed},
-            {QStringLiteral("sessions_with_several_verdicts"), agreement->sessionsMultiplyReviewed},
+            {QStringLiteral("sessions_with_several_verdicts"), agreement->sessionsWithSeveralVerdicts},
             {QStringLiteral("damaged_annotations"), agreement->damagedAnnotations},
             {QStringLiteral("verdicts"),
              QJsonObject{{QStringLiteral("pairs"), agreement->verdictPairs},
@@ -69,7 +69,7 @@ int runTeamStats(CommandContext& context)
     context.out << team->connection().where() << '\n'
                 << "  reviewers   " << agreement->reviewers.join(QStringLiteral(", ")) << '\n'
                 << "  reviewed    " << agreement->sessionsReviewed << " session(s), "
-                << agreement->sessionsMultiplyReviewed << " with verdicts from two reviewers or more\n"
+                << agreement->sessionsWithSeveralVerdicts << " with verdicts from two reviewers or more\n"
                 << "  verdicts    " << agreement->verdictPairs << " pairs, "
                 << QString::number(agreement->verdictPairAgreement, 'f', 2) << " agree, Krippendorff's alpha "
                 << optionalText(agreement->verdictAlpha) << '\n'

@@ -70,6 +70,12 @@ MainWindow::MainWindow(store::Store& store, QWidget* parent)
     connect(m_browser, &SessionBrowser::sessionActivated, this, &MainWindow::openSession);
     connect(m_team, &TeamView::openSessionRequested, this, &MainWindow::openSession);
     connect(m_team, &TeamView::localSessionsChanged, this, &MainWindow::refreshSessions);
+    connect(m_team, &TeamView::recordTaskRequested, this, [this](const QString& title, const QString& instructions) {
+        m_recordPanel->setTask(title);
+        m_tabs->setCurrentWidget(m_recordPanel);
+        if (!instructions.isEmpty())
+            statusBar()->showMessage(tr("Task: %1").arg(instructions), 15'000);
+    });
     connect(m_team, &TeamView::statusMessage, this,
             [this](const QString& message) { statusBar()->showMessage(message, 8000); });
     // The team store is asked when the tab is looked at, never at start-up: the app

@@ -191,6 +191,14 @@ void RecordPanel::startRecording()
     m_controller.start(m_task->text().trimmed(), m_screenshots->isChecked());
 }
 
+void RecordPanel::setTask(const QString& task)
+{
+    if (m_controller.state() == RecordingController::State::Idle) {
+        m_task->setText(task);
+        m_task->setFocus();
+    }
+}
+
 void RecordPanel::askForNote()
 {
     if (m_controller.state() != RecordingController::State::Recording)

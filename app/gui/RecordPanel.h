@@ -36,6 +36,10 @@ public:
     static constexpr int kFeedLimit = 500;
     QStringList feedLines() const;
 
+    // What the next recording is about (a campaign task picked in the Team tab); kept
+    // while a recording runs.
+    void setTask(const QString& task);
+
 public Q_SLOTS:
     void startRecording();
     void askForNote();

@@ -29,6 +29,14 @@ enum SessionColumn
     SessionState,
 };
 
+enum TaskColumn
+{
+    TaskTitle, // the campaign's name is the tooltip
+    TaskCampaign,
+    TaskSessions,
+    TaskReviewers,
+};
+
 enum QueueColumn
 {
     QueueSession,
@@ -59,6 +67,7 @@ struct TeamView::ServerState
     QString message; // what the call did ("Pushed 2 sessions")
     QHash<QString, teamstore::TeamStore::TeamSession> sessions;
     QList<teamstore::TeamStore::Claim> claims;
+    QList<teamstore::TeamStore::Task> tasks;
     qint64 waiting = 0;
     bool isReviewer = false;
     bool localChanged = false;
@@ -73,6 +82,9 @@ TeamView::TeamView(store::Store& store, QWidget* parent)
     , m_connect(new QPushButton(tr("Connect"), this))
     , m_status(new QLabel(this))
     , m_sessions(new QTreeWidget(this))
+    , m_tasks(new QTreeWidget(this))
+    , m_instructions(new QLabel(this))
+    , m_recordTask(new QPushButton(tr("Record this task"), this))
     , m_push(new QPushButton(tr("Push selected"), this))
     , m_pushAll(new QPushButton(tr("Push all finished"), this))
     , m_waiting(new QLabel(this))
@@ -95,6 +107,14 @@ TeamView::TeamView(store::Store& store, QWidget* parent)
     m_sessions->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_sessions->header()->setSectionResizeMode(SessionTask, QHeaderView::Stretch);
     m_sessions->header()->setStretchLastSection(false);
+    m_tasks->setObjectName(QStringLiteral("teamTasks"));
+    m_tasks->setHeaderLabels({tr("Task"), tr("Campaign"), tr("Sessions"), tr("Reviewers")});
+    m_tasks->setRootIsDecorated(false);
+    m_tasks->header()->setSectionResizeMode(TaskTitle, QHeaderView::Stretch);
+    m_tasks->header()->setStretchLastSection(false);
+    m_instructions->setObjectName(QStringLiteral("teamInstructions"));
+    m_instructions->setWordWrap(true);
+    m_recordTask->setObjectName(QStringLiteral("teamRecordTask"));
     m_push->setObjectName(QStringLiteral("teamPush"));
     m_pushAll->setObjectName(QStringLiteral("teamPushAll"));
     m_waiting->setObjectName(QStringLiteral("teamWaiting"));
@@ -123,6 +143,23 @@ TeamView::TeamView(store::Store& store, QWidget* parent)
     pushRow->addWidget(m_pushAll);
     sessionsLayout->addLayout(pushRow);
 
+    auto* tasksBox = new QWidget(this);
+    auto* tasksLayout = new QVBoxLayout(tasksBox);
+    tasksLayout->setContentsMargins(0, 0, 0, 0);
+    tasksLayout->addWidget(new QLabel(tr("<b>Campaign tasks</b>"), tasksBox));
+    tasksLayout->addWidget(m_tasks, 1);
+    tasksLayout->addWidget(m_instructions);
+    auto* taskRow = new QHBoxLayout;
+    taskRow->addStretch(1);
+    taskRow->addWidget(m_recordTask);
+    tasksLayout->addLayout(taskRow);
+
+    auto* left = new QSplitter(Qt::Vertical, this);
+    left->addWidget(sessionsBox);
+    left->addWidget(tasksBox);
+    left->setStretchFactor(0, 3);
+    left->setStretchFactor(1, 2);
+
     auto* queueBox = new QWidget(this);
     auto* queueLayout = new QVBoxLayout(queueBox);
     queueLayout->setContentsMargins(0, 0, 0, 0);
@@ -137,7 +174,7 @@ TeamView::TeamView(store::Store& store, QWidget* parent)
     queueLayout->addLayout(queueRow);
 
     auto* splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(sessionsBox);
+    splitter->addWidget(left);
     splitter->addWidget(queueBox);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
@@ -160,6 +197,18 @@ TeamView::TeamView(store::Store& store, QWidget* parent)
     connect(m_queue, &QTreeWidget::itemDoubleClicked, this, &TeamView::openSelected);
     connect(m_sessions, &QTreeWidget::itemSelectionChanged, this, &TeamView::updateButtons);
     connect(m_queue, &QTreeWidget::itemSelectionChanged, this, &TeamView::updateButtons);
+    connect(m_tasks, &QTreeWidget::itemSelectionChanged, this, [this] {
+        const QList<QTreeWidgetItem*> selected = m_tasks->selectedItems();
+        m_instructions->setText(selected.isEmpty() ? QString()
+                                                   : selected.first()->data(TaskTitle, Qt::UserRole).toString());
+        updateButtons();
+    });
+    connect(m_recordTask, &QPushButton::clicked, this, [this] {
+        const QList<QTreeWidgetItem*> selected = m_tasks->selectedItems();
+        if (!selected.isEmpty())
+            emit recordTaskRequested(selected.first()->text(TaskTitle),
+                                     selected.first()->data(TaskTitle, Qt::UserRole).toString());
+    });
     m_status->setText(m_connection->text().isEmpty()
                           ? tr("No team store set: enter its connection string and press Connect. Recording and "
                                "review work without one.")
@@ -258,6 +307,11 @@ void TeamView::runOnServer(
             } else if (state->error.isEmpty()) {
                 state->error = error;
             }
+            if (const auto tasks = team->tasks(&error)) {
+                state->tasks = *tasks;
+            } else if (state->error.isEmpty()) {
+                state->error = error;
+            }
             if (const auto queue = team->queue(&error)) {
                 state->claims = queue->claims;
                 state->waiting = queue->waiting;
@@ -318,6 +372,23 @@ void TeamView::showServerState(const ServerState& state)
             item->setText(SessionState, tr("partly pushed (%1 of %2)").arg(found->storedEvents).arg(found->eventCount));
     }
     m_sessions->resizeColumnToContents(SessionState);
+
+    const QString selectedTask =
+        m_tasks->selectedItems().isEmpty() ? QString() : m_tasks->selectedItems().first()->text(TaskTitle);
+    m_tasks->clear();
+    for (const auto& task : state.tasks) {
+        auto* item = new QTreeWidgetItem(m_tasks);
+        item->setText(TaskTitle, task.title);
+        item->setData(TaskTitle, Qt::UserRole, task.instructions);
+        item->setToolTip(TaskTitle, task.instructions);
+        item->setText(TaskCampaign, task.campaign);
+        item->setText(TaskSessions, tr("%1 of %2").arg(task.sessionsPushed).arg(task.sessionsWanted));
+        item->setText(TaskReviewers, QString::number(task.reviewersPerSession));
+        item->setSelected(task.title == selectedTask);
+    }
+    m_tasks->resizeColumnToContents(TaskCampaign);
+    m_tasks->resizeColumnToContents(TaskSessions);
+    m_tasks->resizeColumnToContents(TaskReviewers);
 
     m_queue->clear();
     for (const auto& claim : state.claims) {
@@ -440,6 +511,7 @@ void TeamView::updateButtons()
     const QList<QTreeWidgetItem*> claims = m_queue->selectedItems();
     const bool openClaim = !claims.isEmpty() && claims.first()->data(QueueState, Qt::UserRole).toBool();
     m_open->setEnabled(!claims.isEmpty());
+    m_recordTask->setEnabled(!m_tasks->selectedItems().isEmpty());
     m_submit->setEnabled(online && openClaim);
 }
 

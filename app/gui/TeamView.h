@@ -45,6 +45,9 @@ public:
 
 signals:
     void openSessionRequested(const QString& sessionId);
+    // An expert picked a campaign task to record (its title becomes the session's task,
+    // which links the pushed session to it).
+    void recordTaskRequested(const QString& title, const QString& instructions);
     // A claim brought a session into the local file.
     void localSessionsChanged();
     void statusMessage(const QString& message);
@@ -68,6 +71,9 @@ private:
     QPushButton* m_connect = nullptr;
     QLabel* m_status = nullptr;
     QTreeWidget* m_sessions = nullptr;
+    QTreeWidget* m_tasks = nullptr;
+    QLabel* m_instructions = nullptr;
+    QPushButton* m_recordTask = nullptr;
     QPushButton* m_push = nullptr;
     QPushButton* m_pushAll = nullptr;
     QLabel* m_waiting = nullptr;

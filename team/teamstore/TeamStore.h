@@ -136,7 +136,7 @@ public:
     struct Agreement
     {
         qint64 sessionsReviewed = 0;         // with at least one submitted annotation
-        qint64 sessionsMultiplyReviewed = 0; // by two reviewers or more
+        qint64 sessionsWithSeveralVerdicts = 0; // by two reviewers or more
         qint64 verdictPairs = 0;
         double verdictPairAgreement = 0;
         std::optional<double> verdictAlpha;

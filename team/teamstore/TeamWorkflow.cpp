@@ -300,7 +300,7 @@ std::optional<TeamStore::Agreement> TeamStore::agreement(QString* error)
     agreement.sessionsReviewed = sessions.size();
     agreement.damagedAnnotations = damaged;
     for (const auto& byReviewer : std::as_const(verdicts))
-        agreement.sessionsMultiplyReviewed += byReviewer.size() >= 2 ? 1 : 0;
+        agreement.sessionsWithSeveralVerdicts += byReviewer.size() >= 2 ? 1 : 0;
     const auto [verdictPairs, verdictAgreeing] = pairwise(verdictItems);
     agreement.verdictPairs = verdictPairs;
     agreement.verdictPairAgreement = verdictPairs > 0 ? static_cast<double>(verdictAgreeing) / verdictPairs : 0;

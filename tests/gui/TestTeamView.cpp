@@ -10,6 +10,7 @@
 #include "store/Store.h"
 #include "teamstore/PgConnection.h"
 #include "teamstore/TeamSchema.h"
+#include "teamstore/TeamStore.h"
 
 #include <QLabel>
 #include <QPushButton>
@@ -86,6 +87,18 @@ void TestTeamView::initTestCase()
     session->set_state(v1::Session::STATE_FINISHED);
     QVERIFY2(store->updateSession(*session, &error), qPrintable(error));
     m_recording = test::createSession(*store, QStringLiteral("still recording"));
+
+    // A campaign task for experts to pick (as the owner, who may do what an admin does).
+    auto team = teamstore::TeamStore::connect(m_server.connectionString(), &error);
+    QVERIFY2(team, qPrintable(error));
+    QVERIFY2(team->addCampaign(QStringLiteral("Q4 backend"), &error), qPrintable(error));
+    teamstore::TeamStore::Task task;
+    task.campaign = QStringLiteral("Q4 backend");
+    task.title = QStringLiteral("make the parser tests pass");
+    task.instructions = QStringLiteral("Keep notes of what you rule out.");
+    task.sessionsWanted = 5;
+    task.reviewersPerSession = 2;
+    QVERIFY2(team->addTask(task, &error), qPrintable(error));
 }
 
 void TestTeamView::expertPushesAndSeesTheState()
@@ -101,6 +114,16 @@ void TestTeamView::expertPushesAndSeesTheState()
     QVERIFY2(view.statusText().contains(QStringLiteral("as alice")), qPrintable(view.statusText()));
     QCOMPARE(stateOf(view, m_finished), QStringLiteral("not pushed"));
     QCOMPARE(stateOf(view, m_recording), QStringLiteral("still recording"));
+    // The campaign's task, to pick for the next recording.
+    auto* tasks = view.findChild<QTreeWidget*>(QStringLiteral("teamTasks"));
+    QCOMPARE(tasks->topLevelItemCount(), 1);
+    QCOMPARE(tasks->topLevelItem(0)->text(2), QStringLiteral("0 of 5"));
+    QSignalSpy picked(&view, &gui::TeamView::recordTaskRequested);
+    tasks->topLevelItem(0)->setSelected(true);
+    QTest::mouseClick(view.findChild<QPushButton*>(QStringLiteral("teamRecordTask")), Qt::LeftButton);
+    QCOMPARE(picked.size(), 1);
+    QCOMPARE(picked.first().first().toString(), QStringLiteral("make the parser tests pass"));
+    QCOMPARE(picked.first().last().toString(), QStringLiteral("Keep notes of what you rule out."));
     // A reviewer-only action is not offered to an expert.
     QVERIFY(!view.findChild<QPushButton*>(QStringLiteral("teamClaim"))->isEnabled());
 
@@ -111,6 +134,8 @@ void TestTeamView::expertPushesAndSeesTheState()
     QVERIFY(waitIdle(view));
     QVERIFY2(view.statusText().contains(QStringLiteral("Pushed 1 of 1 session")), qPrintable(view.statusText()));
     QCOMPARE(stateOf(view, m_finished), QStringLiteral("pushed"));
+    // Its task text names the campaign task: the push linked it.
+    QCOMPARE(tasks->topLevelItem(0)->text(2), QStringLiteral("1 of 5"));
     QCOMPARE(serverCount(QStringLiteral("SELECT count(*) FROM trailmark.events WHERE session = '%1'").arg(m_finished)),
              *store->eventCount(m_finished, nullptr));
     QTest::qWait(100); // the layout follows the new texts
