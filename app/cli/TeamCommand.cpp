@@ -146,7 +146,16 @@ bool resolveTeamSessions(teamstore::TeamStore& team, const QList<teamstore::Team
     return true;
 }
 
-// What a pull brought, one line per session., one line per session.
+// Annotations a pull left on the server because they do not decode, on stderr.
+void warnAboutDamage(const CommandContext& context, const teamstore::TeamStore::PullReport& report)
+{
+    if (!report.damagedAnnotations.isEmpty())
+        context.err << "trailmark: " << report.sessionId << ": " << report.damagedAnnotations.size()
+                    << " annotation(s) on the team store do not decode and were left there: "
+                    << report.damagedAnnotations.join(QStringLiteral(", ")) << '\n';
+}
+
+// What a pull brought, one line per session.
 void reportPull(const CommandContext& context, const teamstore::TeamStore::PullReport& report)
 {
     context.out << report.sessionId << ": " << report.events << " events in " << context.databasePath;
@@ -160,10 +169,7 @@ void reportPull(const CommandContext& context, const teamstore::TeamStore::PullR
     if (report.blobs > 0)
         context.out << ", " << report.blobs << " images";
     context.out << '\n';
-    if (!report.damagedAnnotations.isEmpty())
-        context.err << "trailmark: " << report.sessionId << ": " << report.damagedAnnotations.size()
-                    << " annotation(s) on the team store do not decode and were left there: "
-                    << report.damagedAnnotations.join(QStringLiteral(", ")) << '\n';
+    warnAboutDamage(context, report);
 }
 
 int runTeamTasks(CommandContext& context, teamstore::TeamStore& team, bool json)
@@ -264,6 +270,7 @@ int runTeamClaim(CommandContext& context, teamstore::TeamStore& team, const QCom
     if (!pulled)
         return context.fail(error);
     if (json) {
+        warnAboutDamage(context, *pulled);
         context.printJson(QJsonDocument(QJsonObject{{QStringLiteral("claim"), claimJson(*claim)}}));
         return 0;
     }
