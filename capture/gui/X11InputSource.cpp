@@ -2,6 +2,7 @@
 
 #include "capture/gui/AccessibilityReader.h"
 #include "capture/gui/X11Keyboard.h"
+#include "capture/redact/TerminalWindows.h"
 #include "capture/redact/WindowExclusionFilter.h"
 #include "capture/screenshot/ScreenGrabber.h"
 #include "capture/x11/X11Display.h"
@@ -10,7 +11,6 @@
 #include <QBuffer>
 #include <QDateTime>
 #include <QImage>
-#include <QPainter>
 #include <QSocketNotifier>
 
 #include <spdlog/spdlog.h>
@@ -38,25 +38,9 @@ template <typename T> struct FreeReply
 };
 template <typename T> using Reply = std::unique_ptr<T, FreeReply<T>>;
 
-// Terminal emulators by WM_CLASS, for those that expose no accessibility (xterm, urxvt,
-// st, alacritty, kitty); the accessible ones say so with the "terminal" role.
-bool isTerminalClass(const QString& appClass)
-{
-    static const QStringList classes{
-        QStringLiteral("XTerm"),          QStringLiteral("UXTerm"),
-        QStringLiteral("URxvt"),          QStringLiteral("st-256color"),
-        QStringLiteral("Alacritty"),      QStringLiteral("kitty"),
-        QStringLiteral("foot"),           QStringLiteral("org.wezfurlong.wezterm"),
-        QStringLiteral("Gnome-terminal"), QStringLiteral("konsole"),
-        QStringLiteral("Xfce4-terminal"), QStringLiteral("Terminator"),
-        QStringLiteral("Tilix"),          QStringLiteral("Lxterminal"),
-    };
-    return classes.contains(appClass, Qt::CaseInsensitive);
-}
-
 bool isTerminal(const v1::GuiAction& action)
 {
-    return action.element_role() == "terminal" || isTerminalClass(QString::fromStdString(action.app_class()));
+    return action.element_role() == "terminal" || isTerminalWindowClass(QString::fromStdString(action.app_class()));
 }
 
 qint64 nowNs()
@@ -473,47 +457,6 @@ ActionAggregator::Context X11InputSource::contextAt(const RawInput& input, bool 
     return context;
 }
 
-void X11InputSource::maskPrivateWindows(QImage& image)
-{
-    // The keyframe is the whole screen, and other windows are on it: a terminal shows
-    // commands and output the shell hooks redact (a token typed at a prompt), an excluded
-    // window what must not be recorded. Their parts that show are blacked out; windows
-    // are painted bottom to top, so one in front of a masked window stays as it was.
-    xcb_ewmh_get_windows_reply_t stacking{};
-    if (!xcb_ewmh_get_windows_reply(m_display->ewmh(), xcb_ewmh_get_client_list_stacking(m_display->ewmh(), 0),
-                                    &stacking, nullptr))
-        return;
-    xcb_connection_t* connection = m_display->connection();
-    const QImage original = image;
-    bool masked = false;
-    for (uint32_t i = 0; i < stacking.windows_len; ++i) {
-        const xcb_window_t window = stacking.windows[i];
-        Reply<xcb_get_window_attributes_reply_t> attributes(
-            xcb_get_window_attributes_reply(connection, xcb_get_window_attributes(connection, window), nullptr));
-        if (!attributes || attributes->map_state != XCB_MAP_STATE_VIEWABLE)
-            continue; // minimised or on another desktop: not on the picture
-        Reply<xcb_get_geometry_reply_t> geometry(
-            xcb_get_geometry_reply(connection, xcb_get_geometry(connection, window), nullptr));
-        Reply<xcb_translate_coordinates_reply_t> origin(xcb_translate_coordinates_reply(
-            connection, xcb_translate_coordinates(connection, window, m_display->root(), 0, 0), nullptr));
-        const auto info = m_display->windowInfo(window);
-        if (!geometry || !origin || !info)
-            continue;
-        const QRect area(origin->dst_x, origin->dst_y, geometry->width, geometry->height);
-        const bool hidden =
-            isTerminalClass(info->appClass) ||
-            (m_exclusions && m_exclusions->isExcluded({info->appClass, info->appInstance, info->title, info->exe}));
-        QPainter painter(&image);
-        if (hidden) {
-            painter.fillRect(area, Qt::black);
-            masked = true;
-        } else if (masked) {
-            painter.drawImage(area.topLeft(), original, area);
-        }
-    }
-    xcb_ewmh_get_windows_reply_wipe(&stacking);
-}
-
 void X11InputSource::addKeyframe(v1::GuiAction& action)
 {
     if (!m_grabber)
@@ -527,12 +470,16 @@ void X11InputSource::addKeyframe(v1::GuiAction& action)
             return;
     }
     QString error;
-    auto image = m_grabber->grabScreen(&error);
+    // Terminals and excluded windows on screen are blacked out (see TerminalWindows.h).
+    auto image = m_grabber->grabScreenHiding(
+        [this](const WindowDescription& window) {
+            return isTerminalWindowClass(window.appClass) || (m_exclusions && m_exclusions->isExcluded(window));
+        },
+        &error);
     if (!image) {
         spdlog::warn("gui actions: no keyframe: {}", error.toStdString());
         return;
     }
-    maskPrivateWindows(*image);
     if (!m_lastFrame || *m_lastFrame != *image) {
         QByteArray png;
         QBuffer buffer(&png);

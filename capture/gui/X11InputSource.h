@@ -71,7 +71,6 @@ private:
     xcb_window_t clientWindowAt(xcb_window_t frame);
     ActionAggregator::Context contextAt(const RawInput& input, bool pointerAction);
     void addKeyframe(v1::GuiAction& action);
-    void maskPrivateWindows(QImage& image);
     void deliver(v1::GuiAction& action, qint64 startNs);
     void armDeadline();
     void recordAlert(const UiAlert& alert);

@@ -1,6 +1,7 @@
 #include "capture/screenshot/Screenshotter.h"
 
 #include "capture/CaptureSource.h"
+#include "capture/redact/TerminalWindows.h"
 #include "capture/redact/WindowExclusionFilter.h"
 #include "store/Store.h"
 
@@ -47,10 +48,20 @@ bool Screenshotter::allowed(quint64 window)
     return m_exclusions == nullptr || !m_exclusions->isExcluded(*description);
 }
 
+bool Screenshotter::isPrivate(const WindowDescription& window) const
+{
+    return isTerminalWindowClass(window.appClass) || (m_exclusions && m_exclusions->isExcluded(window));
+}
+
 void Screenshotter::captureWindow()
 {
     const quint64 window = m_pendingWindow;
     if (m_grabber->activeWindow() != window || !allowed(window))
+        return;
+    // A terminal's picture would show what the shell hooks redact in its text (a token
+    // typed at a prompt): its commands and output are recorded as text instead.
+    if (const auto description = m_grabber->describeWindow(window);
+        !description || isTerminalWindowClass(description->appClass))
         return;
     QString error;
     const auto image = m_grabber->grabWindow(window, &error);
@@ -66,7 +77,9 @@ void Screenshotter::captureScreen()
     if (!allowed(m_grabber->activeWindow()))
         return;
     QString error;
-    const auto image = m_grabber->grabScreen(&error);
+    // Terminals and excluded windows elsewhere on the screen are blacked out.
+    const auto image =
+        m_grabber->grabScreenHiding([this](const WindowDescription& window) { return isPrivate(window); }, &error);
     if (!image) {
         spdlog::warn("screenshot of the screen failed: {}", error.toStdString());
         return;

@@ -19,7 +19,8 @@ class WindowExclusionFilter;
 // Takes the screenshots a session allows: of the newly active window shortly after a
 // switch (so it has painted), and of the screen on a note. Each picture is stored once
 // per content hash (Store::putBlob) and linked by a Screenshot event. Nothing is taken
-// while an excluded window is active.
+// while an excluded window is active; a terminal is never taken, and on a picture of
+// the screen terminals and excluded windows are blacked out.
 class Screenshotter : public QObject
 {
     Q_OBJECT
@@ -44,6 +45,9 @@ Q_SIGNALS:
 private:
     void captureWindow();
     bool allowed(quint64 window);
+    // Never in a picture: terminals (their text is the shell hooks', redacted) and
+    // excluded windows.
+    bool isPrivate(const WindowDescription& window) const;
     void store(const QImage& image, quint64 window);
 
     store::Store& m_store;

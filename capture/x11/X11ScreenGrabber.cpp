@@ -1,6 +1,9 @@
 #include "capture/x11/X11ScreenGrabber.h"
 
+#include <QPainter>
 #include <QRect>
+
+#include <xcb/xcb_ewmh.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -75,6 +78,50 @@ std::optional<QImage> X11ScreenGrabber::grabWindow(quint64 window, QString* erro
 std::optional<QImage> X11ScreenGrabber::grabScreen(QString* error)
 {
     return grabRootArea(0, 0, m_display->screen()->width_in_pixels, m_display->screen()->height_in_pixels, error);
+}
+
+std::optional<QImage> X11ScreenGrabber::grabScreenHiding(const WindowFilter& hidden, QString* error)
+{
+    auto image = grabScreen(error);
+    if (!image)
+        return image;
+    // Windows are painted bottom to top (the window manager's stacking order): a hidden
+    // one is blacked out where it is, and a later one in front of it is painted back
+    // from the original, so only the parts of hidden windows that show go black.
+    xcb_ewmh_get_windows_reply_t stacking{};
+    if (!xcb_ewmh_get_windows_reply(m_display->ewmh(), xcb_ewmh_get_client_list_stacking(m_display->ewmh(), 0),
+                                    &stacking, nullptr)) {
+        // Without the stacking order nothing can be hidden reliably: no picture.
+        *error = QStringLiteral("the window manager does not say how windows are stacked");
+        return std::nullopt;
+    }
+    xcb_connection_t* connection = m_display->connection();
+    const QImage original = *image;
+    QPainter painter(&*image);
+    bool masked = false;
+    for (uint32_t i = 0; i < stacking.windows_len; ++i) {
+        const xcb_window_t window = stacking.windows[i];
+        Reply<xcb_get_window_attributes_reply_t> attributes(
+            xcb_get_window_attributes_reply(connection, xcb_get_window_attributes(connection, window), nullptr));
+        if (!attributes || attributes->map_state != XCB_MAP_STATE_VIEWABLE)
+            continue; // minimised or on another desktop: not on the picture
+        Reply<xcb_get_geometry_reply_t> geometry(
+            xcb_get_geometry_reply(connection, xcb_get_geometry(connection, window), nullptr));
+        Reply<xcb_translate_coordinates_reply_t> origin(xcb_translate_coordinates_reply(
+            connection, xcb_translate_coordinates(connection, window, m_display->root(), 0, 0), nullptr));
+        const auto info = m_display->windowInfo(window);
+        if (!geometry || !origin || !info)
+            continue;
+        const QRect area(origin->dst_x, origin->dst_y, geometry->width, geometry->height);
+        if (hidden(WindowDescription{info->appClass, info->appInstance, info->title, info->exe})) {
+            painter.fillRect(area, Qt::black);
+            masked = true;
+        } else if (masked) {
+            painter.drawImage(area.topLeft(), original, area);
+        }
+    }
+    xcb_ewmh_get_windows_reply_wipe(&stacking);
+    return image;
 }
 
 std::optional<QImage> X11ScreenGrabber::grabRootArea(int x, int y, int width, int height, QString* error)

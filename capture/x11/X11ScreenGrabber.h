@@ -17,6 +17,7 @@ public:
 
     std::optional<QImage> grabWindow(quint64 window, QString* error) override;
     std::optional<QImage> grabScreen(QString* error) override;
+    std::optional<QImage> grabScreenHiding(const WindowFilter& hidden, QString* error) override;
     std::optional<WindowDescription> describeWindow(quint64 window) override;
     quint64 activeWindow() override;
 

@@ -1,6 +1,7 @@
 // The Screenshotter against a scripted ScreenGrabber (the real X one is tested with
-// the recorder under Xvfb): when a picture is taken and of what, what exclusions keep
-// out, and that pictures land as blobs linked by Screenshot events in a real store.
+// the recorder under Xvfb): when a picture is taken and of what, what exclusions and
+// terminals keep out, and that pictures land as blobs linked by Screenshot events in a
+// real store.
 #include "TestSupport.h"
 #include "capture/SessionSink.h"
 #include "capture/redact/WindowExclusionFilter.h"
@@ -12,6 +13,8 @@
 
 #include <QHash>
 #include <QTest>
+
+#include <algorithm>
 
 using namespace trailmark;
 
@@ -26,6 +29,7 @@ struct FakeScreen
     QImage screenImage;
     int windowGrabs = 0;
     int screenGrabs = 0;
+    QList<quint64> hiddenOnScreen; // what the last screen grab was asked to black out
 };
 
 class FakeScreenGrabber final : public capture::ScreenGrabber
@@ -51,6 +55,16 @@ public:
             return std::nullopt;
         }
         return m_screen.screenImage;
+    }
+    std::optional<QImage> grabScreenHiding(const WindowFilter& hidden, QString* error) override
+    {
+        m_screen.hiddenOnScreen.clear();
+        for (auto it = m_screen.windows.cbegin(); it != m_screen.windows.cend(); ++it) {
+            if (hidden(it.value()))
+                m_screen.hiddenOnScreen.append(it.key());
+        }
+        std::sort(m_screen.hiddenOnScreen.begin(), m_screen.hiddenOnScreen.end());
+        return grabScreen(error);
     }
     std::optional<capture::WindowDescription> describeWindow(quint64 window) override
     {
@@ -133,7 +147,7 @@ private Q_SLOTS:
 
     void picturesTheNewWindowAfterTheDelay()
     {
-        addWindow(7, QStringLiteral("XTerm"), QStringLiteral("~/src"));
+        addWindow(7, QStringLiteral("Code"), QStringLiteral("parser.py - src"));
         m_screen.activeWindow = 7;
         m_screen.windowImage = filled(64, 32, qRgb(10, 200, 30));
         m_screenshotter->windowActivated(7, false);
@@ -157,7 +171,7 @@ private Q_SLOTS:
 
     void aLaterSwitchReplacesThePendingOne()
     {
-        addWindow(1, QStringLiteral("XTerm"), QStringLiteral("one"));
+        addWindow(1, QStringLiteral("Code"), QStringLiteral("one"));
         addWindow(2, QStringLiteral("Firefox"), QStringLiteral("two"));
         m_screen.windowImage = filled(8, 8, qRgb(1, 2, 3));
         m_screenshotter->windowActivated(1, false);
@@ -188,7 +202,7 @@ private Q_SLOTS:
         QFETCH(bool, switchedAway);
         QFETCH(QString, titleAtCapture);
         QFETCH(bool, cancelled);
-        addWindow(3, QStringLiteral("XTerm"), QStringLiteral("editor"));
+        addWindow(3, QStringLiteral("Code"), QStringLiteral("editor"));
         m_screen.activeWindow = 3;
         m_screen.windowImage = filled(8, 8, qRgb(9, 9, 9));
         m_screenshotter->windowActivated(3, false);
@@ -228,6 +242,41 @@ private Q_SLOTS:
         m_screenshotter->captureScreen();
         QCOMPARE(m_screen.screenGrabs, 0);
         QCOMPARE(storedScreenshots().size(), 0);
+    }
+
+    void aTerminalIsNeverPictured_data()
+    {
+        QTest::addColumn<QString>("appClass");
+        QTest::newRow("xterm") << QStringLiteral("XTerm");
+        QTest::newRow("gnome-terminal") << QStringLiteral("Gnome-terminal");
+        QTest::newRow("kitty, any case") << QStringLiteral("KITTY");
+        QTest::newRow("konsole") << QStringLiteral("konsole");
+    }
+    void aTerminalIsNeverPictured()
+    {
+        // A token typed at a prompt is on screen; the shell hooks redact it in the text,
+        // a picture could not be.
+        QFETCH(QString, appClass);
+        addWindow(8, appClass, QStringLiteral("export API_TOKEN=ghp_..."));
+        m_screen.activeWindow = 8;
+        m_screen.windowImage = filled(8, 8, qRgb(0, 0, 0));
+        m_screenshotter->windowActivated(8, false);
+        QTest::qWait(80);
+        QCOMPARE(m_screen.windowGrabs, 0);
+        QCOMPARE(storedScreenshots().size(), 0);
+    }
+
+    void theScreenHidesTerminalsAndExcludedWindows()
+    {
+        addWindow(1, QStringLiteral("firefox"), QStringLiteral("pytest docs"));
+        addWindow(2, QStringLiteral("XTerm"), QStringLiteral("~/src"));
+        addWindow(3, QStringLiteral("Code"), QStringLiteral("parser.py"));
+        addWindow(4, QStringLiteral("Gcr-prompter"), QStringLiteral("Enter password for key"));
+        m_screen.activeWindow = 2; // a note typed from a terminal
+        m_screen.screenImage = filled(40, 20, qRgb(200, 0, 0));
+        m_screenshotter->captureScreen();
+        QCOMPARE(m_screenshotter->taken(), 1);
+        QCOMPARE(m_screen.hiddenOnScreen, (QList<quint64>{2, 4}));
     }
 
     void aFailedGrabStoresNothing()
