@@ -78,6 +78,9 @@ build() {
     export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
     # Paths relative to the checkout, so a fresh clone (CI) reuses the cache.
     export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$here}
+    # ...and do not hash the working directory, which -g would otherwise put in every key
+    # (debug info then names the directory the object was first built in).
+    export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
     if [ ! -f "$build_dir/CMakeCache.txt" ]; then
         cmake --preset "$preset" >&2
     fi

@@ -24,6 +24,9 @@ build_dir="$here/build/fuzz"
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 # Paths relative to the checkout, so a fresh clone (CI) reuses the cache.
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$here}
+# ...and do not hash the working directory, which -g would otherwise put in every key
+# (debug info then names the directory the object was first built in).
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
 
 if [ ! -f "$build_dir/CMakeCache.txt" ]; then
     cmake --preset fuzz >&2
