@@ -31,7 +31,7 @@ enum SessionColumn
 
 enum TaskColumn
 {
-    TaskTitle, // the campaign's name is the tooltip
+    TaskTitle, // the instructions are its tooltip and data
     TaskCampaign,
     TaskSessions,
     TaskReviewers,
