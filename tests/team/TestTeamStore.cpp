@@ -600,8 +600,15 @@ void TestTeamStore::campaignToExportWithTwoReviewers()
     const QJsonObject verdicts = stats.value(QStringLiteral("verdicts")).toObject();
     QCOMPARE(verdicts.value(QStringLiteral("pairs")).toInt(), 2);
     QCOMPARE(verdicts.value(QStringLiteral("pair_agreement")).toDouble(), 0.5);
+    // Krippendorff's alpha, by hand: values 1,1 | 1,3 (n = 4; three 1s, one 3);
+    // D_o = (0 + 2) / 4 = 0.5, D_e = (3*1 + 1*3) / (4*3) = 0.5, alpha = 1 - 0.5/0.5 = 0:
+    // half the pairs agree, exactly what chance gives with these values.
+    QCOMPARE(verdicts.value(QStringLiteral("krippendorff_alpha")).toDouble(), 0.0);
+    QVERIFY(verdicts.value(QStringLiteral("krippendorff_alpha")).isDouble());
     const QJsonObject ratings = stats.value(QStringLiteral("step_ratings")).toObject();
     QCOMPARE(ratings.value(QStringLiteral("pair_agreement")).toDouble(), 1.0);
+    // Every rating the same value: no disagreement is expected, so alpha is undefined.
+    QVERIFY(ratings.value(QStringLiteral("krippendorff_alpha")).isNull());
     QVERIFY(stats.value(QStringLiteral("reviewers")).toArray().contains(QStringLiteral("rita")));
     QVERIFY(!stats.value(QStringLiteral("reviewers")).toArray().contains(QStringLiteral("carl")));
 
