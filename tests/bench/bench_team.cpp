@@ -26,9 +26,6 @@
 #include "teamstore/TeamStore.h"
 
 #include <QCoreApplication>
-#include <QDir>
-#include <QDirIterator>
-#include <QFile>
 #include <QTemporaryDir>
 
 #include <algorithm>
@@ -158,19 +155,6 @@ std::string copyRows(const QString& path, const QString& sessionId)
         },
         &error);
     return rows;
-}
-
-QMap<QString, QByteArray> filesUnder(const QString& root)
-{
-    QMap<QString, QByteArray> files;
-    QDirIterator it(root, QDir::Files, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString path = it.next();
-        QFile file(path);
-        if (file.open(QIODevice::ReadOnly))
-            files.insert(QDir(root).relativeFilePath(path), file.readAll());
-    }
-    return files;
 }
 
 int fail(const QString& message)
@@ -375,7 +359,7 @@ int main(int argc, char** argv)
     const double teamSeconds = secondsSince(teamStart);
     if (!local.ok || !team.ok)
         return fail(QStringLiteral("an export failed"));
-    const bool same = filesUnder(localOut) == filesUnder(teamOut);
+    const bool same = test::filesUnder(localOut) == test::filesUnder(teamOut);
     std::printf("export (%s) of %lld events: team export %.2f s, peak RSS %.0f MiB; local export of the same sessions "
                 "%.2f s, peak RSS %.0f MiB; team takes %.2fx local's time (its pull alone: %.2f s); files identical: "
                 "%s\n",

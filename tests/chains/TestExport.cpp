@@ -5,7 +5,6 @@
 
 #include <QCryptographicHash>
 #include <QDir>
-#include <QDirIterator>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -31,7 +30,6 @@ private:
     };
     Result trailmark(const QStringList& arguments, const QString& database = {});
     Result validate(const QString& folder, const QStringList& extra);
-    static QMap<QString, QByteArray> folderContents(const QString& folder);
 
     test::TempDatabase m_database;
     QTemporaryDir m_outputs;
@@ -89,19 +87,6 @@ TestExport::Result TestExport::validate(const QString& folder, const QStringList
     result.out = QString::fromUtf8(process.readAllStandardOutput());
     result.err = QString::fromUtf8(process.readAllStandardError());
     return result;
-}
-
-QMap<QString, QByteArray> TestExport::folderContents(const QString& folder)
-{
-    QMap<QString, QByteArray> contents;
-    QDirIterator it(folder, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString path = it.next();
-        QFile file(path);
-        if (file.open(QIODevice::ReadOnly))
-            contents.insert(QDir(folder).relativeFilePath(path), file.readAll());
-    }
-    return contents;
 }
 
 void TestExport::initTestCase()
@@ -178,8 +163,8 @@ void TestExport::sameDatabaseGivesIdenticalFiles()
     QCOMPARE(
         trailmark({QStringLiteral("export"), QStringLiteral("--format=all"), QStringLiteral("--out"), second}).exitCode,
         0);
-    const auto a = folderContents(first);
-    const auto b = folderContents(second);
+    const auto a = test::filesUnder(first);
+    const auto b = test::filesUnder(second);
     QVERIFY(a.size() >= 5);
     QCOMPARE(a.keys(), b.keys());
     for (auto it = a.cbegin(); it != a.cend(); ++it)
@@ -205,9 +190,9 @@ void TestExport::sameDatabaseGivesIdenticalFiles()
     qunsetenv("TRAILMARK_EXPORT_THREADS");
     qunsetenv("TRAILMARK_EXPORT_HOLD_BYTES");
     QCOMPARE(waitingExit, 0);
-    const auto c = folderContents(threaded);
-    const auto d = folderContents(single);
-    const auto e = folderContents(waiting);
+    const auto c = test::filesUnder(threaded);
+    const auto d = test::filesUnder(single);
+    const auto e = test::filesUnder(waiting);
     QVERIFY(c.size() >= 5);
     QCOMPARE(c.keys(), d.keys());
     QCOMPARE(e.keys(), d.keys());
@@ -372,7 +357,7 @@ void TestExport::reviewerRedactionsReachNoFile()
     const Result result = trailmark(
         {QStringLiteral("export"), QStringLiteral("--format=all"), QStringLiteral("--out"), folder}, database.path());
     QVERIFY2(result.exitCode == 0, qPrintable(result.err));
-    const auto files = folderContents(folder);
+    const auto files = test::filesUnder(folder);
     QVERIFY(!files.isEmpty());
     bool sawMarker = false;
     for (auto it = files.cbegin(); it != files.cend(); ++it) {
@@ -424,7 +409,7 @@ void TestExport::writeFailureStopsEveryThreadAndKeepsTheOldExport()
     const QString folder = m_outputs.filePath(QStringLiteral("too-large"));
     const QString formats = QStringLiteral("--format=agent-chain,openai,reasoning");
     QCOMPARE(trailmark({QStringLiteral("export"), formats, QStringLiteral("--out"), folder}, database).exitCode, 0);
-    const auto before = folderContents(folder);
+    const auto before = test::filesUnder(folder);
     QVERIFY(before.value(QStringLiteral("agent_chain/train.jsonl")).size() > 256 * 1024);
     for (const char* threads : {"1", "3"}) {
         QProcess process;
@@ -444,7 +429,7 @@ void TestExport::writeFailureStopsEveryThreadAndKeepsTheOldExport()
         QVERIFY2(err.contains(QStringLiteral("cannot write")) && err.contains(QStringLiteral("train.jsonl")) &&
                      err.contains(QStringLiteral("File too large")),
                  qPrintable(err));
-        QCOMPARE(folderContents(folder), before);
+        QCOMPARE(test::filesUnder(folder), before);
         const QStringList leftovers =
             QDir(m_outputs.path()).entryList({QStringLiteral("too-large.partial*")}, QDir::AllEntries | QDir::Hidden);
         QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(QLatin1Char(' '))));

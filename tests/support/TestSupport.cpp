@@ -2,6 +2,9 @@
 
 #include "store/Store.h"
 
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
 #include <QTest>
 
 #include <sys/resource.h>
@@ -20,6 +23,19 @@ std::unique_ptr<store::Store> TempDatabase::open() const
     if (!store)
         qWarning("cannot open test database: %s", qPrintable(error));
     return store;
+}
+
+QMap<QString, QByteArray> filesUnder(const QString& folder)
+{
+    QMap<QString, QByteArray> contents;
+    QDirIterator it(folder, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        QFile file(path);
+        if (file.open(QIODevice::ReadOnly))
+            contents.insert(QDir(folder).relativeFilePath(path), file.readAll());
+    }
+    return contents;
 }
 
 QList<v1::Event> eventsOf(store::Store& store, const QString& sessionId)

@@ -3,7 +3,9 @@
 #include "store/Clock.h"
 #include "trailmark/v1/event.pb.h"
 
+#include <QByteArray>
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QTemporaryDir>
 
@@ -57,6 +59,10 @@ QString createSession(store::Store& store, const QString& task);
 // Every event of a session in seq order (a read error leaves the list short, which the
 // test's own comparisons then catch).
 QList<v1::Event> eventsOf(store::Store& store, const QString& sessionId);
+
+// Every file under a folder (hidden ones too), by path relative to it, with its bytes:
+// what two exports are compared by.
+QMap<QString, QByteArray> filesUnder(const QString& folder);
 
 // The permission bits of a path (e.g. 0600).
 int modeOf(const QString& path);

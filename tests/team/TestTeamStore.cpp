@@ -13,8 +13,7 @@
 #include "teamstore/PgConnection.h"
 #include "teamstore/TeamSchema.h"
 
-#include <QDirIterator>
-#include <QFile>
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -136,24 +135,6 @@ QJsonObject TestTeamStore::json(const QStringList& arguments, const QString& rol
                  qPrintable(result.err));
     return QJsonDocument::fromJson(result.out.toUtf8()).object();
 }
-
-namespace {
-
-// Every file under a folder, by relative path, with its bytes.
-QMap<QString, QByteArray> filesUnder(const QString& root)
-{
-    QMap<QString, QByteArray> files;
-    QDirIterator it(root, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString path = it.next();
-        QFile file(path);
-        if (file.open(QIODevice::ReadOnly))
-            files.insert(QDir(root).relativeFilePath(path), file.readAll());
-    }
-    return files;
-}
-
-} // namespace
 
 void TestTeamStore::initTestCase()
 {
@@ -633,8 +614,8 @@ void TestTeamStore::campaignToExportWithTwoReviewers()
                       format,
                   QStringLiteral("adam"), adamFile.path());
     QVERIFY2(team.exitCode == 0, qPrintable(team.err));
-    const auto localFiles = filesUnder(exports.filePath(QStringLiteral("local")));
-    const auto teamFiles = filesUnder(exports.filePath(QStringLiteral("team")));
+    const auto localFiles = test::filesUnder(exports.filePath(QStringLiteral("local")));
+    const auto teamFiles = test::filesUnder(exports.filePath(QStringLiteral("team")));
     QVERIFY(localFiles.size() > 5);
     QCOMPARE(teamFiles.keys(), localFiles.keys());
     for (auto it = localFiles.cbegin(); it != localFiles.cend(); ++it) {
