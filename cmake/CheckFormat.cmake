@@ -3,6 +3,7 @@ file(GLOB_RECURSE sources
     ${SOURCE_DIR}/schema/*.cpp ${SOURCE_DIR}/schema/*.h
     ${SOURCE_DIR}/capture/*.cpp ${SOURCE_DIR}/capture/*.h ${SOURCE_DIR}/capture/*.c
     ${SOURCE_DIR}/app/*.cpp ${SOURCE_DIR}/app/*.h
+    ${SOURCE_DIR}/team/*.cpp ${SOURCE_DIR}/team/*.h
     ${SOURCE_DIR}/tests/*.cpp ${SOURCE_DIR}/tests/*.h)
 execute_process(COMMAND ${CLANG_FORMAT} --dry-run --Werror ${sources}
     RESULT_VARIABLE result ERROR_VARIABLE diagnostics)

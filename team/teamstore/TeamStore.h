@@ -135,7 +135,7 @@ public:
     // Krippendorff's alpha (nominal; it allows any number of reviewers per item).
     struct Agreement
     {
-        qint64 sessionsReviewed = 0;         // with at least one submitted annotation
+        qint64 sessionsReviewed = 0;            // with at least one submitted annotation
         qint64 sessionsWithSeveralVerdicts = 0; // by two reviewers or more
         qint64 verdictPairs = 0;
         double verdictPairAgreement = 0;
