@@ -105,11 +105,9 @@ QJsonValue timeJson(const QDateTime& time)
 
 QString claimState(const teamstore::TeamStore::Claim& claim)
 {
-    if (claim.submittedAt.isValid())
-        return QStringLiteral("submitted");
-    if (claim.expired)
-        return QStringLiteral("expired");
-    return QStringLiteral("open");
+    if (claim.isOpen())
+        return QStringLiteral("open");
+    return claim.expired ? QStringLiteral("expired") : QStringLiteral("submitted");
 }
 
 QJsonObject claimJson(const teamstore::TeamStore::Claim& claim)
@@ -228,8 +226,8 @@ int runTeamQueue(CommandContext& context, teamstore::TeamStore& team, bool json)
                     << " (GRANT trailmark_reviewer TO " << team.connection().role() << ").\n";
         return 0;
     }
-    const auto open = std::count_if(queue->claims.cbegin(), queue->claims.cend(),
-                                    [](const auto& claim) { return claimState(claim) == QLatin1String("open"); });
+    const auto open =
+        std::count_if(queue->claims.cbegin(), queue->claims.cend(), [](const auto& claim) { return claim.isOpen(); });
     context.out << team.connection().role() << ": " << open << " open claim(s), " << queue->waiting
                 << " session(s) waiting for a reviewer.\n";
     for (const auto& claim : queue->claims)
@@ -489,7 +487,7 @@ int runPull(CommandContext& context)
         if (!queue)
             return context.fail(error);
         for (const auto& claim : queue->claims) {
-            if (claimState(claim) == QLatin1String("open"))
+            if (claim.isOpen())
                 ids.append(claim.sessionId);
         }
         if (ids.isEmpty()) {

@@ -78,10 +78,10 @@ MainWindow::MainWindow(store::Store& store, QWidget* parent)
     });
     connect(m_team, &TeamView::statusMessage, this,
             [this](const QString& message) { statusBar()->showMessage(message, 8000); });
-    // The team store is asked when the tab is looked at, never at start-up: the app
-    // opens as fast offline as online.
+    // The Team tab reads (and asks the team store) when it is looked at, never at
+    // start-up: the app opens as fast offline as online.
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
-        if (m_tabs->widget(index) == m_team && !m_team->connectionString().isEmpty())
+        if (m_tabs->widget(index) == m_team)
             m_team->refresh();
     });
     connect(m_recording, &RecordingController::stateChanged, this, &MainWindow::onRecordingStateChanged);

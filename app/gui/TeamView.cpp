@@ -213,7 +213,8 @@ TeamView::TeamView(store::Store& store, QWidget* parent)
                           ? tr("No team store set: enter its connection string and press Connect. Recording and "
                                "review work without one.")
                           : tr("Not connected yet."));
-    fillLocalSessions();
+    // Nothing is read here: the app starts without this tab's work, which refresh()
+    // does when the tab is shown.
     updateButtons();
 }
 
@@ -331,9 +332,11 @@ void TeamView::showServerState(const ServerState& state)
     m_job = nullptr;
     m_reachable = state.reachable;
     m_isReviewer = state.isReviewer;
-    if (state.localChanged)
+    // refresh() listed the local sessions before the call; only a pull changes them.
+    if (state.localChanged) {
+        fillLocalSessions();
         emit localSessionsChanged();
-    fillLocalSessions();
+    }
     if (!state.reachable) {
         m_status->setText(tr("⚠ Offline: the team store cannot be reached. Your sessions stay on this machine; "
                              "push them when it is back.\n%1")
@@ -400,8 +403,7 @@ void TeamView::showServerState(const ServerState& state)
         item->setData(QueueSession, Qt::UserRole, claim.sessionId);
         item->setText(QueueExpert, claim.expert);
         item->setText(QueueTask, claim.task);
-        const bool open = !claim.submittedAt.isValid() && !claim.expired;
-        item->setData(QueueState, Qt::UserRole, open);
+        item->setData(QueueState, Qt::UserRole, claim.isOpen());
         item->setText(QueueState, claim.submittedAt.isValid() ? tr("submitted")
                                   : claim.expired             ? tr("expired")
                                                               : tr("to review"));

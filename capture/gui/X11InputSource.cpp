@@ -472,10 +472,7 @@ void X11InputSource::addKeyframe(v1::GuiAction& action)
     QString error;
     // Terminals and excluded windows on screen are blacked out (see TerminalWindows.h).
     auto image = m_grabber->grabScreenHiding(
-        [this](const WindowDescription& window) {
-            return isTerminalWindowClass(window.appClass) || (m_exclusions && m_exclusions->isExcluded(window));
-        },
-        &error);
+        [this](const WindowDescription& window) { return isKeptOutOfPictures(window, m_exclusions); }, &error);
     if (!image) {
         spdlog::warn("gui actions: no keyframe: {}", error.toStdString());
         return;

@@ -1,5 +1,8 @@
 #include "capture/redact/TerminalWindows.h"
 
+#include "capture/redact/WindowExclusionFilter.h"
+#include "capture/screenshot/ScreenGrabber.h"
+
 #include <QStringList>
 
 namespace trailmark::capture {
@@ -16,6 +19,11 @@ bool isTerminalWindowClass(const QString& appClass)
         QStringLiteral("Tilix"),          QStringLiteral("Lxterminal"),
     };
     return classes.contains(appClass, Qt::CaseInsensitive);
+}
+
+bool isKeptOutOfPictures(const WindowDescription& window, const WindowExclusionFilter* exclusions)
+{
+    return isTerminalWindowClass(window.appClass) || (exclusions && exclusions->isExcluded(window));
 }
 
 } // namespace trailmark::capture

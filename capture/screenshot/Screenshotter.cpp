@@ -48,20 +48,16 @@ bool Screenshotter::allowed(quint64 window)
     return m_exclusions == nullptr || !m_exclusions->isExcluded(*description);
 }
 
-bool Screenshotter::isPrivate(const WindowDescription& window) const
-{
-    return isTerminalWindowClass(window.appClass) || (m_exclusions && m_exclusions->isExcluded(window));
-}
-
 void Screenshotter::captureWindow()
 {
     const quint64 window = m_pendingWindow;
-    if (m_grabber->activeWindow() != window || !allowed(window))
+    if (m_grabber->activeWindow() != window)
         return;
+    // Class and title again: the window may have turned into a password prompt since.
     // A terminal's picture would show what the shell hooks redact in its text (a token
     // typed at a prompt): its commands and output are recorded as text instead.
-    if (const auto description = m_grabber->describeWindow(window);
-        !description || isTerminalWindowClass(description->appClass))
+    const auto description = m_grabber->describeWindow(window);
+    if (!description || isKeptOutOfPictures(*description, m_exclusions))
         return;
     QString error;
     const auto image = m_grabber->grabWindow(window, &error);
@@ -78,8 +74,8 @@ void Screenshotter::captureScreen()
         return;
     QString error;
     // Terminals and excluded windows elsewhere on the screen are blacked out.
-    const auto image =
-        m_grabber->grabScreenHiding([this](const WindowDescription& window) { return isPrivate(window); }, &error);
+    const auto image = m_grabber->grabScreenHiding(
+        [this](const WindowDescription& window) { return isKeptOutOfPictures(window, m_exclusions); }, &error);
     if (!image) {
         spdlog::warn("screenshot of the screen failed: {}", error.toStdString());
         return;

@@ -45,9 +45,6 @@ Q_SIGNALS:
 private:
     void captureWindow();
     bool allowed(quint64 window);
-    // Never in a picture: terminals (their text is the shell hooks', redacted) and
-    // excluded windows.
-    bool isPrivate(const WindowDescription& window) const;
     void store(const QImage& image, quint64 window);
 
     store::Store& m_store;

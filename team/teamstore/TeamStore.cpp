@@ -2,6 +2,7 @@
 
 #include "store/Store.h"
 #include "store/Uuid.h"
+#include "teamstore/EventCopy.h"
 #include "teamstore/PgConnection.h"
 #include "teamstore/TeamSchema.h"
 
@@ -18,17 +19,24 @@ namespace {
 // large enough that the round trips do not dominate.
 constexpr qint64 kBatch = 4096;
 
-std::string uuidText(std::string_view raw16)
-{
-    return raw16.size() == 16 ? store::uuid::toStdText(raw16.data()) : std::string();
-}
-
-void appendNumber(std::string& out, qint64 number)
-{
-    out += std::to_string(number);
-}
-
 } // namespace
+
+void appendEventCopyRow(std::string& out, std::string_view sessionId, const store::Store::EventRow& row)
+{
+    if (row.id.size() == 16)
+        out += store::uuid::toStdText(row.id.data());
+    out += '\t';
+    out += sessionId;
+    out += '\t';
+    out += std::to_string(row.seq);
+    out += '\t';
+    out += std::to_string(row.timeNs);
+    out += '\t';
+    out += std::to_string(row.kind);
+    out += '\t';
+    appendCopyBytea(out, row.payload);
+    out += '\n';
+}
 
 QString TeamStore::connectionString(const QString& option)
 {
@@ -142,18 +150,7 @@ std::optional<TeamStore::PushReport> TeamStore::push(store::Store& local, const 
         const bool read = local.readEventRows(
             sessionId, next, kBatch,
             [&](const store::Store::EventRow& row) {
-                rows += uuidText(row.id);
-                rows += '\t';
-                rows += sessionText;
-                rows += '\t';
-                appendNumber(rows, row.seq);
-                rows += '\t';
-                appendNumber(rows, row.timeNs);
-                rows += '\t';
-                appendNumber(rows, row.kind);
-                rows += '\t';
-                appendCopyBytea(rows, row.payload);
-                rows += '\n';
+                appendEventCopyRow(rows, sessionText, row);
                 ++inBatch;
                 last = row.seq;
                 return true;
@@ -327,9 +324,11 @@ bool TeamStore::linkTask(const QString& sessionId, const QString& taskId, const 
 std::optional<QList<TeamStore::TeamSession>> TeamStore::sessions(QString* error)
 {
     const auto rows = m_connection->query(
-        "SELECT s.id, s.expert, s.task, s.started_ns, s.event_count, (SELECT count(*) FROM trailmark.events e WHERE "
-        "e.session = s.id), s.complete, extract(epoch FROM s.pushed_at)::bigint FROM trailmark.sessions s ORDER BY "
-        "s.started_ns DESC, s.id",
+        // A complete session holds all its events (push marks it so only then): only a
+        // partial one's are counted, so listing a large team store reads no events.
+        "SELECT s.id, s.expert, s.task, s.started_ns, s.event_count, CASE WHEN s.complete THEN s.event_count ELSE "
+        "(SELECT count(*) FROM trailmark.events e WHERE e.session = s.id) END, s.complete, "
+        "extract(epoch FROM s.pushed_at)::bigint FROM trailmark.sessions s ORDER BY s.started_ns DESC, s.id",
         {}, error);
     if (!rows)
         return std::nullopt;

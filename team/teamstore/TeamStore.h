@@ -116,6 +116,7 @@ public:
         QDateTime expiresAt; // invalid: assigned by an admin, no lease
         QDateTime submittedAt;
         bool expired = false; // the lease ran out before a submit: back in the queue
+        bool isOpen() const { return !submittedAt.isValid() && !expired; }
     };
     // nullopt on error; an empty claim (no session id) when nothing waits.
     std::optional<Claim> claimNext(int leaseMinutes, const QString& taskId, QString* error);
@@ -157,6 +158,8 @@ private:
     // records whether the server's events already reflect it (see pull).
     std::optional<qint64> sendAnnotations(store::Store& local, const QString& sessionId, QString* error);
     bool sendBlobs(store::Store& local, const QString& sessionId, QString* error);
+    // The caller's claims, open first; of one session only when sessionId is given.
+    std::optional<QList<Claim>> claims(const QString& sessionId, QString* error);
     // A task by its id or its unique title.
     std::optional<QString> resolveTask(const QString& task, QString* error);
     bool linkTask(const QString& sessionId, const QString& taskId, const std::string& taskText, QString* error);

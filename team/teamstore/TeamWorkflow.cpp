@@ -175,30 +175,29 @@ std::optional<TeamStore::Claim> TeamStore::claimNext(int leaseMinutes, const QSt
     }
     if (claimed->rows() == 0)
         return Claim{};
-    const auto queue = this->queue(error);
-    if (!queue)
-        return std::nullopt;
     const QString session = claimed->text(0, 0);
-    for (const Claim& claim : queue->claims) {
-        if (claim.sessionId == session)
-            return claim;
+    const auto read = claims(session, error);
+    if (!read)
+        return std::nullopt;
+    if (read->size() != 1) {
+        *error = QStringLiteral("claimed session %1 but cannot read the claim back").arg(session);
+        return std::nullopt;
     }
-    *error = QStringLiteral("claimed session %1 but cannot read the claim back").arg(session);
-    return std::nullopt;
+    return read->first();
 }
 
-std::optional<TeamStore::Queue> TeamStore::queue(QString* error)
+std::optional<QList<TeamStore::Claim>> TeamStore::claims(const QString& sessionId, QString* error)
 {
     const auto rows = m_connection->query(
         "SELECT a.session::text, s.expert, s.task, s.event_count, (extract(epoch FROM a.claimed_at) * 1000)::bigint, "
         "(extract(epoch FROM a.expires_at) * 1000)::bigint, (extract(epoch FROM a.submitted_at) * 1000)::bigint, "
         "a.submitted_at IS NULL AND a.expires_at IS NOT NULL AND a.expires_at <= now() "
         "FROM trailmark.assignments a JOIN trailmark.sessions s ON s.id = a.session WHERE a.reviewer = current_user "
-        "ORDER BY a.submitted_at IS NOT NULL, a.claimed_at, a.session",
-        {}, error);
+        "AND ($1::uuid IS NULL OR a.session = $1::uuid) ORDER BY a.submitted_at IS NOT NULL, a.claimed_at, a.session",
+        {sessionId.isEmpty() ? PgParam{QByteArray(), false, true} : PgParam::text(sessionId)}, error);
     if (!rows)
         return std::nullopt;
-    Queue queue;
+    QList<Claim> claims;
     for (int i = 0; i < rows->rows(); ++i) {
         Claim claim;
         claim.sessionId = rows->text(i, 0);
@@ -209,8 +208,18 @@ std::optional<TeamStore::Queue> TeamStore::queue(QString* error)
         claim.expiresAt = fromMilliseconds(*rows, i, 5);
         claim.submittedAt = fromMilliseconds(*rows, i, 6);
         claim.expired = rows->flag(i, 7);
-        queue.claims.append(claim);
+        claims.append(claim);
     }
+    return claims;
+}
+
+std::optional<TeamStore::Queue> TeamStore::queue(QString* error)
+{
+    Queue queue;
+    auto claims = this->claims({}, error);
+    if (!claims)
+        return std::nullopt;
+    queue.claims = std::move(*claims);
     const auto reviewer =
         m_connection->query("SELECT pg_has_role(current_user, 'trailmark_reviewer', 'MEMBER')", {}, error);
     if (!reviewer)

@@ -20,7 +20,7 @@
 #include "SessionScript.h"
 #include "TestSupport.h"
 #include "store/Store.h"
-#include "store/Uuid.h"
+#include "teamstore/EventCopy.h"
 #include "teamstore/PgConnection.h"
 #include "teamstore/TeamSchema.h"
 #include "teamstore/TeamStore.h"
@@ -129,7 +129,7 @@ QString expertSession(const QString& path, int expert, int events)
     return store->updateSession(*session, &error) ? id : QString();
 }
 
-// The rows a push sends, as COPY text for trailmark.events.
+// The rows a push sends, as the same COPY text.
 std::string copyRows(const QString& path, const QString& sessionId)
 {
     QString error;
@@ -139,18 +139,7 @@ std::string copyRows(const QString& path, const QString& sessionId)
     store->readEventRows(
         sessionId, 0, -1,
         [&](const store::Store::EventRow& row) {
-            rows += store::uuid::toStdText(row.id.data());
-            rows += '\t';
-            rows += session;
-            rows += '\t';
-            rows += std::to_string(row.seq);
-            rows += '\t';
-            rows += std::to_string(row.timeNs);
-            rows += '\t';
-            rows += std::to_string(row.kind);
-            rows += '\t';
-            teamstore::appendCopyBytea(rows, row.payload);
-            rows += '\n';
+            teamstore::appendEventCopyRow(rows, session, row);
             return true;
         },
         &error);
