@@ -238,6 +238,12 @@ void TeamView::refresh()
     fillLocalSessions();
     if (connectionString().isEmpty()) {
         m_status->setText(tr("No team store set: enter its connection string and press Connect."));
+        for (int i = 0; i < m_sessions->topLevelItemCount(); ++i) {
+            QTreeWidgetItem* item = m_sessions->topLevelItem(i);
+            if (item->data(SessionState, Qt::UserRole).toBool())
+                item->setText(SessionState, tr("only on this machine"));
+        }
+        m_sessions->resizeColumnToContents(SessionState);
         return;
     }
     runOnServer(tr("Reading the team store…"),

@@ -106,9 +106,14 @@ void TestTeamView::expertPushesAndSeesTheState()
     auto store = m_expertFile.open();
     gui::TeamView view(*store);
     view.resize(1100, 500);
-    view.setConnectionString(m_server.connectionString(QStringLiteral("alice")));
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
+    // Without a team store the tab says so and does not pretend to ask.
+    view.setConnectionString({});
+    view.refresh();
+    QVERIFY(!view.isBusy());
+    QCOMPARE(stateOf(view, m_finished), QStringLiteral("only on this machine"));
+    view.setConnectionString(m_server.connectionString(QStringLiteral("alice")));
     view.refresh();
     QVERIFY(waitIdle(view));
     QVERIFY2(view.statusText().contains(QStringLiteral("as alice")), qPrintable(view.statusText()));
