@@ -1,6 +1,7 @@
 #include "chains/Review.h"
 
 #include "chains/Step.h"
+#include "chains/StepOutline.h"
 #include "store/Store.h"
 #include "store/Vocabulary.h"
 
@@ -20,7 +21,10 @@ bool setCorrectedOutcome(v1::Annotation& annotation, const QString& outcome, QSt
     return true;
 }
 
-bool applyOutcomeCorrection(Step& step, const v1::Annotation& annotation)
+namespace {
+
+// Step and StepOutline keep the outcome under the same names.
+template <typename Record> bool correctOutcome(Record& step, const v1::Annotation& annotation)
 {
     const auto corrected = parseOutcome(QString::fromStdString(annotation.corrected_outcome()));
     if (!corrected)
@@ -28,8 +32,22 @@ bool applyOutcomeCorrection(Step& step, const v1::Annotation& annotation)
     const StepOutcome derived = step.derivedOutcome.value_or(step.outcome);
     step.outcome = *corrected;
     step.derivedOutcome = *corrected != derived ? std::optional<StepOutcome>(derived) : std::nullopt;
+    return true;
+}
+
+} // namespace
+
+bool applyOutcomeCorrection(Step& step, const v1::Annotation& annotation)
+{
+    if (!correctOutcome(step, annotation))
+        return false;
     step.outcomeCorrectedBy = QString::fromStdString(annotation.reviewer());
     return true;
+}
+
+bool applyOutcomeCorrection(StepOutline& step, const v1::Annotation& annotation)
+{
+    return correctOutcome(step, annotation);
 }
 
 bool addAnnotation(store::Store& store, v1::Annotation& annotation, QString* error)

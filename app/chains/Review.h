@@ -15,6 +15,7 @@ class Store;
 namespace trailmark::chains {
 
 struct Step;
+struct StepOutline;
 
 // Writing reviews, shared by the GUI and `trailmark annotate` so both leave the same
 // records: a step annotation targets the event that opens the step; a verdict is a
@@ -36,6 +37,7 @@ bool setCorrectedOutcome(v1::Annotation& annotation, const QString& outcome, QSt
 // outcome becomes the corrected one, derivedOutcome keeps what was derived when the two
 // differ. Applied in time order, the latest correction wins. Returns whether it applied.
 bool applyOutcomeCorrection(Step& step, const v1::Annotation& annotation);
+bool applyOutcomeCorrection(StepOutline& step, const v1::Annotation& annotation);
 
 // A reviewer's redaction: bytes [offset, offset + length) of one stored text field of
 // an event (a field name of the event's body, as EventFields names them).

@@ -21,7 +21,7 @@ namespace trailmark::chains {
 class EventFamily;
 
 // How a step ended.
-enum class StepOutcome
+enum class StepOutcome : quint8
 {
     Ok,
     Error,       // non-zero exit, killed by a signal, or error text in the output

@@ -1,6 +1,7 @@
 #include "chains/TrajectoryBuilder.h"
 
 #include "chains/Review.h"
+#include "chains/StepOutline.h"
 #include "chains/families/EventFamily.h"
 #include "chains/families/FamilyRegistry.h"
 #include "store/EventFields.h"
@@ -8,10 +9,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <unordered_set>
+
 namespace trailmark::chains {
 
-TrajectoryBuilder::TrajectoryBuilder(v1::Session session, const QList<v1::Annotation>& annotations, Options options)
-    : m_context(m_trajectory.steps, options.retry)
+TrajectoryBuilder::TrajectoryBuilder(v1::Session session, const QList<v1::Annotation>& annotations, Options options,
+                                     Keep keep)
+    : m_context(m_trajectory.steps, options.retry, keep)
 {
     const QString sessionId = QString::fromStdString(session.id());
     m_trajectory.session = std::move(session);
@@ -22,7 +27,12 @@ TrajectoryBuilder::TrajectoryBuilder(v1::Session session, const QList<v1::Annota
         else
             m_annotationsByEvent[target].append(annotation);
     }
-    m_context.trackEventSteps(!m_annotationsByEvent.isEmpty());
+    std::unordered_set<std::string> targets;
+    for (auto it = m_annotationsByEvent.cbegin(); it != m_annotationsByEvent.cend(); ++it)
+        targets.insert(it.key().toStdString());
+    m_context.trackEventSteps(std::move(targets));
+    if (keep == Keep::Outline)
+        m_annotations = annotations;
     for (const EventFamily* family : families::all()) {
         std::unique_ptr<StepDeriver> deriver = family->makeDeriver();
         if (!deriver)
@@ -101,37 +111,54 @@ const v1::Event& TrajectoryBuilder::add(const store::StoredEvent& stored)
     return *event;
 }
 
-Trajectory TrajectoryBuilder::finish()
+QHash<int, QList<v1::Annotation>> TrajectoryBuilder::annotationsByStep() const
 {
-    auto& steps = m_trajectory.steps;
-    // Annotations: attached to the step that covers their target event.
+    QHash<int, QList<v1::Annotation>> byStep;
     const QHash<QString, int>& stepOfEvent = m_context.stepOfEvent();
     for (auto it = m_annotationsByEvent.cbegin(); it != m_annotationsByEvent.cend(); ++it) {
         const auto step = stepOfEvent.constFind(it.key());
-        if (step == stepOfEvent.cend())
-            continue;
-        steps[static_cast<size_t>(*step)].annotations.append(*it);
+        if (step != stepOfEvent.cend())
+            byStep[*step].append(*it);
     }
-    for (Step& step : steps) {
+    for (auto& annotations : byStep) {
         // Several annotation lists may have been merged: keep time order, then id.
-        std::sort(step.annotations.begin(), step.annotations.end(), [](const auto& a, const auto& b) {
+        std::sort(annotations.begin(), annotations.end(), [](const auto& a, const auto& b) {
             return a.time_ns() != b.time_ns() ? a.time_ns() < b.time_ns() : a.id() < b.id();
         });
+    }
+    return byStep;
+}
+
+Trajectory TrajectoryBuilder::finish()
+{
+    Q_ASSERT(m_context.keep() == Keep::Whole);
+    for (const auto& deriver : m_ownedDerivers)
+        deriver->close(m_context);
+    auto& steps = m_trajectory.steps;
+    const QHash<int, QList<v1::Annotation>> byStep = annotationsByStep();
+    for (auto it = byStep.cbegin(); it != byStep.cend(); ++it) {
+        Step& step = steps[static_cast<size_t>(it.key())];
+        step.annotations = *it;
         // In time order: the latest correction wins, in every view and export alike.
         for (const auto& annotation : step.annotations)
             review::applyOutcomeCorrection(step, annotation);
     }
     // After the corrections: a step a reviewer calls an error is retried like one.
+    m_context.outlineAll();
     for (const auto& deriver : m_ownedDerivers)
         deriver->finish(m_context);
-    // A recovery's fix: what changed files between the first failure and the success.
     for (Step& step : steps) {
-        if (step.recovers < 0)
-            continue;
-        for (int between = step.recovers + 1; between < step.index; ++between) {
-            if (steps[static_cast<size_t>(between)].changesFiles())
-                step.fixSteps.push_back(between);
-        }
+        const StepOutline& outline = m_context.outline(step.index);
+        step.attempt = outline.attempt;
+        step.retryOf = outline.retryOf;
+        step.retriedBy = outline.retriedBy;
+        step.recovers = outline.recovers;
+    }
+    // A recovery's fix: what changed files between the first failure and the success.
+    std::vector<StepOutline>& outlines = m_context.outlines();
+    for (Step& step : steps) {
+        if (step.recovers >= 0)
+            step.fixSteps = fixStepsOf(outlines, step.index);
     }
     int lastAction = -1;
     for (Step& step : steps) {
@@ -155,6 +182,41 @@ Trajectory TrajectoryBuilder::finish()
             m_trajectory.closingNotes.append(text);
     }
     return std::move(m_trajectory);
+}
+
+TrajectoryOutline TrajectoryBuilder::finishOutline()
+{
+    Q_ASSERT(m_context.keep() == Keep::Outline);
+    for (const auto& deriver : m_ownedDerivers)
+        deriver->close(m_context);
+    TrajectoryOutline result;
+    // Notes after the last action are still whole: the expert's conclusion.
+    const std::vector<StepOutline>& outlines = m_context.outlines();
+    int lastAction = -1;
+    for (const StepOutline& outline : outlines)
+        lastAction = outline.isAction ? outline.index : lastAction;
+    for (int i = lastAction + 1; i < static_cast<int>(outlines.size()); ++i) {
+        const QString text = m_context.step(i).actionText();
+        if (!text.isEmpty())
+            result.closingNotes.append(text);
+    }
+    m_context.outlineAll();
+    const QHash<int, QList<v1::Annotation>> byStep = annotationsByStep();
+    for (auto it = byStep.cbegin(); it != byStep.cend(); ++it) {
+        StepOutline& outline = m_context.outline(it.key());
+        for (const auto& annotation : *it) {
+            review::applyOutcomeCorrection(outline, annotation);
+            if (outline.isAction && !annotation.rationale().empty())
+                outline.hasThought = true;
+        }
+    }
+    for (const auto& deriver : m_ownedDerivers)
+        deriver->finish(m_context);
+    m_context.moveOutlineInto(result);
+    result.session = std::move(m_trajectory.session);
+    result.unreadable = std::move(m_trajectory.unreadable);
+    result.annotations = std::move(m_annotations);
+    return result;
 }
 
 std::optional<Trajectory> TrajectoryBuilder::load(store::Store& store, const QString& sessionId, const Options& options,

@@ -30,7 +30,9 @@ class StepDeriver;
 // - An action with no thought from a note gets the rationale of the latest reviewer
 //   annotation on it, if any; notes after the last action are the closing notes.
 //
-// Memory is one session's steps; events are not kept.
+// Memory is one session's steps; events are not kept. Built to outline (Keep::Outline,
+// finishOutline()), it is one session's outlines: a few dozen bytes per step, whatever
+// the steps hold.
 class TrajectoryBuilder
 {
 public:
@@ -38,8 +40,10 @@ public:
     {
         RetryOptions retry;
     };
+    using Keep = DerivationContext::Keep;
 
-    TrajectoryBuilder(v1::Session session, const QList<v1::Annotation>& annotations, Options options);
+    TrajectoryBuilder(v1::Session session, const QList<v1::Annotation>& annotations, Options options,
+                      Keep keep = Keep::Whole);
     explicit TrajectoryBuilder(v1::Session session, const QList<v1::Annotation>& annotations = {})
         : TrajectoryBuilder(std::move(session), annotations, Options())
     {}
@@ -54,7 +58,11 @@ public:
     // steps may still change (a command waiting for its finish, titles of the current
     // app); retry links are only set by finish().
     const std::vector<Step>& stepsSoFar() const { return m_trajectory.steps; }
+    int stepCount() const { return m_context.stepCount(); }
+    // Keep::Whole: the trajectory.
     Trajectory finish();
+    // Keep::Outline: the outlines, and where each step's events are.
+    TrajectoryOutline finishOutline();
 
     // Reads a whole session from the store. onEvent sees every readable event after
     // redaction, in seq order (the protobuf exporter writes them as they stream by).
@@ -63,6 +71,8 @@ public:
                                           QString* error);
 
 private:
+    // Reviewers' annotations of steps, by the step they target, in time order.
+    QHash<int, QList<v1::Annotation>> annotationsByStep() const;
     bool needsRedaction(const v1::Event& event) const;
     void applyRedactions(v1::Event& event);
 
@@ -75,6 +85,7 @@ private:
     std::vector<std::unique_ptr<StepDeriver>> m_ownedDerivers; // one per family, registry order
     std::unordered_map<int, StepDeriver*> m_bodyDerivers;      // by body case
     v1::Event m_redacted;
+    QList<v1::Annotation> m_annotations;
 };
 
 } // namespace trailmark::chains

@@ -28,7 +28,7 @@ namespace trailmark::gui {
 ReviewView::ReviewView(store::Store& store, QWidget* parent)
     : QWidget(parent)
     , m_store(store)
-    , m_steps(new StepListModel(this))
+    , m_steps(new StepListModel(store, this))
     , m_header(new QLabel(this))
     , m_loadingLabel(new QLabel(this))
     , m_verdict(new QComboBox(this))
@@ -185,19 +185,17 @@ void ReviewView::startLoading()
     m_load = BackgroundJob::start(this, [this, generation, loader = TrajectoryLoader(m_store.path(), m_sessionId)](
                                             BackgroundJob& job) mutable {
         QString error;
-        const auto trajectory =
-            loader.load([&job] { return job.isCancelled(); },
-                        [this, &job, generation](int first, const TrajectoryLoader::StepBatch& steps, qint64 events) {
-                            job.deliver([this, generation, first, steps, events] {
-                                onStepsLoaded(generation, first, steps, events);
-                            });
-                        },
-                        &error);
+        const auto outline = loader.load(
+            [&job] { return job.isCancelled(); },
+            [this, &job, generation](const TrajectoryLoader::StepBatch& firstSteps, qint64 events) {
+                job.deliver([this, generation, firstSteps, events] { onStepsLoaded(generation, firstSteps, events); });
+            },
+            &error);
         if (job.isCancelled())
             return;
-        job.deliver([this, generation, trajectory, error] {
-            if (trajectory)
-                onLoaded(generation, trajectory);
+        job.deliver([this, generation, outline, error] {
+            if (outline)
+                onLoaded(generation, outline);
             else
                 onLoadFailed(generation, error);
         });
@@ -214,24 +212,26 @@ void ReviewView::onLoadFailed(quint64 generation, const QString& error)
     Q_EMIT loaded();
 }
 
-void ReviewView::onStepsLoaded(quint64 generation, int firstIndex, const TrajectoryLoader::StepBatch& steps,
-                               qint64 events)
+void ReviewView::onStepsLoaded(quint64 generation, const TrajectoryLoader::StepBatch& firstSteps, qint64 events)
 {
-    if (generation != m_generation || !steps)
+    if (generation != m_generation)
         return;
-    const bool wasEmpty = m_steps->stepCount() == 0;
-    m_steps->appendSteps(firstIndex, std::move(*steps));
     m_loadingLabel->setText(tr("Loading… %1 events").arg(events));
-    if (wasEmpty && m_steps->stepCount() > 0)
+    if (!firstSteps)
+        return;
+    m_steps->setFirstSteps(std::move(*firstSteps));
+    updateHeader();
+    if (currentStep() < 0 && m_steps->stepCount() > 0)
         selectStep(0);
 }
 
-void ReviewView::onLoaded(quint64 generation, const TrajectoryLoader::TrajectoryPointer& trajectory)
+void ReviewView::onLoaded(quint64 generation, const TrajectoryLoader::OutlinePointer& outline)
 {
-    if (generation != m_generation || !trajectory)
+    if (generation != m_generation || !outline)
         return;
     const int selected = currentStep();
-    m_steps->setSteps(std::move(trajectory->steps));
+    const size_t unreadable = outline->unreadable.size();
+    m_steps->setOutline(std::make_unique<chains::TrajectoryOutline>(std::move(*outline)));
     m_timeline->rebuildLanes();
     m_loading = false;
     m_loadingLabel->clear();
@@ -239,9 +239,9 @@ void ReviewView::onLoaded(quint64 generation, const TrajectoryLoader::Trajectory
     if (m_steps->stepCount() > 0)
         selectStep(selected >= 0 ? std::min(selected, m_steps->stepCount() - 1) : 0);
     showCurrentStep();
-    if (!trajectory->unreadable.empty())
-        Q_EMIT statusMessage(tr("%1 event(s) of this session could not be read; run `trailmark verify`")
-                                 .arg(trajectory->unreadable.size()));
+    if (unreadable > 0)
+        Q_EMIT statusMessage(
+            tr("%1 event(s) of this session could not be read; run `trailmark verify`").arg(unreadable));
     Q_EMIT loaded();
 }
 
@@ -249,13 +249,12 @@ void ReviewView::updateHeader()
 {
     int errors = 0;
     int retries = 0;
-    for (const auto& step : m_steps->steps()) {
+    qint64 endNs = m_session.ended_ns();
+    for (const chains::StepOutline& step : m_steps->outlines()) {
         errors += step.outcome == chains::StepOutcome::Error ? 1 : 0;
         retries += step.retryOf >= 0 ? 1 : 0;
-    }
-    qint64 endNs = m_session.ended_ns();
-    for (const auto& step : m_steps->steps())
         endNs = std::max(endNs, step.endNs);
+    }
     const qint64 durationNs = std::max<qint64>(0, endNs - m_session.started_ns());
     const QString task = m_session.task().empty() ? tr("(no task given)") : QString::fromStdString(m_session.task());
     QStringList facts;
@@ -286,7 +285,7 @@ void ReviewView::selectStep(int index)
 
 void ReviewView::selectNextError()
 {
-    const auto& steps = m_steps->steps();
+    const auto& steps = m_steps->outlines();
     for (int i = currentStep() + 1; i < static_cast<int>(steps.size()); ++i) {
         if (steps[static_cast<size_t>(i)].outcome == chains::StepOutcome::Error) {
             selectStep(i);
@@ -298,14 +297,16 @@ void ReviewView::selectNextError()
 
 void ReviewView::showCurrentStep()
 {
-    const chains::Step* step = m_steps->step(currentStep());
-    m_detail->showStep(step, m_session.started_ns());
+    const auto step = m_steps->step(currentStep());
+    m_detail->showStep(step.get(), m_session.started_ns());
     m_annotate->resetForStep(step != nullptr);
+    if (!step && currentStep() >= 0)
+        Q_EMIT statusMessage(tr("Cannot show step #%1: %2").arg(currentStep()).arg(m_steps->lastError()));
 }
 
 void ReviewView::saveAnnotation()
 {
-    const chains::Step* step = m_steps->step(currentStep());
+    const auto step = m_steps->step(currentStep());
     if (!step || step->eventIds.empty())
         return;
     v1::Annotation annotation;
@@ -334,13 +335,13 @@ void ReviewView::saveAnnotation()
     }
     const int row = currentStep();
     m_steps->addAnnotation(row, annotation);
-    m_detail->showStep(m_steps->step(row), m_session.started_ns());
+    m_detail->showStep(m_steps->step(row).get(), m_session.started_ns());
     Q_EMIT statusMessage(tr("Saved %1's annotation on step #%2").arg(m_reviewer).arg(row));
 }
 
 void ReviewView::redactCurrentStep()
 {
-    const chains::Step* step = m_steps->step(currentStep());
+    const auto step = m_steps->step(currentStep());
     if (!step)
         return;
     RedactDialog dialog(*step, this);
@@ -355,7 +356,9 @@ void ReviewView::redactCurrentStep()
         return;
     }
     Q_EMIT statusMessage(tr("Redacted %1 bytes of %2 in step #%3").arg(span->length).arg(span->field).arg(step->index));
-    startLoading(); // the stored text changed: derive the steps again
+    // The stored text changed: what is shown is derived again, and so is the outline.
+    m_steps->forgetDerivedSteps();
+    startLoading();
 }
 
 void ReviewView::setVerdict()

@@ -54,8 +54,8 @@ protected:
 
 private:
     void startLoading();
-    void onStepsLoaded(quint64 generation, int firstIndex, const TrajectoryLoader::StepBatch& steps, qint64 events);
-    void onLoaded(quint64 generation, const TrajectoryLoader::TrajectoryPointer& trajectory);
+    void onStepsLoaded(quint64 generation, const TrajectoryLoader::StepBatch& firstSteps, qint64 events);
+    void onLoaded(quint64 generation, const TrajectoryLoader::OutlinePointer& outline);
     void onLoadFailed(quint64 generation, const QString& error);
     void showCurrentStep();
     void saveAnnotation();

@@ -1,27 +1,48 @@
 #include "gui/StepListModel.h"
 
 #include "chains/Review.h"
+#include "chains/StepMaterializer.h"
 #include "chains/families/EventFamily.h"
 
 #include <QBrush>
 #include <QColor>
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
 namespace trailmark::gui {
+namespace {
+
+// Steps derived again at a time: about two screens of rows.
+constexpr int kPageSize = 64;
+// Pages kept: what was in view lately, so scrolling back reads nothing.
+constexpr size_t kPagesKept = 32;
+
+} // namespace
 
 QString ratingText(int rating)
 {
     return rating > 0 ? QStringLiteral("+%1").arg(rating) : QString::number(rating);
 }
 
-StepListModel::StepListModel(QObject* parent)
+StepListModel::StepListModel(store::Store& store, QObject* parent)
     : QAbstractTableModel(parent)
+    , m_store(store)
 {}
 
 void StepListModel::clear()
 {
     beginResetModel();
-    m_steps.clear();
+    m_firstSteps.reset();
+    m_firstOutlines.clear();
+    m_outline.reset();
+    m_outlines = &m_firstOutlines;
+    m_laneLabels.clear();
     m_reviewers.clear();
+    m_annotatedWhileLoading.clear();
+    m_lastError.clear();
+    forgetPages();
     endResetModel();
 }
 
@@ -30,74 +51,181 @@ void StepListModel::setStartNs(qint64 startNs)
     m_startNs = startNs;
 }
 
-void StepListModel::noteReviewers(const chains::Step& step)
+void StepListModel::forgetPages()
 {
-    for (const auto& annotation : step.annotations) {
-        const QString reviewer = QString::fromStdString(annotation.reviewer());
-        if (reviewer.isEmpty() || m_reviewers.contains(reviewer))
-            continue;
-        const int column = FixedColumnCount + static_cast<int>(m_reviewers.size());
-        beginInsertColumns({}, column, column);
-        m_reviewers.append(reviewer);
-        endInsertColumns();
-    }
+    m_pages.clear();
+    m_pageOrder.clear();
 }
 
-void StepListModel::appendSteps(int firstIndex, std::vector<chains::Step> steps)
+void StepListModel::forgetDerivedSteps()
 {
-    if (steps.empty() || firstIndex < 0 || firstIndex > stepCount())
+    forgetPages();
+    if (stepCount() > 0)
+        Q_EMIT dataChanged(index(0, 0), index(stepCount() - 1, columnCount() - 1));
+}
+
+int StepListModel::cachedStepCount() const
+{
+    int count = m_firstSteps && !m_outline ? static_cast<int>(m_firstSteps->size()) : 0;
+    for (const auto& [index, page] : m_pages)
+        count += static_cast<int>(page->size());
+    return count;
+}
+
+void StepListModel::noteReviewer(const v1::Annotation& annotation)
+{
+    const QString reviewer = QString::fromStdString(annotation.reviewer());
+    if (annotation.target_id() == annotation.session_id() || reviewer.isEmpty() || m_reviewers.contains(reviewer))
         return;
-    const int updatedEnd = std::min(stepCount(), firstIndex + static_cast<int>(steps.size()));
-    for (int i = firstIndex; i < updatedEnd; ++i)
-        m_steps[static_cast<size_t>(i)] = std::move(steps[static_cast<size_t>(i - firstIndex)]);
-    if (updatedEnd > firstIndex)
-        Q_EMIT dataChanged(index(firstIndex, 0), index(updatedEnd - 1, columnCount() - 1));
-    const int appended = firstIndex + static_cast<int>(steps.size()) - updatedEnd;
-    if (appended > 0) {
-        beginInsertRows({}, updatedEnd, updatedEnd + appended - 1);
-        for (size_t i = static_cast<size_t>(updatedEnd - firstIndex); i < steps.size(); ++i)
-            m_steps.push_back(std::move(steps[i]));
+    const int column = FixedColumnCount + static_cast<int>(m_reviewers.size());
+    beginInsertColumns({}, column, column);
+    m_reviewers.append(reviewer);
+    endInsertColumns();
+}
+
+void StepListModel::setFirstSteps(std::vector<chains::Step> steps)
+{
+    if (m_outline || steps.empty())
+        return;
+    const int before = stepCount();
+    m_firstSteps = std::make_shared<const std::vector<chains::Step>>(std::move(steps));
+    m_firstOutlines.clear();
+    m_laneLabels.clear();
+    QStringList laneKeys;
+    for (const chains::Step& step : *m_firstSteps) {
+        chains::StepOutline outline = chains::outlineOf(step);
+        const chains::TimelineLane lane = step.family->lane(step);
+        outline.lane = static_cast<int>(laneKeys.indexOf(lane.key));
+        if (outline.lane < 0) {
+            outline.lane = static_cast<int>(laneKeys.size());
+            laneKeys.append(lane.key);
+            m_laneLabels.append(lane.label);
+        }
+        m_firstOutlines.push_back(outline);
+        for (const auto& annotation : step.annotations)
+            noteReviewer(annotation);
+    }
+    if (before > 0)
+        Q_EMIT dataChanged(index(0, 0), index(std::min(before, stepCount()) - 1, columnCount() - 1));
+    if (stepCount() > before) {
+        beginInsertRows({}, before, stepCount() - 1);
         endInsertRows();
     }
-    for (int i = firstIndex; i < stepCount(); ++i)
-        noteReviewers(m_steps[static_cast<size_t>(i)]);
 }
 
-void StepListModel::setSteps(std::vector<chains::Step> steps)
+void StepListModel::setOutline(std::unique_ptr<chains::TrajectoryOutline> outline)
 {
-    if (static_cast<int>(steps.size()) < stepCount()) {
-        // Fewer steps than shown (cannot happen while loading only grows): start over.
-        beginResetModel();
-        m_steps = std::move(steps);
-        m_reviewers.clear();
-        endResetModel();
-        for (const auto& step : m_steps)
-            noteReviewers(step);
+    if (!outline)
         return;
+    const int before = stepCount();
+    if (static_cast<int>(outline->steps.size()) < before) {
+        // Fewer steps than shown (the file changed under us): start over.
+        beginResetModel();
+        m_firstSteps.reset();
+        m_firstOutlines.clear();
+        m_reviewers.clear();
+        m_outline = std::move(outline);
+        m_outlines = &m_outline->steps;
+        endResetModel();
+    } else {
+        m_outline = std::move(outline);
+        m_outlines = &m_outline->steps;
+        m_firstSteps.reset();
+        m_firstOutlines.clear();
     }
-    appendSteps(0, std::move(steps));
+    forgetPages();
+    m_laneLabels = m_outline->laneLabels;
+    // What a reviewer wrote while the session loaded is not in what was read.
+    for (const auto& annotation : std::exchange(m_annotatedWhileLoading, {})) {
+        const bool known = std::any_of(m_outline->annotations.cbegin(), m_outline->annotations.cend(),
+                                       [&annotation](const auto& read) { return read.id() == annotation.id(); });
+        if (!known)
+            m_outline->annotations.append(annotation);
+    }
+    for (const auto& annotation : m_outline->annotations)
+        noteReviewer(annotation);
+    const int shown = std::min(before, stepCount());
+    if (shown > 0)
+        Q_EMIT dataChanged(index(0, 0), index(shown - 1, columnCount() - 1));
+    if (stepCount() > shown) {
+        beginInsertRows({}, shown, stepCount() - 1);
+        endInsertRows();
+    }
 }
 
 void StepListModel::addAnnotation(int row, const v1::Annotation& annotation)
 {
     if (row < 0 || row >= stepCount())
         return;
-    chains::Step& step = m_steps[static_cast<size_t>(row)];
-    step.annotations.append(annotation);
-    chains::review::applyOutcomeCorrection(step, annotation);
-    if (step.thought.isEmpty() || step.thoughtSource == QLatin1String("reviewer")) {
-        if (!annotation.rationale().empty()) {
+    if (!m_outline) {
+        // Still loading: the first steps stand in until the outline comes.
+        m_annotatedWhileLoading.append(annotation);
+        auto steps = std::make_shared<std::vector<chains::Step>>(*m_firstSteps);
+        chains::Step& step = (*steps)[static_cast<size_t>(row)];
+        step.annotations.append(annotation);
+        chains::review::applyOutcomeCorrection(step, annotation);
+        if (step.isAction() && (step.thought.isEmpty() || step.thoughtSource == QLatin1String("reviewer")) &&
+            !annotation.rationale().empty()) {
             step.thought = QString::fromStdString(annotation.rationale());
             step.thoughtSource = QStringLiteral("reviewer");
         }
+        m_firstOutlines[static_cast<size_t>(row)].outcome = step.outcome;
+        m_firstOutlines[static_cast<size_t>(row)].hasThought = !step.thought.isEmpty();
+        m_firstSteps = std::move(steps);
+    } else {
+        m_outline->annotations.append(annotation);
+        chains::StepOutline& outline = m_outline->steps[static_cast<size_t>(row)];
+        chains::review::applyOutcomeCorrection(outline, annotation);
+        outline.hasThought = outline.hasThought || (outline.isAction && !annotation.rationale().empty());
+        // The row is derived again with it.
+        const int pageIndex = row / kPageSize;
+        m_pages.erase(pageIndex);
+        m_pageOrder.erase(std::remove(m_pageOrder.begin(), m_pageOrder.end(), pageIndex), m_pageOrder.end());
     }
-    noteReviewers(step);
+    noteReviewer(annotation);
     Q_EMIT dataChanged(index(row, 0), index(row, columnCount() - 1));
 }
 
-const chains::Step* StepListModel::step(int row) const
+StepListModel::Page StepListModel::page(int pageIndex) const
 {
-    return row >= 0 && row < stepCount() ? &m_steps[static_cast<size_t>(row)] : nullptr;
+    const auto found = m_pages.find(pageIndex);
+    if (found != m_pages.end()) {
+        if (m_pageOrder.back() != pageIndex) {
+            m_pageOrder.erase(std::find(m_pageOrder.begin(), m_pageOrder.end(), pageIndex));
+            m_pageOrder.push_back(pageIndex);
+        }
+        return found->second;
+    }
+    const int first = pageIndex * kPageSize;
+    const int count = std::min(kPageSize, stepCount() - first);
+    QString error;
+    auto steps = chains::materializeSteps(m_store, *m_outline, first, count, &error);
+    if (!steps) {
+        if (error != m_lastError)
+            spdlog::error("review: {}", error.toStdString());
+        m_lastError = error;
+        return nullptr;
+    }
+    Page derived = std::make_shared<const std::vector<chains::Step>>(std::move(*steps));
+    m_pages.emplace(pageIndex, derived);
+    m_pageOrder.push_back(pageIndex);
+    while (m_pageOrder.size() > kPagesKept) {
+        m_pages.erase(m_pageOrder.front());
+        m_pageOrder.pop_front();
+    }
+    return derived;
+}
+
+std::shared_ptr<const chains::Step> StepListModel::step(int row) const
+{
+    if (row < 0 || row >= stepCount())
+        return nullptr;
+    if (!m_outline)
+        return {m_firstSteps, &(*m_firstSteps)[static_cast<size_t>(row)]};
+    const Page steps = page(row / kPageSize);
+    if (!steps)
+        return nullptr;
+    return {steps, &(*steps)[static_cast<size_t>(row % kPageSize)]};
 }
 
 int StepListModel::rowCount(const QModelIndex& parent) const
@@ -152,16 +280,17 @@ QVariant StepListModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const chains::Step& step = m_steps[static_cast<size_t>(index.row())];
+    // What the outline knows is answered without deriving the step.
+    const chains::StepOutline& outline = (*m_outlines)[static_cast<size_t>(index.row())];
     switch (role) {
     case StepIndexRole:
-        return step.index;
+        return outline.index;
     case IsErrorRole:
-        return step.outcome == chains::StepOutcome::Error;
+        return outline.outcome == chains::StepOutcome::Error;
     case Qt::ForegroundRole:
-        if (index.column() == OutcomeColumn && step.outcome == chains::StepOutcome::Error)
+        if (index.column() == OutcomeColumn && outline.outcome == chains::StepOutcome::Error)
             return QBrush(QColor(0xc0, 0x39, 0x2b));
-        if (!step.isAction())
+        if (!outline.isAction)
             return QBrush(QColor(0x2e, 0x6d, 0xa4));
         return {};
     case Qt::TextAlignmentRole:
@@ -169,11 +298,6 @@ QVariant StepListModel::data(const QModelIndex& index, int role) const
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     case Qt::ToolTipRole:
-        if (index.column() == OutcomeColumn)
-            return outcomeTip(step);
-        if (index.column() == ActionColumn)
-            return step.actionText().left(2000);
-        return {};
     case Qt::DisplayRole:
         break;
     default:
@@ -182,35 +306,55 @@ QVariant StepListModel::data(const QModelIndex& index, int role) const
 
     switch (index.column()) {
     case IndexColumn:
-        return step.index;
+        return role == Qt::DisplayRole ? QVariant(outline.index) : QVariant();
     case TimeColumn: {
-        const qint64 seconds = std::max<qint64>(0, (step.startNs - m_startNs) / 1'000'000'000);
+        if (role != Qt::DisplayRole)
+            return {};
+        const qint64 seconds = std::max<qint64>(0, (outline.startNs - m_startNs) / 1'000'000'000);
         return QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
     }
+    case MarksColumn: {
+        if (role != Qt::DisplayRole)
+            return {};
+        QStringList marks;
+        if (outline.retryOf >= 0)
+            marks.append(tr("retry %1 of #%2").arg(outline.attempt).arg(outline.retryOf));
+        if (outline.recovers >= 0)
+            marks.append(tr("recovers #%1").arg(outline.recovers));
+        if (outline.retriedBy >= 0)
+            marks.append(tr("retried by #%1").arg(outline.retriedBy));
+        if (outline.hasThought && outline.isAction)
+            marks.append(tr("thought"));
+        return marks.join(QStringLiteral(" · "));
+    }
+    default:
+        break;
+    }
+
+    const auto step = this->step(index.row());
+    if (!step)
+        return index.column() == ActionColumn && role == Qt::DisplayRole ? tr("(cannot read: %1)").arg(m_lastError)
+                                                                         : QVariant();
+    if (role == Qt::ToolTipRole) {
+        if (index.column() == OutcomeColumn)
+            return outcomeTip(*step);
+        if (index.column() == ActionColumn)
+            return step->actionText().left(2000);
+        return {};
+    }
+    switch (index.column()) {
     case ToolColumn:
-        return step.family->toolLabel(step);
+        return step->family->toolLabel(*step);
     case ActionColumn: {
-        QString text = step.actionText();
+        QString text = step->actionText();
         text.replace(QLatin1Char('\n'), QStringLiteral(" ⏎ "));
         return text.left(300);
     }
     case OutcomeColumn:
-        return step.family->outcomeLabel(step);
-    case MarksColumn: {
-        QStringList marks;
-        if (step.retryOf >= 0)
-            marks.append(tr("retry %1 of #%2").arg(step.attempt).arg(step.retryOf));
-        if (step.recovers >= 0)
-            marks.append(tr("recovers #%1").arg(step.recovers));
-        if (step.retriedBy >= 0)
-            marks.append(tr("retried by #%1").arg(step.retriedBy));
-        if (!step.thought.isEmpty() && step.isAction())
-            marks.append(tr("thought"));
-        return marks.join(QStringLiteral(" · "));
-    }
+        return step->family->outcomeLabel(*step);
     default: {
         const int reviewer = index.column() - FixedColumnCount;
-        return reviewer < m_reviewers.size() ? reviewerCell(step, m_reviewers.at(reviewer)) : QString();
+        return reviewer < m_reviewers.size() ? reviewerCell(*step, m_reviewers.at(reviewer)) : QString();
     }
     }
 }

@@ -20,11 +20,11 @@ constexpr int kLaneHeight = 22;
 constexpr int kMinStepWidth = 3;
 constexpr double kMaxZoom = 1e6;
 
-QColor stepColor(const chains::Step& step)
+QColor stepColor(const chains::StepOutline& step)
 {
     if (step.outcome == chains::StepOutcome::Error)
         return {0xc0, 0x39, 0x2b};
-    return QColor::fromRgb(step.family->color(step));
+    return QColor::fromRgb(step.family->color(step.outcome));
 }
 
 QString durationLabel(qint64 ns)
@@ -79,9 +79,8 @@ QSize TimelineWidget::sizeHint() const
 
 void TimelineWidget::rebuildLanes()
 {
-    const auto& steps = m_model.steps();
-    m_lanes.clear();
-    m_laneOfStep.assign(steps.size(), 0);
+    const auto& steps = m_model.outlines();
+    m_lanes = m_model.laneLabels();
     m_longestStepNs = 0;
     if (steps.empty()) {
         m_startNs = 0;
@@ -90,16 +89,7 @@ void TimelineWidget::rebuildLanes()
         m_startNs = steps.front().startNs;
         m_endNs = m_startNs + 1;
     }
-    QHash<QString, int> laneIndex;
-    for (size_t i = 0; i < steps.size(); ++i) {
-        const chains::Step& step = steps[i];
-        const chains::TimelineLane lane = step.family->lane(step);
-        auto found = laneIndex.constFind(lane.key);
-        if (found == laneIndex.cend()) {
-            found = laneIndex.insert(lane.key, static_cast<int>(m_lanes.size()));
-            m_lanes.append(lane.label);
-        }
-        m_laneOfStep[i] = *found;
+    for (const chains::StepOutline& step : steps) {
         m_startNs = std::min(m_startNs, step.startNs);
         m_endNs = std::max({m_endNs, step.endNs, step.startNs + 1});
         m_longestStepNs = std::max(m_longestStepNs, step.endNs - step.startNs);
@@ -156,14 +146,13 @@ void TimelineWidget::updateScrollBars()
 
 QRect TimelineWidget::stepRect(int index) const
 {
-    const auto& steps = m_model.steps();
-    if (index < 0 || static_cast<size_t>(index) >= steps.size() || static_cast<size_t>(index) >= m_laneOfStep.size())
+    const auto& steps = m_model.outlines();
+    if (index < 0 || static_cast<size_t>(index) >= steps.size())
         return {};
-    const chains::Step& step = steps[static_cast<size_t>(index)];
+    const chains::StepOutline& step = steps[static_cast<size_t>(index)];
     const int left = xForTime(step.startNs);
     const int right = std::max(left + kMinStepWidth, xForTime(step.endNs));
-    const int top =
-        kHeaderHeight + m_laneOfStep[static_cast<size_t>(index)] * kLaneHeight + 4 - verticalScrollBar()->value();
+    const int top = kHeaderHeight + step.lane * kLaneHeight + 4 - verticalScrollBar()->value();
     return {left, top, right - left, kLaneHeight - 8};
 }
 
@@ -181,8 +170,8 @@ void TimelineWidget::paintEvent(QPaintEvent*)
             painter.fillRect(0, top, width, kLaneHeight, colors.alternateBase());
     }
 
-    const auto& steps = m_model.steps();
-    if (steps.empty() || m_laneOfStep.size() != steps.size()) {
+    const auto& steps = m_model.outlines();
+    if (steps.empty() || m_lanes.isEmpty()) {
         painter.setPen(colors.color(QPalette::PlaceholderText));
         painter.drawText(viewport()->rect(), Qt::AlignCenter, tr("No steps to show"));
         return;
@@ -200,7 +189,7 @@ void TimelineWidget::paintEvent(QPaintEvent*)
     const qint64 leftNs = timeForX(kLabelWidth) - m_longestStepNs;
     const qint64 rightNs = timeForX(width);
     auto first = std::lower_bound(steps.begin(), steps.end(), leftNs,
-                                  [](const chains::Step& step, qint64 ns) { return step.startNs < ns; });
+                                  [](const chains::StepOutline& step, qint64 ns) { return step.startNs < ns; });
     std::vector<int> lastPixel(static_cast<size_t>(m_lanes.size()), -1000);
     painter.setRenderHint(QPainter::Antialiasing, false);
     for (auto it = first; it != steps.end() && it->startNs <= rightNs; ++it) {
@@ -208,7 +197,9 @@ void TimelineWidget::paintEvent(QPaintEvent*)
         const QRect rect = stepRect(index);
         if (rect.right() < kLabelWidth)
             continue;
-        const size_t lane = static_cast<size_t>(m_laneOfStep[static_cast<size_t>(index)]);
+        const size_t lane = static_cast<size_t>(it->lane);
+        if (lane >= lastPixel.size())
+            continue; // lanes not rebuilt yet
         const bool special = it->outcome == chains::StepOutcome::Error || it->retryOf >= 0 || index == m_selected;
         if (!special && rect.width() <= kMinStepWidth && rect.left() <= lastPixel[lane])
             continue; // another step already covers this pixel
@@ -252,8 +243,8 @@ void TimelineWidget::paintEvent(QPaintEvent*)
 
 int TimelineWidget::stepAt(const QPoint& position) const
 {
-    const auto& steps = m_model.steps();
-    if (steps.empty() || position.x() < kLabelWidth || m_laneOfStep.size() != steps.size())
+    const auto& steps = m_model.outlines();
+    if (steps.empty() || position.x() < kLabelWidth)
         return -1;
     const int lane = (position.y() + verticalScrollBar()->value() - kHeaderHeight) / kLaneHeight;
     if (lane < 0 || lane >= m_lanes.size())
@@ -261,12 +252,12 @@ int TimelineWidget::stepAt(const QPoint& position) const
     const qint64 slackNs = static_cast<qint64>(4 / pixelsPerNs());
     const qint64 atNs = timeForX(position.x());
     auto it = std::lower_bound(steps.begin(), steps.end(), atNs - m_longestStepNs - slackNs,
-                               [](const chains::Step& step, qint64 ns) { return step.startNs < ns; });
+                               [](const chains::StepOutline& step, qint64 ns) { return step.startNs < ns; });
     int best = -1;
     qint64 bestDistance = slackNs + 1;
     for (; it != steps.end() && it->startNs <= atNs + slackNs; ++it) {
         const int index = static_cast<int>(it - steps.begin());
-        if (m_laneOfStep[static_cast<size_t>(index)] != lane)
+        if (it->lane != lane)
             continue;
         const qint64 end = std::max(it->endNs, it->startNs + static_cast<qint64>(kMinStepWidth / pixelsPerNs()));
         const qint64 distance = atNs < it->startNs ? it->startNs - atNs : (atNs > end ? atNs - end : 0);

@@ -55,7 +55,6 @@ private:
 
     StepListModel& m_model;
     QStringList m_lanes;
-    std::vector<int> m_laneOfStep;
     qint64 m_startNs = 0;
     qint64 m_endNs = 1;
     qint64 m_longestStepNs = 0;

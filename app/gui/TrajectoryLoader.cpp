@@ -10,9 +10,9 @@
 namespace trailmark::gui {
 namespace {
 
-// The first piece goes out early so the first screen appears at once.
+// The first screen comes from this many events, derived whole before the rest.
 constexpr qint64 kFirstPieceEvents = 400;
-constexpr qint64 kPieceIntervalMs = 100;
+constexpr qint64 kProgressIntervalMs = 100;
 
 } // namespace
 
@@ -21,8 +21,8 @@ TrajectoryLoader::TrajectoryLoader(QString databasePath, QString sessionId)
     , m_sessionId(std::move(sessionId))
 {}
 
-TrajectoryLoader::TrajectoryPointer TrajectoryLoader::load(const std::function<bool()>& cancelled,
-                                                           const PieceReady& pieceReady, QString* error)
+TrajectoryLoader::OutlinePointer TrajectoryLoader::load(const std::function<bool()>& cancelled,
+                                                        const Progress& progress, QString* error)
 {
     auto store = store::Store::open(m_databasePath, store::Store::Access::ReadOnly, error);
     if (!store)
@@ -31,26 +31,38 @@ TrajectoryLoader::TrajectoryPointer TrajectoryLoader::load(const std::function<b
     const auto annotations = session ? store->annotations(m_sessionId, error) : std::nullopt;
     if (!session || !annotations)
         return nullptr;
-    chains::TrajectoryBuilder builder(std::move(*session), *annotations);
 
-    QElapsedTimer sinceLastPiece;
-    sinceLastPiece.start();
+    // The first screen: the steps of the first events, whole. The last of them may still
+    // grow (titles, a finish record), so it waits for the outline.
+    {
+        chains::TrajectoryBuilder first(*session, *annotations);
+        qint64 eventsRead = 0;
+        if (!store->readEvents(
+                m_sessionId, 0, kFirstPieceEvents,
+                [&](const store::StoredEvent& stored) {
+                    first.add(stored);
+                    ++eventsRead;
+                    return !cancelled();
+                },
+                error))
+            return nullptr;
+        std::vector<chains::Step> steps = first.finish().steps;
+        if (!steps.empty() && eventsRead == kFirstPieceEvents)
+            steps.pop_back();
+        // Retries are linked over the whole session: none yet.
+        for (chains::Step& step : steps) {
+            step.attempt = 1;
+            step.retryOf = step.retriedBy = step.recovers = -1;
+            step.fixSteps.clear();
+        }
+        if (!steps.empty())
+            progress(std::make_shared<std::vector<chains::Step>>(std::move(steps)), eventsRead);
+    }
+
+    chains::TrajectoryBuilder builder(std::move(*session), *annotations, {}, chains::TrajectoryBuilder::Keep::Outline);
+    QElapsedTimer sinceProgress;
+    sinceProgress.start();
     qint64 eventsRead = 0;
-    size_t sent = 0;
-    bool firstPieceSent = false;
-    const auto sendPiece = [&] {
-        const auto& steps = builder.stepsSoFar();
-        // The last step may still grow (titles, a finish record); it goes in the next piece.
-        const size_t stable = steps.empty() ? 0 : steps.size() - 1;
-        if (stable <= sent)
-            return;
-        auto piece = std::make_shared<std::vector<chains::Step>>(steps.begin() + static_cast<qsizetype>(sent),
-                                                                 steps.begin() + static_cast<qsizetype>(stable));
-        pieceReady(static_cast<int>(sent), std::move(piece), eventsRead);
-        sent = stable;
-        sinceLastPiece.restart();
-    };
-
     const bool read = store->readEvents(
         m_sessionId, 0, -1,
         [&](const store::StoredEvent& stored) {
@@ -58,20 +70,19 @@ TrajectoryLoader::TrajectoryPointer TrajectoryLoader::load(const std::function<b
                 return false;
             builder.add(stored);
             ++eventsRead;
-            if ((!firstPieceSent && eventsRead >= kFirstPieceEvents) ||
-                (firstPieceSent && sinceLastPiece.elapsed() >= kPieceIntervalMs)) {
-                firstPieceSent = true;
-                sendPiece();
+            if (sinceProgress.elapsed() >= kProgressIntervalMs) {
+                progress(nullptr, eventsRead);
+                sinceProgress.restart();
             }
             return true;
         },
         error);
     if (!read || cancelled())
         return nullptr;
-    auto trajectory = std::make_shared<chains::Trajectory>(builder.finish());
+    auto outline = std::make_shared<chains::TrajectoryOutline>(builder.finishOutline());
     spdlog::debug("loaded session {}: {} events, {} steps", m_sessionId.toStdString(), eventsRead,
-                  trajectory->steps.size());
-    return trajectory;
+                  outline->steps.size());
+    return outline;
 }
 
 } // namespace trailmark::gui

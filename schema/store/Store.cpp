@@ -378,6 +378,34 @@ std::optional<qint64> Store::sessionRow(const QByteArray& sessionKey, QString* e
     return std::nullopt;
 }
 
+namespace {
+
+// One row of SELECT id, seq, time_ns, kind, payload into stored: the payload decoded,
+// or why it does not decode.
+void decodeEventRow(SqliteStatement& select, const std::string& sessionText, StoredEvent& stored)
+{
+    stored.event.Clear();
+    stored.decodeError.clear();
+    const std::string_view payload = select.columnBytes(4);
+    const qint64 kind = select.columnInt(3);
+    if (!stored.event.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+        stored.event.Clear();
+        stored.decodeError = QStringLiteral("payload is not a valid trailmark.v1.Event");
+    } else if (stored.event.body_case() != kind) {
+        stored.decodeError = QStringLiteral("payload holds body %1 but the row says %2")
+                                 .arg(static_cast<int>(stored.event.body_case()))
+                                 .arg(kind);
+        stored.event.Clear();
+    }
+    const std::string_view id = select.columnBytes(0);
+    stored.event.set_id(id.size() == 16 ? uuid::toStdText(id.data()) : std::string());
+    stored.event.set_session_id(sessionText);
+    stored.event.set_seq(select.columnInt(1));
+    stored.event.set_time_ns(select.columnInt(2));
+}
+
+} // namespace
+
 bool Store::readEvents(const QString& sessionId, qint64 fromSeq, qint64 limit,
                        const std::function<bool(const StoredEvent&)>& visitor, QString* error)
 {
@@ -433,30 +461,40 @@ bool Store::readEvents(const QString& sessionId, qint64 fromSeq, qint64 limit,
     const std::string sessionText = sessionId.toStdString();
     StoredEvent stored;
     while (select.step()) {
-        stored.event.Clear();
-        stored.decodeError.clear();
-        const std::string_view payload = select.columnBytes(4);
-        const qint64 kind = select.columnInt(3);
-        if (!stored.event.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
-            stored.event.Clear();
-            stored.decodeError = QStringLiteral("payload is not a valid trailmark.v1.Event");
-        } else if (stored.event.body_case() != kind) {
-            stored.decodeError = QStringLiteral("payload holds body %1 but the row says %2")
-                                     .arg(static_cast<int>(stored.event.body_case()))
-                                     .arg(kind);
-            stored.event.Clear();
-        }
-        const std::string_view id = select.columnBytes(0);
-        stored.event.set_id(id.size() == 16 ? uuid::toStdText(id.data()) : std::string());
-        stored.event.set_session_id(sessionText);
-        stored.event.set_seq(select.columnInt(1));
-        stored.event.set_time_ns(select.columnInt(2));
+        decodeEventRow(select, sessionText, stored);
         if (!visitor(stored))
             return true;
     }
     if (select.resultCode() != SQLITE_DONE) {
         *error = lastError(QStringLiteral("cannot read events of session %1").arg(sessionId));
         return false;
+    }
+    return true;
+}
+
+bool Store::readEventsAt(const QString& sessionId, const std::vector<qint64>& seqs,
+                         const std::function<bool(const StoredEvent&)>& visitor, QString* error)
+{
+    const auto row = sessionRow(uuid::fromText(sessionId), error);
+    if (!row)
+        return false;
+    SqliteStatement select =
+        m_statements->take("SELECT id, seq, time_ns, kind, payload FROM events WHERE session=? AND seq=?");
+    const std::string sessionText = sessionId.toStdString();
+    StoredEvent stored;
+    for (const qint64 seq : seqs) {
+        select.reset();
+        select.bind(1, *row);
+        select.bind(2, seq);
+        if (!select.step()) {
+            *error = select.resultCode() == SQLITE_DONE
+                         ? QStringLiteral("session %1 has no event %2 any more").arg(sessionId).arg(seq)
+                         : lastError(QStringLiteral("cannot read events of session %1").arg(sessionId));
+            return false;
+        }
+        decodeEventRow(select, sessionText, stored);
+        if (!visitor(stored))
+            return true;
     }
     return true;
 }

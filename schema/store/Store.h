@@ -90,6 +90,10 @@ public:
     // The visitor returns false to stop early.
     bool readEvents(const QString& sessionId, qint64 fromSeq, qint64 limit,
                     const std::function<bool(const StoredEvent&)>& visitor, QString* error);
+    // The events with these seqs, in the order given; an error names a seq the session
+    // does not have.
+    bool readEventsAt(const QString& sessionId, const std::vector<qint64>& seqs,
+                      const std::function<bool(const StoredEvent&)>& visitor, QString* error);
     std::optional<qint64> eventCount(const QString& sessionId, QString* error);
     // The rows themselves, undecoded, in seq order (to copy a session elsewhere byte for
     // byte: the team store). The views are valid during the visitor call only.

@@ -252,7 +252,7 @@ void TestReviewView::redactionRemovesTheTextFromTheDatabase()
     QSignalSpy reloaded(review, &gui::ReviewView::loaded);
     review->findChild<QPushButton*>(QStringLiteral("redactButton"))->click();
     QVERIFY(reloaded.wait(10'000));
-    const chains::Step* step = model->step(rowOfEvent(*model, m_session.wrongTargetEventId));
+    const auto step = model->step(rowOfEvent(*model, m_session.wrongTargetEventId));
     // The reviewer's reason names the marker, as everywhere a reviewer's span is applied.
     QCOMPARE(QByteArray::fromStdString(step->as<chains::ShellStep>()->command), QByteArray("make [REDACTED:secret]"));
 

@@ -30,7 +30,10 @@ public:
     virtual ~StepDeriver() = default;
     // The next event of one of the family's bodies, in seq order, after redaction.
     virtual void add(const v1::Event& event, DerivationContext& context) = 0;
-    // After the last event: close what is still open, link what needs every step.
+    // After the last event: close what is still open (its steps are still whole).
+    virtual void close(DerivationContext&) {}
+    // Then, on the outlines of every step (DerivationContext::outline), after reviewers'
+    // outcome corrections: link what needs every step (retries, recoveries).
     virtual void finish(DerivationContext&) {}
 };
 
@@ -140,8 +143,9 @@ public:
     // The Outcome column: the outcome's name, or what says more ("exit 2", "goal").
     virtual QString outcomeLabel(const Step& step) const;
     virtual TimelineLane lane(const Step& step) const;
-    // Timeline colour (0xRRGGBB) of a step that is not an error.
-    virtual quint32 color(const Step&) const { return 0x808080; }
+    // Timeline colour (0xRRGGBB) of a step with this outcome that is not an error (an
+    // outline knows the outcome: the timeline draws without deriving steps).
+    virtual quint32 color(StepOutcome) const { return 0x808080; }
     // How `show` frames the action text, with %1 for it: "$ %1", "“%1”".
     virtual QString showActionPattern() const { return QStringLiteral("%1"); }
     // What `show` adds after the action on the same line ("ok", "ERROR (exit 2)").

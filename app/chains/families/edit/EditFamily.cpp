@@ -273,18 +273,22 @@ public:
     {
         const v1::FileEdit& body = event.file_edit();
         if (body.command_effects() && !body.command_id().empty()) {
-            if (Step* command = context.stepWithKey(body.command_id())) {
-                if (!command->effects) {
-                    command->effects = std::make_unique<EditStep>();
-                    command->effectsFamily = &editFamily();
-                }
-                EditStep& effects = *command->effectsAs<EditStep>();
-                if (effects.workTree.empty()) {
-                    effects.firstEventIndex = command->eventIds.size();
-                    effects.firstDiffSize = body.diff().size();
-                }
-                merge(effects, body);
-                context.attach(*command, event);
+            if (const int command = context.stepWithKey(body.command_id()); command >= 0) {
+                context.attachTo(
+                    command, event,
+                    [&body](Step& step) {
+                        if (!step.effects) {
+                            step.effects = std::make_unique<EditStep>();
+                            step.effectsFamily = &editFamily();
+                        }
+                        EditStep& effects = *step.effectsAs<EditStep>();
+                        if (effects.workTree.empty()) {
+                            effects.firstEventIndex = step.eventIds.size();
+                            effects.firstDiffSize = body.diff().size();
+                        }
+                        merge(effects, body);
+                    },
+                    true);
                 return;
             }
             // Its command was not recorded (recording began while it ran): a step of
@@ -295,6 +299,7 @@ public:
         merge(*edit, body);
         step.detail = std::move(edit);
         step.outcome = StepOutcome::Ok;
+        context.release(step.index);
     }
 };
 
@@ -353,7 +358,7 @@ public:
     std::string observationUtf8(const Step& step) const override { return observationOf(editOf(step)); }
 
     TimelineLane lane(const Step&) const override { return {QStringLiteral("edits"), QStringLiteral("edits")}; }
-    quint32 color(const Step&) const override { return 0xb5651d; }
+    quint32 color(StepOutcome) const override { return 0xb5651d; }
     QString showOutcome(const Step& step) const override { return toString(step.outcome); }
     QStringList showDetails(const Step& step) const override
     {

@@ -259,8 +259,10 @@ public:
         step.detail = std::move(detail);
         linkRetry(step, context);
         m_recent.push_back(step.index);
-        if (m_recent.size() > kRetryLookback)
+        if (m_recent.size() > kRetryLookback) {
+            context.release(m_recent.front()); // no later action compares with it
             m_recent.erase(m_recent.begin());
+        }
         m_last = step.index;
     }
 
@@ -311,12 +313,12 @@ private:
 
     static void markRecovery(DerivationContext& context, int index)
     {
-        Step& step = context.step(index);
+        StepOutline& step = context.outline(index);
         if (step.retryOf < 0 || step.outcome != StepOutcome::Ok || step.recovers >= 0)
             return;
         int first = step.retryOf;
-        while (context.step(first).retryOf >= 0)
-            first = context.step(first).retryOf;
+        while (context.outline(first).retryOf >= 0)
+            first = context.outline(first).retryOf;
         step.recovers = first;
     }
 
@@ -374,7 +376,7 @@ public:
         const QString label = app.isEmpty() ? QStringLiteral("(GUI)") : app;
         return {QStringLiteral("gui:") + label, label + QStringLiteral(" actions")};
     }
-    quint32 color(const Step&) const override { return 0x8a5bb0; }
+    quint32 color(StepOutcome) const override { return 0x8a5bb0; }
     QStringList detailFacts(const Step& step) const override
     {
         const v1::GuiAction& action = actionOf(step);

@@ -28,6 +28,7 @@ public:
         if (!note->text.isEmpty())
             context.setPendingThought(note->text);
         step.detail = std::move(note);
+        context.release(step.index);
     }
 };
 
@@ -51,7 +52,7 @@ public:
         return noteOf(step).kind.isEmpty() ? QStringLiteral("note") : noteOf(step).kind;
     }
     TimelineLane lane(const Step&) const override { return {QStringLiteral("notes"), QStringLiteral("notes")}; }
-    quint32 color(const Step&) const override { return 0xd99a29; }
+    quint32 color(StepOutcome) const override { return 0xd99a29; }
     QString showActionPattern() const override { return QStringLiteral("“%1”"); }
     std::vector<RedactableText> redactableTexts(const Step& step) const override
     {

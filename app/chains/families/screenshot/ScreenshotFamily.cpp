@@ -12,12 +12,10 @@ public:
     void add(const v1::Event& event, DerivationContext& context) override
     {
         const QString hash = QString::fromLatin1(QByteArray::fromStdString(event.screenshot().sha256()).toHex());
-        if (Step* step = context.lastStep()) {
-            step->screenshots.append(hash);
-            context.attach(*step, event);
-        } else {
-            context.addPendingScreenshot(hash);
-        }
+        if (const int last = context.lastStepIndex(); last >= 0)
+            context.attachTo(last, event, [&hash](Step& step) { step.screenshots.append(hash); });
+        else
+            context.addPendingScreenshot(event, hash);
     }
 };
 

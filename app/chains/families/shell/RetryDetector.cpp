@@ -1,11 +1,13 @@
 #include "chains/families/shell/RetryDetector.h"
 
+#include "chains/StepOutline.h"
 #include "chains/families/shell/CommandLine.h"
 #include "chains/families/shell/ShellStep.h"
 
 #include <algorithm>
 #include <array>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace trailmark::chains {
 namespace {
@@ -51,12 +53,16 @@ bool keepsSomeOperand(const SimpleCommand& earlier, const SimpleCommand& later)
     return !hadOperand;
 }
 
-// Exit 127 is how bash, zsh and fish say there is no such program.
+} // namespace
+
 bool commandNotFound(const ShellStep& shell)
 {
+    // Exit 127 is how bash, zsh and fish say there is no such program.
     constexpr int kNotFound = 127;
     return shell.exitKnown && shell.exitCode == kNotFound;
 }
+
+namespace {
 
 // The command from its program on, with the program as normalised: what is compared
 // once the path, sudo and runners are gone.
@@ -165,43 +171,42 @@ bool RetryDetector::sameAction(const SimpleCommand& a, const SimpleCommand& b, b
     return normalisedDistance(normalisedText(a), normalisedText(b)) <= m_options.maxDistance;
 }
 
-void RetryDetector::link(std::vector<Step>& steps) const
+void RetryDetector::link(const std::vector<ShellAttempt>& attempts, std::vector<StepOutline>& steps) const
 {
     // Shell steps of every terminal of the recording, in step order: the expert may try
     // again in another terminal. Only those within the window matter, so the list is
     // trimmed from the front as time moves on.
-    std::vector<int> recent;
+    std::vector<size_t> recent;
     // Each distinct line is parsed once: experts run the same few commands over and
-    // over (make, pytest, git status). The views point into the first step's text.
-    std::unordered_map<std::string_view, size_t> lineIndex;
-    std::vector<std::vector<SimpleCommand>> lines;
-    std::vector<size_t> lineOfStep(steps.size());
-    const auto actions = [&](int index) -> const std::vector<SimpleCommand>& {
-        return lines[lineOfStep[static_cast<size_t>(index)]];
-    };
-    const auto shellOf = [&steps](int index) {
-        return steps[static_cast<size_t>(index)].as<ShellStep>();
-    };
-    for (Step& step : steps) {
-        const ShellStep* shell = step.as<ShellStep>();
-        if (!shell || shell->command.empty())
-            continue;
-        const auto [line, added] = lineIndex.try_emplace(std::string_view(shell->command), lines.size());
+    // over (make, pytest, git status). The views point into the shared texts.
+    std::unordered_map<const std::string*, std::vector<SimpleCommand>> parsed;
+    const auto actions = [&parsed](const ShellAttempt& attempt) -> const std::vector<SimpleCommand>& {
+        const auto [line, added] = parsed.try_emplace(attempt.command);
         if (added)
-            lines.push_back(actionsOf(shell->command));
-        lineOfStep[static_cast<size_t>(step.index)] = line->second;
-        const auto endOf = [&](int index) {
-            const Step& earlier = steps[static_cast<size_t>(index)];
-            return shellOf(index)->hasExit ? earlier.endNs : earlier.startNs;
-        };
+            line->second = actionsOf(*attempt.command);
+        return line->second;
+    };
+    const auto stepOf = [&steps](const ShellAttempt& attempt) -> StepOutline& {
+        return steps[static_cast<size_t>(attempt.step)];
+    };
+    const auto endOf = [&](size_t earlier) {
+        const ShellAttempt& attempt = attempts[earlier];
+        return attempt.hasExit ? stepOf(attempt).endNs : stepOf(attempt).startNs;
+    };
+    for (size_t current = 0; current < attempts.size(); ++current) {
+        const ShellAttempt& attempt = attempts[current];
+        if (attempt.command->empty())
+            continue;
+        StepOutline& step = stepOf(attempt);
         recent.erase(std::remove_if(recent.begin(), recent.end(),
-                                    [&](int index) { return step.startNs - endOf(index) > m_options.windowNs; }),
+                                    [&](size_t earlier) { return step.startNs - endOf(earlier) > m_options.windowNs; }),
                      recent.end());
         for (auto it = recent.rbegin(); it != recent.rend(); ++it) {
-            Step& earlier = steps[static_cast<size_t>(*it)];
-            const bool identical = lineOfStep[static_cast<size_t>(earlier.index)] == line->second;
+            const ShellAttempt& earlierAttempt = attempts[*it];
+            StepOutline& earlier = stepOf(earlierAttempt);
+            const bool identical = earlierAttempt.command == attempt.command;
             if (!identical &&
-                !similarActions(actions(earlier.index), actions(step.index), commandNotFound(*shellOf(earlier.index))))
+                !similarActions(actions(earlierAttempt), actions(attempt), earlierAttempt.programNotFound))
                 continue;
             if (earlier.outcome == StepOutcome::Error && earlier.retriedBy < 0) {
                 step.retryOf = earlier.index;
@@ -218,12 +223,41 @@ void RetryDetector::link(std::vector<Step>& steps) const
             }
             break; // only the most recent similar command decides
         }
-        recent.push_back(step.index);
+        recent.push_back(current);
         // A retry comes within a few commands of its failure; the bound keeps sessions
         // of many fast commands linear.
         constexpr size_t kMaxLookback = 64;
         if (recent.size() > kMaxLookback)
             recent.erase(recent.begin());
+    }
+}
+
+void RetryDetector::link(std::vector<Step>& steps) const
+{
+    std::unordered_set<std::string> texts;
+    std::vector<ShellAttempt> attempts;
+    std::vector<StepOutline> outlines(steps.size());
+    for (const Step& step : steps) {
+        StepOutline& outline = outlines[static_cast<size_t>(step.index)];
+        outline.index = step.index;
+        outline.startNs = step.startNs;
+        outline.endNs = step.endNs;
+        outline.outcome = step.outcome;
+        outline.attempt = step.attempt;
+        outline.retryOf = step.retryOf;
+        outline.retriedBy = step.retriedBy;
+        outline.recovers = step.recovers;
+        if (const ShellStep* shell = step.as<ShellStep>())
+            attempts.push_back(
+                {&*texts.insert(shell->command).first, step.index, shell->hasExit, commandNotFound(*shell)});
+    }
+    link(attempts, outlines);
+    for (Step& step : steps) {
+        const StepOutline& outline = outlines[static_cast<size_t>(step.index)];
+        step.attempt = outline.attempt;
+        step.retryOf = outline.retryOf;
+        step.retriedBy = outline.retriedBy;
+        step.recovers = outline.recovers;
     }
 }
 

@@ -2,14 +2,31 @@
 
 #include "chains/families/RetryOptions.h"
 
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 namespace trailmark::chains {
 
+struct ShellStep;
 struct SimpleCommand;
 struct Step;
+struct StepOutline;
+
+// Whether the shell found no such program (exit 127 in bash, zsh and fish).
+bool commandNotFound(const ShellStep& shell);
+
+// What linking needs of one shell step besides its outline, kept by the shell deriver
+// for every command of the session (a few bytes each: the text is shared by every
+// step that ran the same line).
+struct ShellAttempt
+{
+    const std::string* command = nullptr; // never null; identical lines share one
+    int step = 0;
+    bool hasExit = false;
+    bool programNotFound = false; // exit 127: the shell found no such program
+};
 
 // Finds retries among a session's shell steps and links them.
 //
@@ -48,6 +65,9 @@ public:
         : m_options(options)
     {}
 
+    // Links the attempts (in step order) through their steps' outlines.
+    void link(const std::vector<ShellAttempt>& attempts, std::vector<StepOutline>& steps) const;
+    // The same for whole steps: what a trajectory's shell steps link to.
     void link(std::vector<Step>& steps) const;
 
     // Levenshtein distance divided by the longer length (0 identical, 1 nothing shared).

@@ -12,6 +12,7 @@
 #include <QJsonObject>
 
 #include <unordered_map>
+#include <unordered_set>
 
 namespace trailmark::chains {
 namespace {
@@ -108,18 +109,28 @@ public:
             shell->shellSessionId = body.shell_session_id();
             shell->host = body.host();
             step.outcome = StepOutcome::Interrupted;
-            if (!shell->commandId.empty()) {
-                m_open[shell->commandId] = step.index;
-                context.setStepKey(shell->commandId, step.index); // its file edits find it
+            const size_t attempt = m_attempts.size();
+            m_attempts.push_back({&*m_texts.insert(shell->command).first, step.index});
+            const int index = step.index;
+            const bool awaitsFinish = !shell->commandId.empty();
+            if (awaitsFinish) {
+                m_open[shell->commandId] = {index, attempt};
+                context.setStepKey(shell->commandId, index); // its file edits find it
             }
             step.detail = std::move(shell);
+            if (!awaitsFinish)
+                context.release(index); // nothing can finish it
             return;
         }
         const std::string& commandId = event.command_finished().command_id();
         const auto open = m_open.find(commandId);
         if (open != m_open.end()) {
-            finishCommand(context.step(open->second), event, context, m_lines);
+            const auto [index, attempt] = open->second;
+            finishCommand(context.step(index), event, context, m_lines);
+            noteExit(context.step(index), m_attempts[attempt]);
+            context.settleStepKey(commandId);
             m_open.erase(open);
+            context.release(index);
             return;
         }
         // The start was lost (recording began mid-command): keep the outcome anyway.
@@ -128,24 +139,39 @@ public:
         auto shell = std::make_unique<ShellStep>();
         shell->commandId = commandId;
         step.detail = std::move(shell);
-        if (!commandId.empty())
+        if (!commandId.empty()) {
             context.setStepKey(commandId, step.index);
+            context.settleStepKey(commandId);
+        }
         step.startNs = event.time_ns() - event.command_finished().duration_ns();
         finishCommand(step, event, context, m_lines);
+        m_attempts.push_back({&*m_texts.insert(std::string()).first, step.index});
+        noteExit(step, m_attempts.back());
+        context.release(step.index);
     }
 
     void finish(DerivationContext& context) override
     {
-        for (Step& step : context.steps()) {
-            if (const ShellStep* shell = step.as<ShellStep>(); shell && !shell->hasExit)
-                step.durationNs = 0;
-        }
-        RetryDetector(context.retryOptions()).link(context.steps());
+        RetryDetector(context.retryOptions()).link(m_attempts, context.outlines());
     }
 
 private:
-    std::unordered_map<std::string, int> m_open; // command_id -> step index
+    static void noteExit(const Step& step, ShellAttempt& attempt)
+    {
+        attempt.hasExit = shellOf(step).hasExit;
+        attempt.programNotFound = commandNotFound(shellOf(step));
+    }
+
+    struct OpenCommand
+    {
+        int step = 0;
+        size_t attempt = 0;
+    };
+    std::unordered_map<std::string, OpenCommand> m_open; // by command_id
     ParsedLines m_lines;
+    // Every command of the session, for retry linking once all are known.
+    std::unordered_set<std::string> m_texts;
+    std::vector<ShellAttempt> m_attempts;
 };
 
 class ShellFamily final : public EventFamily
@@ -208,9 +234,9 @@ public:
         const QString label = session.isEmpty() ? name : QStringLiteral("%1 %2").arg(name, session.right(8));
         return {QStringLiteral("shell:") + label, label};
     }
-    quint32 color(const Step& step) const override
+    quint32 color(StepOutcome outcome) const override
     {
-        switch (step.outcome) {
+        switch (outcome) {
         case StepOutcome::Interrupted:
             return 0x999999;
         case StepOutcome::NoResult:

@@ -63,7 +63,7 @@ public:
         step.endNs = event.time_ns();
     }
 
-    void finish(DerivationContext& context) override { closeApp(context, context.lastEventNs()); }
+    void close(DerivationContext& context) override { closeApp(context, context.lastEventNs()); }
 
 private:
     void closeApp(DerivationContext& context, qint64 atNs)
@@ -73,6 +73,7 @@ private:
         Step& app = context.step(m_current);
         app.endNs = std::max(app.endNs, atNs);
         app.durationNs = app.endNs - app.startNs;
+        context.release(m_current);
         m_current = -1;
     }
 
@@ -131,7 +132,7 @@ public:
         const QString label = appOf(step).appClass.isEmpty() ? QStringLiteral("(unknown app)") : appOf(step).appClass;
         return {QStringLiteral("app:") + label, label};
     }
-    quint32 color(const Step&) const override { return 0x5b9b5b; }
+    quint32 color(StepOutcome) const override { return 0x5b9b5b; }
     QStringList showDetails(const Step& step) const override
     {
         const AppStep& app = appOf(step);

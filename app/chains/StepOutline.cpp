@@ -1,0 +1,51 @@
+#include "chains/StepOutline.h"
+
+namespace trailmark::chains {
+
+StepOutline outlineOf(const Step& step)
+{
+    StepOutline outline;
+    outline.startNs = step.startNs;
+    outline.endNs = step.endNs;
+    outline.durationNs = step.durationNs;
+    outline.firstSeq = step.firstSeq;
+    outline.family = step.family;
+    outline.index = step.index;
+    outline.attempt = step.attempt;
+    outline.retryOf = step.retryOf;
+    outline.retriedBy = step.retriedBy;
+    outline.recovers = step.recovers;
+    outline.outcome = step.outcome;
+    outline.derivedOutcome = step.derivedOutcome;
+    outline.changesFiles = step.changesFiles();
+    outline.isAction = step.isAction();
+    outline.hasThought = !step.thought.isEmpty();
+    return outline;
+}
+
+std::vector<int> fixStepsOf(const std::vector<StepOutline>& steps, int index)
+{
+    std::vector<int> fix;
+    const StepOutline& recovery = steps[static_cast<size_t>(index)];
+    if (recovery.recovers < 0)
+        return fix;
+    for (int between = recovery.recovers + 1; between < index; ++between) {
+        if (steps[static_cast<size_t>(between)].changesFiles)
+            fix.push_back(between);
+    }
+    return fix;
+}
+
+std::vector<int> TrajectoryOutline::fixStepsOf(int index) const
+{
+    return chains::fixStepsOf(steps, index);
+}
+
+std::vector<qint64> TrajectoryOutline::eventSeqsOf(int index) const
+{
+    const auto first = eventSeqs.begin() + eventOffsets[static_cast<size_t>(index)];
+    const auto last = eventSeqs.begin() + eventOffsets[static_cast<size_t>(index) + 1];
+    return {first, last};
+}
+
+} // namespace trailmark::chains
