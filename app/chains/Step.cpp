@@ -1,5 +1,7 @@
 #include "chains/Step.h"
 
+#include "chains/StepMaterializer.h"
+#include "chains/StepOutline.h"
 #include "chains/families/EventFamily.h"
 #include "store/Vocabulary.h"
 
@@ -152,20 +154,76 @@ v1::Annotation::Verdict Trajectory::verdict() const
     return store::vocabulary::latestVerdict(sessionAnnotations);
 }
 
+namespace {
+
+// Counts steps (or, outlined, their outlines) that match.
+template <typename Predicate> int countSteps(const Trajectory& trajectory, Predicate matches)
+{
+    if (trajectory.outline)
+        return static_cast<int>(std::count_if(trajectory.outline->steps.begin(), trajectory.outline->steps.end(),
+                                              [&matches](const StepOutline& s) { return matches(s); }));
+    return static_cast<int>(std::count_if(trajectory.steps.begin(), trajectory.steps.end(),
+                                          [&matches](const Step& s) { return matches(s); }));
+}
+
+} // namespace
+
+int Trajectory::stepCount() const
+{
+    return static_cast<int>(outline ? outline->steps.size() : steps.size());
+}
+
 int Trajectory::errorCount() const
 {
-    return static_cast<int>(
-        std::count_if(steps.begin(), steps.end(), [](const Step& s) { return s.outcome == StepOutcome::Error; }));
+    return countSteps(*this, [](const auto& s) { return s.outcome == StepOutcome::Error; });
 }
 
 int Trajectory::retryCount() const
 {
-    return static_cast<int>(std::count_if(steps.begin(), steps.end(), [](const Step& s) { return s.retryOf >= 0; }));
+    return countSteps(*this, [](const auto& s) { return s.retryOf >= 0; });
 }
 
 int Trajectory::recoveryCount() const
 {
-    return static_cast<int>(std::count_if(steps.begin(), steps.end(), [](const Step& s) { return s.recovers >= 0; }));
+    return countSteps(*this, [](const auto& s) { return s.recovers >= 0; });
+}
+
+StepCursor::StepCursor(const Trajectory& trajectory)
+    : m_trajectory(trajectory)
+{}
+
+StepCursor::~StepCursor() = default;
+
+const Step* StepCursor::next()
+{
+    if (!ok())
+        return nullptr;
+    const int index = m_next;
+    if (!m_trajectory.outline) {
+        if (index >= static_cast<int>(m_trajectory.steps.size()))
+            return nullptr;
+        ++m_next;
+        return &m_trajectory.steps[static_cast<size_t>(index)];
+    }
+    const TrajectoryOutline& outline = *m_trajectory.outline;
+    const int total = static_cast<int>(outline.steps.size());
+    if (index >= total)
+        return nullptr;
+    if (!m_page || index >= m_pageFirst + static_cast<int>(m_page->size())) {
+        // A page of steps derived again; the page of the last action stays too.
+        constexpr int kPageSize = 512;
+        auto steps =
+            materializeSteps(*m_trajectory.pagesFrom, outline, index, std::min(kPageSize, total - index), &m_error);
+        if (!steps)
+            return nullptr;
+        m_page = std::make_shared<const std::vector<Step>>(std::move(*steps));
+        m_pageFirst = index;
+    }
+    ++m_next;
+    const Step* step = &(*m_page)[static_cast<size_t>(index - m_pageFirst)];
+    if (step->isAction())
+        m_lastActionPage = m_page;
+    return step;
 }
 
 } // namespace trailmark::chains

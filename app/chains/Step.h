@@ -16,9 +16,14 @@
 #include <utility>
 #include <vector>
 
+namespace trailmark::store {
+class Store;
+} // namespace trailmark::store
+
 namespace trailmark::chains {
 
 class EventFamily;
+struct TrajectoryOutline;
 
 // How a step ended.
 enum class StepOutcome : quint8
@@ -172,7 +177,12 @@ struct UnreadableEvent
 struct Trajectory
 {
     v1::Session session;
+    // Every step, whole; empty when the trajectory is outlined (a very long session
+    // exported in bounded memory): then StepCursor derives its steps again from
+    // pagesFrom a page at a time.
     std::vector<Step> steps;
+    std::shared_ptr<const TrajectoryOutline> outline;
+    store::Store* pagesFrom = nullptr;
     std::vector<UnreadableEvent> unreadable;
     // Annotations on the session itself (verdicts, overall comments), in time order.
     QList<v1::Annotation> sessionAnnotations;
@@ -181,9 +191,42 @@ struct Trajectory
 
     // The latest verdict any reviewer gave the session.
     v1::Annotation::Verdict verdict() const;
+    int stepCount() const;
     int errorCount() const;
     int retryCount() const;
     int recoveryCount() const;
+};
+
+// Goes through a trajectory's steps in order, whole or outlined alike:
+//
+//     StepCursor cursor(trajectory);
+//     while (const Step* step = cursor.next()) ...
+//     if (!cursor.ok()) ... cursor.error()
+//
+// A step returned stays valid while the cursor lives if it is an action, or until the
+// next call otherwise: writers keep the last action (its observation is written once
+// the next action is known).
+class StepCursor
+{
+public:
+    explicit StepCursor(const Trajectory& trajectory);
+    ~StepCursor();
+    StepCursor(const StepCursor&) = delete;
+    StepCursor& operator=(const StepCursor&) = delete;
+
+    // The next step; null at the end, or when the steps cannot be derived again.
+    const Step* next();
+    bool ok() const { return m_error.isEmpty(); }
+    QString error() const { return m_error; }
+
+private:
+    using Page = std::shared_ptr<const std::vector<Step>>;
+    const Trajectory& m_trajectory;
+    int m_next = 0;
+    Page m_page;
+    int m_pageFirst = 0;
+    Page m_lastActionPage;
+    QString m_error;
 };
 
 } // namespace trailmark::chains

@@ -20,6 +20,7 @@ StepOutline outlineOf(const Step& step)
     outline.changesFiles = step.changesFiles();
     outline.isAction = step.isAction();
     outline.hasThought = !step.thought.isEmpty();
+    outline.rated = step.rating().has_value();
     return outline;
 }
 

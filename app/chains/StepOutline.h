@@ -40,6 +40,7 @@ struct StepOutline
     bool changesFiles = false;
     bool isAction = true;
     bool hasThought = false; // from a note, or a reviewer's rationale
+    bool rated = false;      // a reviewer rated it
 };
 
 // A session's steps as outlines, and where each step's events are, so that any step

@@ -208,6 +208,7 @@ TrajectoryOutline TrajectoryBuilder::finishOutline()
             review::applyOutcomeCorrection(outline, annotation);
             if (outline.isAction && !annotation.rationale().empty())
                 outline.hasThought = true;
+            outline.rated = outline.rated || annotation.has_rating();
         }
     }
     for (const auto& deriver : m_ownedDerivers)
@@ -221,7 +222,7 @@ TrajectoryOutline TrajectoryBuilder::finishOutline()
 
 std::optional<Trajectory> TrajectoryBuilder::load(store::Store& store, const QString& sessionId, const Options& options,
                                                   const std::function<bool(const v1::Event&, QString*)>& onEvent,
-                                                  QString* error)
+                                                  QString* error, Keep keep)
 {
     auto session = store.session(sessionId, error);
     if (!session)
@@ -229,13 +230,14 @@ std::optional<Trajectory> TrajectoryBuilder::load(store::Store& store, const QSt
     const auto annotations = store.annotations(sessionId, error);
     if (!annotations)
         return std::nullopt;
-    TrajectoryBuilder builder(std::move(*session), *annotations, options);
+    TrajectoryBuilder builder(std::move(*session), *annotations, options, keep);
     // At most one step per event. Reserving up front saves moving every step on each
     // growth; pages never written are never touched, so this costs no resident memory.
-    if (const auto events = store.eventCount(sessionId, error))
-        builder.m_trajectory.steps.reserve(static_cast<size_t>(*events));
-    else
+    const auto events = store.eventCount(sessionId, error);
+    if (!events)
         return std::nullopt;
+    if (keep == Keep::Whole)
+        builder.m_trajectory.steps.reserve(static_cast<size_t>(*events));
     QString visitError;
     const bool read = store.readEvents(
         sessionId, 0, -1,
@@ -251,7 +253,20 @@ std::optional<Trajectory> TrajectoryBuilder::load(store::Store& store, const QSt
         *error = visitError;
         return std::nullopt;
     }
-    return builder.finish();
+    if (keep == Keep::Whole)
+        return builder.finish();
+    auto outline = std::make_shared<TrajectoryOutline>(builder.finishOutline());
+    Trajectory trajectory;
+    trajectory.session = outline->session;
+    trajectory.unreadable = std::move(outline->unreadable);
+    trajectory.closingNotes = outline->closingNotes;
+    for (const auto& annotation : outline->annotations) {
+        if (annotation.target_id() == annotation.session_id())
+            trajectory.sessionAnnotations.append(annotation);
+    }
+    trajectory.outline = std::move(outline);
+    trajectory.pagesFrom = &store;
+    return trajectory;
 }
 
 } // namespace trailmark::chains

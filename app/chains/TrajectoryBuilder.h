@@ -66,9 +66,11 @@ public:
 
     // Reads a whole session from the store. onEvent sees every readable event after
     // redaction, in seq order (the protobuf exporter writes them as they stream by).
+    // Keep::Outline gives an outlined trajectory whose steps come again from store
+    // (StepCursor), which must outlive it.
     static std::optional<Trajectory> load(store::Store& store, const QString& sessionId, const Options& options,
                                           const std::function<bool(const v1::Event&, QString*)>& onEvent,
-                                          QString* error);
+                                          QString* error, Keep keep = Keep::Whole);
 
 private:
     // Reviewers' annotations of steps, by the step they target, in time order.

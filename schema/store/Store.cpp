@@ -478,23 +478,33 @@ bool Store::readEventsAt(const QString& sessionId, const std::vector<qint64>& se
     const auto row = sessionRow(uuid::fromText(sessionId), error);
     if (!row)
         return false;
-    SqliteStatement select =
-        m_statements->take("SELECT id, seq, time_ns, kind, payload FROM events WHERE session=? AND seq=?");
+    // Runs of consecutive seqs (a command's start and finish, a page of steps) are read
+    // as one range.
+    SqliteStatement select = m_statements->take(
+        "SELECT id, seq, time_ns, kind, payload FROM events WHERE session=? AND seq BETWEEN ? AND ? ORDER BY seq");
     const std::string sessionText = sessionId.toStdString();
     StoredEvent stored;
-    for (const qint64 seq : seqs) {
+    for (size_t runStart = 0; runStart < seqs.size();) {
+        size_t runEnd = runStart + 1;
+        while (runEnd < seqs.size() && seqs[runEnd] == seqs[runEnd - 1] + 1)
+            ++runEnd;
         select.reset();
         select.bind(1, *row);
-        select.bind(2, seq);
-        if (!select.step()) {
-            *error = select.resultCode() == SQLITE_DONE
-                         ? QStringLiteral("session %1 has no event %2 any more").arg(sessionId).arg(seq)
-                         : lastError(QStringLiteral("cannot read events of session %1").arg(sessionId));
-            return false;
+        select.bind(2, seqs[runStart]);
+        select.bind(3, seqs[runEnd - 1]);
+        for (size_t expected = runStart; expected < runEnd; ++expected) {
+            const bool found = select.step() && select.columnInt(1) == seqs[expected];
+            if (!found) {
+                *error = select.resultCode() == SQLITE_ROW || select.resultCode() == SQLITE_DONE
+                             ? QStringLiteral("session %1 has no event %2 any more").arg(sessionId).arg(seqs[expected])
+                             : lastError(QStringLiteral("cannot read events of session %1").arg(sessionId));
+                return false;
+            }
+            decodeEventRow(select, sessionText, stored);
+            if (!visitor(stored))
+                return true;
         }
-        decodeEventRow(select, sessionText, stored);
-        if (!visitor(stored))
-            return true;
+        runStart = runEnd;
     }
     return true;
 }

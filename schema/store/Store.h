@@ -90,8 +90,8 @@ public:
     // The visitor returns false to stop early.
     bool readEvents(const QString& sessionId, qint64 fromSeq, qint64 limit,
                     const std::function<bool(const StoredEvent&)>& visitor, QString* error);
-    // The events with these seqs, in the order given; an error names a seq the session
-    // does not have.
+    // The events with these seqs, in the order given (runs of consecutive seqs are read
+    // as one range); an error names a seq the session does not have.
     bool readEventsAt(const QString& sessionId, const std::vector<qint64>& seqs,
                       const std::function<bool(const StoredEvent&)>& visitor, QString* error);
     std::optional<qint64> eventCount(const QString& sessionId, QString* error);

@@ -14,6 +14,7 @@
 #include "chains/StepOutline.h"
 #include "chains/TrajectoryBuilder.h"
 #include "chains/TrajectoryJson.h"
+#include "chains/export/Exporter.h"
 #include "chains/families/EventFamily.h"
 #include "store/Store.h"
 
@@ -266,6 +267,7 @@ private Q_SLOTS:
     void outlinedStepsAreTheWholeSteps_data();
     void outlinedStepsAreTheWholeSteps();
     void fidelitySessionsOutlineAlike();
+    void outlinedExportIsTheWholeExport();
     void stepsOutOfRangeAreRefused();
     void aChangedFileIsNamed();
 
@@ -422,6 +424,37 @@ void TestStepOutline::fidelitySessionsOutlineAlike()
     }
     const test::MessySession messy = test::createMessySession(*m_store);
     compareWithWhole(messy.sessionId);
+}
+
+void TestStepOutline::outlinedExportIsTheWholeExport()
+{
+    // Sessions long enough to be exported from their outline give the very files a
+    // whole derivation gives, in every format.
+    for (const quint32 seed : {31u, 47u}) {
+        const QString sessionId = test::createSession(*m_store, QStringLiteral("round the report's totals"));
+        writeMixedSession(*m_store, sessionId, seed, 300);
+        annotate(*m_store, sessionId);
+    }
+    test::createMessySession(*m_store);
+    QVERIFY(!QTest::currentTestFailed());
+    const auto exportWith = [this](const QByteArray& outlineAbove, const QString& name) {
+        qputenv("TRAILMARK_EXPORT_OUTLINE_ABOVE", outlineAbove);
+        chains::ExportOptions options;
+        options.formats = chains::knownFormats();
+        options.outDir = m_directory.filePath(name);
+        QString error;
+        const auto stats = chains::Exporter::run(*m_store, options, &error);
+        qunsetenv("TRAILMARK_EXPORT_OUTLINE_ABOVE");
+        if (!stats)
+            qWarning("export failed: %s", qPrintable(error));
+        return stats ? test::filesUnder(options.outDir) : QMap<QString, QByteArray>();
+    };
+    const QMap<QString, QByteArray> whole = exportWith("100000000", QStringLiteral("whole"));
+    const QMap<QString, QByteArray> outlined = exportWith("0", QStringLiteral("outlined"));
+    QVERIFY(whole.size() > 10);
+    QCOMPARE(outlined.keys(), whole.keys());
+    for (auto it = whole.cbegin(); it != whole.cend(); ++it)
+        QVERIFY2(outlined.value(it.key()) == it.value(), qPrintable(it.key()));
 }
 
 void TestStepOutline::stepsOutOfRangeAreRefused()

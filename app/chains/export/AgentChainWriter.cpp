@@ -42,7 +42,9 @@ public:
             json.bytesOrNull("expert", trajectory.session.expert());
             json.bytesOrNull("session_verdict", store::vocabulary::verdictName(trajectory.verdict()).toStdString());
         }
-        for (const Step& step : trajectory.steps) {
+        StepCursor cursor(trajectory);
+        while (const Step* next = cursor.next()) {
+            const Step& step = *next;
             // Built right where it goes: the rows are most of an export's bytes.
             const bool written = m_file.append(
                 [&](std::string& out) {
@@ -53,6 +55,10 @@ public:
                 error);
             if (!written)
                 return false;
+        }
+        if (!cursor.ok()) {
+            *error = cursor.error();
+            return false;
         }
         return true;
     }

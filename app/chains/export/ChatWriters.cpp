@@ -98,7 +98,9 @@ public:
             .field("content", exportutil::systemPrompt(m_style, offered))
             .endObject();
         json.beginObject().field("role", "user").field("content", trajectory.session.task()).endObject();
-        for (const Step& step : trajectory.steps) {
+        StepCursor cursor(trajectory);
+        while (const Step* next = cursor.next()) {
+            const Step& step = *next;
             if (!step.isAction())
                 continue;
             // A step of several calls (an edit of several stretches) is that many turns,
@@ -124,6 +126,10 @@ public:
             }
             if (!drainLongRow(row, error))
                 return false;
+        }
+        if (!cursor.ok()) {
+            *error = cursor.error();
+            return false;
         }
         json.beginObject().field("role", "assistant").field("content", exportutil::closingMessage(trajectory));
         if (m_thoughtAsReasoning)
@@ -185,7 +191,9 @@ public:
             if (!imagePath.isEmpty())
                 images.append(imagePath);
         };
-        for (const Step& step : trajectory.steps) {
+        StepCursor cursor(trajectory);
+        while (const Step* next = cursor.next()) {
+            const Step& step = *next;
             if (!step.isAction())
                 continue;
             std::vector<exportutil::ChatCall> calls = exportutil::chatCalls(step, m_style);
@@ -206,6 +214,10 @@ public:
             }
             if (!drainLongRow(row, error))
                 return false;
+        }
+        if (!cursor.ok()) {
+            *error = cursor.error();
+            return false;
         }
         writePending(QString());
         json.beginObject().field("from", "gpt").field("value", exportutil::closingMessage(trajectory)).endObject();

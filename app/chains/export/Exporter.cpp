@@ -1,6 +1,7 @@
 #include "chains/export/Exporter.h"
 
 #include "chains/Step.h"
+#include "chains/StepOutline.h"
 #include "chains/export/FormatWriters.h"
 #include "chains/families/FamilyRegistry.h"
 #include "store/Store.h"
@@ -146,18 +147,34 @@ size_t holdLimit()
     return set && bytes > 0 ? static_cast<size_t>(bytes) : size_t{8} << 20;
 }
 
+// Sessions with more events than this are exported from their outline. Whole steps are
+// faster to write (each event is read once); a session this long takes a few hundred
+// megabytes whole. TRAILMARK_EXPORT_OUTLINE_ABOVE overrides it (tests).
+qint64 outlineAboveEvents()
+{
+    bool set = false;
+    const qint64 events = qEnvironmentVariableIntValue("TRAILMARK_EXPORT_OUTLINE_ABOVE", &set);
+    return set && events >= 0 ? events : 100'000;
+}
+
 void countSteps(const Trajectory& trajectory, ExportStats& stats)
 {
     ++stats.sessions;
     stats.unreadableEvents += static_cast<qint64>(trajectory.unreadable.size());
-    for (const Step& step : trajectory.steps) {
+    const auto count = [&stats](const auto& step, bool rated) {
         ++stats.steps;
         ++stats.stepsByFamily[familyIndex(step.family)];
         stats.errors += step.outcome == StepOutcome::Error;
         stats.retries += step.retryOf >= 0;
         stats.recoveries += step.recovers >= 0;
-        stats.ratedSteps += step.rating().has_value();
+        stats.ratedSteps += rated;
+    };
+    if (trajectory.outline) {
+        for (const StepOutline& step : trajectory.outline->steps)
+            count(step, step.rated);
     }
+    for (const Step& step : trajectory.steps)
+        count(step, step.rating().has_value());
     if (!exportutil::hasAction(trajectory))
         ++stats.skippedSessions;
 }
@@ -326,7 +343,11 @@ std::optional<ExportStats> Exporter::run(store::Store& store, const ExportOption
                 return true;
             }
         }
-        *out = TrajectoryBuilder::load(from, session.id, options.trajectory, onEvent, why);
+        // A very long session is outlined, and its steps derived again a page at a time
+        // as the writers go: memory stays that of its outline, not of all its steps.
+        const auto keep =
+            session.events > outlineAboveEvents() ? TrajectoryBuilder::Keep::Outline : TrajectoryBuilder::Keep::Whole;
+        *out = TrajectoryBuilder::load(from, session.id, options.trajectory, onEvent, why, keep);
         return out->has_value();
     };
     const auto write = [&](const SessionToExport& session, const Trajectory& trajectory) {

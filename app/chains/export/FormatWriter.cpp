@@ -1,6 +1,7 @@
 #include "chains/export/FormatWriter.h"
 
 #include "chains/Step.h"
+#include "chains/StepOutline.h"
 #include "chains/export/JsonWriter.h"
 #include "chains/families/EventFamily.h"
 #include "chains/families/FamilyRegistry.h"
@@ -303,12 +304,18 @@ quint32 offeredTools(const Trajectory& trajectory)
         if (all[i]->offeredWhenUnused())
             offered |= 1u << i;
     }
-    for (const Step& step : trajectory.steps) {
+    const auto offer = [&](const EventFamily* family) {
         for (size_t i = 0; i < all.size(); ++i) {
-            if (step.family == all[i])
+            if (family == all[i])
                 offered |= 1u << i;
         }
+    };
+    if (trajectory.outline) {
+        for (const StepOutline& step : trajectory.outline->steps)
+            offer(step.family);
     }
+    for (const Step& step : trajectory.steps)
+        offer(step.family);
     return offered;
 }
 
@@ -365,6 +372,9 @@ void writeObservation(JsonWriter& json, const Step& step)
 
 bool hasAction(const Trajectory& trajectory)
 {
+    if (trajectory.outline)
+        return std::any_of(trajectory.outline->steps.begin(), trajectory.outline->steps.end(),
+                           [](const StepOutline& s) { return s.isAction; });
     return std::any_of(trajectory.steps.begin(), trajectory.steps.end(), [](const Step& s) { return s.isAction(); });
 }
 

@@ -41,7 +41,9 @@ public:
         json.field("timestamp", exportutil::isoTime(trajectory.session.started_ns()));
         json.field("source", "user").field("message", trajectory.session.task()).endObject();
         int agentSteps = 0;
-        for (const Step& step : trajectory.steps) {
+        StepCursor cursor(trajectory);
+        while (const Step* next = cursor.next()) {
+            const Step& step = *next;
             if (!step.isAction())
                 continue;
             ++agentSteps;
@@ -82,6 +84,10 @@ public:
             json.stringList("labels", step.labels());
             json.endObject();
             json.endObject();
+        }
+        if (!cursor.ok()) {
+            *error = cursor.error();
+            return false;
         }
         json.endArray();
         json.key("final_metrics").beginObject();
@@ -133,7 +139,9 @@ public:
         json.key("label").beginObject().key("steps").beginArray();
         bool anyWrong = false;
         const Step* lastAction = nullptr;
-        for (const Step& step : trajectory.steps) {
+        StepCursor cursor(trajectory);
+        while (const Step* next = cursor.next()) {
+            const Step& step = *next;
             if (!step.isAction())
                 continue;
             lastAction = &step;
@@ -153,6 +161,10 @@ public:
                 json.nullField("chosen_completion");
             }
             json.endObject();
+        }
+        if (!cursor.ok()) {
+            *error = cursor.error();
+            return false;
         }
         json.endArray();
         lastAction ? json.field("total_time", (lastAction->endNs - trajectory.session.started_ns()) / 1'000'000)
@@ -208,7 +220,9 @@ public:
     bool trajectory(const Trajectory& trajectory, QString* error) override
     {
         QString text = QStringLiteral("Question: %1\n").arg(QString::fromStdString(trajectory.session.task()));
-        for (const Step& step : trajectory.steps) {
+        StepCursor cursor(trajectory);
+        while (const Step* next = cursor.next()) {
+            const Step& step = *next;
             if (!step.isAction())
                 continue;
             text += QLatin1Char('\n');
@@ -221,6 +235,10 @@ public:
             text += QStringLiteral("Action: %1\nAction Input: %2\nObservation: %3\n")
                         .arg(QString::fromLatin1(tool.data(), static_cast<qsizetype>(tool.size())),
                              QString::fromStdString(arguments), step.observationText());
+        }
+        if (!cursor.ok()) {
+            *error = cursor.error();
+            return false;
         }
         text += QStringLiteral("\nFinal Answer: %1\n").arg(exportutil::closingMessage(trajectory));
         const QByteArray bytes = text.toUtf8();
