@@ -317,6 +317,21 @@ void TestReviewView::longSessionShowsStepsBeforeItFinishesLoading()
     QVERIFY(rowsBeforeLoaded);
     QCOMPARE(rowsWhenLoaded, 20'000);
     QCOMPARE(review.currentStep(), 0);
+
+    // Rows anywhere read as their steps, derived again a page at a time; what is kept
+    // whole stays a few pages, however far one scrolls.
+    gui::StepListModel* model = review.stepModel();
+    for (const int row : {19'999, 12'345, 64, 63, 7'000, 0, 15'001}) {
+        review.selectStep(row);
+        QCOMPARE(model->data(model->index(row, gui::StepListModel::ActionColumn)).toString(),
+                 QStringLiteral("make test %1").arg(row));
+        QCOMPARE(model->data(model->index(row, gui::StepListModel::OutcomeColumn)).toString(),
+                 row % 5 == 0 ? QStringLiteral("exit 2") : QStringLiteral("ok"));
+        QCOMPARE(model->step(row)->index, row);
+    }
+    for (int row = 0; row < 20'000; row += 97)
+        QVERIFY(!model->data(model->index(row, gui::StepListModel::ActionColumn)).toString().isEmpty());
+    QVERIFY2(model->cachedStepCount() <= 32 * 64, qPrintable(QString::number(model->cachedStepCount())));
 }
 
 QTEST_MAIN(TestReviewView)
