@@ -70,7 +70,7 @@ ReviewView::ReviewView(store::Store& store, QWidget* parent)
     m_stepTable->horizontalHeader()->setStretchLastSection(false);
     m_stepTable->horizontalHeader()->setSectionResizeMode(StepListModel::ActionColumn, QHeaderView::Stretch);
     m_stepTable->setColumnWidth(StepListModel::IndexColumn, 56);
-    m_stepTable->setColumnWidth(StepListModel::TimeColumn, 60);
+    m_stepTable->setColumnWidth(StepListModel::TimeColumn, 72); // h:mm:ss past the first hour
     m_stepTable->setColumnWidth(StepListModel::ToolColumn, 60);
     m_stepTable->setColumnWidth(StepListModel::OutcomeColumn, 90);
     m_stepTable->setColumnWidth(StepListModel::MarksColumn, 150);

@@ -243,7 +243,10 @@ void SessionBrowser::loadStats(const QStringList& sessionIds)
         for (const QString& id : sessionIds) {
             if (job.isCancelled())
                 return;
-            const auto trajectory = chains::TrajectoryBuilder::load(*store, id, {}, nullptr, &error);
+            // Outlined: the counts need no step whole, and a session of a million events
+            // takes tens of megabytes, not a gigabyte.
+            const auto trajectory = chains::TrajectoryBuilder::load(*store, id, {}, nullptr, &error,
+                                                                    chains::TrajectoryBuilder::Keep::Outline);
             if (!trajectory) {
                 spdlog::warn("session stats of {}: {}", id.toStdString(), error.toStdString());
                 continue;
@@ -251,7 +254,7 @@ void SessionBrowser::loadStats(const QStringList& sessionIds)
             SessionStats stats;
             // The derived count, as `show` prints it: the SQL count above is an early
             // estimate (it cannot tell a command's file effects, which open no step).
-            stats.steps = static_cast<int>(trajectory->steps.size());
+            stats.steps = trajectory->stepCount();
             stats.errors = trajectory->errorCount();
             stats.retries = trajectory->retryCount();
             stats.verdict = static_cast<int>(trajectory->verdict());

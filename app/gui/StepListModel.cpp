@@ -311,6 +311,11 @@ QVariant StepListModel::data(const QModelIndex& index, int role) const
         if (role != Qt::DisplayRole)
             return {};
         const qint64 seconds = std::max<qint64>(0, (outline.startNs - m_startNs) / 1'000'000'000);
+        if (seconds >= 3600)
+            return QStringLiteral("%1:%2:%3")
+                .arg(seconds / 3600)
+                .arg((seconds / 60) % 60, 2, 10, QLatin1Char('0'))
+                .arg(seconds % 60, 2, 10, QLatin1Char('0'));
         return QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
     }
     case MarksColumn: {

@@ -106,13 +106,17 @@ void TimelineWidget::rebuildLanes()
 qint64 TimelineWidget::tickIntervalNs() const
 {
     // About one tick per 120 px, rounded to an interval people read at a glance.
-    static constexpr qint64 kIntervals[] = {1'000'000'000LL,   5'000'000'000LL,     10'000'000'000LL,
-                                            30'000'000'000LL,  60'000'000'000LL,    300'000'000'000LL,
-                                            600'000'000'000LL, 1'800'000'000'000LL, 3'600'000'000'000LL};
+    static constexpr qint64 kHourNs = 3'600'000'000'000LL;
+    static constexpr qint64 kIntervals[] = {1'000'000'000LL,  5'000'000'000LL,   10'000'000'000LL,  30'000'000'000LL,
+                                            60'000'000'000LL, 300'000'000'000LL, 600'000'000'000LL, 1'800'000'000'000LL,
+                                            kHourNs,          6 * kHourNs,       12 * kHourNs,      24 * kHourNs};
     for (qint64 interval : kIntervals)
         if (static_cast<double>(interval) * pixelsPerNs() >= 120)
             return interval;
-    return kIntervals[std::size(kIntervals) - 1];
+    // Sessions of weeks (imported histories): whole days.
+    constexpr qint64 kDayNs = 24 * kHourNs;
+    const auto days = static_cast<qint64>(std::ceil(120 / pixelsPerNs() / static_cast<double>(kDayNs)));
+    return std::max<qint64>(1, days) * kDayNs;
 }
 
 double TimelineWidget::pixelsPerNs() const
