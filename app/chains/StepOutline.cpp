@@ -42,11 +42,4 @@ std::vector<int> TrajectoryOutline::fixStepsOf(int index) const
     return chains::fixStepsOf(steps, index);
 }
 
-std::vector<qint64> TrajectoryOutline::eventSeqsOf(int index) const
-{
-    const auto first = eventSeqs.begin() + eventOffsets[static_cast<size_t>(index)];
-    const auto last = eventSeqs.begin() + eventOffsets[static_cast<size_t>(index) + 1];
-    return {first, last};
-}
-
 } // namespace trailmark::chains

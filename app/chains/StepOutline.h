@@ -67,7 +67,6 @@ struct TrajectoryOutline
 
     // The steps between a recovery's first failure and itself that changed files.
     std::vector<int> fixStepsOf(int index) const;
-    std::vector<qint64> eventSeqsOf(int index) const;
 };
 
 // A whole step's outline (without its timeline lane, which the family says).

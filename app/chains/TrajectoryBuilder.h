@@ -54,11 +54,6 @@ public:
     // Adds the next event. Returns the event as it should be exported: the same object,
     // or a copy with reviewer redactions applied.
     const v1::Event& add(const store::StoredEvent& stored);
-    // The steps derived so far, for showing a long session while it loads. The last
-    // steps may still change (a command waiting for its finish, titles of the current
-    // app); retry links are only set by finish().
-    const std::vector<Step>& stepsSoFar() const { return m_trajectory.steps; }
-    int stepCount() const { return m_context.stepCount(); }
     // Keep::Whole: the trajectory.
     Trajectory finish();
     // Keep::Outline: the outlines, and where each step's events are.

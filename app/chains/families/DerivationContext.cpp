@@ -180,12 +180,8 @@ void DerivationContext::outlineAll()
         return;
     }
     m_heldNotes.clear();
-    std::vector<int> remaining;
-    remaining.reserve(m_whole.size());
     for (const auto& [index, step] : m_whole)
-        remaining.push_back(index);
-    for (const int index : remaining)
-        outlineFrom(m_whole.at(index));
+        outlineFrom(step);
     m_whole.clear();
 }
 

@@ -179,12 +179,11 @@ void RetryDetector::link(const std::vector<ShellAttempt>& attempts, std::vector<
     std::vector<size_t> recent;
     // Each distinct line is parsed once: experts run the same few commands over and
     // over (make, pytest, git status). The views point into the shared texts.
-    std::unordered_map<const std::string*, std::vector<SimpleCommand>> parsed;
-    const auto actions = [&parsed](const ShellAttempt& attempt) -> const std::vector<SimpleCommand>& {
-        const auto [line, added] = parsed.try_emplace(attempt.command);
-        if (added)
-            line->second = actionsOf(*attempt.command);
-        return line->second;
+    std::unordered_map<const std::string*, size_t> lineIndex;
+    std::vector<std::vector<SimpleCommand>> lines;
+    std::vector<size_t> lineOfAttempt(attempts.size());
+    const auto actions = [&](size_t attempt) -> const std::vector<SimpleCommand>& {
+        return lines[lineOfAttempt[attempt]];
     };
     const auto stepOf = [&steps](const ShellAttempt& attempt) -> StepOutline& {
         return steps[static_cast<size_t>(attempt.step)];
@@ -197,6 +196,10 @@ void RetryDetector::link(const std::vector<ShellAttempt>& attempts, std::vector<
         const ShellAttempt& attempt = attempts[current];
         if (attempt.command->empty())
             continue;
+        const auto [line, added] = lineIndex.try_emplace(attempt.command, lines.size());
+        if (added)
+            lines.push_back(actionsOf(*attempt.command));
+        lineOfAttempt[current] = line->second;
         StepOutline& step = stepOf(attempt);
         recent.erase(std::remove_if(recent.begin(), recent.end(),
                                     [&](size_t earlier) { return step.startNs - endOf(earlier) > m_options.windowNs; }),
@@ -205,8 +208,7 @@ void RetryDetector::link(const std::vector<ShellAttempt>& attempts, std::vector<
             const ShellAttempt& earlierAttempt = attempts[*it];
             StepOutline& earlier = stepOf(earlierAttempt);
             const bool identical = earlierAttempt.command == attempt.command;
-            if (!identical &&
-                !similarActions(actions(earlierAttempt), actions(attempt), earlierAttempt.programNotFound))
+            if (!identical && !similarActions(actions(*it), actions(current), earlierAttempt.programNotFound))
                 continue;
             if (earlier.outcome == StepOutcome::Error && earlier.retriedBy < 0) {
                 step.retryOf = earlier.index;
