@@ -17,6 +17,10 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
 
 namespace trailmark::store {
 
@@ -111,7 +115,45 @@ std::unique_ptr<Store> Store::open(const QString& path, Access access, QString* 
     QString localError;
     QString& message = error ? *error : localError;
     const QString absolute = QFileInfo(path).absoluteFilePath();
+    if (access == Access::ReadWrite && !QFileInfo::exists(absolute) && !create(absolute, &message))
+        return nullptr;
+    return openFile(absolute, access, &message);
+}
 
+bool Store::create(const QString& absolute, QString* error)
+{
+    // Made and migrated under another name, then linked into place: a process killed
+    // while creating the database leaves no file or a whole one, never an empty file
+    // that readers would take for an old schema. When another process got there first,
+    // its file is kept and ours dropped (link, unlike rename, never replaces).
+    static std::atomic<int> attempts{0};
+    const QString made = QStringLiteral("%1.new-%2-%3").arg(absolute).arg(::getpid()).arg(++attempts);
+    const QByteArray madeName = QFile::encodeName(made);
+    const auto dropMade = [&made] {
+        for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+            QFile::remove(made + suffix);
+    };
+    dropMade();
+    if (!openFile(made, Access::ReadWrite, error)) { // closed at once: the WAL is folded in
+        dropMade();
+        return false;
+    }
+    const QByteArray finalName = QFile::encodeName(absolute);
+    int linked = ::link(madeName.constData(), finalName.constData());
+    if (linked != 0 && errno != EEXIST) // a file system without hard links
+        linked = ::rename(madeName.constData(), finalName.constData());
+    const int failure = linked == 0 || errno == EEXIST ? 0 : errno;
+    dropMade();
+    if (failure != 0) {
+        *error = QStringLiteral("cannot create %1: %2").arg(absolute, QString::fromLocal8Bit(std::strerror(failure)));
+        return false;
+    }
+    return true;
+}
+
+std::unique_ptr<Store> Store::openFile(const QString& absolute, Access access, QString* error)
+{
+    QString& message = *error;
     if (access == Access::ReadOnly && !QFileInfo::exists(absolute)) {
         message = QStringLiteral("no Trailmark database at %1").arg(absolute);
         return nullptr;

@@ -58,7 +58,8 @@ public:
     enum class Access
     {
         ReadOnly,  // never writes; the file must exist
-        ReadWrite, // creates the file (0600) and migrates it to the current schema
+        ReadWrite, // creates the file (0600, whole: made aside, then linked into place) and
+                   // migrates it to the current schema
     };
 
     // The schema this build writes. A file with a higher PRAGMA user_version comes from
@@ -164,6 +165,9 @@ public:
     }
 
 private:
+    // A new database file, created whole (see open()).
+    static bool create(const QString& absolute, QString* error);
+    static std::unique_ptr<Store> openFile(const QString& absolute, Access access, QString* error);
     Store(QString path, Access access, sqlite3* db);
     bool migrate(int fromVersion, QString* error);
 

@@ -130,7 +130,9 @@ bool buildDatabase(const QString& path, qint64 events, int sessions, bool distin
         for (qint64 c = 0; c < commandsPerSession; ++c) {
             const bool fails = c % 10 == 3;
             const bool retry = c % 10 == 4; // re-runs the failed one
-            std::string command = kCommands[(retry ? c - 1 : c) % std::size(kCommands)];
+            // The failing command is a build or a test run (make, pytest), which exit 1 on
+            // failure; an exit 1 of `git diff` would be an answer, not an error.
+            std::string command = fails || retry ? kCommands[(c / 10) % 2] : kCommands[c % std::size(kCommands)];
             if (distinct)
                 command += " --bench-run=" + std::to_string(retry ? c - 1 : c);
             const std::string commandId = std::to_string(s) + "-" + std::to_string(c);
