@@ -2,10 +2,16 @@
 #include "store/Store.h"
 #include "store/Uuid.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QTest>
 
 #include <sqlite3.h>
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
 
 using namespace trailmark;
 
@@ -17,6 +23,7 @@ private Q_SLOTS:
     void createsPrivateFileInPrivateDirectory();
     void newDatabaseIsWalAtCurrentSchema();
     void readOnlyNeverCreates();
+    void creatorsAtOnceShareOneWholeFile();
     void sessionRoundTrip();
     void sessionSummariesCountEventsNewestFirst();
     void resolvesUniquePrefixes();
@@ -61,6 +68,44 @@ void TestStore::newDatabaseIsWalAtCurrentSchema()
     QCOMPARE(pragma("PRAGMA user_version").toInt(), store::Store::kSchemaVersion);
     QCOMPARE(pragma("PRAGMA application_id").toInt(), store::Store::kApplicationId);
     sqlite3_close(db);
+}
+
+void TestStore::creatorsAtOnceShareOneWholeFile()
+{
+    // Eight connections create the same new database at once (a recorder, `note`, the
+    // GUI): each file is made aside and linked into place, so all of them end up in the
+    // one file, and nothing half made is left behind.
+    QTemporaryDir directory;
+    const QString path = directory.filePath(QStringLiteral("new.db"));
+    constexpr int kCreators = 8;
+    std::vector<std::thread> creators;
+    std::atomic<int> failures{0};
+    for (int i = 0; i < kCreators; ++i) {
+        creators.emplace_back([&path, &failures, i] {
+            QString error;
+            auto store = store::Store::open(path, store::Store::Access::ReadWrite, &error);
+            v1::Session session;
+            session.set_task("creator " + std::to_string(i));
+            if (!store || !store->createSession(session, &error)) {
+                qWarning("creator %d: %s", i, qPrintable(error));
+                ++failures;
+            }
+        });
+    }
+    for (auto& creator : creators)
+        creator.join();
+    QCOMPARE(failures.load(), 0);
+    QString error;
+    auto store = store::Store::open(path, store::Store::Access::ReadOnly, &error);
+    QVERIFY2(store, qPrintable(error));
+    const auto sessions = store->sessionSummaries(&error);
+    QVERIFY2(sessions, qPrintable(error));
+    QCOMPARE(sessions->size(), kCreators);
+    const QStringList left = QDir(directory.path()).entryList(QDir::Files);
+    for (const QString& name : left)
+        QVERIFY2(!name.contains(QLatin1String(".new-")), qPrintable(left.join(u' ')));
+    QCOMPARE(QFileInfo(path).permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+             QFileDevice::Permissions());
 }
 
 void TestStore::readOnlyNeverCreates()
