@@ -246,6 +246,28 @@ void annotate(store::Store& store, const QString& sessionId)
     QVERIFY2(chains::review::addAnnotation(store, verdict, &error), qPrintable(error));
 }
 
+// The session as the Review tab outlines it.
+chains::TrajectoryOutline outlineSession(store::Store& store, const QString& sessionId)
+{
+    QString error;
+    auto session = store.session(sessionId, &error);
+    const auto annotations = store.annotations(sessionId, &error);
+    if (!session || !annotations) {
+        qWarning("cannot read session %s: %s", qPrintable(sessionId), qPrintable(error));
+        return {};
+    }
+    chains::TrajectoryBuilder builder(*session, *annotations, {}, chains::TrajectoryBuilder::Keep::Outline);
+    if (!store.readEvents(
+            sessionId, 0, -1,
+            [&builder](const store::StoredEvent& stored) {
+                builder.add(stored);
+                return true;
+            },
+            &error))
+        qWarning("cannot read events of %s: %s", qPrintable(sessionId), qPrintable(error));
+    return builder.finishOutline();
+}
+
 QByteArray json(const chains::Step& step)
 {
     QJsonObject object = chains::stepToJson(step);
@@ -295,19 +317,7 @@ void TestStepOutline::compareWithWhole(const QString& sessionId)
     const auto whole = chains::TrajectoryBuilder::load(*m_store, sessionId, {}, {}, &error);
     QVERIFY2(whole, qPrintable(error));
 
-    auto session = m_store->session(sessionId, &error);
-    const auto annotations = m_store->annotations(sessionId, &error);
-    QVERIFY(session && annotations);
-    chains::TrajectoryBuilder builder(*session, *annotations, {}, chains::TrajectoryBuilder::Keep::Outline);
-    QVERIFY2(m_store->readEvents(
-                 sessionId, 0, -1,
-                 [&builder](const store::StoredEvent& stored) {
-                     builder.add(stored);
-                     return true;
-                 },
-                 &error),
-             qPrintable(error));
-    const chains::TrajectoryOutline outline = builder.finishOutline();
+    const chains::TrajectoryOutline outline = outlineSession(*m_store, sessionId);
 
     QCOMPARE(outline.steps.size(), whole->steps.size());
     QCOMPARE(outline.closingNotes, whole->closingNotes);
@@ -462,16 +472,7 @@ void TestStepOutline::stepsOutOfRangeAreRefused()
     const QString sessionId = test::createSession(*m_store, QStringLiteral("short"));
     writeMixedSession(*m_store, sessionId, 3, 5);
     QString error;
-    auto session = m_store->session(sessionId, &error);
-    chains::TrajectoryBuilder builder(*session, {}, {}, chains::TrajectoryBuilder::Keep::Outline);
-    m_store->readEvents(
-        sessionId, 0, -1,
-        [&builder](const store::StoredEvent& stored) {
-            builder.add(stored);
-            return true;
-        },
-        &error);
-    const chains::TrajectoryOutline outline = builder.finishOutline();
+    const chains::TrajectoryOutline outline = outlineSession(*m_store, sessionId);
     const int total = static_cast<int>(outline.steps.size());
     QVERIFY(!chains::materializeSteps(*m_store, outline, total - 1, 2, &error));
     QVERIFY2(error.contains(QString::number(total)), qPrintable(error));
@@ -486,16 +487,7 @@ void TestStepOutline::aChangedFileIsNamed()
     const QString sessionId = test::createSession(*m_store, QStringLiteral("short"));
     writeMixedSession(*m_store, sessionId, 5, 20);
     QString error;
-    auto session = m_store->session(sessionId, &error);
-    chains::TrajectoryBuilder builder(*session, {}, {}, chains::TrajectoryBuilder::Keep::Outline);
-    m_store->readEvents(
-        sessionId, 0, -1,
-        [&builder](const store::StoredEvent& stored) {
-            builder.add(stored);
-            return true;
-        },
-        &error);
-    chains::TrajectoryOutline outline = builder.finishOutline();
+    chains::TrajectoryOutline outline = outlineSession(*m_store, sessionId);
     QVERIFY(outline.steps.size() > 3);
     // A seq the session does not have.
     outline.eventSeqs[outline.eventOffsets[2]] = 1'000'000;
