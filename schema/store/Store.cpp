@@ -281,7 +281,9 @@ bool Store::migrate(int fromVersion, QString* error)
             sqliteExec(m_db, "ROLLBACK", nullptr);
             return false;
         }
-        spdlog::info("{}: schema upgraded to version {}", m_path.toStdString(), version);
+        // A new file (made aside under a temporary name) is not news; an upgrade is.
+        if (current > 0)
+            spdlog::info("{}: schema upgraded to version {}", m_path.toStdString(), version);
     }
     const std::string stamp = "PRAGMA user_version=" + std::to_string(kSchemaVersion) +
                               "; PRAGMA application_id=" + std::to_string(kApplicationId) + "; COMMIT";
