@@ -210,7 +210,7 @@ const Step* StepCursor::next()
     if (index >= total)
         return nullptr;
     if (!m_page || index >= m_pageFirst + static_cast<int>(m_page->size())) {
-        // A page of steps derived again; the page of the last action stays too.
+        // A page of steps derived again; the page of a kept step stays too.
         constexpr int kPageSize = 512;
         auto steps =
             materializeSteps(*m_trajectory.pagesFrom, outline, index, std::min(kPageSize, total - index), &m_error);
@@ -220,10 +220,7 @@ const Step* StepCursor::next()
         m_pageFirst = index;
     }
     ++m_next;
-    const Step* step = &(*m_page)[static_cast<size_t>(index - m_pageFirst)];
-    if (step->isAction())
-        m_lastActionPage = m_page;
-    return step;
+    return &(*m_page)[static_cast<size_t>(index - m_pageFirst)];
 }
 
 } // namespace trailmark::chains

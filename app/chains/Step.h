@@ -203,9 +203,9 @@ struct Trajectory
 //     while (const Step* step = cursor.next()) ...
 //     if (!cursor.ok()) ... cursor.error()
 //
-// A step returned stays valid while the cursor lives if it is an action, or until the
-// next call otherwise: writers keep the last action (its observation is written once
-// the next action is known).
+// A step returned stays valid until the next call, unless the writer keeps it (ShareGPT
+// writes an action's observation once the next action is known; PRM800K reads the last
+// action after the loop).
 class StepCursor
 {
 public:
@@ -218,6 +218,8 @@ public:
     const Step* next();
     bool ok() const { return m_error.isEmpty(); }
     QString error() const { return m_error; }
+    // Keeps the step next() returned last valid until keep() is called again.
+    void keep() { m_keptPage = m_page; }
 
 private:
     using Page = std::shared_ptr<const std::vector<Step>>;
@@ -225,7 +227,7 @@ private:
     int m_next = 0;
     Page m_page;
     int m_pageFirst = 0;
-    Page m_lastActionPage;
+    Page m_keptPage;
     QString m_error;
 };
 

@@ -3,9 +3,14 @@
 #include "chains/export/JsonWriter.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTest>
+
+#include <string>
+#include <vector>
 
 using namespace trailmark::chains;
 
@@ -17,6 +22,8 @@ private Q_SLOTS:
     void isoTimeMatchesQt();
     void jsonStringsRoundTrip_data();
     void jsonStringsRoundTrip();
+    void longDocumentsRoundTrip();
+    void outHoldsTheDocumentOnceComplete();
 };
 
 void TestJsonWriter::isoTimeMatchesQt()
@@ -68,6 +75,109 @@ void TestJsonWriter::jsonStringsRoundTrip()
     const QJsonDocument document = QJsonDocument::fromJson(QByteArray::fromStdString(out), &error);
     QVERIFY2(error.error == QJsonParseError::NoError, out.c_str());
     QCOMPARE(document.object().value(QStringLiteral("v")).toString(), expected);
+}
+
+namespace {
+
+// Random bytes of the kinds command output holds: plain text, newlines and tabs, other
+// control characters, quotes and backslashes, multi-byte UTF-8, and bytes that are not
+// UTF-8 (a binary file catted, a Latin-1 log).
+std::string randomText(QRandomGenerator& random, size_t length)
+{
+    static const char* const pieces[] = {"make: *** [all] Error 2",
+                                         "\n",
+                                         "\t",
+                                         "\x01",
+                                         "\x1f",
+                                         "\"",
+                                         "\\",
+                                         "caf\xc3\xa9",
+                                         "\xe2\x82\xac",
+                                         "\xf0\x9f\x98\x80",
+                                         "\xe9",
+                                         "\xff\xfe",
+                                         "\xe2\x82",
+                                         " ",
+                                         "abcdefghijklmnop"};
+    std::string text;
+    while (text.size() < length)
+        text += pieces[random.bounded(static_cast<int>(std::size(pieces)))];
+    text.resize(length); // may cut a sequence in two: that is bad UTF-8 too
+    return text;
+}
+
+} // namespace
+
+void TestJsonWriter::longDocumentsRoundTrip()
+{
+    // Strings of every length around the writer's buffer (8 KiB) and the point where long
+    // text bypasses it, at every fill level of the buffer, read back by Qt's parser as
+    // the bytes they were (bad UTF-8 as U+FFFD, as QString::fromUtf8 reads it).
+    const size_t lengths[] = {0, 1, 7, 8, 15, 16, 17, 100, 4095, 4096, 4097, 8191, 8192, 8193, 20000, 70000};
+    for (const quint32 seed : {1u, 2u, 3u}) {
+        QRandomGenerator random(seed);
+        std::vector<std::string> texts;
+        for (int i = 0; i < 200; ++i) {
+            const size_t length = i < static_cast<int>(std::size(lengths))
+                                      ? lengths[i]
+                                      : static_cast<size_t>(random.bounded(i % 3 == 0 ? 12000 : 300));
+            texts.push_back(randomText(random, length));
+        }
+        std::string out = "prefix already in out;";
+        {
+            JsonWriter json(out);
+            json.beginObject();
+            for (size_t i = 0; i < texts.size(); ++i) {
+                json.field("n" + std::to_string(i), static_cast<qint64>(i) * 1'000'000'007);
+                json.field("t" + std::to_string(i), texts[i]);
+                json.bytesWithBase64("b" + std::to_string(i), texts[i], true);
+                json.key("a" + std::to_string(i)).beginArray().value(texts[i]).null().value(i % 2 == 0).endArray();
+            }
+            json.endObject();
+        }
+        QVERIFY(out.rfind("prefix already in out;", 0) == 0);
+        const QByteArray document = QByteArray::fromStdString(out.substr(std::strlen("prefix already in out;")));
+        QJsonParseError error;
+        const QJsonObject object = QJsonDocument::fromJson(document, &error).object();
+        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+        QCOMPARE(object.size(), static_cast<qsizetype>(texts.size() * 5));
+        for (size_t i = 0; i < texts.size(); ++i) {
+            const QString expected = QString::fromUtf8(texts[i].data(), static_cast<qsizetype>(texts[i].size()));
+            const QString n = QString::number(i);
+            QCOMPARE(object.value(QLatin1Char('n') + n).toInteger(), static_cast<qint64>(i) * 1'000'000'007);
+            QCOMPARE(object.value(QLatin1Char('t') + n).toString(), expected);
+            QCOMPARE(object.value(QLatin1Char('b') + n).toString(), expected);
+            const QJsonValue base64 = object.value(QLatin1Char('b') + n + QStringLiteral("_base64"));
+            if (expected.toUtf8() == QByteArray::fromStdString(texts[i]))
+                QVERIFY(base64.isNull());
+            else
+                QCOMPARE(QByteArray::fromBase64(base64.toString().toLatin1()), QByteArray::fromStdString(texts[i]));
+            const QJsonArray array = object.value(QLatin1Char('a') + n).toArray();
+            QCOMPARE(array.size(), 3);
+            QCOMPARE(array.at(0).toString(), expected);
+            QVERIFY(array.at(1).isNull());
+            QCOMPARE(array.at(2).toBool(), i % 2 == 0);
+        }
+    }
+}
+
+void TestJsonWriter::outHoldsTheDocumentOnceComplete()
+{
+    // What callers rely on: out has the document once its outermost item is complete
+    // (writers append a newline and hand the row on while the writer still lives), and
+    // whatever was written once flush() returns (a long row handed on in pieces).
+    std::string out;
+    JsonWriter json(out);
+    json.beginObject().field("command", "make -j4").key("exit").value(2);
+    json.flush();
+    QCOMPARE(out, std::string(R"({"command":"make -j4","exit":2)"));
+    json.endObject();
+    QCOMPARE(out, std::string(R"({"command":"make -j4","exit":2})"));
+    json.beginArray().value("a").endArray();
+    QCOMPARE(out, std::string(R"({"command":"make -j4","exit":2}["a"])"));
+    std::string scalar;
+    JsonWriter(scalar).value(std::string_view("x\ny"));
+    QCOMPARE(scalar, std::string(R"("x\ny")"));
 }
 
 QTEST_GUILESS_MAIN(TestJsonWriter)

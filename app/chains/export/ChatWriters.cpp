@@ -18,8 +18,9 @@ public:
 protected:
     // One session is one row, and a long session makes a row of hundreds of megabytes:
     // hand the row to the file in pieces so memory stays bounded by the steps, not the text.
-    bool drainLongRow(std::string& row, QString* error)
+    bool drainLongRow(std::string& row, JsonWriter& json, QString* error)
     {
+        json.flush();
         constexpr size_t kPiece = 1 << 20;
         if (row.size() < kPiece)
             return true;
@@ -124,7 +125,7 @@ public:
                 exportutil::writeCallObservation(json.key("content"), step, call);
                 json.endObject();
             }
-            if (!drainLongRow(row, error))
+            if (!drainLongRow(row, json, error))
                 return false;
         }
         if (!cursor.ok()) {
@@ -210,9 +211,10 @@ public:
                 callJson.key("arguments").raw(calls[i].arguments).endObject();
                 json.beginObject().field("from", "function_call").field("value", value).endObject();
                 pendingStep = &step;
+                cursor.keep();
                 pendingCall = std::move(calls[i]);
             }
-            if (!drainLongRow(row, error))
+            if (!drainLongRow(row, json, error))
                 return false;
         }
         if (!cursor.ok()) {

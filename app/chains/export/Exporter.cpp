@@ -20,8 +20,10 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 namespace trailmark::chains {
 namespace {
@@ -55,14 +57,20 @@ struct SessionToExport
     qint64 events = 0;
 };
 
-// Sessions in flight on the worker threads: which one is claimed next, whose bytes go
-// to the files next, and the first error. Workers render sessions side by side and
-// write them strictly in order, so the files are those of one thread, byte for byte.
+// Sessions in flight on the worker threads. Workers render sessions side by side, and
+// the files get them strictly in session order, so they are those of one thread, byte
+// for byte. A worker that finishes a session hands its bytes in and goes on with the
+// next session; the calling thread writes what was handed in, in order. (A worker that
+// waited for its turn instead would idle while an earlier session is still rendered.) A
+// session that outgrows the hold limit waits for its turn and writes the rest itself.
 class SessionTurns
 {
 public:
-    explicit SessionTurns(size_t sessions)
+    // handInLimit: bytes that may wait, handed in, for their turn (sessions after the
+    // next one wait to hand theirs in beyond it).
+    SessionTurns(size_t sessions, size_t handInLimit)
         : m_sessions(sessions)
+        , m_handInLimit(handInLimit)
     {}
 
     // The next session to derive, or none when all are claimed or the export stopped.
@@ -78,13 +86,9 @@ public:
     {
         std::unique_lock lock(m_mutex);
         m_changed.wait(lock, [&] { return m_stopped || m_written == session; });
-        if (m_stopped) {
-            *error = QStringLiteral("export stopped");
-            return false;
-        }
-        return true;
+        return !stoppedWith(error);
     }
-    // Called by the session whose turn it is, once all of it is written: runs done
+    // Called by the session that took its turn, once all of it is written: runs done
     // (under the lock, in session order) and hands the turn on.
     void passTurn(const std::function<void()>& done)
     {
@@ -93,22 +97,67 @@ public:
         ++m_written;
         m_changed.notify_all();
     }
+    // A rendered session's bytes, written in its turn by writeHandedIn(), which then runs
+    // done (under the lock, in session order). Blocks while more than the limit waits
+    // already, unless the session is next. Gives back the emptied buffers of a written
+    // session, when there are any, for the worker's next capture.
+    bool handIn(size_t session, SessionCapture::Held held, std::function<void()> done, SessionCapture::Held* buffers,
+                QString* error)
+    {
+        size_t bytes = 0;
+        for (const auto& pending : held)
+            bytes += pending.second.size();
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [&] {
+            return m_stopped || session == m_written || m_handedIn.empty() || m_handedInBytes + bytes <= m_handInLimit;
+        });
+        if (stoppedWith(error))
+            return false;
+        m_handedIn.emplace(session, HandedIn{std::move(held), std::move(done), bytes});
+        m_handedInBytes += bytes;
+        if (!m_spareBuffers.empty()) {
+            *buffers = std::move(m_spareBuffers.back());
+            m_spareBuffers.pop_back();
+        }
+        m_changed.notify_all();
+        return true;
+    }
+    // On the calling thread: waits up to timeout for something to happen, then writes
+    // the handed-in sessions whose turn it is. How many sessions are written, and
+    // whether the export stopped.
+    std::pair<size_t, bool> writeHandedIn(size_t seen, std::chrono::milliseconds timeout)
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait_for(lock, timeout,
+                           [&] { return m_stopped || m_written != seen || m_handedIn.count(m_written) > 0; });
+        while (!m_stopped) {
+            const auto next = m_handedIn.find(m_written);
+            if (next == m_handedIn.end())
+                break;
+            HandedIn session = std::move(next->second);
+            m_handedIn.erase(next);
+            lock.unlock();
+            QString writeError;
+            const bool written = SessionCapture::writeHeld(session.held, &writeError);
+            lock.lock();
+            if (!written) {
+                stopLocked(writeError);
+                break;
+            }
+            session.done();
+            m_handedInBytes -= session.bytes;
+            if (m_spareBuffers.size() < kSpareBuffers)
+                m_spareBuffers.push_back(std::move(session.held));
+            ++m_written;
+            m_changed.notify_all();
+        }
+        return {m_written, m_stopped};
+    }
     // Stops every worker; the first reason given is the export's error.
     void stop(const QString& reason)
     {
         std::lock_guard lock(m_mutex);
-        if (!m_stopped)
-            m_error = reason;
-        m_stopped = true;
-        m_changed.notify_all();
-    }
-    // Waits up to timeout for a session to be written; how many are, and whether the
-    // export stopped.
-    std::pair<size_t, bool> waitForProgress(size_t seen, std::chrono::milliseconds timeout)
-    {
-        std::unique_lock lock(m_mutex);
-        m_changed.wait_for(lock, timeout, [&] { return m_stopped || m_written != seen; });
-        return {m_written, m_stopped};
+        stopLocked(reason);
     }
     QString error()
     {
@@ -117,13 +166,40 @@ public:
     }
 
 private:
+    struct HandedIn
+    {
+        SessionCapture::Held held;
+        std::function<void()> done;
+        size_t bytes = 0;
+    };
+    // Written sessions' buffers kept for reuse: about one per worker.
+    static constexpr size_t kSpareBuffers = 8;
+
+    void stopLocked(const QString& reason)
+    {
+        if (!m_stopped)
+            m_error = reason;
+        m_stopped = true;
+        m_changed.notify_all();
+    }
+    bool stoppedWith(QString* error) const
+    {
+        if (m_stopped)
+            *error = QStringLiteral("export stopped");
+        return m_stopped;
+    }
+
     const size_t m_sessions;
+    const size_t m_handInLimit;
     std::mutex m_mutex;
     std::condition_variable m_changed;
     size_t m_claimed = 0;
     size_t m_written = 0;
     bool m_stopped = false;
     QString m_error;
+    std::map<size_t, HandedIn> m_handedIn;
+    size_t m_handedInBytes = 0;
+    std::vector<SessionCapture::Held> m_spareBuffers;
 };
 
 // How many threads derive and render sessions: one per core (at most 8), or
@@ -194,9 +270,9 @@ void addStats(ExportStats& into, const ExportStats& from)
     into.unreadableEvents += from.unreadableEvents;
 }
 
-void warnUnreadable(const SessionToExport& session, const Trajectory& trajectory)
+void warnUnreadable(const SessionToExport& session, const std::vector<UnreadableEvent>& events)
 {
-    for (const auto& unreadable : trajectory.unreadable)
+    for (const auto& unreadable : events)
         spdlog::warn("export: session {} event seq {} is unreadable ({}); exported without it",
                      session.id.toStdString(), unreadable.seq, unreadable.error.toStdString());
 }
@@ -356,7 +432,7 @@ std::optional<ExportStats> Exporter::run(store::Store& store, const ExportOption
             if (!writer->trajectory(trajectory, error))
                 return false;
         }
-        warnUnreadable(session, trajectory);
+        warnUnreadable(session, trajectory.unreadable);
         return true;
     };
 
@@ -376,10 +452,11 @@ std::optional<ExportStats> Exporter::run(store::Store& store, const ExportOption
         readers.push_back(std::move(reader));
     }
     if (readers.size() > 1) {
-        SessionTurns turns(sessions.size());
         const size_t hold = holdLimit();
+        SessionTurns turns(sessions.size(), hold * readers.size());
         const auto work = [&](store::Store& reader) {
             SessionCapture capture(hold);
+            SessionCapture::Held buffers;
             while (const auto index = turns.claim()) {
                 const SessionToExport& session = sessions[*index];
                 std::optional<Trajectory> trajectory;
@@ -390,28 +467,38 @@ std::optional<ExportStats> Exporter::run(store::Store& store, const ExportOption
                 }
                 ExportStats counted;
                 counted.stepsByFamily.assign(families::all().size(), 0);
+                std::vector<UnreadableEvent> unreadable;
                 if (trajectory) {
                     countSteps(*trajectory, counted);
                     counted.events = session.events;
+                    unreadable = trajectory->unreadable;
                 }
-                capture.begin([&turns, index](QString* turnError) { return turns.waitForTurn(*index, turnError); });
+                capture.begin([&turns, index](QString* turnError) { return turns.waitForTurn(*index, turnError); },
+                              std::exchange(buffers, {}));
                 bool ok = true;
                 for (auto& writer : writers) {
                     if (trajectory && ok)
                         ok = writer->trajectory(*trajectory, &why);
                 }
-                if (!ok || !capture.commit(&why)) {
+                // Freed here, on the thread that built it, before waiting on anything:
+                // glibc frees a block of another thread's arena under that arena's
+                // lock, and a session's steps are many small blocks.
+                trajectory.reset();
+                auto done = [&stats, &session, counted = std::move(counted), unreadable = std::move(unreadable)] {
+                    addStats(stats, counted);
+                    warnUnreadable(session, unreadable);
+                };
+                if (ok && capture.tookTurn()) {
+                    ok = capture.commit(&why);
+                    if (ok)
+                        turns.passTurn(done);
+                } else if (ok) {
+                    ok = turns.handIn(*index, capture.takeHeld(), std::move(done), &buffers, &why);
+                }
+                if (!ok) {
                     turns.stop(why);
                     return;
                 }
-                turns.passTurn([&] {
-                    addStats(stats, counted);
-                    if (trajectory)
-                        warnUnreadable(session, *trajectory);
-                });
-                // trajectory is freed here, on the thread that built it: glibc frees a
-                // block of another thread's arena under that arena's lock, and a
-                // session's steps are many small blocks.
             }
         };
         std::vector<std::thread> workers;
@@ -424,7 +511,7 @@ std::optional<ExportStats> Exporter::run(store::Store& store, const ExportOption
         // This thread reports progress and asks about cancellation while they work.
         size_t written = 0;
         while (written < sessions.size()) {
-            const auto [now, stopped] = turns.waitForProgress(written, std::chrono::milliseconds(100));
+            const auto [now, stopped] = turns.writeHandedIn(written, std::chrono::milliseconds(100));
             if (stopped) {
                 *error = turns.error();
                 return std::nullopt;

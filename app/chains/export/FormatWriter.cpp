@@ -16,6 +16,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
+#include <utility>
 
 namespace trailmark::chains {
 
@@ -123,13 +124,30 @@ SessionCapture::SessionCapture(size_t holdLimit)
     t_capture = this;
 }
 
-void SessionCapture::begin(WaitForTurn waitForTurn)
+void SessionCapture::begin(WaitForTurn waitForTurn, Held buffers)
 {
     m_waitForTurn = std::move(waitForTurn);
     m_ourTurn = false;
     m_held = 0;
+    if (!buffers.empty())
+        m_pending = std::move(buffers);
     for (auto& pending : m_pending)
         pending.second.clear();
+}
+
+SessionCapture::Held SessionCapture::takeHeld()
+{
+    m_held = 0;
+    return std::exchange(m_pending, {});
+}
+
+bool SessionCapture::writeHeld(const Held& held, QString* error)
+{
+    for (const auto& [file, bytes] : held) {
+        if (!bytes.empty() && !file->writeDirect(bytes, error))
+            return false;
+    }
+    return true;
 }
 
 SessionCapture::~SessionCapture()
@@ -149,11 +167,10 @@ bool SessionCapture::takeTurn(QString* error)
             return false;
         m_ourTurn = true;
     }
-    for (auto& [file, bytes] : m_pending) {
-        if (!bytes.empty() && !file->writeDirect(bytes, error))
-            return false;
-        bytes.clear();
-    }
+    if (!writeHeld(m_pending, error))
+        return false;
+    for (auto& pending : m_pending)
+        pending.second.clear();
     m_held = 0;
     return true;
 }

@@ -65,13 +65,16 @@ private:
 };
 
 // The bytes one session's rows add to the shared files, held on the thread that renders
-// that session until it is the session's turn to be written. Installed on the calling
-// thread for its lifetime. Memory stays bounded: once more than holdLimit bytes are held,
-// the capture waits for its turn, writes what it holds, and from then on (its session
-// being the one written) passes every write straight through.
+// that session until the session is done or it is the session's turn to be written.
+// Installed on the calling thread for its lifetime. Memory stays bounded: once more than
+// holdLimit bytes are held, the capture waits for its turn, writes what it holds, and from
+// then on (its session being the one written) passes every write straight through.
 class SessionCapture
 {
 public:
+    // What a session holds for each file it wrote to, in the order first written (a
+    // session writes a few files at most).
+    using Held = std::vector<std::pair<OutputFile*, std::string>>;
     // Blocks until the session is next to be written; false (with the reason) when the
     // export stopped instead.
     using WaitForTurn = std::function<bool(QString* error)>;
@@ -80,11 +83,20 @@ public:
     SessionCapture(const SessionCapture&) = delete;
     SessionCapture& operator=(const SessionCapture&) = delete;
 
-    // Starts capturing the next session of this thread. The buffers of the last one are
-    // reused: a session's rows are megabytes, and fresh ones would be fresh pages.
-    void begin(WaitForTurn waitForTurn);
+    // Starts capturing the next session of this thread into buffers (emptied here), the
+    // ones a written session gave back: a session's rows are megabytes, and fresh
+    // buffers would be fresh pages each time.
+    void begin(WaitForTurn waitForTurn, Held buffers = {});
+    // Whether the session outgrew the hold limit and took its turn: then all of it is
+    // written once commit() returns.
+    bool tookTurn() const { return m_ourTurn; }
     // Waits for the turn (unless it came already) and writes everything held.
     bool commit(QString* error);
+    // The session's bytes, for another thread to write when its turn comes (the session
+    // did not take its turn). The capture holds nothing afterwards.
+    Held takeHeld();
+    // Writes bytes a session held to their files (on the thread whose turn it is).
+    static bool writeHeld(const Held& held, QString* error);
     // The capture installed on this thread, or none.
     static SessionCapture* current();
 
@@ -99,8 +111,7 @@ private:
     size_t m_holdLimit;
     size_t m_held = 0;
     bool m_ourTurn = false;
-    // Per file, in the order first written (a session writes a few files at most).
-    std::vector<std::pair<OutputFile*, std::string>> m_pending;
+    Held m_pending;
     SessionCapture* m_previous = nullptr;
 };
 

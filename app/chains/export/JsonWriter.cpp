@@ -64,11 +64,14 @@ bool needsAttention(std::uint64_t word)
     return ((control | hasQuote | hasBackslash) & kHigh) != 0 || (word & kHigh) != 0;
 }
 
-// Escapes text into out. Returns false (out unchanged) when text is not valid UTF-8.
-bool appendEscaped(std::string& out, std::string_view text)
+} // namespace
+
+// Escapes text into the buffer. Returns false (nothing written) when text is not valid
+// UTF-8.
+bool JsonWriter::escaped(std::string_view text)
 {
     static constexpr char kHex[] = "0123456789abcdef";
-    const size_t rollback = out.size();
+    const size_t rollback = written();
     const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
     const auto* end = begin + text.size();
     const auto* p = begin;
@@ -103,7 +106,7 @@ bool appendEscaped(std::string& out, std::string_view text)
         if (c >= 0x80) {
             const size_t length = utf8SequenceLength(p, end);
             if (length == 0) {
-                out.resize(rollback);
+                truncate(rollback);
                 return false;
             }
             p += length;
@@ -113,53 +116,84 @@ bool appendEscaped(std::string& out, std::string_view text)
             ++p;
             continue;
         }
-        out.append(reinterpret_cast<const char*>(plainFrom), static_cast<size_t>(p - plainFrom));
+        put(std::string_view(reinterpret_cast<const char*>(plainFrom), static_cast<size_t>(p - plainFrom)));
+        char* at = room(6);
+        *at++ = '\\';
         switch (c) {
         case '"':
-            out += "\\\"";
+            *at++ = '"';
             break;
         case '\\':
-            out += "\\\\";
+            *at++ = '\\';
             break;
         case '\n':
-            out += "\\n";
+            *at++ = 'n';
             break;
         case '\r':
-            out += "\\r";
+            *at++ = 'r';
             break;
         case '\t':
-            out += "\\t";
+            *at++ = 't';
             break;
-        default: {
-            const char escaped[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-            out.append(escaped, sizeof escaped);
+        default:
+            *at++ = 'u';
+            *at++ = '0';
+            *at++ = '0';
+            *at++ = kHex[c >> 4];
+            *at++ = kHex[c & 0xF];
         }
-        }
+        m_staged = static_cast<size_t>(at - m_stage);
         ++p;
         plainFrom = p;
     }
-    out.append(reinterpret_cast<const char*>(plainFrom), static_cast<size_t>(end - plainFrom));
+    put(std::string_view(reinterpret_cast<const char*>(plainFrom), static_cast<size_t>(end - plainFrom)));
     return true;
 }
 
-} // namespace
+void JsonWriter::truncate(size_t to)
+{
+    if (to >= m_out.size()) {
+        m_staged = to - m_out.size();
+    } else {
+        m_out.resize(to);
+        m_staged = 0;
+    }
+}
+
+void JsonWriter::putSlow(const char* bytes, size_t size)
+{
+    flush();
+    // Long text (an output of megabytes) goes to out as it is, not through the buffer.
+    if (size >= kStageSize / 2) {
+        m_out.append(bytes, size);
+        return;
+    }
+    std::memcpy(m_stage, bytes, size);
+    m_staged = size;
+}
+
+bool JsonWriter::string(std::string_view utf8)
+{
+    put('"');
+    const bool valid = escaped(utf8);
+    if (!valid) {
+        const QByteArray repaired = QString::fromUtf8(utf8.data(), static_cast<qsizetype>(utf8.size())).toUtf8();
+        escaped(std::string_view(repaired.constData(), static_cast<size_t>(repaired.size())));
+    }
+    put('"');
+    return valid;
+}
 
 bool JsonWriter::appendString(std::string& out, std::string_view utf8)
 {
-    out += '"';
-    const bool valid = appendEscaped(out, utf8);
-    if (!valid) {
-        const QByteArray repaired = QString::fromUtf8(utf8.data(), static_cast<qsizetype>(utf8.size())).toUtf8();
-        appendEscaped(out, std::string_view(repaired.constData(), static_cast<size_t>(repaired.size())));
-    }
-    out += '"';
-    return valid;
+    JsonWriter json(out);
+    return json.string(utf8);
 }
 
 JsonWriter& JsonWriter::beginObject()
 {
     separate();
-    m_out += '{';
+    put('{');
     Q_ASSERT(m_depth < kMaxDepth);
     m_hasItems[m_depth++] = false;
     return *this;
@@ -174,15 +208,15 @@ JsonWriter& JsonWriter::continueObject()
 
 JsonWriter& JsonWriter::endObject()
 {
-    m_out += '}';
+    put('}');
     --m_depth;
-    return *this;
+    return itemDone();
 }
 
 JsonWriter& JsonWriter::beginArray()
 {
     separate();
-    m_out += '[';
+    put('[');
     Q_ASSERT(m_depth < kMaxDepth);
     m_hasItems[m_depth++] = false;
     return *this;
@@ -190,33 +224,31 @@ JsonWriter& JsonWriter::beginArray()
 
 JsonWriter& JsonWriter::endArray()
 {
-    m_out += ']';
+    put(']');
     --m_depth;
-    return *this;
-}
-
-JsonWriter& JsonWriter::key(std::string_view name)
-{
-    return key(name, {});
+    return itemDone();
 }
 
 JsonWriter& JsonWriter::key(std::string_view name, std::string_view suffix)
 {
-    separate();
-    // Keys are our own ASCII identifiers: nothing to escape. Built on the stack and
-    // appended once: keys are a third of a row's calls.
-    char text[96];
-    const size_t length = name.size() + suffix.size() + 3;
-    if (length <= sizeof text) {
-        text[0] = '"';
+    const bool comma = startItem();
+    const size_t length = name.size() + suffix.size() + 3 + (comma ? 1 : 0);
+    if (length <= kStageSize) {
+        char* at = room(length);
+        if (comma)
+            *at++ = ',';
+        *at++ = '"';
         // std::copy, not memcpy: an empty suffix's data() is null, which memcpy may not take.
-        std::copy(name.begin(), name.end(), text + 1);
-        std::copy(suffix.begin(), suffix.end(), text + 1 + name.size());
-        text[length - 2] = '"';
-        text[length - 1] = ':';
-        m_out.append(text, length);
+        at = std::copy(name.begin(), name.end(), at);
+        at = std::copy(suffix.begin(), suffix.end(), at);
+        *at++ = '"';
+        *at++ = ':';
+        m_staged = static_cast<size_t>(at - m_stage);
     } else {
-        m_out.append(1, '"').append(name).append(suffix).append("\":");
+        put(comma ? std::string_view(",\"") : std::string_view("\""));
+        put(name);
+        put(suffix);
+        put(std::string_view("\":"));
     }
     m_afterKey = true;
     return *this;
@@ -225,8 +257,8 @@ JsonWriter& JsonWriter::key(std::string_view name, std::string_view suffix)
 JsonWriter& JsonWriter::value(std::string_view utf8)
 {
     separate();
-    appendString(m_out, utf8);
-    return *this;
+    string(utf8);
+    return itemDone();
 }
 
 JsonWriter& JsonWriter::value(const QString& text)
@@ -238,25 +270,24 @@ JsonWriter& JsonWriter::value(const QString& text)
 JsonWriter& JsonWriter::concatenated(std::initializer_list<std::string_view> pieces)
 {
     separate();
-    m_out += '"';
+    put('"');
     for (const std::string_view piece : pieces) {
-        if (!appendEscaped(m_out, piece)) {
+        if (!escaped(piece)) {
             const QByteArray repaired = QString::fromUtf8(piece.data(), static_cast<qsizetype>(piece.size())).toUtf8();
-            appendEscaped(m_out, std::string_view(repaired.constData(), static_cast<size_t>(repaired.size())));
+            escaped(std::string_view(repaired.constData(), static_cast<size_t>(repaired.size())));
         }
     }
-    m_out += '"';
-    return *this;
+    put('"');
+    return itemDone();
 }
 
 JsonWriter& JsonWriter::value(qint64 number)
 {
     separate();
-    // On the stack: nanosecond times have 19 digits, past std::string's inline buffer.
-    std::array<char, 24> text{};
-    const auto result = std::to_chars(text.data(), text.data() + text.size(), number);
-    m_out.append(text.data(), result.ptr);
-    return *this;
+    // Straight into the buffer: nanosecond times have 19 digits.
+    char* at = room(24);
+    m_staged = static_cast<size_t>(std::to_chars(at, at + 24, number).ptr - m_stage);
+    return itemDone();
 }
 
 JsonWriter& JsonWriter::value(double number)
@@ -264,31 +295,30 @@ JsonWriter& JsonWriter::value(double number)
     if (!std::isfinite(number))
         return null();
     separate();
-    std::array<char, 32> text{};
-    const auto result = std::to_chars(text.data(), text.data() + text.size(), number);
-    m_out.append(text.data(), result.ptr);
-    return *this;
+    char* at = room(32);
+    m_staged = static_cast<size_t>(std::to_chars(at, at + 32, number).ptr - m_stage);
+    return itemDone();
 }
 
 JsonWriter& JsonWriter::value(bool flag)
 {
     separate();
-    m_out += flag ? "true" : "false";
-    return *this;
+    put(flag ? std::string_view("true") : std::string_view("false"));
+    return itemDone();
 }
 
 JsonWriter& JsonWriter::null()
 {
     separate();
-    m_out += "null";
-    return *this;
+    put(std::string_view("null"));
+    return itemDone();
 }
 
 JsonWriter& JsonWriter::raw(std::string_view json)
 {
     separate();
-    m_out += json;
-    return *this;
+    put(json);
+    return itemDone();
 }
 
 JsonWriter& JsonWriter::textOrNull(std::string_view name, const QString& text)
@@ -315,7 +345,7 @@ JsonWriter& JsonWriter::bytesWithBase64(std::string_view name, const std::string
     }
     key(name);
     separate();
-    const bool valid = appendString(m_out, bytes);
+    const bool valid = string(bytes);
     key(name, kSuffix);
     if (valid)
         return null();

@@ -145,6 +145,7 @@ public:
             if (!step.isAction())
                 continue;
             lastAction = &step;
+            cursor.keep();
             std::optional<int> rating = step.rating();
             const bool reviewed = rating.has_value();
             anyWrong = anyWrong || (reviewed && *rating < 0);
