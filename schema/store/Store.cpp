@@ -13,12 +13,14 @@
 #include <QFileInfo>
 #include <QtEndian>
 
+#include <google/protobuf/io/coded_stream.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <unistd.h>
 
@@ -424,25 +426,87 @@ std::optional<qint64> Store::sessionRow(const QByteArray& sessionKey, QString* e
 
 namespace {
 
+// The fields of Event's body oneof by field number (= body case), looked up once.
+struct EventBodyFields
+{
+    const google::protobuf::Reflection* reflection = v1::Event::GetReflection();
+    std::vector<const google::protobuf::FieldDescriptor*> byCase;
+
+    EventBodyFields()
+    {
+        const google::protobuf::OneofDescriptor* body = v1::Event::descriptor()->FindOneofByName("body");
+        for (int i = 0; body && i < body->field_count(); ++i) {
+            const google::protobuf::FieldDescriptor* field = body->field(i);
+            if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE)
+                continue;
+            if (byCase.size() <= static_cast<size_t>(field->number()))
+                byCase.resize(static_cast<size_t>(field->number()) + 1, nullptr);
+            byCase[static_cast<size_t>(field->number())] = field;
+        }
+    }
+    const google::protobuf::FieldDescriptor* field(qint64 bodyCase) const
+    {
+        return bodyCase > 0 && static_cast<size_t>(bodyCase) < byCase.size() ? byCase[static_cast<size_t>(bodyCase)]
+                                                                             : nullptr;
+    }
+};
+
+const EventBodyFields& eventBodyFields()
+{
+    static const EventBodyFields fields;
+    return fields;
+}
+
+// Moves the body of stored.event (if any) to its spares, cleared, and clears the event.
+void setAsideBody(StoredEvent& stored)
+{
+    const EventBodyFields& fields = eventBodyFields();
+    const int bodyCase = static_cast<int>(stored.event.body_case());
+    if (const google::protobuf::FieldDescriptor* field = fields.field(bodyCase)) {
+        google::protobuf::Message* body = fields.reflection->UnsafeArenaReleaseMessage(&stored.event, field);
+        body->Clear();
+        auto& spares = stored.spareBodies.byCase;
+        if (spares.size() <= static_cast<size_t>(bodyCase))
+            spares.resize(fields.byCase.size());
+        spares[static_cast<size_t>(bodyCase)].reset(body);
+    }
+    stored.event.Clear();
+}
+
 // One row of SELECT id, seq, time_ns, kind, payload into stored: the payload decoded,
-// or why it does not decode.
+// or why it does not decode. The body the row's kind names is parsed into a spare one
+// of that kind when there is one.
 void decodeEventRow(SqliteStatement& select, const std::string& sessionText, StoredEvent& stored)
 {
-    stored.event.Clear();
+    setAsideBody(stored);
     stored.decodeError.clear();
     const std::string_view payload = select.columnBytes(4);
     const qint64 kind = select.columnInt(3);
-    if (!stored.event.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
-        stored.event.Clear();
+    const auto spare = static_cast<size_t>(kind);
+    if (kind > 0 && spare < stored.spareBodies.byCase.size() && stored.spareBodies.byCase[spare]) {
+        const EventBodyFields& fields = eventBodyFields();
+        fields.reflection->UnsafeArenaSetAllocatedMessage(&stored.event, stored.spareBodies.byCase[spare].release(),
+                                                          fields.field(kind));
+    }
+    // Merged into the (empty) event and the spare body: the same as ParseFromArray,
+    // which would clear both first.
+    google::protobuf::io::CodedInputStream input(reinterpret_cast<const std::uint8_t*>(payload.data()),
+                                                 static_cast<int>(payload.size()));
+    if (!stored.event.MergeFromCodedStream(&input) || !input.ConsumedEntireMessage()) {
+        setAsideBody(stored);
         stored.decodeError = QStringLiteral("payload is not a valid trailmark.v1.Event");
     } else if (stored.event.body_case() != kind) {
         stored.decodeError = QStringLiteral("payload holds body %1 but the row says %2")
                                  .arg(static_cast<int>(stored.event.body_case()))
                                  .arg(kind);
-        stored.event.Clear();
+        setAsideBody(stored);
     }
     const std::string_view id = select.columnBytes(0);
-    stored.event.set_id(id.size() == 16 ? uuid::toStdText(id.data()) : std::string());
+    std::string* idText = stored.event.mutable_id();
+    if (id.size() == 16) {
+        idText->resize(36);
+        uuid::writeText(id.data(), idText->data());
+    }
     stored.event.set_session_id(sessionText);
     stored.event.set_seq(select.columnInt(1));
     stored.event.set_time_ns(select.columnInt(2));

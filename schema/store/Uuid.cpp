@@ -2,6 +2,8 @@
 
 #include <QRandomGenerator>
 
+#include <array>
+
 namespace trailmark::store {
 
 QByteArray UuidV7Generator::next(qint64 unixMs)
@@ -32,18 +34,32 @@ QByteArray UuidV7Generator::next(qint64 unixMs)
 
 namespace uuid {
 
+void writeText(const char* raw16, char* text36)
+{
+    // Every event read has one: two hex digits per byte from a table, at offsets fixed by
+    // the 8-4-4-4-12 layout.
+    static constexpr auto kPairs = [] {
+        std::array<char, 512> pairs{};
+        constexpr char kDigits[] = "0123456789abcdef";
+        for (int byte = 0; byte < 256; ++byte) {
+            pairs[static_cast<size_t>(2 * byte)] = kDigits[byte >> 4];
+            pairs[static_cast<size_t>(2 * byte + 1)] = kDigits[byte & 0x0F];
+        }
+        return pairs;
+    }();
+    static constexpr int kOffsets[16] = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
+    for (int i = 0; i < 16; ++i) {
+        const char* pair = &kPairs[static_cast<size_t>(2 * static_cast<unsigned char>(raw16[i]))];
+        text36[kOffsets[i]] = pair[0];
+        text36[kOffsets[i] + 1] = pair[1];
+    }
+    text36[8] = text36[13] = text36[18] = text36[23] = '-';
+}
+
 std::string toStdText(const char* raw16)
 {
-    static constexpr char kDigits[] = "0123456789abcdef";
     std::string text(36, '-');
-    int out = 0;
-    for (int i = 0; i < 16; ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            ++out; // keep the dash
-        const auto byte = static_cast<unsigned char>(raw16[i]);
-        text[static_cast<size_t>(out++)] = kDigits[byte >> 4];
-        text[static_cast<size_t>(out++)] = kDigits[byte & 0x0F];
-    }
+    writeText(raw16, text.data());
     return text;
 }
 

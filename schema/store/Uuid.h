@@ -28,6 +28,9 @@ namespace uuid {
 QString toText(const QByteArray& raw);
 // The same as std::string, without going through QString (hot path: every event).
 std::string toStdText(const char* raw16);
+// The same 36 characters written to text (no terminator): for a string reused row after
+// row, without a new one each time.
+void writeText(const char* raw16, char* text36);
 // Text form (case-insensitive, with dashes) -> 16 raw bytes; empty when malformed.
 QByteArray fromText(QStringView text);
 // The millisecond timestamp inside a UUIDv7.

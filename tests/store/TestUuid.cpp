@@ -2,6 +2,7 @@
 
 #include <QSet>
 #include <QTest>
+#include <QUuid>
 
 using namespace trailmark;
 
@@ -61,6 +62,15 @@ void TestUuid::textRoundTrip()
     const QByteArray id = generator.next(42);
     QCOMPARE(store::uuid::fromText(store::uuid::toText(id)), id);
     QCOMPARE(store::uuid::fromText(store::uuid::toText(id).toUpper()), id);
+    // The text form is RFC 9562's, as QUuid writes it, for every byte value in every place.
+    for (int fill = 0; fill < 256; fill += 17) {
+        QByteArray raw(16, '\0');
+        for (int i = 0; i < 16; ++i)
+            raw[i] = static_cast<char>((fill + 31 * i) & 0xFF);
+        const QString expected = QUuid::fromRfc4122(raw).toString(QUuid::WithoutBraces);
+        QCOMPARE(store::uuid::toText(raw), expected);
+        QCOMPARE(QString::fromStdString(store::uuid::toStdText(raw.constData())), expected);
+    }
 }
 
 void TestUuid::rejectsMalformedText_data()

@@ -50,18 +50,59 @@ size_t utf8SequenceLength(const unsigned char* p, const unsigned char* end)
     return length;
 }
 
-// True when any of the 8 bytes needs attention: a control character, '"', '\\', or a
-// byte of a multi-byte UTF-8 sequence (classic SWAR "has byte" tests).
-bool needsAttention(std::uint64_t word)
+// The first byte from p on that needs attention: a control character, '"', '\\', or a
+// byte of a multi-byte UTF-8 sequence; end when there is none.
+const unsigned char* nextAttention(const unsigned char* p, const unsigned char* end)
 {
+#if defined(__SSE2__)
+    // Sixteen bytes at a time (SSE2 is part of x86-64): a signed compare below 0x20 flags
+    // both control characters and bytes of 0x80 and up. The last few bytes of a string
+    // (most strings here are short: ids, paths, command lines) are copied into a block of
+    // spaces first, so they take the same path.
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i space = _mm_set1_epi8(0x20);
+    while (p < end) {
+        const auto left = static_cast<size_t>(end - p);
+        __m128i bytes;
+        unsigned int valid = 0xFFFF;
+        if (left >= 16) {
+            bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        } else {
+            alignas(16) unsigned char tail[16];
+            std::memset(tail, ' ', sizeof tail);
+            std::memcpy(tail, p, left);
+            bytes = _mm_load_si128(reinterpret_cast<const __m128i*>(tail));
+            valid = (1u << left) - 1;
+        }
+        const __m128i flagged = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)), _mm_cmplt_epi8(bytes, space));
+        const unsigned int mask = static_cast<unsigned int>(_mm_movemask_epi8(flagged)) & valid;
+        if (mask != 0)
+            return p + __builtin_ctz(mask);
+        p += std::min<size_t>(left, 16);
+    }
+    return end;
+#else
+    // Eight bytes at a time (classic SWAR "has byte" tests), then byte by byte.
     constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
     constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
-    const std::uint64_t quote = word ^ (kOnes * '"');
-    const std::uint64_t backslash = word ^ (kOnes * '\\');
-    const std::uint64_t control = (word - kOnes * 0x20) & ~word;
-    const std::uint64_t hasQuote = (quote - kOnes) & ~quote;
-    const std::uint64_t hasBackslash = (backslash - kOnes) & ~backslash;
-    return ((control | hasQuote | hasBackslash) & kHigh) != 0 || (word & kHigh) != 0;
+    while (end - p >= 8) {
+        std::uint64_t word;
+        std::memcpy(&word, p, sizeof word);
+        const std::uint64_t quote = word ^ (kOnes * '"');
+        const std::uint64_t backslash = word ^ (kOnes * '\\');
+        const std::uint64_t control = (word - kOnes * 0x20) & ~word;
+        const std::uint64_t hasQuote = (quote - kOnes) & ~quote;
+        const std::uint64_t hasBackslash = (backslash - kOnes) & ~backslash;
+        if (((control | hasQuote | hasBackslash | word) & kHigh) != 0)
+            break;
+        p += 8;
+    }
+    while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+        ++p;
+    return p;
+#endif
 }
 
 } // namespace
@@ -72,36 +113,10 @@ bool JsonWriter::escaped(std::string_view text)
 {
     static constexpr char kHex[] = "0123456789abcdef";
     const size_t rollback = written();
-    const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
-    const auto* end = begin + text.size();
-    const auto* p = begin;
-    const auto* plainFrom = begin;
-    while (p < end) {
-#if defined(__SSE2__)
-        // Sixteen bytes at a time (SSE2 is part of x86-64), straight to the first that
-        // needs a look: a signed compare below 0x20 flags both control characters and
-        // the bytes of multi-byte UTF-8 sequences.
-        if (end - p >= 16) {
-            const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-            const __m128i flagged = _mm_or_si128(
-                _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\'))),
-                _mm_cmplt_epi8(bytes, _mm_set1_epi8(0x20)));
-            const int mask = _mm_movemask_epi8(flagged);
-            if (mask == 0) {
-                p += 16;
-                continue;
-            }
-            p += __builtin_ctz(static_cast<unsigned int>(mask));
-        }
-#endif
-        if (end - p >= 8) {
-            std::uint64_t word;
-            std::memcpy(&word, p, sizeof word);
-            if (!needsAttention(word)) {
-                p += 8;
-                continue;
-            }
-        }
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const auto* end = p + text.size();
+    const auto* plainFrom = p;
+    while ((p = nextAttention(p, end)) < end) {
         const unsigned char c = *p;
         if (c >= 0x80) {
             const size_t length = utf8SequenceLength(p, end);
@@ -110,10 +125,6 @@ bool JsonWriter::escaped(std::string_view text)
                 return false;
             }
             p += length;
-            continue;
-        }
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            ++p;
             continue;
         }
         put(std::string_view(reinterpret_cast<const char*>(plainFrom), static_cast<size_t>(p - plainFrom)));
