@@ -77,7 +77,7 @@ TestExport::Result TestExport::validate(const QString& folder, const QStringList
                   QStringList{QStringLiteral(TRAILMARK_SOURCE_DIR "/tests/python/validate_export.py"), folder,
                               QStringLiteral("--sessions"), QString::number(m_sessionsWithActions),
                               QStringLiteral("--steps"), QString::number(m_steps), QStringLiteral("--all-sessions"),
-                              QStringLiteral("3"), QStringLiteral("--events"), QString::number(m_events),
+                              QStringLiteral("4"), QStringLiteral("--events"), QString::number(m_events),
                               QStringLiteral("--protoc"), QStringLiteral(TRAILMARK_PROTOC)} +
                       extra);
     Result result;
@@ -109,12 +109,25 @@ void TestExport::initTestCase()
         script.note(QStringLiteral("nothing to run yet"));
         QVERIFY(script.flush());
     }
-    m_sessionsWithActions = 2;
-    m_steps = 12 + 12 + 1;
+    // And one whose commands end every other way: a search that finds nothing, a dev
+    // server stopped with Ctrl-C, and a command the recording ended before it finished.
+    const QString otherEnds = test::createSession(*store, QStringLiteral("find where totals are rounded"));
+    {
+        test::SessionScript script(*store, otherEnds, 1'767'500'000'000'000'000);
+        script.command("grep -rn round_total src/", 1);
+        script.advanceMs(3000);
+        script.command("npm run dev", 130, "> dev\n> vite\n\n  VITE v5.2.0  ready in 312 ms\n^C",
+                       QStringLiteral("shell-A"), 95'000);
+        script.advanceMs(2000);
+        script.startCommand("pytest -k rounding");
+        QVERIFY(script.flush());
+    }
+    m_sessionsWithActions = 3;
+    m_steps = 12 + 12 + 1 + 3;
     QString error;
-    for (const QString& id : {m_messy.sessionId, m_second, notesOnly})
+    for (const QString& id : {m_messy.sessionId, m_second, notesOnly, otherEnds})
         m_events += store->eventCount(id, &error).value_or(0);
-    QCOMPARE(m_events, 2 * 19 + 1);
+    QCOMPARE(m_events, 2 * 19 + 1 + 5);
 }
 
 void TestExport::consumersLoadEveryFormat_data()
@@ -139,7 +152,7 @@ void TestExport::consumersLoadEveryFormat()
     const Result exported =
         trailmark({QStringLiteral("export"), QStringLiteral("--format"), formats, QStringLiteral("--out"), folder});
     QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
-    QVERIFY2(exported.err.contains(QStringLiteral("exported 3 session(s), 25 step(s)")), qPrintable(exported.err));
+    QVERIFY2(exported.err.contains(QStringLiteral("exported 4 session(s), 28 step(s)")), qPrintable(exported.err));
     // Not a terminal here: plain progress lines, ending at 100%.
     QVERIFY2(exported.err.contains(QStringLiteral("export: 100%")), qPrintable(exported.err));
     QCOMPARE(test::modeOf(folder) & 0077, 0);

@@ -27,6 +27,8 @@ problems = []
 # Rules a realistic export must exercise (--require-coverage): a check that never ran
 # on a case proves nothing about it.
 covered = set()
+# The outcomes a step may have (StepOutcome, app/chains/Step.cpp).
+OUTCOMES = ("ok", "error", "no-result", "stopped", "interrupted", "unknown")
 
 
 def fail(where, what):
@@ -136,8 +138,9 @@ def check_agent_chain(root, expected_steps):
             fail(where, f"fix_steps {row['fix_steps']} must name earlier steps")
         if row["fix_steps"] and row["recovers"] is None:
             fail(where, "fix_steps on a step that recovers nothing")
-        if row["outcome"] not in ("ok", "error", "interrupted", "unknown"):
+        if row["outcome"] not in OUTCOMES:
             fail(where, f"bad outcome {row['outcome']}")
+        covered.add(f"agent_chain: a step whose outcome is {row['outcome']}")
         if row["arguments"] is not None and not isinstance(json.loads(row["arguments"]), dict):
             fail(where, "arguments is not a JSON object string")
         if row["command_base64"] is not None:
@@ -554,6 +557,9 @@ def main():
             if format_name in formats:
                 wanted += [f"{folder}: {case}"
                            for case in ("an action with the expert's thought", "a retried attempt with weight 0")]
+        if "agent-chain" in formats:
+            # unknown (a shell that could not tell the exit status) needs an old hook.
+            wanted += [f"agent_chain: a step whose outcome is {outcome}" for outcome in OUTCOMES if outcome != "unknown"]
         if "reasoning" in formats:
             wanted += ["reasoning: an unrated step as human_completion", "reasoning: a step rated by the reviewer",
                        "reasoning: a step rated by the retry"]
