@@ -140,6 +140,8 @@ std::optional<int> Step::rating() const
 QStringList Step::labels() const
 {
     QStringList result;
+    if (annotations.empty()) // most steps: no sort, no duplicate tracker
+        return result;
     for (const auto& annotation : annotations) {
         for (const auto& label : annotation.labels())
             result.append(QString::fromStdString(label));
