@@ -1,3 +1,4 @@
+#include "SessionScript.h"
 #include "TestSupport.h"
 #include "store/Store.h"
 #include "store/Uuid.h"
@@ -31,6 +32,7 @@ private Q_SLOTS:
     void annotationNeedsAKnownSession();
     void blobsAreStoredOncePerContent();
     void dataSurvivesReopen();
+    void eventsReadAsTheirOwnPayloadSays();
 };
 
 void TestStore::createsPrivateFileInPrivateDirectory()
@@ -253,6 +255,81 @@ void TestStore::dataSurvivesReopen()
     auto store = database.open();
     QString error;
     QVERIFY2(store->session(id, &error), qPrintable(error));
+}
+
+void TestStore::eventsReadAsTheirOwnPayloadSays()
+{
+    // A read reuses the body of the row before for the next row of its kind: no field of
+    // one row may show in the next. Every event read must be exactly its payload parsed
+    // afresh, across kinds, commands with and without output, exit codes and signals,
+    // and a row whose payload is garbage in between.
+    test::TempDatabase database;
+    auto store = database.open();
+    QVERIFY(store);
+    const test::MessySession messy = test::createMessySession(*store);
+    const QString sessionId = messy.sessionId;
+    {
+        test::SessionScript script(*store, sessionId, 1'767'300'000'000'000'000);
+        script.command("make -j4", 2, "src/parse.c:12: error: expected ';'\n", QStringLiteral("shell-A"), 900, 0);
+        script.command("true", 0);
+        script.command("sleep 100", 130, {}, QStringLiteral("shell-B"), 4000, 2);
+        script.startCommand("cat");
+        script.appSwitch(QStringLiteral("Gvim"), QStringLiteral("parse.c (~/src) - GVIM"));
+        script.appSwitch(QStringLiteral("XTerm"), QString());
+        script.note(QStringLiteral("the semicolon was missing"));
+        script.command("make -j4", 0);
+        QVERIFY(script.flush());
+    }
+    QString error;
+    std::vector<std::pair<qint64, std::string>> payloads;
+    QVERIFY2(store->readEventRows(
+                 sessionId, 0, -1,
+                 [&](const store::Store::EventRow& row) {
+                     payloads.emplace_back(row.seq, std::string(row.payload));
+                     return true;
+                 },
+                 &error),
+             qPrintable(error));
+    QVERIFY(payloads.size() > 25);
+    // Garbage in the middle of the session, as a damaged file holds it.
+    const qint64 damagedSeq = payloads[payloads.size() / 2].first;
+    {
+        sqlite3* db = nullptr;
+        QCOMPARE(sqlite3_open(QFile::encodeName(database.path()).constData(), &db), SQLITE_OK);
+        const std::string sql = "UPDATE events SET payload = x'0aff01ffff' WHERE seq = " + std::to_string(damagedSeq);
+        QCOMPARE(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(db);
+    }
+    size_t index = 0;
+    int compared = 0;
+    QVERIFY2(store->readEvents(
+                 sessionId, 0, -1,
+                 [&](const store::StoredEvent& stored) {
+                     const auto& [seq, payload] = payloads[index++];
+                     if (seq == damagedSeq) {
+                         if (stored.isReadable() || stored.event.body_case() != v1::Event::BODY_NOT_SET)
+                             qWarning("seq %lld: garbage read as an event", static_cast<long long>(seq));
+                         return !stored.isReadable();
+                     }
+                     v1::Event fresh;
+                     if (!stored.isReadable() || !fresh.ParseFromString(payload))
+                         return false;
+                     fresh.set_id(stored.event.id());
+                     fresh.set_session_id(stored.event.session_id());
+                     fresh.set_seq(stored.event.seq());
+                     fresh.set_time_ns(stored.event.time_ns());
+                     if (fresh.SerializeAsString() != stored.event.SerializeAsString()) {
+                         qWarning("seq %lld read as %s, its payload says %s", static_cast<long long>(seq),
+                                  stored.event.ShortDebugString().c_str(), fresh.ShortDebugString().c_str());
+                         return false;
+                     }
+                     ++compared;
+                     return true;
+                 },
+                 &error),
+             qPrintable(error));
+    QCOMPARE(index, payloads.size());
+    QCOMPARE(compared, static_cast<int>(payloads.size()) - 1);
 }
 
 QTEST_GUILESS_MAIN(TestStore)
