@@ -457,60 +457,73 @@ const EventBodyFields& eventBodyFields()
     return fields;
 }
 
-// Moves the body of stored.event (if any) to its spares, cleared, and clears the event.
-void setAsideBody(StoredEvent& stored)
+// Decodes rows of SELECT id, seq, time_ns, kind, payload, one after another, into one
+// StoredEvent: the payload decoded, or why it does not decode. Each row's body is set
+// aside cleared, and the next row of its kind is parsed into it, reusing its strings'
+// buffers (ParseFromArray would free one body and allocate the next, row after row).
+class EventRowDecoder
 {
-    const EventBodyFields& fields = eventBodyFields();
-    const int bodyCase = static_cast<int>(stored.event.body_case());
-    if (const google::protobuf::FieldDescriptor* field = fields.field(bodyCase)) {
-        google::protobuf::Message* body = fields.reflection->UnsafeArenaReleaseMessage(&stored.event, field);
-        body->Clear();
-        auto& spares = stored.spareBodies.byCase;
-        if (spares.size() <= static_cast<size_t>(bodyCase))
-            spares.resize(fields.byCase.size());
-        spares[static_cast<size_t>(bodyCase)].reset(body);
-    }
-    stored.event.Clear();
-}
+public:
+    explicit EventRowDecoder(std::string sessionText)
+        : m_sessionText(std::move(sessionText))
+    {}
 
-// One row of SELECT id, seq, time_ns, kind, payload into stored: the payload decoded,
-// or why it does not decode. The body the row's kind names is parsed into a spare one
-// of that kind when there is one.
-void decodeEventRow(SqliteStatement& select, const std::string& sessionText, StoredEvent& stored)
-{
-    setAsideBody(stored);
-    stored.decodeError.clear();
-    const std::string_view payload = select.columnBytes(4);
-    const qint64 kind = select.columnInt(3);
-    const auto spare = static_cast<size_t>(kind);
-    if (kind > 0 && spare < stored.spareBodies.byCase.size() && stored.spareBodies.byCase[spare]) {
+    const StoredEvent& decode(SqliteStatement& select)
+    {
+        setAsideBody();
+        m_stored.decodeError.clear();
+        const std::string_view payload = select.columnBytes(4);
+        const qint64 kind = select.columnInt(3);
+        const auto spare = static_cast<size_t>(kind);
+        if (kind > 0 && spare < m_spareBodies.size() && m_spareBodies[spare]) {
+            const EventBodyFields& fields = eventBodyFields();
+            fields.reflection->UnsafeArenaSetAllocatedMessage(&m_stored.event, m_spareBodies[spare].release(),
+                                                              fields.field(kind));
+        }
+        // Merged into the (empty) event and the spare body: the same as ParseFromArray,
+        // which would clear both first.
+        google::protobuf::io::CodedInputStream input(reinterpret_cast<const std::uint8_t*>(payload.data()),
+                                                     static_cast<int>(payload.size()));
+        if (!m_stored.event.MergeFromCodedStream(&input) || !input.ConsumedEntireMessage()) {
+            setAsideBody();
+            m_stored.decodeError = QStringLiteral("payload is not a valid trailmark.v1.Event");
+        } else if (m_stored.event.body_case() != kind) {
+            m_stored.decodeError = QStringLiteral("payload holds body %1 but the row says %2")
+                                       .arg(static_cast<int>(m_stored.event.body_case()))
+                                       .arg(kind);
+            setAsideBody();
+        }
+        if (const std::string_view id = select.columnBytes(0); id.size() == 16) {
+            std::string* idText = m_stored.event.mutable_id();
+            idText->resize(36);
+            uuid::writeText(id.data(), idText->data());
+        }
+        m_stored.event.set_session_id(m_sessionText);
+        m_stored.event.set_seq(select.columnInt(1));
+        m_stored.event.set_time_ns(select.columnInt(2));
+        return m_stored;
+    }
+
+private:
+    // Moves the event's body (if any) to the spares, cleared, and clears the event.
+    void setAsideBody()
+    {
         const EventBodyFields& fields = eventBodyFields();
-        fields.reflection->UnsafeArenaSetAllocatedMessage(&stored.event, stored.spareBodies.byCase[spare].release(),
-                                                          fields.field(kind));
+        const int bodyCase = static_cast<int>(m_stored.event.body_case());
+        if (const google::protobuf::FieldDescriptor* field = fields.field(bodyCase)) {
+            google::protobuf::Message* body = fields.reflection->UnsafeArenaReleaseMessage(&m_stored.event, field);
+            body->Clear();
+            if (m_spareBodies.size() <= static_cast<size_t>(bodyCase))
+                m_spareBodies.resize(fields.byCase.size());
+            m_spareBodies[static_cast<size_t>(bodyCase)].reset(body);
+        }
+        m_stored.event.Clear();
     }
-    // Merged into the (empty) event and the spare body: the same as ParseFromArray,
-    // which would clear both first.
-    google::protobuf::io::CodedInputStream input(reinterpret_cast<const std::uint8_t*>(payload.data()),
-                                                 static_cast<int>(payload.size()));
-    if (!stored.event.MergeFromCodedStream(&input) || !input.ConsumedEntireMessage()) {
-        setAsideBody(stored);
-        stored.decodeError = QStringLiteral("payload is not a valid trailmark.v1.Event");
-    } else if (stored.event.body_case() != kind) {
-        stored.decodeError = QStringLiteral("payload holds body %1 but the row says %2")
-                                 .arg(static_cast<int>(stored.event.body_case()))
-                                 .arg(kind);
-        setAsideBody(stored);
-    }
-    const std::string_view id = select.columnBytes(0);
-    std::string* idText = stored.event.mutable_id();
-    if (id.size() == 16) {
-        idText->resize(36);
-        uuid::writeText(id.data(), idText->data());
-    }
-    stored.event.set_session_id(sessionText);
-    stored.event.set_seq(select.columnInt(1));
-    stored.event.set_time_ns(select.columnInt(2));
-}
+
+    const std::string m_sessionText;
+    StoredEvent m_stored;
+    std::vector<std::unique_ptr<google::protobuf::Message>> m_spareBodies; // by body case
+};
 
 } // namespace
 
@@ -566,11 +579,9 @@ bool Store::readEvents(const QString& sessionId, qint64 fromSeq, qint64 limit,
         select.bind(2, fromSeq);
         select.bind(3, limit);
     }
-    const std::string sessionText = sessionId.toStdString();
-    StoredEvent stored;
+    EventRowDecoder decoder(sessionId.toStdString());
     while (select.step()) {
-        decodeEventRow(select, sessionText, stored);
-        if (!visitor(stored))
+        if (!visitor(decoder.decode(select)))
             return true;
     }
     if (select.resultCode() != SQLITE_DONE) {
@@ -590,8 +601,7 @@ bool Store::readEventsAt(const QString& sessionId, const std::vector<qint64>& se
     // as one range.
     SqliteStatement select = m_statements->take(
         "SELECT id, seq, time_ns, kind, payload FROM events WHERE session=? AND seq BETWEEN ? AND ? ORDER BY seq");
-    const std::string sessionText = sessionId.toStdString();
-    StoredEvent stored;
+    EventRowDecoder decoder(sessionId.toStdString());
     for (size_t runStart = 0; runStart < seqs.size();) {
         size_t runEnd = runStart + 1;
         while (runEnd < seqs.size() && seqs[runEnd] == seqs[runEnd - 1] + 1)
@@ -608,8 +618,7 @@ bool Store::readEventsAt(const QString& sessionId, const std::vector<qint64>& se
                              : lastError(QStringLiteral("cannot read events of session %1").arg(sessionId));
                 return false;
             }
-            decodeEventRow(select, sessionText, stored);
-            if (!visitor(stored))
+            if (!visitor(decoder.decode(select)))
                 return true;
         }
         runStart = runEnd;

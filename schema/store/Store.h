@@ -33,21 +33,6 @@ struct StoredEvent
     v1::Event event;
     QString decodeError; // empty when the payload decoded
     bool isReadable() const { return decodeError.isEmpty(); }
-
-    // Bodies of earlier rows, cleared, by body case: a store read reuses them (and their
-    // strings' buffers) for the next row of that kind, instead of freeing one body and
-    // allocating the next, event after event. A copy starts without any.
-    struct SpareBodies
-    {
-        SpareBodies() = default;
-        SpareBodies(const SpareBodies&) {}
-        SpareBodies& operator=(const SpareBodies&) { return *this; }
-        SpareBodies(SpareBodies&&) = default;
-        SpareBodies& operator=(SpareBodies&&) = default;
-        ~SpareBodies() = default;
-        std::vector<std::unique_ptr<google::protobuf::Message>> byCase;
-    };
-    SpareBodies spareBodies;
 };
 
 // Event count per body kind (the events.kind column) of one session.
