@@ -3,8 +3,8 @@
 #include "cli/CommandContext.h"
 #include "cli/Commands.h"
 #include "store/Vocabulary.h"
-#include "teamstore/PgConnection.h"
-#include "teamstore/TeamStore.h"
+#include "team/PgConnection.h"
+#include "team/TeamStore.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -41,8 +41,8 @@ int runTeamStats(CommandContext& context)
     if (const int status = context.refusePositionalArguments(parser))
         return status;
     QString error;
-    auto team = teamstore::TeamStore::connect(
-        teamstore::TeamStore::connectionString(parser.value(QStringLiteral("team-url"))), &error);
+    auto team = team::TeamStore::connect(
+        team::TeamStore::connectionString(parser.value(QStringLiteral("team-url"))), &error);
     if (!team)
         return context.fail(error);
     const auto agreement = team->agreement(&error);

@@ -2,9 +2,9 @@
 #include "cli/CommandContext.h"
 #include "cli/Commands.h"
 #include "cli/ExportSetup.h"
-#include "teamstore/PgConnection.h"
-#include "teamstore/TeamSchema.h"
-#include "teamstore/TeamStore.h"
+#include "team/PgConnection.h"
+#include "team/TeamSchema.h"
+#include "team/TeamStore.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -29,30 +29,30 @@ int runTeamInit(CommandContext& context, const QString& connectionString)
     if (connectionString.isEmpty())
         return context.usageError(QStringLiteral("no team store given: pass --team CONNINFO or set TRAILMARK_TEAM"));
     QString error;
-    auto connection = teamstore::PgConnection::open(connectionString, &error);
+    auto connection = team::PgConnection::open(connectionString, &error);
     if (!connection)
         return context.fail(error);
     int fromVersion = 0;
-    if (!teamstore::schema::initialize(*connection, &fromVersion, &error))
+    if (!team::schema::initialize(*connection, &fromVersion, &error))
         return context.fail(error);
-    if (fromVersion == teamstore::schema::kVersion)
+    if (fromVersion == team::schema::kVersion)
         context.out << "The team store at " << connection->where() << " is up to date (schema version "
-                    << teamstore::schema::kVersion << ").\n";
+                    << team::schema::kVersion << ").\n";
     else if (fromVersion == 0)
         context.out << "Set up the team store at " << connection->where() << " (schema version "
-                    << teamstore::schema::kVersion
+                    << team::schema::kVersion
                     << ").\nGive people a role: GRANT trailmark_expert | trailmark_reviewer | trailmark_admin TO "
                        "name;\n";
     else
         context.out << "Migrated the team store at " << connection->where() << " from schema version " << fromVersion
-                    << " to " << teamstore::schema::kVersion << ".\n";
+                    << " to " << team::schema::kVersion << ".\n";
     return 0;
 }
 
 int runTeamSessions(CommandContext& context, const QString& connectionString, bool json)
 {
     QString error;
-    auto team = teamstore::TeamStore::connect(connectionString, &error);
+    auto team = team::TeamStore::connect(connectionString, &error);
     if (!team)
         return context.fail(error);
     const auto sessions = team->sessions(&error);
@@ -103,14 +103,14 @@ QJsonValue timeJson(const QDateTime& time)
     return time.isValid() ? QJsonValue(time.toString(Qt::ISODateWithMs)) : QJsonValue();
 }
 
-QString claimState(const teamstore::TeamStore::Claim& claim)
+QString claimState(const team::TeamStore::Claim& claim)
 {
     if (claim.isOpen())
         return QStringLiteral("open");
     return claim.expired ? QStringLiteral("expired") : QStringLiteral("submitted");
 }
 
-QJsonObject claimJson(const teamstore::TeamStore::Claim& claim)
+QJsonObject claimJson(const team::TeamStore::Claim& claim)
 {
     return QJsonObject{{QStringLiteral("session"), claim.sessionId},
                        {QStringLiteral("expert"), claim.expert},
@@ -124,7 +124,7 @@ QJsonObject claimJson(const teamstore::TeamStore::Claim& claim)
 
 // Full ids of the sessions given by unique prefixes (at least 4 characters, as locally)
 // among those the caller may see on the server.
-bool resolveTeamSessions(teamstore::TeamStore& team, const QList<teamstore::TeamStore::TeamSession>& sessions,
+bool resolveTeamSessions(team::TeamStore& team, const QList<team::TeamStore::TeamSession>& sessions,
                          const QStringList& prefixes, QStringList* ids, QString* error)
 {
     for (const QString& prefix : prefixes) {
@@ -145,7 +145,7 @@ bool resolveTeamSessions(teamstore::TeamStore& team, const QList<teamstore::Team
 }
 
 // Annotations a pull left on the server because they do not decode, on stderr.
-void warnAboutDamage(const CommandContext& context, const teamstore::TeamStore::PullReport& report)
+void warnAboutDamage(const CommandContext& context, const team::TeamStore::PullReport& report)
 {
     if (!report.damagedAnnotations.isEmpty())
         context.err << "trailmark: " << report.sessionId << ": " << report.damagedAnnotations.size()
@@ -154,7 +154,7 @@ void warnAboutDamage(const CommandContext& context, const teamstore::TeamStore::
 }
 
 // What a pull brought, one line per session.
-void reportPull(const CommandContext& context, const teamstore::TeamStore::PullReport& report)
+void reportPull(const CommandContext& context, const team::TeamStore::PullReport& report)
 {
     context.out << report.sessionId << ": " << report.events << " events in " << context.databasePath;
     if (report.received > 0)
@@ -170,7 +170,7 @@ void reportPull(const CommandContext& context, const teamstore::TeamStore::PullR
     warnAboutDamage(context, report);
 }
 
-int runTeamTasks(CommandContext& context, teamstore::TeamStore& team, bool json)
+int runTeamTasks(CommandContext& context, team::TeamStore& team, bool json)
 {
     QString error;
     const auto tasks = team.tasks(&error);
@@ -204,7 +204,7 @@ int runTeamTasks(CommandContext& context, teamstore::TeamStore& team, bool json)
     return 0;
 }
 
-int runTeamQueue(CommandContext& context, teamstore::TeamStore& team, bool json)
+int runTeamQueue(CommandContext& context, team::TeamStore& team, bool json)
 {
     QString error;
     const auto queue = team.queue(&error);
@@ -242,7 +242,7 @@ int runTeamQueue(CommandContext& context, teamstore::TeamStore& team, bool json)
     return 0;
 }
 
-int runTeamClaim(CommandContext& context, teamstore::TeamStore& team, const QCommandLineParser& parser)
+int runTeamClaim(CommandContext& context, team::TeamStore& team, const QCommandLineParser& parser)
 {
     bool ok = false;
     const int lease = parser.value(QStringLiteral("lease")).toInt(&ok);
@@ -280,7 +280,7 @@ int runTeamClaim(CommandContext& context, teamstore::TeamStore& team, const QCom
     return 0;
 }
 
-int runTeamSubmit(CommandContext& context, teamstore::TeamStore& team, const QStringList& sessions)
+int runTeamSubmit(CommandContext& context, team::TeamStore& team, const QStringList& sessions)
 {
     if (sessions.isEmpty())
         return context.usageError(QStringLiteral("name the session whose review to submit"));
@@ -302,7 +302,7 @@ int runTeamSubmit(CommandContext& context, teamstore::TeamStore& team, const QSt
     return failures == 0 ? 0 : 1;
 }
 
-int runTeamAdd(CommandContext& context, teamstore::TeamStore& team, const QStringList& what,
+int runTeamAdd(CommandContext& context, team::TeamStore& team, const QStringList& what,
                const QCommandLineParser& parser)
 {
     QString error;
@@ -319,7 +319,7 @@ int runTeamAdd(CommandContext& context, teamstore::TeamStore& team, const QStrin
         if (what.size() != 3 || !parser.isSet(QStringLiteral("campaign")))
             return context.usageError(QStringLiteral(
                 "usage: team add task TITLE --campaign NAME [--instructions TEXT] [--sessions N] [--reviewers N]"));
-        teamstore::TeamStore::Task task;
+        team::TeamStore::Task task;
         task.campaign = parser.value(QStringLiteral("campaign"));
         task.title = what.at(2);
         task.instructions = parser.value(QStringLiteral("instructions"));
@@ -342,7 +342,7 @@ int runTeamAdd(CommandContext& context, teamstore::TeamStore& team, const QStrin
 // beside --out, in batches, and the same exporter runs on it. Memory stays bounded as
 // in both halves, and the files are byte-identical to a local export of the same
 // sessions with the same annotations.
-int runTeamExport(CommandContext& context, teamstore::TeamStore& team, const QCommandLineParser& parser)
+int runTeamExport(CommandContext& context, team::TeamStore& team, const QCommandLineParser& parser)
 {
     chains::ExportOptions options;
     if (const int status = readExportOptions(context, parser, &options))
@@ -427,7 +427,7 @@ int runTeam(CommandContext& context)
                                  QStringLiteral("init, sessions, add, tasks, queue, claim, submit or export"));
     parser.process(context.arguments);
     const QStringList what = parser.positionalArguments();
-    const QString connectionString = teamstore::TeamStore::connectionString(parser.value(kTeamOption));
+    const QString connectionString = team::TeamStore::connectionString(parser.value(kTeamOption));
     if (what.isEmpty())
         return context.usageError(
             QStringLiteral("say what: team init, sessions, add, tasks, queue, claim, submit or export"));
@@ -448,7 +448,7 @@ int runTeam(CommandContext& context)
         return runTeamSessions(context, connectionString, json);
 
     QString error;
-    auto team = teamstore::TeamStore::connect(connectionString, &error);
+    auto team = team::TeamStore::connect(connectionString, &error);
     if (!team)
         return context.fail(error);
     if (verb == QLatin1String("add"))
@@ -478,7 +478,7 @@ int runPull(CommandContext& context)
     parser.process(context.arguments);
     QString error;
     auto team =
-        teamstore::TeamStore::connect(teamstore::TeamStore::connectionString(parser.value(kTeamOption)), &error);
+        team::TeamStore::connect(team::TeamStore::connectionString(parser.value(kTeamOption)), &error);
     if (!team)
         return context.fail(error);
     QStringList ids;
@@ -549,7 +549,7 @@ int runPush(CommandContext& context)
         if (!summaries)
             return context.fail(error);
         for (auto it = summaries->crbegin(); it != summaries->crend(); ++it) {
-            if (teamstore::TeamStore::isPushable(it->session.state()) && it->decodeError.isEmpty())
+            if (team::TeamStore::isPushable(it->session.state()) && it->decodeError.isEmpty())
                 ids.append(QString::fromStdString(it->session.id()));
         }
     } else {
@@ -561,7 +561,7 @@ int runPush(CommandContext& context)
         }
     }
     auto team =
-        teamstore::TeamStore::connect(teamstore::TeamStore::connectionString(parser.value(kTeamOption)), &error);
+        team::TeamStore::connect(team::TeamStore::connectionString(parser.value(kTeamOption)), &error);
     if (!team)
         return context.fail(error);
     int failures = 0;

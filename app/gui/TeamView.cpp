@@ -1,8 +1,8 @@
 #include "gui/TeamView.h"
 
 #include "store/Store.h"
-#include "teamstore/PgConnection.h"
-#include "teamstore/TeamStore.h"
+#include "team/PgConnection.h"
+#include "team/TeamStore.h"
 
 #include <QDateTime>
 #include <QHBoxLayout>
@@ -65,9 +65,9 @@ struct TeamView::ServerState
     QString role;
     QString error;
     QString message; // what the call did ("Pushed 2 sessions")
-    QHash<QString, teamstore::TeamStore::TeamSession> sessions;
-    QList<teamstore::TeamStore::Claim> claims;
-    QList<teamstore::TeamStore::Task> tasks;
+    QHash<QString, team::TeamStore::TeamSession> sessions;
+    QList<team::TeamStore::Claim> claims;
+    QList<team::TeamStore::Task> tasks;
     qint64 waiting = 0;
     bool isReviewer = false;
     bool localChanged = false;
@@ -96,7 +96,7 @@ TeamView::TeamView(store::Store& store, QWidget* parent)
     setObjectName(QStringLiteral("teamView"));
     m_connection->setObjectName(QStringLiteral("teamConnection"));
     m_connection->setPlaceholderText(tr("host=db.example.org dbname=trailmark user=you (passwords in ~/.pgpass)"));
-    m_connection->setText(teamstore::TeamStore::connectionString({}));
+    m_connection->setText(team::TeamStore::connectionString({}));
     m_connect->setObjectName(QStringLiteral("teamConnect"));
     m_status->setObjectName(QStringLiteral("teamStatus"));
     m_status->setWordWrap(true);
@@ -185,7 +185,7 @@ TeamView::TeamView(store::Store& store, QWidget* parent)
     layout->addWidget(splitter, 1);
 
     connect(m_connect, &QPushButton::clicked, this, [this] {
-        QSettings().setValue(QLatin1String(teamstore::TeamStore::kSettingsKey), m_connection->text().trimmed());
+        QSettings().setValue(QLatin1String(team::TeamStore::kSettingsKey), m_connection->text().trimmed());
         refresh();
     });
     connect(m_connection, &QLineEdit::returnPressed, m_connect, &QPushButton::click);
@@ -247,7 +247,7 @@ void TeamView::refresh()
         return;
     }
     runOnServer(tr("Reading the team store…"),
-                [](teamstore::TeamStore&, store::Store&, ServerState&) { return QString(); });
+                [](team::TeamStore&, store::Store&, ServerState&) { return QString(); });
 }
 
 void TeamView::fillLocalSessions()
@@ -271,7 +271,7 @@ void TeamView::fillLocalSessions()
                                      .toString(QStringLiteral("yyyy-MM-dd HH:mm")));
         item->setToolTip(SessionId, id);
         item->setData(SessionId, Qt::UserRole, id);
-        const bool pushable = teamstore::TeamStore::isPushable(summary.session.state());
+        const bool pushable = team::TeamStore::isPushable(summary.session.state());
         item->setData(SessionState, Qt::UserRole, pushable);
         item->setText(SessionTask, QString::fromStdString(summary.session.task()));
         item->setText(SessionEvents, QString::number(summary.eventCount));
@@ -286,7 +286,7 @@ void TeamView::fillLocalSessions()
 
 void TeamView::runOnServer(
     const QString& doing,
-    std::function<QString(teamstore::TeamStore& team, store::Store& local, ServerState& state)> work)
+    std::function<QString(team::TeamStore& team, store::Store& local, ServerState& state)> work)
 {
     if (m_job)
         return;
@@ -295,7 +295,7 @@ void TeamView::runOnServer(
         this,
         [work = std::move(work), connection = connectionString(), path = m_databasePath](BackgroundJob&) {
             auto state = std::make_shared<ServerState>();
-            auto team = teamstore::TeamStore::connect(connection, &state->error);
+            auto team = team::TeamStore::connect(connection, &state->error);
             if (!team)
                 return state;
             state->reachable = true;
@@ -442,7 +442,7 @@ void TeamView::pushSelected(bool allFinished)
     if (ids.isEmpty())
         return;
     runOnServer(tr("Pushing %1 session(s)…").arg(ids.size()),
-                [ids](teamstore::TeamStore& team, store::Store& local, ServerState& state) {
+                [ids](team::TeamStore& team, store::Store& local, ServerState& state) {
                     qint64 sent = 0;
                     int pushed = 0;
                     for (const QString& id : ids) {
@@ -462,7 +462,7 @@ void TeamView::pushSelected(bool allFinished)
 void TeamView::claimNext()
 {
     runOnServer(tr("Claiming the next session to review…"),
-                [](teamstore::TeamStore& team, store::Store& local, ServerState& state) {
+                [](team::TeamStore& team, store::Store& local, ServerState& state) {
                     QString error;
                     constexpr int kLeaseMinutes = 120;
                     const auto claim = team.claimNext(kLeaseMinutes, {}, &error);
@@ -490,7 +490,7 @@ void TeamView::submitSelected()
         return;
     const QString id = selected.first()->data(QueueSession, Qt::UserRole).toString();
     runOnServer(tr("Submitting the review of %1…").arg(id.left(13)),
-                [id](teamstore::TeamStore& team, store::Store& local, ServerState& state) {
+                [id](team::TeamStore& team, store::Store& local, ServerState& state) {
                     QString error;
                     const auto sent = team.submit(local, id, &error);
                     if (!sent) {

@@ -16,9 +16,9 @@ namespace trailmark::store {
 class Store;
 } // namespace trailmark::store
 
-namespace trailmark::teamstore {
+namespace trailmark::team {
 class TeamStore;
-} // namespace trailmark::teamstore
+} // namespace trailmark::team
 
 namespace trailmark::gui {
 
@@ -56,7 +56,7 @@ private:
     struct ServerState;
     // Runs work on a fresh connection off the GUI thread; then shows its outcome.
     void runOnServer(const QString& doing,
-                     std::function<QString(teamstore::TeamStore& team, store::Store& local, ServerState& state)> work);
+                     std::function<QString(team::TeamStore& team, store::Store& local, ServerState& state)> work);
     void showServerState(const ServerState& state);
     void fillLocalSessions();
     void pushSelected(bool allFinished);

@@ -20,10 +20,10 @@
 #include "SessionScript.h"
 #include "TestSupport.h"
 #include "store/Store.h"
-#include "teamstore/EventCopy.h"
-#include "teamstore/PgConnection.h"
-#include "teamstore/TeamSchema.h"
-#include "teamstore/TeamStore.h"
+#include "team/EventCopy.h"
+#include "team/PgConnection.h"
+#include "team/TeamSchema.h"
+#include "team/TeamStore.h"
 
 #include <QCoreApplication>
 #include <QTemporaryDir>
@@ -139,7 +139,7 @@ std::string copyRows(const QString& path, const QString& sessionId)
     store->readEventRows(
         sessionId, 0, -1,
         [&](const store::Store::EventRow& row) {
-            teamstore::appendEventCopyRow(rows, session, row);
+            team::appendEventCopyRow(rows, session, row);
             return true;
         },
         &error);
@@ -183,17 +183,17 @@ int main(int argc, char** argv)
     if (!server.start(&error))
         return fail(error);
     {
-        auto owner = teamstore::PgConnection::open(server.connectionString(), &error);
+        auto owner = team::PgConnection::open(server.connectionString(), &error);
         int fromVersion = 0;
-        if (!owner || !teamstore::schema::initialize(*owner, &fromVersion, &error) ||
+        if (!owner || !team::schema::initialize(*owner, &fromVersion, &error) ||
             !owner->exec(QStringLiteral("CREATE DATABASE reference"), &error))
             return fail(error);
     }
     const QString referenceDb = server.connectionString() + QStringLiteral(" dbname=reference");
     {
-        auto reference = teamstore::PgConnection::open(referenceDb, &error);
+        auto reference = team::PgConnection::open(referenceDb, &error);
         int fromVersion = 0;
-        if (!reference || !teamstore::schema::initialize(*reference, &fromVersion, &error))
+        if (!reference || !team::schema::initialize(*reference, &fromVersion, &error))
             return fail(error);
     }
     QString roles = QStringLiteral("CREATE ROLE admin LOGIN IN ROLE trailmark_admin;");
@@ -238,11 +238,11 @@ int main(int argc, char** argv)
         rows.push_back(copyRows(files[i], sessions[i]));
     {
         // The sessions first (not timed): the events refer to them.
-        auto reference = teamstore::PgConnection::open(referenceDb, &error);
+        auto reference = team::PgConnection::open(referenceDb, &error);
         for (size_t i = 0; reference && i < sessions.size(); ++i) {
             if (!reference->query("INSERT INTO trailmark.sessions (id, started_ns, payload, event_count) VALUES "
                                   "($1::uuid, 0, '', 0)",
-                                  {teamstore::PgParam::text(sessions[i])}, &error))
+                                  {team::PgParam::text(sessions[i])}, &error))
                 return fail(error);
         }
     }
@@ -253,7 +253,7 @@ int main(int argc, char** argv)
         for (size_t i = 0; i < rows.size(); ++i)
             copies.emplace_back([&, i] {
                 QString copyError;
-                auto connection = teamstore::PgConnection::open(referenceDb, &copyError);
+                auto connection = team::PgConnection::open(referenceDb, &copyError);
                 if (!connection || !connection->copyIn("COPY trailmark.events FROM STDIN", rows[i], &copyError)) {
                     std::fprintf(stderr, "bench_team: COPY: %s\n", qPrintable(copyError));
                     copiesOk = false;
@@ -283,7 +283,7 @@ int main(int argc, char** argv)
         for (int r = 0; r < reviewers; ++r)
             threads.emplace_back([&, r] {
                 QString claimError;
-                auto team = teamstore::TeamStore::connect(server.connectionString(QStringLiteral("reviewer%1").arg(r)),
+                auto team = team::TeamStore::connect(server.connectionString(QStringLiteral("reviewer%1").arg(r)),
                                                           &claimError);
                 if (!team)
                     return;
@@ -309,7 +309,7 @@ int main(int argc, char** argv)
                             ++duplicates;
                     }
                     team->connection().query("SELECT trailmark.submit_review($1::uuid)",
-                                             {teamstore::PgParam::text(claim->sessionId)}, &claimError);
+                                             {team::PgParam::text(claim->sessionId)}, &claimError);
                 }
             });
         for (auto& thread : threads)

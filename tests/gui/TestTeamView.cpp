@@ -8,9 +8,9 @@
 #include "TestSupport.h"
 #include "gui/TeamView.h"
 #include "store/Store.h"
-#include "teamstore/PgConnection.h"
-#include "teamstore/TeamSchema.h"
-#include "teamstore/TeamStore.h"
+#include "team/PgConnection.h"
+#include "team/TeamSchema.h"
+#include "team/TeamStore.h"
 
 #include <QLabel>
 #include <QPushButton>
@@ -44,7 +44,7 @@ private:
 qint64 TestTeamView::serverCount(const QString& sql)
 {
     QString error;
-    auto connection = teamstore::PgConnection::open(m_server.connectionString(), &error);
+    auto connection = team::PgConnection::open(m_server.connectionString(), &error);
     const auto result = connection ? connection->query(sql.toUtf8().constData(), {}, &error) : std::nullopt;
     if (!result || result->rows() != 1) {
         qWarning("%s: %s", qPrintable(sql), qPrintable(error));
@@ -72,10 +72,10 @@ void TestTeamView::initTestCase()
 {
     QString error;
     QVERIFY2(m_server.start(&error), qPrintable(error));
-    auto owner = teamstore::PgConnection::open(m_server.connectionString(), &error);
+    auto owner = team::PgConnection::open(m_server.connectionString(), &error);
     QVERIFY2(owner, qPrintable(error));
     int fromVersion = 0;
-    QVERIFY2(teamstore::schema::initialize(*owner, &fromVersion, &error), qPrintable(error));
+    QVERIFY2(team::schema::initialize(*owner, &fromVersion, &error), qPrintable(error));
     QVERIFY2(m_server.sql(QStringLiteral("CREATE ROLE alice LOGIN IN ROLE trailmark_expert;"
                                          "CREATE ROLE rita LOGIN IN ROLE trailmark_reviewer;"),
                           &error),
@@ -89,10 +89,10 @@ void TestTeamView::initTestCase()
     m_recording = test::createSession(*store, QStringLiteral("still recording"));
 
     // A campaign task for experts to pick (as the owner, who may do what an admin does).
-    auto team = teamstore::TeamStore::connect(m_server.connectionString(), &error);
+    auto team = team::TeamStore::connect(m_server.connectionString(), &error);
     QVERIFY2(team, qPrintable(error));
     QVERIFY2(team->addCampaign(QStringLiteral("Q4 backend"), &error), qPrintable(error));
-    teamstore::TeamStore::Task task;
+    team::TeamStore::Task task;
     task.campaign = QStringLiteral("Q4 backend");
     task.title = QStringLiteral("make the parser tests pass");
     task.instructions = QStringLiteral("Keep notes of what you rule out.");

@@ -10,8 +10,8 @@
 #include "TestSupport.h"
 #include "chains/Review.h"
 #include "store/Store.h"
-#include "teamstore/PgConnection.h"
-#include "teamstore/TeamSchema.h"
+#include "team/PgConnection.h"
+#include "team/TeamSchema.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -92,7 +92,7 @@ QProcess* TestTeamStore::startTrailmark(const QStringList& arguments, const QStr
 qint64 TestTeamStore::count(const QString& sql)
 {
     QString error;
-    auto connection = teamstore::PgConnection::open(m_server.connectionString(), &error);
+    auto connection = team::PgConnection::open(m_server.connectionString(), &error);
     if (!connection) {
         qWarning("%s", qPrintable(error));
         return -1;
@@ -159,7 +159,7 @@ void TestTeamStore::initIsVersionedAndRefusesANewerSchema()
     Result again = trailmark({QStringLiteral("team"), QStringLiteral("init")}, QStringLiteral("owner"));
     QVERIFY2(again.exitCode == 0 && again.out.contains(QStringLiteral("up to date")), qPrintable(again.out));
     QCOMPARE(count(QStringLiteral("SELECT value::bigint FROM trailmark.meta WHERE key = 'schema_version'")),
-             teamstore::schema::kVersion);
+             team::schema::kVersion);
 
     QString error;
     QVERIFY2(
@@ -219,11 +219,11 @@ void TestTeamStore::pushStoresEverythingOnceAndByteForByte()
     // The server holds the same rows byte for byte: ids, order, times, payloads.
     store = m_alice.open();
     QString error;
-    auto connection = teamstore::PgConnection::open(m_server.connectionString(), &error);
+    auto connection = team::PgConnection::open(m_server.connectionString(), &error);
     QVERIFY2(connection, qPrintable(error));
     const auto rows = connection->query(
         "SELECT id::text, seq, time_ns, kind, payload FROM trailmark.events WHERE session = $1::uuid ORDER BY seq",
-        {teamstore::PgParam::text(messy.sessionId)}, &error);
+        {team::PgParam::text(messy.sessionId)}, &error);
     QVERIFY2(rows, qPrintable(error));
     QCOMPARE(rows->rows(), static_cast<int>(messyEvents));
     int i = 0;
@@ -698,7 +698,7 @@ void TestTeamStore::claimsNeverCollideAndLeasesExpire()
             .arg(task);
     QString holder;
     {
-        auto connection = teamstore::PgConnection::open(m_server.connectionString(), &error);
+        auto connection = team::PgConnection::open(m_server.connectionString(), &error);
         QVERIFY2(connection, qPrintable(error));
         const QByteArray sql = QStringLiteral("SELECT %1, (SELECT a.session::text FROM trailmark.assignments a WHERE "
                                               "a.reviewer = %1)")

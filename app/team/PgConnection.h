@@ -11,7 +11,7 @@
 struct pg_conn;
 struct pg_result;
 
-namespace trailmark::teamstore {
+namespace trailmark::team {
 
 // One query parameter: text, or bytes sent as binary (bytea), or NULL.
 struct PgParam
@@ -83,4 +83,4 @@ private:
 // Appends bytes in COPY text form of a bytea (\\x and hex).
 void appendCopyBytea(std::string& out, std::string_view bytes);
 
-} // namespace trailmark::teamstore
+} // namespace trailmark::team

@@ -1,10 +1,10 @@
-#include "teamstore/TeamSchema.h"
+#include "team/TeamSchema.h"
 
-#include "teamstore/PgConnection.h"
+#include "team/PgConnection.h"
 
 #include <optional>
 
-namespace trailmark::teamstore::schema {
+namespace trailmark::team::schema {
 namespace {
 
 // Version 1. Roles are cluster-wide: created only when missing.
@@ -418,4 +418,4 @@ bool check(PgConnection& connection, QString* error)
     return true;
 }
 
-} // namespace trailmark::teamstore::schema
+} // namespace trailmark::team::schema

@@ -4,8 +4,8 @@
 // functions only ask.
 
 #include "store/Store.h"
-#include "teamstore/PgConnection.h"
-#include "teamstore/TeamStore.h"
+#include "team/PgConnection.h"
+#include "team/TeamStore.h"
 
 #include <QHash>
 #include <QMap>
@@ -14,7 +14,7 @@
 #include <map>
 #include <utility>
 
-namespace trailmark::teamstore {
+namespace trailmark::team {
 namespace {
 
 QDateTime fromMilliseconds(const PgResult& result, int row, int column)
@@ -323,4 +323,4 @@ std::optional<TeamStore::Agreement> TeamStore::agreement(QString* error)
     return agreement;
 }
 
-} // namespace trailmark::teamstore
+} // namespace trailmark::team

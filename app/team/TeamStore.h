@@ -14,7 +14,7 @@ namespace trailmark::store {
 class Store;
 } // namespace trailmark::store
 
-namespace trailmark::teamstore {
+namespace trailmark::team {
 
 class PgConnection;
 
@@ -168,4 +168,4 @@ private:
     bool m_stagingReady = false;
 };
 
-} // namespace trailmark::teamstore
+} // namespace trailmark::team

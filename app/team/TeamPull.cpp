@@ -2,14 +2,14 @@
 
 #include "store/Store.h"
 #include "store/Uuid.h"
-#include "teamstore/PgConnection.h"
-#include "teamstore/TeamStore.h"
+#include "team/PgConnection.h"
+#include "team/TeamStore.h"
 
 #include <QSet>
 
 #include <vector>
 
-namespace trailmark::teamstore {
+namespace trailmark::team {
 namespace {
 
 // Events per local transaction and per server round trip.
@@ -157,4 +157,4 @@ std::optional<TeamStore::PullReport> TeamStore::pull(store::Store& local, const 
     return report;
 }
 
-} // namespace trailmark::teamstore
+} // namespace trailmark::team

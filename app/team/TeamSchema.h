@@ -2,7 +2,7 @@
 
 #include <QString>
 
-namespace trailmark::teamstore {
+namespace trailmark::team {
 
 class PgConnection;
 
@@ -31,4 +31,4 @@ bool initialize(PgConnection& connection, int* fromVersion, QString* error);
 bool check(PgConnection& connection, QString* error);
 
 } // namespace schema
-} // namespace trailmark::teamstore
+} // namespace trailmark::team

@@ -1,10 +1,10 @@
-#include "teamstore/TeamStore.h"
+#include "team/TeamStore.h"
 
 #include "store/Store.h"
 #include "store/Uuid.h"
-#include "teamstore/EventCopy.h"
-#include "teamstore/PgConnection.h"
-#include "teamstore/TeamSchema.h"
+#include "team/EventCopy.h"
+#include "team/PgConnection.h"
+#include "team/TeamSchema.h"
 
 #include <QSet>
 #include <QSettings>
@@ -12,7 +12,7 @@
 #include <set>
 #include <string>
 
-namespace trailmark::teamstore {
+namespace trailmark::team {
 namespace {
 
 // Events per transaction: a killed push loses at most one batch of work, and a batch is
@@ -348,4 +348,4 @@ std::optional<QList<TeamStore::TeamSession>> TeamStore::sessions(QString* error)
     return sessions;
 }
 
-} // namespace trailmark::teamstore
+} // namespace trailmark::team

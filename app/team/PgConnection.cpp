@@ -1,9 +1,9 @@
-#include "teamstore/PgConnection.h"
+#include "team/PgConnection.h"
 
 #include <libpq-fe.h>
 #include <utility>
 
-namespace trailmark::teamstore {
+namespace trailmark::team {
 
 PgResult::PgResult(pg_result* result)
     : m_result(result)
@@ -180,4 +180,4 @@ void appendCopyBytea(std::string& out, std::string_view bytes)
     }
 }
 
-} // namespace trailmark::teamstore
+} // namespace trailmark::team
