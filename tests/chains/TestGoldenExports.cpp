@@ -5,7 +5,10 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QHash>
 #include <QProcess>
+#include <QSet>
 #include <QTest>
 
 #include <algorithm>
@@ -215,7 +218,7 @@ void TestGoldenExports::sameBytes()
     qsizetype at = 0;
     while (at < exported.size() && at < golden.size() && exported.at(at) == golden.at(at))
         ++at;
-    const qsizetype lineStart = golden.lastIndexOf('\n', at - 1) + 1;
+    const qsizetype lineStart = at > 0 ? golden.lastIndexOf('\n', at - 1) + 1 : 0;
     const auto lineAt = [&](const QByteArray& bytes) {
         return bytes.mid(lineStart, 300).split('\n').first();
     };
