@@ -9,7 +9,8 @@ tree=$(mktemp -d)
 trap 'rm -rf "$tree"' EXIT
 
 for top in CMakeLists.txt app capture schema resources tests packaging; do
-    cp -al "$src/$top" "$tree/" 2>/dev/null || cp -a "$src/$top" "$tree/"
+    # Across file systems hard links fail: start that part again as a plain copy.
+    cp -al "$src/$top" "$tree/" 2>/dev/null || { rm -rf "${tree:?}/$top" && cp -a "$src/$top" "$tree/"; }
 done
 check() { "$src/packaging/check-layers" "$tree"; }
 
