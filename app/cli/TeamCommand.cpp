@@ -7,10 +7,11 @@
 #include <QCommandLineParser>
 
 namespace trailmark::cli {
+namespace {
 
-int runTeam(CommandContext& context)
+// The options of every team subcommand, and the help text that lists them.
+void describeTeam(QCommandLineParser& parser)
 {
-    QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("The team store on PostgreSQL.\n\n"
                        "  team init                 create the schema, roles and policies, or migrate them (as the "
@@ -45,6 +46,15 @@ int runTeam(CommandContext& context)
     addExportOptions(parser);
     parser.addPositionalArgument(QStringLiteral("what"),
                                  QStringLiteral("init, sessions, add, tasks, queue, claim, submit or export"));
+}
+
+} // namespace
+
+// Reads the command line, then hands the work to the subcommand's function (team/).
+int runTeam(CommandContext& context)
+{
+    QCommandLineParser parser;
+    describeTeam(parser);
     parser.process(context.arguments);
     const QStringList what = parser.positionalArguments();
     const QString connectionString = team::TeamStore::connectionString(parser.value(teamOption()));
