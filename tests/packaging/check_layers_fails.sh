@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # packaging/check-layers can fail: on a copy of the tree (hard links where the file
-# system allows) that passes, plant wrong-way includes and a wrong namespace, and expect
-# a non-zero exit that names each planted file and line. Then remove them again and
-# expect a pass.
+# system allows) that passes, plant wrong-way includes (quoted and in angle brackets)
+# and a wrong namespace, and expect a non-zero exit that names each planted file and
+# line. Then remove them again and expect a pass.
 set -euo pipefail
 src=$(cd "$1" && pwd)
 tree=$(mktemp -d)
@@ -35,6 +35,9 @@ chains_file=app/chains/Step.cpp
 team_file=app/team/Planted.h
 plant "$store_file" '#include "chains/Step.h"'
 plant "$chains_file" '#include "gui/MainWindow.h"'
+# Angle brackets are no way around the rules.
+team_include_file=app/team/TeamSchema.cpp
+plant "$team_include_file" '#include <chains/Step.h>'
 printf '#pragma once\n\nnamespace trailmark::teamstore {\nclass Elsewhere;\n}\n' >"$tree/$team_file"
 # And one that is allowed: the store's own header again, to show not everything fails.
 plant schema/store/Uuid.cpp '#include "store/Clock.h"'
@@ -46,14 +49,15 @@ set -e
 [ "$status" -eq 1 ] || { echo "check-layers exited $status, expected 1:" >&2; echo "$output" >&2; exit 1; }
 expect_line "$output" "$store_file" '"chains/Step.h" is not allowed in store (may include: proto)'
 expect_line "$output" "$chains_file" '"gui/MainWindow.h" is not allowed in chains (may include: proto store)'
+expect_line "$output" "$team_include_file" '"chains/Step.h" is not allowed in team (may include: proto store)'
 grep -qF "$team_file:1: opens no namespace trailmark::team" <<<"$output" || {
     echo "check-layers did not report the namespace of $team_file:" >&2
     echo "$output" >&2
     exit 1
 }
-[ "$(grep -cE '^[^ ]+:[0-9]+: ' <<<"$output")" -eq 3 ] || { echo "expected exactly 3 reports:" >&2; echo "$output" >&2; exit 1; }
+[ "$(grep -cE '^[^ ]+:[0-9]+: ' <<<"$output")" -eq 4 ] || { echo "expected exactly 4 reports:" >&2; echo "$output" >&2; exit 1; }
 
-for file in "$store_file" "$chains_file" schema/store/Uuid.cpp; do
+for file in "$store_file" "$chains_file" "$team_include_file" schema/store/Uuid.cpp; do
     restore "$file"
 done
 rm "$tree/$team_file"
