@@ -205,7 +205,9 @@ size_t wrappedCommandAt(const std::vector<std::string_view>& words, size_t at)
             const std::string_view option = words[i];
             i += option.size() == 2 && kValued.find(option[1]) != std::string_view::npos ? 2 : 1;
         }
-        return i + 1 < words.size() ? i + 1 : 0; // past the host
+        // Past the host; `ssh host < script.sh` runs what the shell feeds it.
+        const bool runs = i + 1 < words.size() && words[i + 1].front() != '<' && words[i + 1].front() != '>';
+        return runs ? i + 1 : 0;
     }
     if (word == "docker" || word == "podman" || word == "docker-compose")
         return containerCommandAt(words, at);

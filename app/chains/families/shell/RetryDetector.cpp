@@ -213,8 +213,8 @@ bool keepsSomeOperand(const SimpleCommand& earlier, const SimpleCommand& later, 
         if (word.empty() || word.front() == '-' || isOptionValue(earlier, i, later))
             continue;
         hadOperand = true;
-        if (std::any_of(later.arguments.begin(), later.arguments.end(),
-                        [&](std::string_view other) { return sameTarget(word, other); }))
+        if (later.hasArgument(word) || std::any_of(later.arguments.begin(), later.arguments.end(),
+                                                   [&](auto other) { return sameTarget(word, other); }))
             return true;
     }
     return !hadOperand;
