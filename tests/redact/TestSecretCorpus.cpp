@@ -69,8 +69,8 @@ void TestSecretCorpus::initTestCase()
         else if (fields.size() == 2 && fields[0] == "keep")
             m_lookAlikes.push_back({lineNumber, fields[1]});
         else
-            QFAIL(qPrintable(QStringLiteral("second_corpus.tsv:%1: not 'secret VALUE COMMAND' or 'keep COMMAND'")
-                                 .arg(lineNumber)));
+            QFAIL(qPrintable(
+                QStringLiteral("second_corpus.tsv:%1: not 'secret VALUE COMMAND' or 'keep COMMAND'").arg(lineNumber)));
     }
     QVERIFY(m_secrets.size() >= 60);
     QVERIFY(m_lookAlikes.size() >= 60);
