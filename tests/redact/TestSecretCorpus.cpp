@@ -1,5 +1,9 @@
+#include "TestSupport.h"
+#include "capture/import/HistoryImporter.h"
 #include "capture/redact/Redactor.h"
+#include "store/Store.h"
 
+#include <QDir>
 #include <QFile>
 #include <QTest>
 
@@ -8,7 +12,9 @@ using namespace trailmark;
 // The second corpus of secret shapes (issue 26, part 3;
 // tests/fixtures/redact/second_corpus.tsv), both sides: each secret is gone from the
 // redacted command, each look-alike comes out byte for byte. figures() prints the counts
-// the README quotes.
+// the README quotes. The redactor runs before anything is stored, so every export (made
+// from stored text only) holds no more than the database: storedNowhere() checks the
+// database file itself.
 class TestSecretCorpus final : public QObject
 {
     Q_OBJECT
@@ -20,6 +26,7 @@ private Q_SLOTS:
     void untouched_data();
     void untouched();
     void figures();
+    void storedNowhere();
 
 private:
     struct Secret
@@ -123,6 +130,43 @@ void TestSecretCorpus::figures()
     }
     qInfo("second corpus: redacted %zu of %zu secrets; false positives %zu of %zu look-alikes", caught,
           m_secrets.size(), touched, m_lookAlikes.size());
+}
+
+void TestSecretCorpus::storedNowhere()
+{
+    // The corpus as a bash history, imported through the same redactor the recorder uses.
+    test::TempDatabase database;
+    QByteArray history;
+    for (const Secret& secret : m_secrets)
+        history += secret.command + '\n';
+    const QString path = QDir(database.directory()).filePath(QStringLiteral("bash_history"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    QCOMPARE(file.write(history), history.size());
+    file.close();
+    {
+        auto store = database.open();
+        QVERIFY(store);
+        const capture::Redactor redactor;
+        capture::ImportOptions options;
+        options.format = capture::HistoryFormat::BashHistory;
+        options.path = path;
+        capture::HistoryImporter importer(*store, redactor);
+        QString error;
+        const auto summary = importer.run(
+            options, [](const capture::ImportProblem&) {}, &error);
+        QVERIFY2(summary, qPrintable(error));
+        QCOMPARE(summary->commands, static_cast<qint64>(m_secrets.size()));
+    }
+    QByteArray stored;
+    for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-journal")}) {
+        QFile part(database.path() + suffix);
+        if (part.open(QIODevice::ReadOnly))
+            stored += part.readAll();
+    }
+    QVERIFY(stored.contains("[REDACTED:fed-secret]"));
+    for (const Secret& secret : m_secrets)
+        QVERIFY2(!stored.contains(secret.value), secret.value.constData());
 }
 
 QTEST_GUILESS_MAIN(TestSecretCorpus)
