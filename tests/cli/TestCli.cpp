@@ -115,8 +115,8 @@ void TestCli::initHelpGivesTheReadmesLine()
     const QByteArray readmeText = readme.readAll();
     const Run run = runTrailmark({QStringLiteral("init"), QStringLiteral("--help")});
     QCOMPARE(run.exitCode, 0);
-    for (const QByteArray line : {QByteArray("eval \"$(trailmark init bash --capture-output)\""),
-                                  QByteArray("trailmark init fish --capture-output | source")}) {
+    for (const QByteArray& line : {QByteArray("eval \"$(trailmark init bash --capture-output)\""),
+                                   QByteArray("trailmark init fish --capture-output | source")}) {
         QVERIFY2(readmeText.contains(line), line.constData());
         QVERIFY2(run.out.contains(line), run.out.constData());
     }
