@@ -333,6 +333,8 @@ void EditSource::catchUpUnwatched(const Command& command, const QString& directo
     if (!m_watcher || command.endNs == 0 || directory.isEmpty() || command.interactiveEditor)
         return;
     const QString absolute = QDir::cleanPath(QDir(directory).absolutePath());
+    if (!QFileInfo(absolute).isDir()) // a `cd` that failed: watched once it exists
+        return;
     watchDirectory(absolute);
     const WatchedTree* tree = m_watcher->treeOf(absolute);
     // Watched when the command started: inotify saw what it wrote.
@@ -352,13 +354,25 @@ void EditSource::catchUpUnwatched(const Command& command, const QString& directo
         if (owner == nullptr)
             continue;
         const QString relative = change.path.mid(owner->root.size() + 1);
-        if (m_watcher->isSkipped(*owner, relative, false) || isAttributed(command.id, owner, relative))
+        if (isSkippedPath(*owner, relative) || isAttributed(command.id, owner, relative))
             continue;
         m_collector.addUnwatched(*owner, relative, change.modifiedNs, change.created, change.before);
         found = true;
     }
     if (found)
         m_quiet.start(m_options.quietPeriod);
+}
+
+bool EditSource::isSkippedPath(const WatchedTree& tree, const QString& relativePath) const
+{
+    // The watch never enters a skipped directory (__pycache__, .git, excluded ones): the
+    // files found below one are no edits either.
+    for (qsizetype slash = relativePath.indexOf(QLatin1Char('/')); slash > 0;
+         slash = relativePath.indexOf(QLatin1Char('/'), slash + 1)) {
+        if (m_watcher->isSkipped(tree, relativePath.left(slash), true))
+            return true;
+    }
+    return m_watcher->isSkipped(tree, relativePath, false);
 }
 
 bool EditSource::isAttributed(const std::string& commandId, const WatchedTree* tree, const QString& path) const

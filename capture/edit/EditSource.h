@@ -97,6 +97,7 @@ private:
     // or one it cd'd into) was never seen: found by mtime and made its effects.
     void catchUpUnwatched(const Command& command, const QString& directory);
     bool isAttributed(const std::string& commandId, const WatchedTree* tree, const QString& path) const;
+    bool isSkippedPath(const WatchedTree& tree, const QString& relativePath) const;
     bool anyCommandRunning() const;
 
     EditSourceOptions m_options;
