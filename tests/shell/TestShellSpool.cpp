@@ -113,7 +113,7 @@ void TestShellSpool::reopensAVanishedSpool()
     const QList<v1::Event> events = harness.storedEvents();
     QCOMPARE(commandTexts(commandsOf(events)), QList<QByteArray>({"echo after"}));
     QVERIFY(commandsOf(events).first().finished.has_value());
-    QCOMPARE(QString::fromStdString(events.at(events.size() - 2).note().text()), QStringLiteral("still here"));
+    QCOMPARE(QString::fromStdString(events.last().note().text()), QStringLiteral("still here"));
 }
 
 void TestShellSpool::failingSpoolWritesAreSaidOnceAndTearNothing_data()
