@@ -1,5 +1,5 @@
 #include "TestSupport.h"
-#include "capture/edit/EditSettings.h"
+#include "capture/SourceChoices.h"
 #include "capture/edit/WithheldFiles.h"
 #include "capture/redact/RedactionRules.h"
 #include "capture/redact/WindowExclusionFilter.h"
@@ -26,6 +26,11 @@ private Q_SLOTS:
     void fileEditFoldersAndWithheldPatterns();
 
 private:
+    // Folders as the edit source's settings hold them, as `trailmark record` reads them.
+    static QStringList saved(const QString& option)
+    {
+        return capture::SourceChoices::fromSettings().directories(option);
+    }
     QTemporaryDir m_config;
 };
 
@@ -88,7 +93,7 @@ void TestSettingsDialog::fileEditFoldersAndWithheldPatterns()
         QString error;
         QVERIFY(!dialog.save(&error));
         QVERIFY2(error.contains(QStringLiteral("relative/dir is not a folder")), qPrintable(error));
-        QVERIFY(capture::EditSettings::watchDirectories().isEmpty());
+        QVERIFY(saved(QStringLiteral("watch")).isEmpty());
     }
     gui::SettingsDialog dialog;
     dialog.findChild<QCheckBox*>(QStringLiteral("recordEdits"))->setChecked(true);
@@ -100,8 +105,8 @@ void TestSettingsDialog::fileEditFoldersAndWithheldPatterns()
     QString error;
     QVERIFY2(dialog.save(&error), qPrintable(error));
     // What `trailmark record` reads: the same settings and the same pattern file.
-    QCOMPARE(capture::EditSettings::watchDirectories(), QStringList{notes.path()});
-    QCOMPARE(capture::EditSettings::excludedDirectories(), QStringList{privateFolder.path()});
+    QCOMPARE(saved(QStringLiteral("watch")), QStringList{notes.path()});
+    QCOMPARE(saved(QStringLiteral("excludeDirs")), QStringList{privateFolder.path()});
     capture::WithheldFiles withheld;
     QVERIFY2(withheld.loadUserPatterns(capture::WithheldFiles::defaultUserPatternsPath(), &error), qPrintable(error));
     QVERIFY(withheld.isWithheld(QStringLiteral("deploy/secrets.yaml")));
