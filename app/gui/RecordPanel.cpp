@@ -145,6 +145,8 @@ RecordPanel::RecordPanel(store::Store& store, RecordingController& controller, Q
     layout->addWidget(m_storageBanner);
     layout->addLayout(taskRow);
     m_choices = std::make_unique<RecordTabChoices>(this, layout);
+    // The keyboard reaches the choices between the task and the start button, as they show.
+    QWidget::setTabOrder(m_choices->chainTabOrder(m_task), m_start);
     layout->addLayout(controls);
     layout->addWidget(new QLabel(tr("Captured so far:"), this));
     layout->addWidget(m_feedStack, 1);

@@ -33,6 +33,15 @@ void RecordTabChoices::setEnabled(bool enabled)
         box.box->setEnabled(enabled);
 }
 
+QWidget* RecordTabChoices::chainTabOrder(QWidget* previous) const
+{
+    for (const Box& box : m_boxes) {
+        QWidget::setTabOrder(previous, box.box);
+        previous = box.box;
+    }
+    return previous;
+}
+
 capture::SourceChoices RecordTabChoices::rememberForRecording() const
 {
     for (const Box& box : m_boxes)

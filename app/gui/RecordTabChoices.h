@@ -23,6 +23,9 @@ public:
     RecordTabChoices(QWidget* parent, QVBoxLayout* layout);
 
     void setEnabled(bool enabled);
+    // Puts the boxes in the keyboard's tab order after previous; returns the last one
+    // (previous when there are none), for the widget that follows.
+    QWidget* chainTabOrder(QWidget* previous) const;
     // Remembers the boxes as the user's settings and returns every source's choices for
     // the recording about to start (the Settings' values and these boxes).
     capture::SourceChoices rememberForRecording() const;

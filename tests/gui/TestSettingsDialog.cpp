@@ -9,8 +9,10 @@
 #include <QCheckBox>
 #include <QDir>
 #include <QFile>
+#include <QKeySequenceEdit>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QSettings>
 #include <QTest>
 
 using namespace trailmark;
@@ -24,6 +26,7 @@ private Q_SLOTS:
     void savesReviewerLabelsAndRuleFiles();
     void aBadRuleLineIsRefusedAndNothingIsWritten();
     void fileEditFoldersAndWithheldPatterns();
+    void captureChoicesKeepTheirSettingsKeys();
 
 private:
     // Folders as the edit source's settings hold them, as `trailmark record` reads them.
@@ -112,6 +115,33 @@ void TestSettingsDialog::fileEditFoldersAndWithheldPatterns()
     QVERIFY(withheld.isWithheld(QStringLiteral("deploy/secrets.yaml")));
     QVERIFY(!withheld.isWithheld(QStringLiteral("deploy/values.yaml")));
     QCOMPARE(test::modeOf(capture::WithheldFiles::defaultUserPatternsPath()), 0600);
+}
+
+// The entries the capture sources declare read and write the keys existing users'
+// settings files already hold.
+void TestSettingsDialog::captureChoicesKeepTheirSettingsKeys()
+{
+    QSettings().clear(); // the folders of the test before are gone
+    QSettings().setValue(QStringLiteral("capture/screenshots"), false);
+    QSettings().setValue(QStringLiteral("capture/guiActions"), false);
+    QSettings().setValue(QStringLiteral("capture/noteHotkey"), QStringLiteral("Ctrl+Alt+M"));
+    gui::SettingsDialog dialog;
+    QCheckBox* screenshots = nullptr;
+    for (QCheckBox* box : dialog.findChildren<QCheckBox*>()) {
+        if (box->text() == QLatin1String("Take screenshots of the active window while recording"))
+            screenshots = box;
+    }
+    QVERIFY(screenshots);
+    QVERIFY(!screenshots->isChecked());
+    const auto hotkeys = dialog.findChildren<QKeySequenceEdit*>();
+    QCOMPARE(hotkeys.size(), 1);
+    QCOMPARE(hotkeys.first()->keySequence(), QKeySequence(QStringLiteral("Ctrl+Alt+M")));
+    dialog.findChild<QCheckBox*>(QStringLiteral("guiActions"))->setChecked(true);
+    QString error;
+    QVERIFY2(dialog.save(&error), qPrintable(error));
+    QCOMPARE(QSettings().value(QStringLiteral("capture/guiActions")).toBool(), true);
+    QCOMPARE(QSettings().value(QStringLiteral("capture/screenshots")).toBool(), false);
+    QCOMPARE(QSettings().value(QStringLiteral("capture/noteHotkey")).toString(), QStringLiteral("Ctrl+Alt+M"));
 }
 
 QTEST_MAIN(TestSettingsDialog)
