@@ -16,9 +16,13 @@ namespace {
 // The registration list: a new source is one more line here (and its folder).
 // Window activity starts first and GUI actions after file edits, as they always have;
 // screenshots come before GUI actions, whose keyframes follow the session's choice.
-const std::array<const SourceDeclaration*, 6> kSources{
-    &windowDeclaration(), &shellDeclaration(),      &editDeclaration(),
-    &noteDeclaration(),   &screenshotDeclaration(), &guiActionDeclaration(),
+const std::array kSources{
+    &windowDeclaration(),     // capture/window/
+    &shellDeclaration(),      // capture/shell/
+    &editDeclaration(),       // capture/edit/
+    &noteDeclaration(),       // capture/note/
+    &screenshotDeclaration(), // capture/screenshot/
+    &guiActionDeclaration(),  // capture/gui/
 };
 
 } // namespace
