@@ -41,8 +41,8 @@ int runTeamStats(CommandContext& context)
     if (const int status = context.refusePositionalArguments(parser))
         return status;
     QString error;
-    auto team = team::TeamStore::connect(
-        team::TeamStore::connectionString(parser.value(QStringLiteral("team-url"))), &error);
+    auto team =
+        team::TeamStore::connect(team::TeamStore::connectionString(parser.value(QStringLiteral("team-url"))), &error);
     if (!team)
         return context.fail(error);
     const auto agreement = team->agreement(&error);

@@ -283,8 +283,8 @@ int main(int argc, char** argv)
         for (int r = 0; r < reviewers; ++r)
             threads.emplace_back([&, r] {
                 QString claimError;
-                auto team = team::TeamStore::connect(server.connectionString(QStringLiteral("reviewer%1").arg(r)),
-                                                          &claimError);
+                auto team =
+                    team::TeamStore::connect(server.connectionString(QStringLiteral("reviewer%1").arg(r)), &claimError);
                 if (!team)
                     return;
                 for (int i = 0; i < 5; ++i) {

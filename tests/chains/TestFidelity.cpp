@@ -49,22 +49,35 @@ struct Score
 
 } // namespace
 
-// Derives the labelled sessions of tests/fixtures/fidelity through the real store and
-// scores the error marks and retry links against the reviewer's labels.
+// Derives each labelled set of sessions through the real store and scores the error marks
+// and retry links against the reviewer's labels. The second set was written from kinds of
+// work the first lacks, before the rules were changed for it (issue 26): a floor on both
+// keeps rules from being tuned to one set's cases.
 class TestFidelity final : public QObject
 {
     Q_OBJECT
 
 private Q_SLOTS:
+    void marksAgreeWithTheReviewer_data();
     void marksAgreeWithTheReviewer();
 };
 
+void TestFidelity::marksAgreeWithTheReviewer_data()
+{
+    QTest::addColumn<QString>("folder");
+    QTest::addColumn<double>("floor");
+    QTest::newRow("first set") << QStringLiteral("fidelity") << 0.98;
+    QTest::newRow("second set") << QStringLiteral("fidelity-second") << 0.98;
+}
+
 void TestFidelity::marksAgreeWithTheReviewer()
 {
+    QFETCH(QString, folder);
+    QFETCH(double, floor);
     test::TempDatabase database;
     const auto store = database.open();
     QVERIFY(store);
-    const QDir directory(QStringLiteral(TRAILMARK_FIXTURES "/fidelity"));
+    const QDir directory(QStringLiteral(TRAILMARK_FIXTURES "/") + folder);
     const QStringList files = directory.entryList({QStringLiteral("*.session")}, QDir::Files, QDir::Name);
     QVERIFY(files.size() >= 5);
 
@@ -131,14 +144,15 @@ void TestFidelity::marksAgreeWithTheReviewer()
                 shells.insert(step.family->toolLabel(step));
         }
     }
-    qInfo("fidelity: %d labelled commands in %d sessions, shells %s", commands, static_cast<int>(files.size()),
+    qInfo("fidelity (%s): %d labelled commands in %d sessions, shells %s", qPrintable(folder), commands,
+          static_cast<int>(files.size()),
           qPrintable(QStringList(shells.begin(), shells.end()).join(QStringLiteral(", "))));
     qInfo("outcomes: %d of %d as the reviewer labelled them (%.1f%%)", outcomesAgreed, commands,
           100.0 * outcomesAgreed / commands);
     qInfo("error marks: %s", qPrintable(errors.text()));
     qInfo("retry links: %s", qPrintable(retries.text()));
-    QVERIFY2(errors.f1() >= 0.95, qPrintable(errors.text()));
-    QVERIFY2(retries.f1() >= 0.95, qPrintable(retries.text()));
+    QVERIFY2(errors.f1() >= floor, qPrintable(errors.text()));
+    QVERIFY2(retries.f1() >= floor, qPrintable(retries.text()));
 }
 
 QTEST_GUILESS_MAIN(TestFidelity)

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <initializer_list>
 
 namespace trailmark::chains {
 namespace {
@@ -88,6 +89,40 @@ std::string_view withoutVersion(std::string_view name)
     return name;
 }
 
+template <size_t N> bool isOneOf(std::string_view word, const std::array<std::string_view, N>& names)
+{
+    return std::find(names.begin(), names.end(), word) != names.end();
+}
+
+bool startsWithDigit(std::string_view word)
+{
+    return !word.empty() && std::isdigit(static_cast<unsigned char>(word.front())) != 0;
+}
+
+// Options of runners and wrappers that take the next word as their value (sudo -u
+// deploy, nice -n 10, xargs -I {}, timeout -k 5, conda run -n env, ssh -i key).
+bool runnerOptionTakesValue(std::string_view runner, std::string_view option)
+{
+    if (runner == "xargs")
+        return isOneOf(option, std::array<std::string_view, 8>{"-I", "-n", "-P", "-L", "-d", "-a", "-E", "-s"});
+    if (runner == "timeout")
+        return isOneOf(option, std::array<std::string_view, 4>{"-s", "-k", "--signal", "--kill-after"});
+    return isOneOf(option, std::array<std::string_view, 9>{"-u", "-n", "-g", "-p", "--name", "--prefix", "--with",
+                                                           "--python", "--user"});
+}
+
+// From `at` on, past the options of `runner` and their values.
+size_t pastOptions(const std::vector<std::string_view>& words, size_t at, std::string_view runner)
+{
+    while (at < words.size() && words[at].size() > 1 && words[at].front() == '-') {
+        const std::string_view option = words[at];
+        at += runnerOptionTakesValue(runner, option) ? 2 : 1;
+        if (option == "--")
+            break;
+    }
+    return at;
+}
+
 // Words before the program that change how it runs, not what it is. Returns how many
 // words of `words` from `at` on belong to such a runner, 0 when none does.
 size_t runnerLength(const std::vector<std::string_view>& words, size_t at)
@@ -95,23 +130,27 @@ size_t runnerLength(const std::vector<std::string_view>& words, size_t at)
     const std::string_view word = baseName(words[at]);
     const std::string_view next = at + 1 < words.size() ? words[at + 1] : std::string_view();
     // fish joins with `; and`, `; or`: those words prefix the command they run.
-    constexpr std::array<std::string_view, 12> kPrefixes = {"sudo", "env",     "time", "nice", "nohup", "exec",
-                                                            "npx",  "command", "bunx", "and",  "or",    "not"};
-    if (isAssignment(word))
+    constexpr std::array<std::string_view, 16> kPrefixes = {
+        "sudo", "doas",    "env",  "time",  "nice",    "ionice", "nohup", "exec",
+        "npx",  "command", "bunx", "xargs", "timeout", "and",    "or",    "not",
+    };
+    // PGPASSFILE=~/.pg/warehouse psql: an assignment, whatever its value holds.
+    if (isAssignment(words[at]))
         return 1;
-    if (std::find(kPrefixes.begin(), kPrefixes.end(), word) != kPrefixes.end()) {
-        size_t length = 1;
-        // sudo -u deploy, env -i, nice -n 10: options of the runner, and their values.
-        while (at + length < words.size() && words[at + length].front() == '-') {
-            const std::string_view option = words[at + length];
-            length += (option == "-u" || option == "-n" || option == "-g") ? 2 : 1;
-        }
-        return length;
+    // `command -v x` asks where x is: a lookup, not a runner.
+    if (word == "command" && (next == "-v" || next == "-V"))
+        return 0;
+    if (isOneOf(word, kPrefixes)) {
+        size_t end = pastOptions(words, at + 1, word);
+        // timeout 30 make: the duration is the runner's.
+        if (word == "timeout" && end < words.size() && startsWithDigit(words[end]))
+            ++end;
+        return end - at;
     }
     const bool runSubcommand = next == "run" && (word == "uv" || word == "poetry" || word == "pipenv" ||
                                                  word == "pdm" || word == "hatch" || word == "conda");
     if (runSubcommand || (word == "bundle" && next == "exec") || (word == "pnpm" && next == "exec"))
-        return 2;
+        return pastOptions(words, at + 2, word) - at; // conda run -n env pip …
     if (withoutVersion(word) == "python" && next == "-m")
         return 2;
     // bash script.sh, sh ./run.sh: the script is the program.
@@ -120,15 +159,104 @@ size_t runnerLength(const std::vector<std::string_view>& words, size_t at)
     return 0;
 }
 
-SimpleCommand simpleCommand(std::vector<std::string_view> words)
+size_t pastRunners(const std::vector<std::string_view>& words, size_t at)
 {
-    SimpleCommand command;
-    size_t at = 0;
     while (at < words.size()) {
         const size_t skip = runnerLength(words, at);
         if (skip == 0)
             break;
         at += skip;
+    }
+    return at;
+}
+
+// Where `docker exec CONTAINER CMD`, `docker compose exec|run SERVICE CMD` (and
+// podman's) start CMD, or 0. `at` is the program.
+size_t containerCommandAt(const std::vector<std::string_view>& words, size_t at)
+{
+    const auto past = [&](size_t i, std::initializer_list<std::string_view> valued) {
+        while (i < words.size() && words[i].size() > 1 && words[i].front() == '-')
+            i += std::find(valued.begin(), valued.end(), words[i]) != valued.end() ? 2 : 1;
+        return i;
+    };
+    size_t i = past(at + 1, {"-H", "--host", "-c", "--context", "--config", "-l", "--log-level"});
+    const bool compose = baseName(words[at]) == "docker-compose" || (i < words.size() && words[i] == "compose");
+    if (compose) {
+        i = baseName(words[at]) == "docker-compose" ? at + 1 : i + 1;
+        i = past(i, {"-f", "--file", "-p", "--project-name", "--profile", "--env-file", "--project-directory"});
+    }
+    if (i >= words.size() || (words[i] != "exec" && !(compose && words[i] == "run")))
+        return 0;
+    i = past(i + 1, {"-e", "--env", "-u", "--user", "-w", "--workdir", "--env-file", "--index", "-v", "--volume", "-p",
+                     "--publish", "--name", "--entrypoint", "-l", "--label"});
+    return i + 1 < words.size() ? i + 1 : 0; // past the container or service
+}
+
+// Where the command a wrapper runs elsewhere starts (ssh host CMD, docker exec c CMD,
+// kubectl exec pod -- CMD, sh -c CMD, sg group -c CMD, su -c CMD), or 0 when the word at
+// `at` is no such wrapper or runs nothing (ssh host: a login).
+size_t wrappedCommandAt(const std::vector<std::string_view>& words, size_t at)
+{
+    const std::string_view word = baseName(words[at]);
+    if (word == "ssh") {
+        size_t i = at + 1;
+        while (i < words.size() && words[i].size() > 1 && words[i].front() == '-') {
+            constexpr std::string_view kValued = "bcDEeFIiJLlmOopQRSWw";
+            const std::string_view option = words[i];
+            i += option.size() == 2 && kValued.find(option[1]) != std::string_view::npos ? 2 : 1;
+        }
+        // Past the host; `ssh host < script.sh` runs what the shell feeds it.
+        const bool runs = i + 1 < words.size() && words[i + 1].front() != '<' && words[i + 1].front() != '>';
+        return runs ? i + 1 : 0;
+    }
+    if (word == "docker" || word == "podman" || word == "docker-compose")
+        return containerCommandAt(words, at);
+    if (word == "kubectl" || word == "oc") {
+        const auto exec = std::find(words.begin() + static_cast<std::ptrdiff_t>(at), words.end(), "exec");
+        const auto dashes = std::find(exec, words.end(), "--");
+        return exec != words.end() && dashes + 1 < words.end() ? static_cast<size_t>(dashes + 1 - words.begin()) : 0;
+    }
+    // sh -c CMD, bash -lc CMD, sg group -c CMD, su - user -c CMD.
+    if (word == "sh" || word == "bash" || word == "zsh" || word == "dash" || word == "sg" || word == "su") {
+        for (size_t i = at + 1; i + 1 < words.size(); ++i) {
+            const std::string_view option = words[i];
+            if (option.size() > 1 && option.front() == '-' && option[1] != '-' && option.back() == 'c')
+                return i + 1;
+        }
+    }
+    return 0;
+}
+
+// The text inside a word that is wholly one quoted string ('a b', "a b"), or empty.
+std::string_view quotedText(std::string_view word)
+{
+    if (word.size() < 2 || (word.front() != '\'' && word.front() != '"') || word.back() != word.front())
+        return {};
+    for (size_t i = 1; i + 1 < word.size(); ++i) {
+        if (word[i] == '\\' && word.front() == '"')
+            ++i;
+        else if (word[i] == word.front())
+            return {};
+    }
+    return word.substr(1, word.size() - 2);
+}
+
+SimpleCommand simpleCommand(std::vector<std::string_view> words)
+{
+    SimpleCommand command;
+    size_t at = pastRunners(words, 0);
+    // ssh host sudo journalctl -f: the wrapped command acts; a wrapped line given as
+    // one quoted word is parsed where the wrapper stands (CommandLine::parse).
+    constexpr int kMaxWrappers = 4;
+    for (int depth = 0; depth < kMaxWrappers && at < words.size(); ++depth) {
+        const size_t inner = wrappedCommandAt(words, at);
+        if (inner == 0)
+            break;
+        if (inner + 1 == words.size() && !quotedText(words[inner]).empty()) {
+            command.wrappedLine = quotedText(words[inner]);
+            break;
+        }
+        at = pastRunners(words, inner);
     }
     if (at < words.size()) {
         command.typedProgram = baseName(words[at]);
@@ -180,6 +308,17 @@ std::string_view SimpleCommand::firstOperand() const
 std::string_view SimpleCommand::verb() const
 {
     const std::string_view operand = firstOperand();
+    // docker compose up: compose is a plugin of docker (and podman, and of dokcer typed
+    // in haste), up is what it does.
+    if (operand == "compose") {
+        size_t i = static_cast<size_t>(std::find(arguments.begin(), arguments.end(), operand) - arguments.begin()) + 1;
+        constexpr std::array<std::string_view, 7> kValued = {
+            "-f", "--file", "-p", "--project-name", "--profile", "--env-file", "--project-directory",
+        };
+        while (i < arguments.size() && !arguments[i].empty() && arguments[i].front() == '-')
+            i += std::find(kValued.begin(), kValued.end(), arguments[i]) != kValued.end() ? 2 : 1;
+        return i < arguments.size() ? arguments[i] : std::string_view();
+    }
     const bool packageManager = program == "npm" || program == "yarn" || program == "pnpm" || program == "bun";
     if (!packageManager || (operand != "run" && operand != "run-script"))
         return operand;
@@ -192,18 +331,66 @@ bool SimpleCommand::hasArgument(std::string_view word) const
     return std::find(arguments.begin(), arguments.end(), word) != arguments.end();
 }
 
-CommandLine CommandLine::parse(std::string_view text)
+namespace {
+
+CommandLine parseLine(std::string_view text, int depth);
+
+// Puts the lines that wrappers run (ssh host 'a && b') in the wrappers' place: alone in
+// its pipeline, the wrapper gives way to the line's pipelines; inside a pipeline, it
+// takes the line's deciding command as its own.
+void openWrappedLines(CommandLine& line, int depth)
+{
+    constexpr int kMaxDepth = 2;
+    const bool any = std::any_of(line.pipelines.begin(), line.pipelines.end(), [](const Pipeline& pipeline) {
+        return std::any_of(pipeline.commands.begin(), pipeline.commands.end(),
+                           [](const SimpleCommand& command) { return !command.wrappedLine.empty(); });
+    });
+    if (!any || depth >= kMaxDepth)
+        return;
+    std::vector<Pipeline> opened;
+    for (Pipeline& pipeline : line.pipelines) {
+        if (pipeline.commands.size() == 1 && !pipeline.commands.front().wrappedLine.empty()) {
+            CommandLine inner = parseLine(pipeline.commands.front().wrappedLine, depth + 1);
+            if (!inner.pipelines.empty()) {
+                inner.pipelines.front().joinedBy = pipeline.joinedBy;
+                for (Pipeline& innerPipeline : inner.pipelines) {
+                    if (opened.size() < kMaxPipelines)
+                        opened.push_back(std::move(innerPipeline));
+                }
+                continue;
+            }
+        }
+        for (SimpleCommand& command : pipeline.commands) {
+            if (command.wrappedLine.empty())
+                continue;
+            const CommandLine inner = parseLine(command.wrappedLine, depth + 1);
+            if (const SimpleCommand* decider = inner.decider()) {
+                command.program = decider->program;
+                command.typedProgram = decider->typedProgram;
+                command.arguments = decider->arguments;
+            }
+        }
+        if (opened.size() < kMaxPipelines)
+            opened.push_back(std::move(pipeline));
+    }
+    line.pipelines = std::move(opened);
+}
+
+CommandLine parseLine(std::string_view text, int depth)
 {
     CommandLine line;
     Pipeline pipeline;
     std::vector<std::string_view> words;
     words.reserve(8);
     const auto endCommand = [&] {
-        if (!words.empty()) {
-            pipeline.commands.push_back(simpleCommand(std::move(words)));
-            words = {};
-            words.reserve(8);
-        }
+        if (words.empty())
+            return;
+        // fish: `a; and b` runs b only when a succeeded, as `a && b` does.
+        if (pipeline.commands.empty() && pipeline.joinedBy == ";" && (words.front() == "and" || words.front() == "or"))
+            pipeline.joinedBy = words.front() == "and" ? std::string_view("&&") : std::string_view("||");
+        pipeline.commands.push_back(simpleCommand(std::move(words)));
+        words = {};
+        words.reserve(8);
     };
     for (const std::string_view token : tokens(text)) {
         if (!isOperator(token)) {
@@ -218,12 +405,35 @@ CommandLine CommandLine::parse(std::string_view text)
             line.pipelines.push_back(std::move(pipeline));
         pipeline = Pipeline{token, {}};
         if (line.pipelines.size() >= kMaxPipelines)
-            return line;
+            break;
     }
-    endCommand();
-    if (!pipeline.commands.empty())
-        line.pipelines.push_back(std::move(pipeline));
+    if (line.pipelines.size() < kMaxPipelines) {
+        endCommand();
+        if (!pipeline.commands.empty())
+            line.pipelines.push_back(std::move(pipeline));
+    }
+    openWrappedLines(line, depth);
     return line;
+}
+
+} // namespace
+
+CommandLine CommandLine::parse(std::string_view text)
+{
+    return parseLine(text, 0);
+}
+
+const SimpleCommand* CommandLine::decider() const
+{
+    const SimpleCommand* decider = nullptr;
+    for (const Pipeline& pipeline : pipelines) {
+        const SimpleCommand& last = pipeline.commands.back();
+        const bool saysDone = last.program == "echo" || last.program == "printf" || last.program == "true";
+        if (decider && pipeline.joinedBy == "&&" && saysDone && pipeline.commands.size() == 1)
+            continue;
+        decider = &last;
+    }
+    return decider;
 }
 
 size_t typoDistance(std::string_view a, std::string_view b, size_t limit)

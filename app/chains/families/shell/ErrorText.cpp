@@ -1,5 +1,7 @@
 #include "chains/families/shell/ErrorText.h"
 
+#include "chains/families/shell/CommandLine.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -79,39 +81,20 @@ std::optional<size_t> findWord(std::string_view text, std::string_view word)
 
 } // namespace
 
-bool showsContent(std::string_view command)
+bool showsContent(const SimpleCommand& command)
 {
     constexpr std::array<std::string_view, 22> kViewers = {
         "cat", "bat",   "batcat", "less",       "more",  "head", "tail", "grep", "egrep", "rg",   "ag",
         "ack", "zgrep", "zcat",   "journalctl", "dmesg", "sed",  "awk",  "jq",   "view",  "diff", "echo",
     };
-    // The first word that is not an environment assignment or sudo, without its path.
-    size_t at = 0;
-    std::string_view program;
-    while (at < command.size()) {
-        while (at < command.size() && (command[at] == ' ' || command[at] == '\t'))
-            ++at;
-        const size_t start = at;
-        while (at < command.size() && command[at] != ' ' && command[at] != '\t' && command[at] != '\n')
-            ++at;
-        program = command.substr(start, at - start);
-        const bool assignment =
-            program.find('=') != std::string_view::npos && !program.empty() && program.front() != '-';
-        if (!assignment && program != "sudo")
-            break;
-    }
-    if (const size_t slash = program.rfind('/'); slash != std::string_view::npos)
-        program = program.substr(slash + 1);
+    const std::string_view program = command.program;
     if (program == "git" || program == "docker" || program == "kubectl") {
         // git log / show / diff, docker logs, kubectl logs: viewers behind a verb.
-        while (at < command.size() && command[at] == ' ')
-            ++at;
-        const std::string_view rest = command.substr(at);
-        for (const std::string_view verb : {"log", "show", "diff", "blame", "logs", "describe"}) {
-            if (rest.substr(0, verb.size()) == verb && (rest.size() == verb.size() || rest[verb.size()] == ' '))
-                return true;
-        }
-        return false;
+        constexpr std::array<std::string_view, 6> kViewingVerbs = {"log", "show", "diff", "blame", "logs", "describe"};
+        const std::string_view verb = command.firstOperand();
+        if (verb == "compose")
+            return command.hasArgument("logs"); // docker compose logs
+        return std::find(kViewingVerbs.begin(), kViewingVerbs.end(), verb) != kViewingVerbs.end();
     }
     return std::find(kViewers.begin(), kViewers.end(), program) != kViewers.end();
 }

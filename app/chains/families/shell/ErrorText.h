@@ -7,6 +7,8 @@
 
 namespace trailmark::chains {
 
+struct SimpleCommand;
+
 // Finds text in a command's output that says it failed, for commands whose exit status
 // does not (scripts that print an error and exit 0, pipelines that hide the status).
 //
@@ -25,7 +27,9 @@ std::optional<QString> findErrorText(std::string_view output, std::string_view c
 
 // True when the command's program shows content rather than doing work (cat, less,
 // tail, grep, journalctl, git log, ...): error text in what it prints is the content
-// the expert is reading, not a failure of the command. Exit status still counts.
-bool showsContent(std::string_view command);
+// the expert is reading, not a failure of the command. Exit status still counts. The
+// program is the one that acts (CommandLine): sudo, ssh host '…' and docker exec are
+// seen through.
+bool showsContent(const SimpleCommand& command);
 
 } // namespace trailmark::chains

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -36,18 +38,183 @@ std::vector<SimpleCommand> actionsOf(std::string_view text)
     return actions;
 }
 
+bool isDigit(char c)
+{
+    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+}
+
+std::string_view withoutQuotes(std::string_view word)
+{
+    if (word.size() >= 2 && (word.front() == '\'' || word.front() == '"') && word.back() == word.front())
+        return word.substr(1, word.size() - 2);
+    return word;
+}
+
+// A version: 3.12, v1.4.0, 2.1.4rc1 (a dot needed: 8080 or a pid is no version).
+bool isVersion(std::string_view word)
+{
+    if (!word.empty() && word.front() == 'v')
+        word.remove_prefix(1);
+    return !word.empty() && isDigit(word.front()) && word.find('.') != std::string_view::npos &&
+           std::all_of(word.begin(), word.end(), [](char c) {
+               return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '+';
+           });
+}
+
+// What a word names without its version (python=3.12, money@v1.3.2, api:1.8.2,
+// flask==3.0.2 and a bare 3.12 name python, money, api, flask and ""), or nullopt when
+// it carries none.
+std::optional<std::string_view> versionedName(std::string_view word)
+{
+    if (isVersion(word))
+        return std::string_view();
+    const size_t split = word.find_last_of("=@:");
+    if (split == std::string_view::npos || !isVersion(word.substr(split + 1)))
+        return std::nullopt;
+    std::string_view name = word.substr(0, split);
+    while (!name.empty() && (name.back() == '=' || name.back() == '<' || name.back() == '>' || name.back() == '~'))
+        name.remove_suffix(1);
+    return name;
+}
+
+// The place a word names on another machine, without the machine: the path of a URL
+// (https://fx.internal/api/rates is /api/rates), of host:path (web-01:/tmp/ is /tmp/), or
+// "" for host:port; nullopt for a word that names no machine.
+std::optional<std::string_view> remotePlace(std::string_view word)
+{
+    if (const size_t scheme = word.find("://"); scheme != std::string_view::npos) {
+        const std::string_view rest = word.substr(scheme + 3);
+        const size_t slash = rest.find('/');
+        return slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+    }
+    const size_t colon = word.find(':');
+    if (colon == std::string_view::npos || colon == 0 || word.substr(0, colon).find('/') != std::string_view::npos)
+        return std::nullopt;
+    std::string_view place = word.substr(colon + 1);
+    while (!place.empty() && isDigit(place.front())) // a port
+        place.remove_prefix(1);
+    return place;
+}
+
+bool isPathLike(std::string_view word)
+{
+    if (word.find('/') != std::string_view::npos)
+        return true;
+    const size_t dot = word.rfind('.');
+    return dot != std::string_view::npos && dot > 0 && dot + 1 < word.size() && !isDigit(word[dot + 1]);
+}
+
+// A local path as compared: without "./", a trailing "/" or "/..." (Go's "every package
+// below"); "." and "./..." become "", the whole tree.
+std::string_view comparablePath(std::string_view path)
+{
+    while (path.substr(0, 2) == "./")
+        path.remove_prefix(2);
+    if (path == "." || path == "...")
+        return {};
+    if (path.size() >= 4 && path.substr(path.size() - 4) == "/...")
+        path.remove_suffix(4);
+    while (path.size() > 1 && path.back() == '/')
+        path.remove_suffix(1);
+    return path;
+}
+
+// Whether two operands name the same thing for what a retry needs: the same word, the
+// same file in another directory (revenue.db, data/revenue.db), a path and one inside
+// it (./..., ./internal/invoice), the same place on another host or port, or the same
+// thing at another version (python=3.13, python=3.12).
+bool sameTarget(std::string_view a, std::string_view b)
+{
+    a = withoutQuotes(a);
+    b = withoutQuotes(b);
+    if (a == b)
+        return true;
+    const auto nameA = versionedName(a);
+    const auto nameB = versionedName(b);
+    if (nameA && nameB)
+        return *nameA == *nameB;
+    const auto placeA = remotePlace(a);
+    const auto placeB = remotePlace(b);
+    if (placeA && placeB)
+        return *placeA == *placeB;
+    if (!isPathLike(a) || !isPathLike(b) || placeA || placeB)
+        return false;
+    a = comparablePath(a);
+    b = comparablePath(b);
+    const auto inside = [](std::string_view outer, std::string_view inner) {
+        const bool relative = inner.empty() || (inner.front() != '/' && inner.front() != '~');
+        return (outer.empty() && relative) ||
+               (inner.size() > outer.size() && inner.substr(0, outer.size()) == outer && inner[outer.size()] == '/');
+    };
+    const auto base = [](std::string_view path) {
+        return path.substr(path.rfind('/') + 1);
+    };
+    return inside(a, b) || inside(b, a) || (!base(a).empty() && base(a) == base(b));
+}
+
+// A one-letter option (-U, -p, -i, -c): the word after it may be its value.
+bool isShortOption(std::string_view word)
+{
+    return word.size() == 2 && word.front() == '-' && std::isalpha(static_cast<unsigned char>(word[1]));
+}
+
+// Whether the word at `index` of `command` is the value of the short option before it,
+// as far as comparing with `other` tells: `other` gives that option a value too, or
+// lacks it (`ssh -i key host`, then `ssh host`).
+bool isOptionValue(const SimpleCommand& command, size_t index, const SimpleCommand& other)
+{
+    if (index == 0 || !isShortOption(command.arguments[index - 1]))
+        return false;
+    const auto option = std::find(other.arguments.begin(), other.arguments.end(), command.arguments[index - 1]);
+    return option == other.arguments.end() ||
+           (option + 1 < other.arguments.end() && !(option + 1)->empty() && (option + 1)->front() != '-');
+}
+
+// What `command` does once values of options are passed over (see isOptionValue):
+// `psql -U postgres shop` and `psql -U shop shop` both act on shop.
+std::string_view operandPastValues(const SimpleCommand& command, const SimpleCommand& other)
+{
+    const std::string_view verb = command.verb();
+    if (verb.empty())
+        return verb;
+    const auto& words = command.arguments;
+    for (auto i = static_cast<size_t>(std::find(words.begin(), words.end(), verb) - words.begin()); i < words.size();
+         ++i) {
+        const std::string_view word = words[i];
+        if (word.empty() || word.front() == '-' || word.front() == '>' || word.front() == '<' ||
+            isOptionValue(command, i, other))
+            continue;
+        return word;
+    }
+    return {};
+}
+
+// Whether every option of `inner` is one of `outer`'s.
+bool optionsIncluded(const SimpleCommand& inner, const SimpleCommand& outer)
+{
+    return std::all_of(inner.arguments.begin(), inner.arguments.end(), [&](std::string_view word) {
+        return word.size() < 2 || word.front() != '-' || outer.hasArgument(word);
+    });
+}
+
 // Whether the later command still works on something the earlier named after its verb:
 // `pip install requests` then `pip install numpy` installs another thing, while
-// `docker run -p 8080:80 nginx` then `-p 8081:80 nginx` runs nginx again.
-bool keepsSomeOperand(const SimpleCommand& earlier, const SimpleCommand& later)
+// `docker run -p 8080:80 nginx` then `-p 8081:80 nginx` runs nginx again. Values of
+// options do not count (they may change), and a target counts as kept when the later
+// names it in another directory, on another host or at another version (sameTarget).
+bool keepsSomeOperand(const SimpleCommand& earlier, const SimpleCommand& later, std::string_view verb)
 {
-    const std::string_view verb = earlier.verb();
     bool hadOperand = false;
-    for (const std::string_view word : earlier.arguments) {
-        if (word.empty() || word.front() == '-' || word == verb)
+    // What it acts on follows what it does (docker compose logs -f worker: worker).
+    const auto afterVerb = verb.empty() ? earlier.arguments.begin()
+                                        : std::find(earlier.arguments.begin(), earlier.arguments.end(), verb) + 1;
+    for (auto i = static_cast<size_t>(afterVerb - earlier.arguments.begin()); i < earlier.arguments.size(); ++i) {
+        const std::string_view word = earlier.arguments[i];
+        if (word.empty() || word.front() == '-' || isOptionValue(earlier, i, later))
             continue;
         hadOperand = true;
-        if (later.hasArgument(word))
+        if (later.hasArgument(word) || std::any_of(later.arguments.begin(), later.arguments.end(),
+                                                   [&](auto other) { return sameTarget(word, other); }))
             return true;
     }
     return !hadOperand;
@@ -158,16 +325,33 @@ bool RetryDetector::sameAction(const SimpleCommand& a, const SimpleCommand& b, b
     const std::string_view operandA = a.verb();
     const std::string_view operandB = b.verb();
     if (operandA == operandB)
-        return keepsSomeOperand(a, b);
-    // Two different subcommands or targets (git push, git pull; make lint, make
-    // format) are two things, unless one is the other mistyped.
-    if (!operandA.empty() && !operandB.empty())
-        return isTypoOf(operandA, operandB);
+        return keepsSomeOperand(a, b, operandA);
+    if (!operandA.empty() && !operandB.empty()) {
+        // Two different subcommands or targets (git push, git pull; make lint, make
+        // format) are two things, unless one is the other mistyped or both name the same
+        // file, place or thing at another version (sqlite3 revenue.db, sqlite3
+        // data/revenue.db).
+        if (isTypoOf(operandA, operandB) || sameTarget(operandA, operandB))
+            return true;
+        // The first operands may be values of a changed option (psql -U postgres shop,
+        // psql -U shop shop): then what follows decides.
+        const std::string_view pastA = operandPastValues(a, b);
+        const std::string_view pastB = operandPastValues(b, a);
+        if (pastA == operandA && pastB == operandB)
+            return false;
+        if (pastA == pastB)
+            return keepsSomeOperand(a, b, pastA);
+        return !pastA.empty() && !pastB.empty() && (isTypoOf(pastA, pastB) || sameTarget(pastA, pastB));
+    }
     // `pytest` then `pytest tests/test_stock.py`: the same tool narrowed to a path. A
-    // bare word (`make` then `make all`) is another target and left to the distance.
+    // bare word (`make` then `make all`) is another target and left to the distance,
+    // unless each line has options the other lacks: `csvcut -n FILE` lists what
+    // `csvcut -c amount FILE` failed to cut, another way of using the tool.
     const std::string_view added = operandA.empty() ? operandB : operandA;
     if (added.find('/') != std::string_view::npos || added.find('.') != std::string_view::npos)
         return true;
+    if (!optionsIncluded(a, b) && !optionsIncluded(b, a))
+        return false;
     return normalisedDistance(normalisedText(a), normalisedText(b)) <= m_options.maxDistance;
 }
 

@@ -38,18 +38,28 @@ struct ShellAttempt
 // between (an editor, a browser) do not break the link: "fix the file, then re-run".
 //
 // "Similar" compares the actions of the two lines (CommandLine: `cd x && make` acts by
-// make), each as a reviewer names its program (.venv/bin/pip is pip; sudo, env, npx,
-// uv run, poetry run, bundle exec, python -m are runners, not programs). Two actions are
-// the same when their programs are equal, or one is the other mistyped (gti, git) and
-// the shell found no such program (exit 127), and
-//  - their first operands are equal (git push, git push --set-upstream origin topic), or
-//    one is the other mistyped (git stauts, git status);
-//  - never when both have a first operand and they differ: another subcommand or target
-//    (git status after git push, make format after make lint) is another action;
-//    and the later still names one of the earlier's other operands, if it had any
-//    (pip install numpy after pip install requests installs another thing);
-//  - otherwise (one has no operand) when the other's is a path (pytest, then pytest
-//    tests/x.py) or their texts are within maxDistance (make, make all).
+// make), each as a reviewer names its program (.venv/bin/pip is pip; sudo, env, nice,
+// time, timeout N, xargs, npx, uv run, poetry run, conda run -n, bundle exec, python -m
+// are runners, and ssh host, docker exec, docker compose exec/run, kubectl exec --,
+// sh -c, sg -c wrappers: the program they run acts). It is decided on the program and
+// what it acts on, not on the exact options. Two actions are the same when their
+// programs are equal, or one is the other mistyped (gti, git) and the shell found no
+// such program (exit 127), and
+//  - their verbs (first operands; `up` of docker compose up) are equal, or one is the
+//    other mistyped (git stauts, git status), or both name the same target (below), or
+//    they are values of an option changed, added or removed and what follows them is
+//    the same (psql -U postgres shop, psql -U shop shop; ssh -i key host, ssh host);
+//  - never when both have a verb and they differ otherwise: another subcommand or
+//    target (git status after git push, make format after make lint) is another action;
+//    and the later still names one of the earlier's operands after the verb, if it had
+//    any (pip install numpy after pip install requests installs another thing). Values
+//    of options do not count, and a target is the same in another directory
+//    (revenue.db, data/revenue.db), inside a path (./..., ./internal/x), on another host
+//    or port (http://a:8080/x, http://b:8081/x) or at another version (python=3.13,
+//    python=3.12);
+//  - otherwise (one has no verb) when the other's is a path (pytest, then pytest
+//    tests/x.py) or their texts are within maxDistance (make, make all), unless each
+//    has options the other lacks (csvcut -n FILE is no retry of csvcut -c col FILE).
 // A line that re-runs a failed action among others (make && ./run_tests) retries it.
 // The lookback is bounded, so linking is linear in the number of commands.
 //

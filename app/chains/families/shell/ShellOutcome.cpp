@@ -19,15 +19,28 @@ template <size_t N> bool isOneOf(std::string_view word, const std::array<std::st
     return std::find(names.begin(), names.end(), word) != names.end();
 }
 
-// Why exit 1 of this command is an answer rather than a failure; empty when it is not.
-QString answerOfExitOne(const SimpleCommand& command)
+// Why this exit status of this command is an answer rather than a failure; empty when
+// it is not. The command is the one that acts, however it was reached (sudo, ssh host,
+// docker exec, kubectl exec): its status comes back through the wrapper.
+QString answerOf(const SimpleCommand& command, int status)
 {
-    constexpr std::array<std::string_view, 8> kSearches = {"grep", "egrep", "fgrep", "zgrep",
-                                                           "rg",   "ag",    "ack",   "pgrep"};
+    constexpr std::array<std::string_view, 9> kSearches = {"grep", "egrep", "fgrep", "zgrep", "rg",
+                                                           "ag",   "ack",   "pgrep", "pidof"};
     constexpr std::array<std::string_view, 3> kComparisons = {"diff", "cmp", "colordiff"};
     constexpr std::array<std::string_view, 3> kTests = {"test", "[", "[["};
+    // Lookups: where a program is, whether a user or a function exists.
+    constexpr std::array<std::string_view, 6> kLookups = {"which", "type", "whence", "where", "command", "functions"};
+    constexpr std::array<std::string_view, 4> kUnitQueries = {"status", "is-active", "is-enabled", "is-failed"};
     const std::string_view program = command.program;
     const std::string_view verb = command.firstOperand();
+    // getent says "not found" with 2; systemctl's queries with 1 to 3 (3: not running).
+    if (program == "getent")
+        return status == 2 ? QStringLiteral("no such entry") : QString();
+    if (program == "systemctl")
+        return status >= 1 && status <= 3 && isOneOf(verb, kUnitQueries) ? QStringLiteral("unit not active")
+                                                                         : QString();
+    if (status != 1)
+        return {};
     if (isOneOf(program, kSearches) || (program == "git" && verb == "grep"))
         return QStringLiteral("no match");
     // git diff exits 1 only when asked to (--exit-code, --quiet, --no-index) and then it
@@ -36,10 +49,11 @@ QString answerOfExitOne(const SimpleCommand& command)
         return QStringLiteral("differences found");
     if (isOneOf(program, kTests))
         return QStringLiteral("test said no");
-    // Queries whose status is the answer: a unit that is not active, packages that are
-    // out of date.
-    if (program == "systemctl" && (verb == "status" || verb == "is-active" || verb == "is-failed"))
-        return QStringLiteral("unit not active");
+    // id USER: no such user (id alone does not fail); jq -e: the answer was false or null.
+    if (isOneOf(program, kLookups) || (program == "id" && !verb.empty()))
+        return QStringLiteral("not found");
+    if (program == "jq" && (command.hasArgument("-e") || command.hasArgument("--exit-status")))
+        return QStringLiteral("false or null");
     if ((program == "npm" || program == "yarn" || program == "pnpm") && verb == "outdated")
         return QStringLiteral("outdated packages found");
     return {};
@@ -100,31 +114,18 @@ bool saysItServes(const ShellStep& shell)
                        [&](std::string_view banner) { return shell.outputHead.find(banner) != std::string::npos; });
 }
 
-// The command whose status the line reports. In `[ -f x ] && echo yes` a failing test
-// leaves echo unrun, so the test decides; only echo-like endings are seen through.
-const SimpleCommand* decidingCommand(const CommandLine& line)
-{
-    const SimpleCommand* decider = nullptr;
-    for (const Pipeline& pipeline : line.pipelines) {
-        const SimpleCommand& last = pipeline.commands.back();
-        const bool saysDone = last.program == "echo" || last.program == "printf" || last.program == "true";
-        if (decider && pipeline.joinedBy == "&&" && saysDone && pipeline.commands.size() == 1)
-            continue;
-        decider = &last;
-    }
-    return decider;
-}
-
 bool endedByCtrlC(const ShellStep& shell)
 {
     return shell.signal == kSigInt || (shell.exitKnown && shell.exitCode == kCtrlCExit);
 }
 
-void addOutputErrors(ShellOutcome& result, const ShellStep& shell)
+void addOutputErrors(ShellOutcome& result, const ShellStep& shell, const CommandLine& line)
 {
     // A viewer's output is what the expert reads (a log full of ERROR lines); only its
     // exit status says whether it worked.
-    if (!result.errorReasons.isEmpty() || showsContent(shell.command))
+    // The line's first program decides: in `cd nowhere && grep x`, cd's error is no content.
+    const bool viewer = !line.pipelines.empty() && showsContent(line.pipelines.front().commands.front());
+    if (!result.errorReasons.isEmpty() || viewer)
         return;
     for (const std::string* output : {&shell.outputHead, &shell.outputTail}) {
         if (const auto found = findErrorText(*output, shell.command)) {
@@ -161,18 +162,17 @@ ShellOutcome judgeFinishedCommand(const ShellStep& shell, const CommandLine& lin
             const SimpleCommand& command = last->commands[i];
             if (status == 0 || status == kSigPipeExit)
                 continue;
-            if (status == 1 && !answerOfExitOne(command).isEmpty()) {
+            if (const QString answer = answerOf(command, status); !answer.isEmpty()) {
                 // `grep foo log | head` with nothing found: the pipeline's answer is empty.
                 if (result.reason.isEmpty())
-                    result.reason =
-                        answerOfExitOne(command) + QStringLiteral(" (") + programText(command) + QStringLiteral(")");
+                    result.reason = answer + QStringLiteral(" (") + programText(command) + QStringLiteral(")");
                 continue;
             }
             pipelineErrors.append(
                 QStringLiteral("exit %1 of %2 in the pipeline").arg(status).arg(programText(command)));
         }
     }
-    const SimpleCommand* decider = decidingCommand(line);
+    const SimpleCommand* decider = line.decider();
     const bool failedStatus = (shell.exitKnown && shell.exitCode != 0) || shell.signal != 0;
     if (failedStatus && endedByCtrlC(shell) && last &&
         (saysItServes(shell) || std::any_of(last->commands.begin(), last->commands.end(), runsUntilStopped))) {
@@ -180,14 +180,12 @@ ShellOutcome judgeFinishedCommand(const ShellStep& shell, const CommandLine& lin
         result.reason = QStringLiteral("stopped with Ctrl-C");
         return result;
     }
-    const bool answerStatus = shell.exitCode == 1 || (decider && decider->program == "systemctl" &&
-                                                      shell.exitCode >= 1 && shell.exitCode <= 3);
-    if (failedStatus && shell.signal == 0 && answerStatus && decider && !answerOfExitOne(*decider).isEmpty() &&
-        pipelineErrors.isEmpty()) {
-        result.reason = answerOfExitOne(*decider);
+    const QString answer = decider ? answerOf(*decider, shell.exitCode) : QString();
+    if (failedStatus && shell.signal == 0 && !answer.isEmpty() && pipelineErrors.isEmpty()) {
+        result.reason = answer;
         // In `a && grep x`, exit 1 may be a's failure: its error text says so.
         if (compound)
-            addOutputErrors(result, shell);
+            addOutputErrors(result, shell, line);
         result.outcome = result.errorReasons.isEmpty() ? StepOutcome::NoResult : StepOutcome::Error;
         if (result.outcome == StepOutcome::Error)
             result.reason.clear();
@@ -198,7 +196,7 @@ ShellOutcome judgeFinishedCommand(const ShellStep& shell, const CommandLine& lin
     if (shell.signal != 0)
         result.errorReasons.append(QStringLiteral("signal %1").arg(shell.signal));
     result.errorReasons.append(pipelineErrors);
-    addOutputErrors(result, shell);
+    addOutputErrors(result, shell, line);
     if (!result.errorReasons.isEmpty()) {
         result.outcome = StepOutcome::Error;
         result.reason.clear();

@@ -11,12 +11,18 @@ struct CommandLine;
 
 struct ShellStep;
 
-// How a finished command ended, as a careful reviewer reads its status:
+// How a finished command ended, as a careful reviewer reads its status. The command
+// judged is the one that acts (CommandLine): through sudo, env, nice, timeout, time,
+// ssh host '…', docker exec, docker compose exec/run, kubectl exec -- and sh -c.
 // - error: a non-zero exit or a signal, an earlier command of the pipeline that failed
 //   (pipestatus), or error text in the output of a command whose status hides it;
-// - no result: exit 1 that answers a question: a search that found nothing (grep, egrep,
-//   fgrep, zgrep, rg, ag, ack, pgrep, git grep, grep -c printing 0), a comparison that
-//   found differences (diff, cmp, git diff --exit-code), a test that said no (test, [, [[);
+// - no result: a status that answers a question: a search that found nothing (grep,
+//   egrep, fgrep, zgrep, rg, ag, ack, pgrep, pidof, git grep, grep -c printing 0), a
+//   comparison that found differences (diff, cmp, git diff --exit-code/--quiet), a test
+//   that said no (test, [, [[), a lookup that found nothing (which, type, command -v,
+//   whence, where, fish's functions, id USER, jq -e on false or null: exit 1; getent:
+//   exit 2), a unit query that said no (systemctl status, is-active, is-enabled,
+//   is-failed: exit 1 to 3);
 // - stopped: Ctrl-C (exit 130, SIGINT) on what runs until stopped: servers and watchers
 //   (npm run dev, python3 -m http.server, tail -f, watch, journalctl -f, docker logs -f,
 //   kubectl logs -f), pagers and editors;
