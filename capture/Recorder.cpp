@@ -67,6 +67,17 @@ void Recorder::setScreenGrabber(std::unique_ptr<ScreenGrabber> grabber)
     m_grabber = std::move(grabber);
 }
 
+void Recorder::setScreenshots(bool enabled, std::chrono::milliseconds delay)
+{
+    m_options.screenshots = enabled;
+    m_options.screenshotDelay = delay;
+}
+
+void Recorder::addScreenshotTrigger(ScreenshotTrigger trigger)
+{
+    m_screenshotTriggers.push_back(trigger);
+}
+
 QString Recorder::sessionId() const
 {
     return QString::fromStdString(m_session.id());
@@ -129,6 +140,8 @@ bool Recorder::start(QString* error)
             source->aboutToRecord(event);
     });
     m_gate = std::make_unique<RecordingGate>(*m_sessionSink, m_screenshotter.get(), m_store->clock());
+    for (const ScreenshotTrigger trigger : m_screenshotTriggers)
+        m_gate->addScreenshotTrigger(trigger);
     m_hold = std::make_unique<StorageHold>(*m_writer, *m_gate, m_store->clock(), m_options.storageRetryInterval);
     connect(m_writer.get(), &store::EventWriter::writeFailed, m_hold.get(), &StorageHold::hold);
     connect(m_hold.get(), &StorageHold::held, this, [this](const QString& reason) {

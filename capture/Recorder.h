@@ -2,6 +2,7 @@
 
 #include "capture/CaptureSource.h"
 #include "capture/SessionSink.h"
+#include "capture/screenshot/ScreenshotTrigger.h"
 #include "trailmark/v1/event.pb.h"
 #include "trailmark/v1/session.pb.h"
 
@@ -53,7 +54,7 @@ struct RecorderOptions
 //
 //     Recorder recorder(options);
 //     recorder.addFilter(std::make_unique<Redactor>(rules));   // before start()
-//     recorder.addSource(createWindowSource());
+//     recorder.addSource(createWindowSource());             // or StandardCapture::addTo
 //     recorder.start(&error);  ...  recorder.stop(&error);
 class Recorder : public QObject
 {
@@ -69,6 +70,11 @@ public:
     void addFilter(std::unique_ptr<EventFilter> filter);
     void setWindowExclusions(std::unique_ptr<WindowExclusionFilter> exclusions);
     void setScreenGrabber(std::unique_ptr<ScreenGrabber> grabber);
+    // Whether this session takes pictures (Session.screenshots_enabled), and how long
+    // after a switch; overrides the options the recorder was made with.
+    void setScreenshots(bool enabled, std::chrono::milliseconds delay);
+    // Events that call for a picture of a window, as a source declares them.
+    void addScreenshotTrigger(ScreenshotTrigger trigger);
     const RecorderOptions& options() const { return m_options; }
 
     // Locks the database, closes sessions a killed recorder left open (INTERRUPTED),
@@ -121,6 +127,7 @@ private:
     std::vector<std::unique_ptr<EventFilter>> m_filters;
     std::unique_ptr<WindowExclusionFilter> m_exclusions;
     std::unique_ptr<ScreenGrabber> m_grabber;
+    std::vector<ScreenshotTrigger> m_screenshotTriggers;
 
     std::unique_ptr<RecorderLock> m_lock;
     std::unique_ptr<store::Store> m_store;

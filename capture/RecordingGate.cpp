@@ -52,8 +52,12 @@ bool RecordingGate::record(v1::Event& event, QString* error)
         return true;
     if (!m_sink.record(event, error))
         return false;
-    if (m_screenshotter != nullptr && event.has_app_switch())
-        m_screenshotter->windowActivated(event.app_switch().window_id(), event.app_switch().excluded());
+    if (m_screenshotter == nullptr)
+        return true;
+    for (const ScreenshotTrigger trigger : m_screenshotTriggers) {
+        if (const std::optional<WindowShot> shot = trigger(event))
+            m_screenshotter->windowActivated(shot->window, shot->excluded);
+    }
     return true;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "capture/CaptureSource.h"
+#include "capture/screenshot/ScreenshotTrigger.h"
 
 #include <utility>
 #include <vector>
@@ -16,9 +17,9 @@ class SessionSink;
 
 // The EventSink every source of a live recording delivers into, in front of the
 // session sink. It keeps out what must not be stored: anything that happened inside a
-// pause, and live activity while the database cannot be written (held). After an
-// AppSwitch has passed the filters (and so knows whether it is excluded) it asks the
-// screenshotter for a picture of the new window.
+// pause, and live activity while the database cannot be written (held). After an event
+// has passed the filters (and so knows whether it is excluded) it asks the screenshot
+// triggers the sources declared (a window switch) whether it calls for a picture.
 class RecordingGate final : public EventSink
 {
 public:
@@ -33,6 +34,8 @@ public:
     // Pictures only while events of now would be kept.
     std::optional<QByteArray> putBlob(const QByteArray& bytes, const QString& mime, QString* error) override;
     bool accepts(qint64 timeNs) const override { return !m_held && !isPausedAt(timeNs); }
+    // Asked for every stored event while there is a screenshotter.
+    void addScreenshotTrigger(ScreenshotTrigger trigger) { m_screenshotTriggers.push_back(trigger); }
 
     // A pause from atNs until resume(); events are judged by their own time, so shell
     // commands that reach the spool only after the resume are still kept out.
@@ -50,6 +53,7 @@ public:
 private:
     SessionSink& m_sink;
     Screenshotter* m_screenshotter;
+    std::vector<ScreenshotTrigger> m_screenshotTriggers;
     const store::Clock& m_clock;
     std::vector<std::pair<qint64, qint64>> m_pauses; // [from, to) in Unix ns; open while paused
     bool m_held = false;

@@ -1,14 +1,13 @@
 #include "capture/CaptureSetup.h"
 #include "capture/Recorder.h"
-#include "capture/shell/SpoolDirectory.h"
 #include "cli/CommandContext.h"
 #include "cli/Commands.h"
+#include "cli/SourceFlags.h"
 #include "store/EventWriter.h"
 #include "store/PrivateFiles.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QFileInfo>
 #include <QSocketNotifier>
 
 #include <cerrno>
@@ -83,54 +82,28 @@ private:
 int runRecord(CommandContext& context)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Record a session without the GUI until SIGINT (Ctrl+C), SIGTERM or SIGHUP: window switches and "
-        "titles, shell commands, file edits, notes (`trailmark note`), screenshots, and with --gui-actions what is "
-        "clicked and typed inside apps. Prints the session id."));
+    parser.setApplicationDescription(
+        QStringLiteral("Record a session without the GUI until SIGINT (Ctrl+C), SIGTERM or SIGHUP: %1. Prints the "
+                       "session id.")
+            .arg(SourceFlags::whatIsRecorded()));
     parser.addHelpOption();
     const QCommandLineOption taskOption(QStringLiteral("task"), QStringLiteral("What you set out to do."),
                                         QStringLiteral("TEXT"));
-    const QCommandLineOption noScreenshotsOption(QStringLiteral("no-screenshots"),
-                                                 QStringLiteral("Take no screenshots in this session."));
-    const QCommandLineOption screenshotDelayOption(
-        QStringLiteral("screenshot-delay"),
-        QStringLiteral("Milliseconds to wait after a switch before the screenshot, so the window has painted "
-                       "(default 300)."),
-        QStringLiteral("MS"), QStringLiteral("300"));
-    const QCommandLineOption watchOption(
-        QStringLiteral("watch"),
-        QStringLiteral("Also record file edits under DIR (its git work tree, or DIR itself); repeatable. The work "
-                       "trees of recorded commands are watched anyway."),
-        QStringLiteral("DIR"));
-    const QCommandLineOption excludeDirOption(QStringLiteral("exclude-dir"),
-                                              QStringLiteral("Never record edits under DIR; repeatable."),
-                                              QStringLiteral("DIR"));
-    const QCommandLineOption noEditsOption(QStringLiteral("no-edits"), QStringLiteral("Record no file edits."));
-    const QCommandLineOption guiActionsOption(
-        QStringLiteral("gui-actions"),
-        QStringLiteral("Also record clicks, typing, keys and scrolls inside GUI apps, with the UI element each hit "
-                       "(AT-SPI) and a screenshot just before each. Text typed into password fields, terminals and "
-                       "excluded windows is never recorded."));
     parser.addOption(taskOption);
-    parser.addOption(guiActionsOption);
-    parser.addOption(noScreenshotsOption);
-    parser.addOption(watchOption);
-    parser.addOption(excludeDirOption);
-    parser.addOption(noEditsOption);
-    parser.addOption(screenshotDelayOption);
+    // What is captured: every source's flags, as the source registry declares them.
+    const SourceFlags sourceFlags;
+    sourceFlags.addTo(parser);
     parser.process(context.arguments);
     if (const int status = context.refusePositionalArguments(parser))
         return status;
+    QString error;
+    const std::optional<capture::SourceChoices> choices = sourceFlags.choices(parser, &error);
+    if (!choices)
+        return context.usageError(error);
 
     capture::RecorderOptions options;
     options.databasePath = context.databasePath;
     options.task = parser.value(taskOption);
-    options.screenshots = !parser.isSet(noScreenshotsOption);
-    bool delayOk = false;
-    const int delayMs = parser.value(screenshotDelayOption).toInt(&delayOk);
-    if (!delayOk || delayMs < 0 || delayMs > 60'000)
-        return context.usageError(QStringLiteral("--screenshot-delay needs milliseconds between 0 and 60000"));
-    options.screenshotDelay = std::chrono::milliseconds(delayMs);
     capture::Recorder recorder(options);
     QObject::connect(&recorder, &capture::Recorder::warning, &recorder, [&context](const QString& message) {
         context.err << "trailmark record: warning: " << message << Qt::endl;
@@ -145,20 +118,8 @@ int runRecord(CommandContext& context)
         context.err << "trailmark record: the database takes writes again; recording goes on" << Qt::endl;
     });
 
-    QString error;
     QStringList warnings;
-    capture::CaptureChoices choices;
-    choices.screenshots = options.screenshots;
-    choices.spoolDirectory = capture::spoolDirectory();
-    choices.edits = !parser.isSet(noEditsOption);
-    choices.guiActions = parser.isSet(guiActionsOption);
-    choices.watchDirectories = parser.values(watchOption);
-    choices.excludedDirectories = parser.values(excludeDirOption);
-    for (const QString& directory : std::as_const(choices.watchDirectories)) {
-        if (!QFileInfo(directory).isDir())
-            return context.usageError(QStringLiteral("--watch %1: no such directory").arg(directory));
-    }
-    if (!capture::StandardCapture::addTo(recorder, choices, &warnings, &error))
+    if (!capture::StandardCapture::addTo(recorder, *choices, &warnings, &error))
         return context.fail(error);
     for (const QString& warning : std::as_const(warnings))
         context.err << "trailmark record: warning: " << warning << Qt::endl;

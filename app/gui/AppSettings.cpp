@@ -51,36 +51,6 @@ void AppSettings::setLabelSet(const QStringList& labels)
     QSettings().setValue(QStringLiteral("review/labels"), cleaned);
 }
 
-bool AppSettings::screenshotsEnabled()
-{
-    return QSettings().value(QStringLiteral("capture/screenshots"), true).toBool();
-}
-
-void AppSettings::setScreenshotsEnabled(bool enabled)
-{
-    QSettings().setValue(QStringLiteral("capture/screenshots"), enabled);
-}
-
-bool AppSettings::guiActionsEnabled()
-{
-    return QSettings().value(QStringLiteral("capture/guiActions"), false).toBool();
-}
-
-void AppSettings::setGuiActionsEnabled(bool enabled)
-{
-    QSettings().setValue(QStringLiteral("capture/guiActions"), enabled);
-}
-
-QString AppSettings::noteHotkey()
-{
-    return QSettings().value(QStringLiteral("capture/noteHotkey"), QStringLiteral("Ctrl+Alt+N")).toString();
-}
-
-void AppSettings::setNoteHotkey(const QString& sequence)
-{
-    QSettings().setValue(QStringLiteral("capture/noteHotkey"), sequence);
-}
-
 QString AppSettings::databasePath()
 {
     return QSettings().value(QStringLiteral("storage/database")).toString();

@@ -7,6 +7,8 @@ namespace trailmark::gui {
 
 // The desktop app's preferences, kept with QSettings (~/.config/trailmark/trailmark.conf).
 // Read and written through this class only, so keys and defaults live in one place.
+// What recordings capture is not here: each capture source declares its own settings
+// (capture/SourceDeclaration.h), read and written through capture/SourceChoices.h.
 class AppSettings
 {
 public:
@@ -18,18 +20,6 @@ public:
     static QStringList labelSet();
     static void setLabelSet(const QStringList& labels);
     static QStringList defaultLabelSet();
-
-    // Whether new recordings take screenshots.
-    static bool screenshotsEnabled();
-    static void setScreenshotsEnabled(bool enabled);
-    // Whether new recordings record clicks and typing inside GUI apps (off by default:
-    // it reads every key).
-    static bool guiActionsEnabled();
-    static void setGuiActionsEnabled(bool enabled);
-
-    // Global shortcut that opens the note box while recording (portable text form).
-    static QString noteHotkey();
-    static void setNoteHotkey(const QString& sequence);
 
     // Database the app opens when no --db or TRAILMARK_DB is given; empty: the default.
     static QString databasePath();

@@ -1,5 +1,6 @@
 #include "gui/MainWindow.h"
 
+#include "capture/SourceChoices.h"
 #include "gui/AppSettings.h"
 #include "gui/ExportDialog.h"
 #include "gui/RecordPanel.h"
@@ -143,17 +144,18 @@ void MainWindow::onRecordingStateChanged()
     const bool held = state != State::Idle && m_recording->isStorageHeld();
     const bool recording = state == State::Recording && !held;
     const bool paused = state == State::Paused;
-    // While keys and clicks are read, the indicator says so (the setting cannot change
-    // during a recording: its checkbox is disabled then).
-    const bool input = AppSettings::guiActionsEnabled();
+    // While keys and clicks are read, the indicator says so: what the sources declare
+    // must be announced, as the recording was started with.
+    const QString announced = m_recording->announcements().join(tr(" and "));
+    const bool input = !announced.isEmpty();
     setWindowTitle(held                 ? tr("⚠ On hold — Trailmark")
-                   : recording && input ? tr("● Recording clicks and keys — Trailmark")
+                   : recording && input ? tr("● Recording %1 — Trailmark").arg(announced)
                    : recording          ? tr("● Recording — Trailmark")
                    : paused             ? tr("Paused — Trailmark")
                                         : tr("Trailmark"));
     m_recordingIndicator->setText(held ? tr("⚠ On hold: cannot write")
                                   : recording && input
-                                      ? tr("<span style=\"color:#c0392b\">●</span> Recording, with clicks and keys")
+                                      ? tr("<span style=\"color:#c0392b\">●</span> Recording, with %1").arg(announced)
                                   : recording ? tr("<span style=\"color:#c0392b\">●</span> Recording")
                                   : paused    ? tr("❚❚ Paused")
                                               : QString());
@@ -200,9 +202,10 @@ void MainWindow::grabNoteHotkey()
 #ifdef TRAILMARK_WITH_X11
     auto* hotkey = new capture::X11Hotkey(this);
     QString error;
-    if (!hotkey->grab(AppSettings::noteHotkey(), &error)) {
-        statusBar()->showMessage(tr("The note hotkey %1 is not available: %2").arg(AppSettings::noteHotkey(), error),
-                                 10'000);
+    // The note source declares the shortcut; opening the note box is the app's part.
+    const QString sequence = capture::SourceChoices::fromSettings().text(QStringLiteral("noteHotkey"));
+    if (!hotkey->grab(sequence, &error)) {
+        statusBar()->showMessage(tr("The note hotkey %1 is not available: %2").arg(sequence, error), 10'000);
         delete hotkey;
         return;
     }

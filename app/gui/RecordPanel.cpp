@@ -4,9 +4,9 @@
 #include "chains/families/EventFamily.h"
 #include "chains/families/FamilyRegistry.h"
 #include "gui/AppSettings.h"
+#include "gui/RecordTabChoices.h"
 #include "store/Store.h"
 
-#include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
 #include <QDateTime>
@@ -51,10 +51,6 @@ RecordPanel::RecordPanel(store::Store& store, RecordingController& controller, Q
     , m_elapsed(new QLabel(this))
     , m_storageBanner(new QLabel(this))
     , m_task(new QLineEdit(this))
-    , m_screenshots(new QCheckBox(tr("Take screenshots of the windows I switch to"), this))
-    , m_guiActions(new QCheckBox(tr("Record my clicks and typing inside apps, with the button or field each hit and "
-                                    "the screen before it (never what I type into password fields)"),
-                                 this))
     , m_start(new QPushButton(tr("● Start recording"), this))
     , m_pause(new QPushButton(tr("Pause"), this))
     , m_note(new QPushButton(tr("Add note…"), this))
@@ -81,9 +77,6 @@ RecordPanel::RecordPanel(store::Store& store, RecordingController& controller, Q
     m_storageBanner->hide();
     m_task->setObjectName(QStringLiteral("taskInput"));
     m_task->setPlaceholderText(tr("What are you about to do? e.g. “make the flaky CI job pass”"));
-    m_screenshots->setChecked(AppSettings::screenshotsEnabled());
-    m_guiActions->setObjectName(QStringLiteral("recordGuiActions"));
-    m_guiActions->setChecked(AppSettings::guiActionsEnabled());
     m_start->setObjectName(QStringLiteral("startRecording"));
     m_start->setDefault(true);
     m_pause->setObjectName(QStringLiteral("pauseRecording"));
@@ -150,8 +143,9 @@ RecordPanel::RecordPanel(store::Store& store, RecordingController& controller, Q
     layout->addWidget(m_headline);
     layout->addWidget(m_storageBanner);
     layout->addLayout(taskRow);
-    layout->addWidget(m_screenshots);
-    layout->addWidget(m_guiActions);
+    m_choices = std::make_unique<RecordTabChoices>(this, layout);
+    // The keyboard reaches the choices between the task and the start button, as they show.
+    QWidget::setTabOrder(m_choices->chainTabOrder(m_task), m_start);
     layout->addLayout(controls);
     layout->addWidget(new QLabel(tr("Captured so far:"), this));
     layout->addWidget(m_feedStack, 1);
@@ -175,6 +169,8 @@ RecordPanel::RecordPanel(store::Store& store, RecordingController& controller, Q
     updateState();
 }
 
+RecordPanel::~RecordPanel() = default;
+
 QStringList RecordPanel::feedLines() const
 {
     return m_feedModel->stringList();
@@ -184,10 +180,7 @@ void RecordPanel::startRecording()
 {
     if (m_controller.state() != RecordingController::State::Idle)
         return;
-    AppSettings::setScreenshotsEnabled(m_screenshots->isChecked());
-    // The recorder reads it as it starts.
-    AppSettings::setGuiActionsEnabled(m_guiActions->isChecked());
-    m_controller.start(m_task->text().trimmed(), m_screenshots->isChecked());
+    m_controller.start(m_task->text().trimmed(), m_choices->rememberForRecording());
 }
 
 void RecordPanel::setTask(const QString& task)
@@ -216,8 +209,7 @@ void RecordPanel::updateState()
     const State state = m_controller.state();
     const bool active = state == State::Recording || state == State::Paused;
     m_task->setEnabled(state == State::Idle);
-    m_screenshots->setEnabled(state == State::Idle);
-    m_guiActions->setEnabled(state == State::Idle);
+    m_choices->setEnabled(state == State::Idle);
     m_start->setEnabled(state == State::Idle);
     m_pause->setEnabled(active);
     m_pause->setText(state == State::Paused ? tr("Resume") : tr("Pause"));

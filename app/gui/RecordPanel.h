@@ -4,7 +4,8 @@
 
 #include <QWidget>
 
-class QCheckBox;
+#include <memory>
+
 class QComboBox;
 class QGroupBox;
 class QLabel;
@@ -22,6 +23,8 @@ class Store;
 namespace trailmark {
 namespace gui {
 
+class RecordTabChoices;
+
 // Where a recording is started and watched: the task prompt, start / pause / stop,
 // the elapsed time, a live feed of what is being captured (the last few hundred
 // events), and the one line of shell setup that makes commands show up.
@@ -31,6 +34,7 @@ class RecordPanel final : public QWidget
 
 public:
     RecordPanel(store::Store& store, RecordingController& controller, QWidget* parent = nullptr);
+    ~RecordPanel() override;
 
     // Lines in the live feed; older ones are dropped.
     static constexpr int kFeedLimit = 500;
@@ -57,8 +61,7 @@ private:
     QLabel* m_elapsed = nullptr;
     QLabel* m_storageBanner = nullptr; // shown while the database refuses writes
     QLineEdit* m_task = nullptr;
-    QCheckBox* m_screenshots = nullptr;
-    QCheckBox* m_guiActions = nullptr;
+    std::unique_ptr<RecordTabChoices> m_choices; // what the next recording captures
     QPushButton* m_start = nullptr;
     QPushButton* m_pause = nullptr;
     QPushButton* m_note = nullptr;

@@ -2,10 +2,7 @@
 
 #include "capture/CaptureSetup.h"
 #include "capture/Recorder.h"
-#include "capture/shell/SpoolDirectory.h"
-#include "gui/AppSettings.h"
 #include "store/EventWriter.h"
-#include "store/PrivateFiles.h"
 
 #include <QObject>
 
@@ -25,22 +22,17 @@ public:
         : m_databasePath(std::move(databasePath))
     {}
 
-    void start(const QString& task, bool screenshots)
+    void start(const QString& task, const capture::SourceChoices& choices)
     {
         capture::RecorderOptions options;
         options.databasePath = m_databasePath;
         options.task = task;
-        options.screenshots = screenshots;
         m_recorder = std::make_unique<capture::Recorder>(options);
         connect(m_recorder.get(), &capture::Recorder::warning, this, &RecorderHost::warning);
         connect(m_recorder.get(), &capture::Recorder::storageHeld, this, &RecorderHost::storageHeld);
         connect(m_recorder.get(), &capture::Recorder::storageResumed, this, &RecorderHost::storageResumed);
         QString error;
         QStringList warnings;
-        capture::CaptureChoices choices;
-        choices.screenshots = screenshots;
-        choices.guiActions = AppSettings::guiActionsEnabled();
-        choices.spoolDirectory = capture::spoolDirectory();
         if (!capture::StandardCapture::addTo(*m_recorder, choices, &warnings, &error) || !m_recorder->start(&error)) {
             m_recorder.reset();
             Q_EMIT failed(error);

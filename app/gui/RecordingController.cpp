@@ -64,15 +64,16 @@ void RecordingController::setState(State state)
     Q_EMIT stateChanged(state);
 }
 
-void RecordingController::start(const QString& task, bool screenshots)
+void RecordingController::start(const QString& task, const capture::SourceChoices& choices)
 {
     if (m_state != State::Idle)
         return;
     m_task = task;
+    m_announcements = choices.announcements();
     m_sessionId.clear();
     setState(State::Starting);
     QMetaObject::invokeMethod(
-        m_host, [host = m_host, task, screenshots] { host->start(task, screenshots); }, Qt::QueuedConnection);
+        m_host, [host = m_host, task, choices] { host->start(task, choices); }, Qt::QueuedConnection);
 }
 
 void RecordingController::setPaused(bool paused)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "capture/SourceChoices.h"
 #include "trailmark/v1/event.pb.h"
 
 #include <QObject>
@@ -42,8 +43,12 @@ public:
     // again; the message says why and what is kept.
     bool isStorageHeld() const { return !m_storageProblem.isEmpty(); }
     QString storageProblem() const { return m_storageProblem; }
+    // What the recording started last captures that people must not forget is on
+    // ("clicks and keys"), for the window title and the status bar.
+    QStringList announcements() const { return m_announcements; }
 
-    void start(const QString& task, bool screenshots);
+    // choices: what the recording captures (RecordTabChoices, or SourceChoices defaults).
+    void start(const QString& task, const capture::SourceChoices& choices);
     void setPaused(bool paused);
     void stop();
     void addNote(const QString& text, v1::Note::Kind kind);
@@ -74,6 +79,7 @@ private:
     QString m_task;
     qint64 m_startedMsecs = 0;
     QString m_storageProblem;
+    QStringList m_announcements;
 };
 
 } // namespace trailmark::gui

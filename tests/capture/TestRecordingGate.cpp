@@ -3,6 +3,9 @@
 #include "TestSupport.h"
 #include "capture/RecordingGate.h"
 #include "capture/SessionSink.h"
+#include "capture/SourceDeclaration.h"
+#include "capture/screenshot/Screenshotter.h"
+#include "capture/window/WindowDeclaration.h"
 #include "store/EventWriter.h"
 #include "store/Store.h"
 
@@ -28,6 +31,37 @@ private:
         std::unique_ptr<capture::RecordingGate> gate =
             store ? std::make_unique<capture::RecordingGate>(*sink, nullptr, clock) : nullptr;
     };
+
+    // One window, always active, always there to be pictured.
+    class OneWindow final : public capture::ScreenGrabber
+    {
+    public:
+        std::optional<QImage> grabWindow(quint64, QString*) override { return picture(); }
+        std::optional<QImage> grabScreen(QString*) override { return picture(); }
+        std::optional<QImage> grabScreenHiding(const WindowFilter&, QString*) override { return picture(); }
+        std::optional<capture::WindowDescription> describeWindow(quint64) override
+        {
+            return capture::WindowDescription{QStringLiteral("editor"), QStringLiteral("Editor"),
+                                              QStringLiteral("notes.txt"), QStringLiteral("editor")};
+        }
+        quint64 activeWindow() override { return kWindow; }
+        static constexpr quint64 kWindow = 7;
+
+    private:
+        static QImage picture()
+        {
+            QImage image(4, 4, QImage::Format_RGB32);
+            image.fill(Qt::darkCyan);
+            return image;
+        }
+    };
+
+    static v1::Event switchTo(quint64 window)
+    {
+        v1::Event event;
+        event.mutable_app_switch()->set_window_id(window);
+        return event;
+    }
 
     static v1::Event noteAt(qint64 timeNs, const std::string& text)
     {
@@ -96,6 +130,33 @@ private Q_SLOTS:
         gate.setHeld(false);
         QVERIFY(gate.accepts(clock.nowNs()));
         QVERIFY(gate.putBlob(png + "4", QStringLiteral("image/png"), &error));
+    }
+
+    // The gate names no kind of event: a picture follows only what a source declared
+    // as its trigger (the window source: a switch), and nothing else.
+    void picturesFollowTheDeclaredTriggers()
+    {
+        Gated gated;
+        QVERIFY(gated.store);
+        capture::Screenshotter shots(*gated.store, *gated.sink, std::make_unique<OneWindow>(), nullptr);
+        shots.setDelay(0);
+        capture::RecordingGate gate(*gated.sink, &shots, gated.clock);
+        QString error;
+        v1::Event undeclared = switchTo(OneWindow::kWindow);
+        QVERIFY2(gate.record(undeclared, &error), qPrintable(error));
+        QTest::qWait(50);
+        QCOMPARE(shots.taken(), 0);
+
+        const capture::ScreenshotTrigger trigger = capture::windowDeclaration().screenshotTrigger;
+        QVERIFY(trigger);
+        gate.addScreenshotTrigger(trigger);
+        v1::Event note = noteAt(gated.clock.nowNs(), "not a switch");
+        QVERIFY2(gate.record(note, &error), qPrintable(error));
+        QTest::qWait(50);
+        QCOMPARE(shots.taken(), 0);
+        v1::Event declared = switchTo(OneWindow::kWindow);
+        QVERIFY2(gate.record(declared, &error), qPrintable(error));
+        QTRY_COMPARE(shots.taken(), 1);
     }
 
     void untimedEventsAreJudgedByNow()

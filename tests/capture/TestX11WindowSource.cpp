@@ -4,6 +4,8 @@
 #include "X11TestClient.h"
 #include "capture/Platform.h"
 #include "capture/Recorder.h"
+#include "capture/screenshot/ScreenshotDeclaration.h"
+#include "capture/window/WindowDeclaration.h"
 #include "capture/x11/X11WindowSource.h"
 #include "store/Store.h"
 

@@ -1,5 +1,6 @@
 #include "SessionScript.h"
 #include "TestSupport.h"
+#include "capture/SourceChoices.h"
 #include "gui/MainWindow.h"
 #include "gui/RecordPanel.h"
 #include "gui/RecordingController.h"
@@ -268,7 +269,10 @@ void TestMainWindow::closingWhileRecordingAsksFirst()
     QVERIFY(QTest::qWaitForWindowExposed(window.get()));
     gui::RecordingController* recording = window->recording();
     QSignalSpy started(recording, &gui::RecordingController::started);
-    recording->start(QStringLiteral("close me"), false);
+    // As the Record tab starts it, without screenshots.
+    capture::SourceChoices choices = capture::SourceChoices::fromSettings();
+    choices.set(QStringLiteral("screenshots"), false);
+    recording->start(QStringLiteral("close me"), choices);
     QVERIFY(started.wait(10'000));
     const QString sessionId = recording->sessionId();
 
@@ -318,7 +322,10 @@ void TestMainWindow::showsAHoldWhileTheDiskIsFull()
 
     qputenv("TRAILMARK_MAX_PAGE_COUNT", QByteArray::number(pages + 4)); // the recorder's connection only
     QSignalSpy started(recording, &gui::RecordingController::started);
-    recording->start(QStringLiteral("fill the disk"), false);
+    // As the Record tab starts it, without screenshots.
+    capture::SourceChoices choices = capture::SourceChoices::fromSettings();
+    choices.set(QStringLiteral("screenshots"), false);
+    recording->start(QStringLiteral("fill the disk"), choices);
     QVERIFY(started.wait(10'000));
     qunsetenv("TRAILMARK_MAX_PAGE_COUNT");
     QVERIFY(!banner->isVisible());

@@ -4,6 +4,7 @@
 
 #include "TestSupport.h"
 #include "X11TestClient.h"
+#include "capture/SourceChoices.h"
 #include "chains/families/window/AppStep.h"
 #include "gui/AnnotationPanel.h"
 #include "gui/ExportDialog.h"
@@ -62,7 +63,10 @@ void TestReviewFlow::recordReviewAndExport()
     QVERIFY(test::X11TestClient::activate(editor));
     gui::RecordingController* recording = window.recording();
     QSignalSpy started(recording, &gui::RecordingController::started);
-    recording->start(QStringLiteral("fix the quoting bug"), false);
+    // As the Record tab starts it, without screenshots.
+    capture::SourceChoices choices = capture::SourceChoices::fromSettings();
+    choices.set(QStringLiteral("screenshots"), false);
+    recording->start(QStringLiteral("fix the quoting bug"), choices);
     QVERIFY(started.wait(10'000));
     const QString sessionId = recording->sessionId();
     QVERIFY(test::X11TestClient::activate(browser));

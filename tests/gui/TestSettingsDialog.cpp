@@ -1,5 +1,5 @@
 #include "TestSupport.h"
-#include "capture/edit/EditSettings.h"
+#include "capture/SourceChoices.h"
 #include "capture/edit/WithheldFiles.h"
 #include "capture/redact/RedactionRules.h"
 #include "capture/redact/WindowExclusionFilter.h"
@@ -9,8 +9,10 @@
 #include <QCheckBox>
 #include <QDir>
 #include <QFile>
+#include <QKeySequenceEdit>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QSettings>
 #include <QTest>
 
 using namespace trailmark;
@@ -24,8 +26,14 @@ private Q_SLOTS:
     void savesReviewerLabelsAndRuleFiles();
     void aBadRuleLineIsRefusedAndNothingIsWritten();
     void fileEditFoldersAndWithheldPatterns();
+    void captureChoicesKeepTheirSettingsKeys();
 
 private:
+    // Folders as the edit source's settings hold them, as `trailmark record` reads them.
+    static QStringList saved(const QString& option)
+    {
+        return capture::SourceChoices::fromSettings().directories(option);
+    }
     QTemporaryDir m_config;
 };
 
@@ -88,7 +96,7 @@ void TestSettingsDialog::fileEditFoldersAndWithheldPatterns()
         QString error;
         QVERIFY(!dialog.save(&error));
         QVERIFY2(error.contains(QStringLiteral("relative/dir is not a folder")), qPrintable(error));
-        QVERIFY(capture::EditSettings::watchDirectories().isEmpty());
+        QVERIFY(saved(QStringLiteral("watch")).isEmpty());
     }
     gui::SettingsDialog dialog;
     dialog.findChild<QCheckBox*>(QStringLiteral("recordEdits"))->setChecked(true);
@@ -100,13 +108,40 @@ void TestSettingsDialog::fileEditFoldersAndWithheldPatterns()
     QString error;
     QVERIFY2(dialog.save(&error), qPrintable(error));
     // What `trailmark record` reads: the same settings and the same pattern file.
-    QCOMPARE(capture::EditSettings::watchDirectories(), QStringList{notes.path()});
-    QCOMPARE(capture::EditSettings::excludedDirectories(), QStringList{privateFolder.path()});
+    QCOMPARE(saved(QStringLiteral("watch")), QStringList{notes.path()});
+    QCOMPARE(saved(QStringLiteral("excludeDirs")), QStringList{privateFolder.path()});
     capture::WithheldFiles withheld;
     QVERIFY2(withheld.loadUserPatterns(capture::WithheldFiles::defaultUserPatternsPath(), &error), qPrintable(error));
     QVERIFY(withheld.isWithheld(QStringLiteral("deploy/secrets.yaml")));
     QVERIFY(!withheld.isWithheld(QStringLiteral("deploy/values.yaml")));
     QCOMPARE(test::modeOf(capture::WithheldFiles::defaultUserPatternsPath()), 0600);
+}
+
+// The entries the capture sources declare read and write the keys existing users'
+// settings files already hold.
+void TestSettingsDialog::captureChoicesKeepTheirSettingsKeys()
+{
+    QSettings().clear(); // the folders of the test before are gone
+    QSettings().setValue(QStringLiteral("capture/screenshots"), false);
+    QSettings().setValue(QStringLiteral("capture/guiActions"), false);
+    QSettings().setValue(QStringLiteral("capture/noteHotkey"), QStringLiteral("Ctrl+Alt+M"));
+    gui::SettingsDialog dialog;
+    QCheckBox* screenshots = nullptr;
+    for (QCheckBox* box : dialog.findChildren<QCheckBox*>()) {
+        if (box->text() == QLatin1String("Take screenshots of the active window while recording"))
+            screenshots = box;
+    }
+    QVERIFY(screenshots);
+    QVERIFY(!screenshots->isChecked());
+    const auto hotkeys = dialog.findChildren<QKeySequenceEdit*>();
+    QCOMPARE(hotkeys.size(), 1);
+    QCOMPARE(hotkeys.first()->keySequence(), QKeySequence(QStringLiteral("Ctrl+Alt+M")));
+    dialog.findChild<QCheckBox*>(QStringLiteral("guiActions"))->setChecked(true);
+    QString error;
+    QVERIFY2(dialog.save(&error), qPrintable(error));
+    QCOMPARE(QSettings().value(QStringLiteral("capture/guiActions")).toBool(), true);
+    QCOMPARE(QSettings().value(QStringLiteral("capture/screenshots")).toBool(), false);
+    QCOMPARE(QSettings().value(QStringLiteral("capture/noteHotkey")).toString(), QStringLiteral("Ctrl+Alt+M"));
 }
 
 QTEST_MAIN(TestSettingsDialog)
