@@ -15,7 +15,7 @@
 #include "chains/TrajectoryBuilder.h"
 #include "chains/TrajectoryJson.h"
 #include "chains/export/Exporter.h"
-#include "chains/families/EventFamily.h"
+#include "chains/families/PresentingFacet.h"
 #include "store/Store.h"
 
 #include <QDir>
@@ -226,7 +226,7 @@ void annotate(store::Store& store, const QString& sessionId)
     }
     // A redaction of a command's output, spanning its finish event.
     for (const chains::Step& step : whole->steps) {
-        if (step.family->name() != "shell" || step.eventIds.size() != 2 ||
+        if (step.tool() != "shell" || step.eventIds.size() != 2 ||
             !step.observationText().contains(QLatin1String("FAILED")))
             continue;
         chains::review::RedactionSpan span;
@@ -273,7 +273,7 @@ QByteArray json(const chains::Step& step)
     QJsonObject object = chains::stepToJson(step);
     QStringList effects;
     if (step.effectsFamily)
-        effects = step.effectsFamily->effectLines(step);
+        effects = chains::families::presenting(*step.effectsFamily).effectLines(step);
     object.insert(QStringLiteral("effects"), QJsonArray::fromStringList(effects));
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
@@ -346,7 +346,7 @@ void TestStepOutline::compareWithWhole(const QString& sessionId)
         QCOMPARE(known.changesFiles, expected.changesFiles);
         QCOMPARE(known.isAction, expected.isAction);
         QCOMPARE(known.hasThought, expected.hasThought);
-        const chains::TimelineLane lane = step.family->lane(step);
+        const chains::TimelineLane lane = chains::families::presenting(step).lane(step);
         if (!wholeLanes.contains(lane.key))
             wholeLanes.append(lane.key);
         QCOMPARE(outline.laneKeys.at(known.lane), lane.key);

@@ -44,7 +44,7 @@ bool writeWholeFile(const QString& path, const QByteArray& bytes, QString* error
     return OutputFile::writeWhole(path, std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())), error);
 }
 
-size_t familyIndex(const EventFamily* family)
+size_t familyIndex(const Family* family)
 {
     const auto all = families::all();
     return static_cast<size_t>(std::find(all.begin(), all.end(), family) - all.begin());
