@@ -55,7 +55,8 @@ void printStep(QTextStream& out, const Step& step)
     out << '\n';
     const QString indent(23, QLatin1Char(' '));
     if (step.isAction() && !step.thought.isEmpty())
-        out << indent << (step.thoughtSource == QLatin1String(chains::kThoughtFromNote) ? "thought: " : "thought (reviewer): ")
+        out << indent
+            << (step.thoughtSource == QLatin1String(chains::kThoughtFromNote) ? "thought: " : "thought (reviewer): ")
             << oneLine(step.thought) << '\n';
     for (const QString& line : chains::families::presenting(step).showDetails(step))
         out << indent << line << '\n';

@@ -187,7 +187,8 @@ void StepDetailView::showStep(const chains::Step* step, qint64 sessionStartNs)
 
     if (!step->thought.isEmpty())
         html += QStringLiteral("<p><b>Thought</b> (%1):</p><blockquote><i>%2</i></blockquote>")
-                    .arg(step->thoughtSource == QLatin1String(chains::kThoughtFromReviewer) ? tr("from a reviewer") : tr("expert's note"),
+                    .arg(step->thoughtSource == QLatin1String(chains::kThoughtFromReviewer) ? tr("from a reviewer")
+                                                                                            : tr("expert's note"),
                          escaped(step->thought));
 
     html += QStringLiteral("<p><b>Action</b></p><pre>%1</pre>").arg(escaped(step->actionText()));

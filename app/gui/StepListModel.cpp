@@ -164,7 +164,8 @@ void StepListModel::addAnnotation(int row, const v1::Annotation& annotation)
         chains::Step& step = (*steps)[static_cast<size_t>(row)];
         step.annotations.append(annotation);
         chains::review::applyOutcomeCorrection(step, annotation);
-        if (step.isAction() && (step.thought.isEmpty() || step.thoughtSource == QLatin1String(chains::kThoughtFromReviewer)) &&
+        if (step.isAction() &&
+            (step.thought.isEmpty() || step.thoughtSource == QLatin1String(chains::kThoughtFromReviewer)) &&
             !annotation.rationale().empty()) {
             step.thought = QString::fromStdString(annotation.rationale());
             step.thoughtSource = QLatin1String(chains::kThoughtFromReviewer);
