@@ -2,7 +2,8 @@
 
 #include "chains/StepMaterializer.h"
 #include "chains/StepOutline.h"
-#include "chains/families/EventFamily.h"
+#include "chains/families/DerivingFacet.h"
+#include "chains/families/ExportingFacet.h"
 #include "store/Vocabulary.h"
 
 #include <algorithm>
@@ -94,12 +95,12 @@ Step& Step::operator=(const Step& other)
 
 bool Step::changesFiles() const
 {
-    return effects || (family && family->changesFiles());
+    return effects || (family && families::deriving(*family).changesFiles());
 }
 
 std::string_view Step::tool() const
 {
-    return family ? family->name() : std::string_view();
+    return family ? families::deriving(*family).name() : std::string_view();
 }
 
 QString Step::toolText() const
@@ -110,22 +111,27 @@ QString Step::toolText() const
 
 bool Step::isAction() const
 {
-    return family && family->isAction();
+    return family && families::deriving(*family).isAction();
+}
+
+bool Step::hasAttempts() const
+{
+    return family && families::deriving(*family).hasAttempts();
 }
 
 QString Step::actionText() const
 {
-    return family ? family->actionText(*this) : QString();
+    return family ? families::exporting(*this).actionText(*this) : QString();
 }
 
 QString Step::observationText() const
 {
-    return family ? family->observationText(*this) : QString();
+    return family ? families::exporting(*this).observationText(*this) : QString();
 }
 
 std::string Step::observationUtf8() const
 {
-    return family ? family->observationUtf8(*this) : std::string();
+    return family ? families::exporting(*this).observationUtf8(*this) : std::string();
 }
 
 std::optional<int> Step::rating() const

@@ -22,7 +22,7 @@ class Store;
 
 namespace trailmark::chains {
 
-class EventFamily;
+struct Family;
 struct TrajectoryOutline;
 
 // How a step ended.
@@ -45,6 +45,11 @@ std::optional<StepOutcome> parseOutcome(const QString& name);
 // Outcomes a reviewer may give a step (every one but "unknown", which only says what the
 // source did not keep).
 QStringList correctableOutcomeNames();
+
+// Where a step's thought came from (Step::thoughtSource), one text form for show, the
+// GUI and the exports: the expert's note before the action, or a reviewer's rationale.
+inline constexpr char kThoughtFromNote[] = "note";
+inline constexpr char kThoughtFromReviewer[] = "reviewer";
 
 // What one family derives into a step beyond the fields every step has (the command and
 // its output, the app and its titles, the note's text). Each family defines its own.
@@ -79,8 +84,8 @@ struct Step
     ~Step() = default;
 
     int index = 0;
-    // The family that derived the step: its tool, texts and export form.
-    const EventFamily* family = nullptr;
+    // The family that derived the step: its tool, texts and export form (Family.h).
+    const Family* family = nullptr;
     StepOutcome outcome = StepOutcome::Ok;
     // Why the step is an error, one reason per cause, e.g. "exit 2", "signal 9",
     // "output: Traceback". Empty unless the derived outcome is Error.
@@ -106,7 +111,7 @@ struct Step
 
     // What the expert (or a reviewer) thought before this action.
     QString thought;
-    QString thoughtSource; // "note", "reviewer", or "" when there is no thought
+    QString thoughtSource; // kThoughtFromNote, kThoughtFromReviewer, or "" when there is no thought
 
     // Retries: attempt 1 is the first try; a retry points at the attempt it repeats.
     int attempt = 1;
@@ -124,7 +129,7 @@ struct Step
     std::unique_ptr<StepDetail> detail;
     // What the step changed beyond its own detail, described by another family: the
     // files a command wrote as it ran (sed -i, git checkout), owned by the edit family.
-    const EventFamily* effectsFamily = nullptr;
+    const Family* effectsFamily = nullptr;
     std::unique_ptr<StepDetail> effects;
 
     // The family's detail as its own type; nullptr for a step of another family.
@@ -152,6 +157,8 @@ struct Step
     std::string_view tool() const;
     QString toolText() const;
     bool isAction() const;
+    // Whether the step's family tries steps again, so that its attempt number says something.
+    bool hasAttempts() const;
     // The step's action as one line of text: the command, "switch to App — title", the note.
     QString actionText() const;
     // What the action produced, as text for people and chat formats.

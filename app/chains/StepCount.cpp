@@ -1,6 +1,6 @@
 #include "chains/StepCount.h"
 
-#include "chains/families/EventFamily.h"
+#include "chains/families/DerivingFacet.h"
 #include "chains/families/FamilyRegistry.h"
 
 namespace trailmark::chains {
@@ -8,8 +8,8 @@ namespace trailmark::chains {
 bool opensStep(int bodyKind)
 {
     const auto body = static_cast<v1::Event::BodyCase>(bodyKind);
-    const EventFamily* family = families::ofBody(body);
-    return family && family->opensStep(body);
+    const Family* family = families::ofBody(body);
+    return family && families::deriving(*family).opensStep(body);
 }
 
 qint64 stepCount(const store::EventKindCounts& eventsPerKind)

@@ -89,7 +89,7 @@ std::optional<std::vector<Step>> materializeSteps(store::Store& store, const Tra
         step.fixSteps = outline.fixStepsOf(index);
         if (const auto thought = outline.noteThoughts.constFind(index); thought != outline.noteThoughts.cend()) {
             step.thought = *thought;
-            step.thoughtSource = QStringLiteral("note");
+            step.thoughtSource = QLatin1String(kThoughtFromNote);
         }
         steps.push_back(std::move(step));
     }

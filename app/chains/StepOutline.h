@@ -12,7 +12,7 @@
 
 namespace trailmark::chains {
 
-class EventFamily;
+struct Family;
 
 // What a step is at a glance, without what it said or did: when, which family, how it
 // ended, how it links to the others. A few dozen bytes where a Step with its detail is
@@ -28,7 +28,7 @@ struct StepOutline
     qint64 endNs = 0;
     qint64 durationNs = 0;
     qint64 firstSeq = 0;
-    const EventFamily* family = nullptr;
+    const Family* family = nullptr;
     int index = 0;
     int attempt = 1;
     int retryOf = -1;

@@ -2,7 +2,7 @@
 
 #include "chains/Review.h"
 #include "chains/StepOutline.h"
-#include "chains/families/EventFamily.h"
+#include "chains/families/DerivingFacet.h"
 #include "chains/families/FamilyRegistry.h"
 #include "store/EventFields.h"
 #include "store/Store.h"
@@ -33,11 +33,12 @@ TrajectoryBuilder::TrajectoryBuilder(v1::Session session, const QList<v1::Annota
     m_context.trackEventSteps(std::move(targets));
     if (keep == Keep::Outline)
         m_annotations = annotations;
-    for (const EventFamily* family : families::all()) {
-        std::unique_ptr<StepDeriver> deriver = family->makeDeriver();
+    for (const Family* family : families::all()) {
+        const DerivingFacet& deriving = families::deriving(*family);
+        std::unique_ptr<StepDeriver> deriver = deriving.makeDeriver();
         if (!deriver)
             continue;
-        for (const v1::Event::BodyCase body : family->bodies())
+        for (const v1::Event::BodyCase body : deriving.bodies())
             m_bodyDerivers[body] = deriver.get();
         m_ownedDerivers.push_back(std::move(deriver));
     }
@@ -51,15 +52,15 @@ bool TrajectoryBuilder::needsRedaction(const v1::Event& event) const
         return true;
     if (m_laterSpansByStepKey.isEmpty())
         return false;
-    const EventFamily* family = families::ofBody(event.body_case());
-    const std::string_view key = family ? family->stepKey(event) : std::string_view();
+    const Family* family = families::ofBody(event.body_case());
+    const std::string_view key = family ? families::deriving(*family).stepKey(event) : std::string_view();
     return !key.empty() && m_laterSpansByStepKey.contains(QString::fromUtf8(key.data(), qsizetype(key.size())));
 }
 
 void TrajectoryBuilder::applyRedactions(v1::Event& event)
 {
-    const EventFamily* family = families::ofBody(event.body_case());
-    const std::string_view keyView = family ? family->stepKey(event) : std::string_view();
+    const Family* family = families::ofBody(event.body_case());
+    const std::string_view keyView = family ? families::deriving(*family).stepKey(event) : std::string_view();
     const QString key = QString::fromUtf8(keyView.data(), static_cast<qsizetype>(keyView.size()));
     const auto apply = [&event](const v1::RedactionSpan& span) {
         QString error;
@@ -169,7 +170,7 @@ Trajectory TrajectoryBuilder::finish()
             for (auto annotation = step.annotations.crbegin(); annotation != step.annotations.crend(); ++annotation) {
                 if (!annotation->rationale().empty()) {
                     step.thought = QString::fromStdString(annotation->rationale());
-                    step.thoughtSource = QStringLiteral("reviewer");
+                    step.thoughtSource = QLatin1String(kThoughtFromReviewer);
                     break;
                 }
             }

@@ -1,8 +1,8 @@
 #include "chains/TrajectoryJson.h"
 
 #include "chains/Step.h"
-#include "chains/families/EventFamily.h"
 #include "chains/families/FamilyRegistry.h"
+#include "chains/families/PresentingFacet.h"
 #include "store/MessageJson.h"
 #include "store/Vocabulary.h"
 
@@ -52,7 +52,7 @@ QJsonObject stepToJson(const Step& step)
         {QStringLiteral("screenshots"), QJsonArray::fromStringList(step.screenshots)},
         {QStringLiteral("thought"), orNull(step.thought)},
         {QStringLiteral("thought_source"), orNull(step.thoughtSource)},
-        {QStringLiteral("attempt"), step.family->hasAttempts() ? QJsonValue(step.attempt) : QJsonValue()},
+        {QStringLiteral("attempt"), step.hasAttempts() ? QJsonValue(step.attempt) : QJsonValue()},
         {QStringLiteral("retry_of"), indexOrNull(step.retryOf)},
         {QStringLiteral("retried_by"), indexOrNull(step.retriedBy)},
         {QStringLiteral("recovers"), indexOrNull(step.recovers)},
@@ -62,8 +62,9 @@ QJsonObject stepToJson(const Step& step)
         {QStringLiteral("annotations"), annotations},
     };
     // Every family's keys on every step, null where they do not apply.
-    for (const EventFamily* family : families::all())
-        family->addJsonFields(object, step.family == family || step.effectsFamily == family ? &step : nullptr);
+    for (const Family* family : families::all())
+        families::presenting(*family).addJsonFields(
+            object, step.family == family || step.effectsFamily == family ? &step : nullptr);
     return object;
 }
 

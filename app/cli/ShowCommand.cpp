@@ -1,6 +1,6 @@
 #include "chains/TrajectoryBuilder.h"
 #include "chains/TrajectoryJson.h"
-#include "chains/families/EventFamily.h"
+#include "chains/families/PresentingFacet.h"
 #include "cli/CommandContext.h"
 #include "cli/Commands.h"
 #include "store/MessageJson.h"
@@ -25,7 +25,7 @@ QString clockTime(qint64 ns)
 QString marks(const Step& step)
 {
     QStringList parts;
-    if (const QString outcome = step.family->showOutcome(step); !outcome.isEmpty())
+    if (const QString outcome = chains::families::presenting(step).showOutcome(step); !outcome.isEmpty())
         parts.append(outcome);
     if (step.retryOf >= 0)
         parts.append(QStringLiteral("RETRY of #%1, attempt %2").arg(step.retryOf).arg(step.attempt));
@@ -46,7 +46,7 @@ QString marks(const Step& step)
 void printStep(QTextStream& out, const Step& step)
 {
     const QString tool = step.toolText().leftJustified(5);
-    const QString action = step.family->showActionPattern().arg(oneLine(step.actionText()));
+    const QString action = chains::families::presenting(step).showActionPattern().arg(oneLine(step.actionText()));
     out << QStringLiteral("%1  %2  %3  %4")
                .arg(QString::number(step.index).rightJustified(5), clockTime(step.startNs), tool, action);
     const QString stepMarks = marks(step);
@@ -55,12 +55,13 @@ void printStep(QTextStream& out, const Step& step)
     out << '\n';
     const QString indent(23, QLatin1Char(' '));
     if (step.isAction() && !step.thought.isEmpty())
-        out << indent << (step.thoughtSource == QLatin1String("note") ? "thought: " : "thought (reviewer): ")
+        out << indent
+            << (step.thoughtSource == QLatin1String(chains::kThoughtFromNote) ? "thought: " : "thought (reviewer): ")
             << oneLine(step.thought) << '\n';
-    for (const QString& line : step.family->showDetails(step))
+    for (const QString& line : chains::families::presenting(step).showDetails(step))
         out << indent << line << '\n';
     if (step.effectsFamily) {
-        for (const QString& line : step.effectsFamily->effectLines(step))
+        for (const QString& line : chains::families::presenting(*step.effectsFamily).effectLines(step))
             out << indent << line << '\n';
     }
     for (const auto& annotation : step.annotations) {

@@ -1,8 +1,8 @@
 #include "gui/RecordPanel.h"
 
 #include "capture/shell/ShellIntegration.h"
-#include "chains/families/EventFamily.h"
 #include "chains/families/FamilyRegistry.h"
+#include "chains/families/PresentingFacet.h"
 #include "gui/AppSettings.h"
 #include "gui/RecordTabChoices.h"
 #include "store/Store.h"
@@ -36,8 +36,8 @@ QString feedLine(const store::StoredEvent& stored)
     QString what;
     if (!stored.isReadable())
         what = RecordPanel::tr("(unreadable event)");
-    else if (const chains::EventFamily* family = chains::families::ofBody(event.body_case()))
-        what = family->describeEvent(event);
+    else if (const chains::Family* family = chains::families::ofBody(event.body_case()))
+        what = chains::families::presenting(*family).describeEvent(event);
     return time + QStringLiteral("  ") + what;
 }
 

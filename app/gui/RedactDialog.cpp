@@ -1,7 +1,7 @@
 #include "gui/RedactDialog.h"
 
 #include "chains/Step.h"
-#include "chains/families/EventFamily.h"
+#include "chains/families/PresentingFacet.h"
 #include "store/Utf8.h"
 
 #include <QComboBox>
@@ -33,10 +33,10 @@ RedactDialog::RedactDialog(const chains::Step& step, QWidget* parent)
         m_fields.push_back({eventId, name, label, std::move(bytes), false});
         m_fields.back().latin1 = !store::isValidUtf8(m_fields.back().bytes);
     };
-    for (chains::RedactableText& text : step.family->redactableTexts(step))
+    for (chains::RedactableText& text : chains::families::presenting(step).redactableTexts(step))
         add(eventIdAt(text.eventIndex), text.field, text.label, std::move(text.bytes));
     if (step.effectsFamily) {
-        for (chains::RedactableText& text : step.effectsFamily->effectTexts(step))
+        for (chains::RedactableText& text : chains::families::presenting(*step.effectsFamily).effectTexts(step))
             add(eventIdAt(text.eventIndex), text.field, text.label, std::move(text.bytes));
     }
     for (const Field& field : m_fields)

@@ -1,7 +1,7 @@
 #include "gui/StepDetailView.h"
 
 #include "chains/Step.h"
-#include "chains/families/EventFamily.h"
+#include "chains/families/PresentingFacet.h"
 #include "gui/StepListModel.h"
 #include "store/Store.h"
 
@@ -156,7 +156,7 @@ void StepDetailView::showStep(const chains::Step* step, qint64 sessionStartNs)
     QStringList facts{QStringLiteral("at %1 into the session").arg(seconds(step->startNs - sessionStartNs))};
     if (step->durationNs > 0)
         facts.append(QStringLiteral("took %1").arg(seconds(step->durationNs)));
-    for (const QString& fact : step->family->detailFacts(*step))
+    for (const QString& fact : chains::families::presenting(*step).detailFacts(*step))
         facts.append(escaped(fact));
     if (!step->outcomeReason.isEmpty())
         facts.append(escaped(step->outcomeReason));
@@ -187,18 +187,20 @@ void StepDetailView::showStep(const chains::Step* step, qint64 sessionStartNs)
 
     if (!step->thought.isEmpty())
         html += QStringLiteral("<p><b>Thought</b> (%1):</p><blockquote><i>%2</i></blockquote>")
-                    .arg(step->thoughtSource == QLatin1String("reviewer") ? tr("from a reviewer") : tr("expert's note"),
+                    .arg(step->thoughtSource == QLatin1String(chains::kThoughtFromReviewer) ? tr("from a reviewer")
+                                                                                            : tr("expert's note"),
                          escaped(step->thought));
 
     html += QStringLiteral("<p><b>Action</b></p><pre>%1</pre>").arg(escaped(step->actionText()));
-    if (step->isAction() && step->family->changesFiles())
+    if (step->isAction() && chains::families::presenting(*step).observationIsDiff())
         html += QStringLiteral("<p><b>Observation</b></p>") + diffHtml(step->observationText());
     else if (step->isAction())
         html += QStringLiteral("<p><b>Observation</b></p><pre>%1</pre>").arg(escaped(step->observationText()));
     if (step->effectsFamily) {
+        const chains::PresentingFacet& effects = chains::families::presenting(*step->effectsFamily);
         html += QStringLiteral("<p><b>Files changed</b>: %1</p>")
-                    .arg(escaped(step->effectsFamily->effectLines(*step).join(QStringLiteral("; "))));
-        for (const auto& text : step->effectsFamily->effectTexts(*step))
+                    .arg(escaped(effects.effectLines(*step).join(QStringLiteral("; "))));
+        for (const auto& text : effects.effectTexts(*step))
             html += diffHtml(QString::fromStdString(text.bytes));
     }
 
@@ -222,7 +224,7 @@ void StepDetailView::showStep(const chains::Step* step, qint64 sessionStartNs)
     if (!step->screenshots.isEmpty()) {
         // A GUI action is shown on its keyframe, the screen just before it, with where it
         // acted drawn over a copy; other steps show their last screenshot.
-        const auto marks = step->family->screenMarks(*step);
+        const auto marks = chains::families::presenting(*step).screenMarks(*step);
         const QString hash = marks ? marks->screenshot : step->screenshots.last();
         QString error;
         const auto bytes = m_store.blob(QByteArray::fromHex(hash.toLatin1()), &error);

@@ -2,7 +2,7 @@
 
 #include "chains/Review.h"
 #include "chains/StepMaterializer.h"
-#include "chains/families/EventFamily.h"
+#include "chains/families/PresentingFacet.h"
 
 #include <QBrush>
 #include <QColor>
@@ -94,7 +94,7 @@ void StepListModel::setFirstSteps(std::vector<chains::Step> steps)
     QStringList laneKeys;
     for (const chains::Step& step : *m_firstSteps) {
         chains::StepOutline outline = chains::outlineOf(step);
-        const chains::TimelineLane lane = step.family->lane(step);
+        const chains::TimelineLane lane = chains::families::presenting(step).lane(step);
         outline.lane = static_cast<int>(laneKeys.indexOf(lane.key));
         if (outline.lane < 0) {
             outline.lane = static_cast<int>(laneKeys.size());
@@ -164,10 +164,11 @@ void StepListModel::addAnnotation(int row, const v1::Annotation& annotation)
         chains::Step& step = (*steps)[static_cast<size_t>(row)];
         step.annotations.append(annotation);
         chains::review::applyOutcomeCorrection(step, annotation);
-        if (step.isAction() && (step.thought.isEmpty() || step.thoughtSource == QLatin1String("reviewer")) &&
+        if (step.isAction() &&
+            (step.thought.isEmpty() || step.thoughtSource == QLatin1String(chains::kThoughtFromReviewer)) &&
             !annotation.rationale().empty()) {
             step.thought = QString::fromStdString(annotation.rationale());
-            step.thoughtSource = QStringLiteral("reviewer");
+            step.thoughtSource = QLatin1String(chains::kThoughtFromReviewer);
         }
         m_firstOutlines[static_cast<size_t>(row)].outcome = step.outcome;
         m_firstOutlines[static_cast<size_t>(row)].hasThought = !step.thought.isEmpty();
@@ -349,14 +350,14 @@ QVariant StepListModel::data(const QModelIndex& index, int role) const
     }
     switch (index.column()) {
     case ToolColumn:
-        return step->family->toolLabel(*step);
+        return chains::families::presenting(*step).toolLabel(*step);
     case ActionColumn: {
         QString text = step->actionText();
         text.replace(QLatin1Char('\n'), QStringLiteral(" ⏎ "));
         return text.left(300);
     }
     case OutcomeColumn:
-        return step->family->outcomeLabel(*step);
+        return chains::families::presenting(*step).outcomeLabel(*step);
     default: {
         const int reviewer = index.column() - FixedColumnCount;
         return reviewer < m_reviewers.size() ? reviewerCell(*step, m_reviewers.at(reviewer)) : QString();

@@ -1,6 +1,6 @@
 #include "gui/TimelineWidget.h"
 
-#include "chains/families/EventFamily.h"
+#include "chains/families/PresentingFacet.h"
 #include "gui/StepListModel.h"
 
 #include <QMouseEvent>
@@ -24,7 +24,7 @@ QColor stepColor(const chains::StepOutline& step)
 {
     if (step.outcome == chains::StepOutcome::Error)
         return {0xc0, 0x39, 0x2b};
-    return QColor::fromRgb(step.family->color(step.outcome));
+    return QColor::fromRgb(chains::families::presenting(*step.family).color(step.outcome));
 }
 
 QString durationLabel(qint64 ns)

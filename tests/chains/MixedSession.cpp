@@ -3,7 +3,6 @@
 #include "SessionScript.h"
 #include "chains/Review.h"
 #include "chains/TrajectoryBuilder.h"
-#include "chains/families/EventFamily.h"
 #include "store/Store.h"
 
 #include <QRandomGenerator>
@@ -211,7 +210,7 @@ void annotate(store::Store& store, const QString& sessionId)
     }
     // A redaction of a command's output, spanning its finish event.
     for (const chains::Step& step : whole->steps) {
-        if (step.family->name() != "shell" || step.eventIds.size() != 2 ||
+        if (step.tool() != "shell" || step.eventIds.size() != 2 ||
             !step.observationText().contains(QLatin1String("FAILED")))
             continue;
         chains::review::RedactionSpan span;

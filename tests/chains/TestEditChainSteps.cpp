@@ -4,7 +4,7 @@
 #include "chains/Review.h"
 #include "chains/TrajectoryBuilder.h"
 #include "chains/export/FormatWriter.h"
-#include "chains/families/EventFamily.h"
+#include "chains/families/PresentingFacet.h"
 #include "store/Store.h"
 
 #include <QJsonArray>
@@ -101,15 +101,16 @@ void TestEditChainSteps::commandEffectsStayWithTheirCommand()
     const Step& sed = trajectory->steps[1];
     QVERIFY(sed.effectsFamily);
     QCOMPARE(sed.eventIds.size(), size_t(3)); // started, finished, its FileEdit
-    QCOMPARE(sed.effectsFamily->effectLines(sed), QStringList{QStringLiteral("changed 1 file(s): src/io.c (+1 −1)")});
+    QCOMPARE(families::presenting(*sed.effectsFamily).effectLines(sed),
+             QStringList{QStringLiteral("changed 1 file(s): src/io.c (+1 −1)")});
     QCOMPARE(trajectory->steps[2].recovers, 0);
     QCOMPARE(trajectory->steps[2].fixSteps, std::vector<int>{1}); // the sed -i was the fix
     const Step& gitCheckout = trajectory->steps[3];
-    const QString line = gitCheckout.effectsFamily->effectLines(gitCheckout).value(0);
+    const QString line = families::presenting(*gitCheckout.effectsFamily).effectLines(gitCheckout).value(0);
     QVERIFY2(line.startsWith(QStringLiteral("changed 200 file(s): src/module_000.c (+1 −1)")), qPrintable(line));
     QVERIFY2(line.endsWith(QStringLiteral("195 more")), qPrintable(line));
     // A reviewer can redact what the command wrote: the text offered is that FileEdit's diff.
-    const auto texts = gitCheckout.effectsFamily->effectTexts(gitCheckout);
+    const auto texts = families::presenting(*gitCheckout.effectsFamily).effectTexts(gitCheckout);
     QCOMPARE(texts.size(), size_t(1));
     QCOMPARE(texts[0].eventIndex, size_t(2));
     QVERIFY(QByteArray::fromStdString(texts[0].bytes).startsWith("diff --git a/src/module_000.c"));
@@ -132,7 +133,7 @@ void TestEditChainSteps::reviewerRedactsASpanOfADiff()
     auto trajectory = load(sessionId);
     QVERIFY(trajectory);
     const Step& step = trajectory->steps.front();
-    const auto texts = step.family->redactableTexts(step);
+    const auto texts = families::presenting(step).redactableTexts(step);
     QCOMPARE(texts.size(), size_t(1));
     QCOMPARE(texts[0].field, QStringLiteral("diff"));
     const size_t at = texts[0].bytes.find("zq81-PLUM-tango");

@@ -3,7 +3,7 @@
 #include "TestSupport.h"
 #include "chains/TrajectoryBuilder.h"
 #include "chains/export/FormatWriter.h"
-#include "chains/families/EventFamily.h"
+#include "chains/families/PresentingFacet.h"
 #include "chains/families/edit/UnifiedDiff.h"
 #include "store/Store.h"
 

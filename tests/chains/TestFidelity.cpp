@@ -1,7 +1,7 @@
 #include "FidelityFixture.h"
 #include "TestSupport.h"
 #include "chains/TrajectoryBuilder.h"
-#include "chains/families/EventFamily.h"
+#include "chains/families/PresentingFacet.h"
 #include "store/Store.h"
 
 #include <QDir>
@@ -141,7 +141,7 @@ void TestFidelity::marksAgreeWithTheReviewer()
         }
         for (const Step& step : trajectory->steps) {
             if (step.tool() == "shell")
-                shells.insert(step.family->toolLabel(step));
+                shells.insert(chains::families::presenting(step).toolLabel(step));
         }
     }
     qInfo("fidelity (%s): %d labelled commands in %d sessions, shells %s", qPrintable(folder), commands,

@@ -5,8 +5,8 @@
 #include "SessionScript.h"
 #include "TestSupport.h"
 #include "chains/TrajectoryBuilder.h"
-#include "chains/families/EventFamily.h"
-#include "chains/families/gui/GuiFamily.h"
+#include "chains/families/PresentingFacet.h"
+#include "chains/families/gui/GuiDialects.h"
 #include "chains/families/gui/GuiStep.h"
 #include "store/Store.h"
 
@@ -142,6 +142,9 @@ private Q_SLOTS:
             "pyautogui.press('enter')", R"([{"type":"keypress","keys":["ENTER"]}])");
         row("hotkey", v1::GuiAction::KIND_HOTKEY, "keys ctrl+shift+t", R"({"action":"key","text":"ctrl+shift+t"})",
             "pyautogui.hotkey('ctrl', 'shift', 't')", R"([{"type":"keypress","keys":["CTRL","SHIFT","T"]}])");
+        // A kind from a newer recorder: named and pointed at, never replayed.
+        row("unknown kind", v1::GuiAction::KIND_UNSPECIFIED, "", R"({"action":"unknown","coordinate":[520,155]})", "",
+            "[]");
     }
     void actionSpaces()
     {
@@ -225,7 +228,7 @@ private Q_SLOTS:
         QCOMPARE(trajectory->recoveryCount(), 1);
         // The keyframe is the step's picture, with the point and the box to draw over it.
         QCOMPARE(gui[0]->screenshots.value(0), QString(QStringLiteral("5a")).repeated(32));
-        const auto marks = gui[0]->family->screenMarks(*gui[0]);
+        const auto marks = families::presenting(*gui[0]).screenMarks(*gui[0]);
         QVERIFY(marks);
         QCOMPARE(marks->point, QPoint(300, 40));
         QCOMPARE(marks->elementBox, QRect(280, 30, 40, 20));

@@ -15,7 +15,7 @@
 #include "chains/TrajectoryBuilder.h"
 #include "chains/TrajectoryJson.h"
 #include "chains/export/Exporter.h"
-#include "chains/families/EventFamily.h"
+#include "chains/families/PresentingFacet.h"
 #include "store/Store.h"
 
 #include <QDir>
@@ -58,7 +58,7 @@ QByteArray json(const chains::Step& step)
     QJsonObject object = chains::stepToJson(step);
     QStringList effects;
     if (step.effectsFamily)
-        effects = step.effectsFamily->effectLines(step);
+        effects = chains::families::presenting(*step.effectsFamily).effectLines(step);
     object.insert(QStringLiteral("effects"), QJsonArray::fromStringList(effects));
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
@@ -131,7 +131,7 @@ void TestStepOutline::compareWithWhole(const QString& sessionId)
         QCOMPARE(known.changesFiles, expected.changesFiles);
         QCOMPARE(known.isAction, expected.isAction);
         QCOMPARE(known.hasThought, expected.hasThought);
-        const chains::TimelineLane lane = step.family->lane(step);
+        const chains::TimelineLane lane = chains::families::presenting(step).lane(step);
         if (!wholeLanes.contains(lane.key))
             wholeLanes.append(lane.key);
         QCOMPARE(outline.laneKeys.at(known.lane), lane.key);

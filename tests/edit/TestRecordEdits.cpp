@@ -2,8 +2,8 @@
 // the stored session and its chains, end to end.
 #include "ShellHarness.h"
 #include "chains/TrajectoryBuilder.h"
-#include "chains/families/EventFamily.h"
 #include "chains/families/FamilyRegistry.h"
+#include "chains/families/PresentingFacet.h"
 #include "store/Store.h"
 
 #include <QDir>
@@ -106,11 +106,11 @@ void TestRecordEdits::fixInVimIsTheRecoverysFix()
         steps.append(step.toolText() + QLatin1Char(' ') + step.actionText().left(30));
     // For a failure: every stored event as the live feed shows it.
     for (const v1::Event& event : harness.storedEvents()) {
-        if (const chains::EventFamily* family = chains::families::ofBody(event.body_case()))
+        if (const chains::Family* family = chains::families::ofBody(event.body_case()))
             steps.append(
                 QStringLiteral("[%1] %2 (%3 at %4)")
                     .arg(event.seq())
-                    .arg(family->describeEvent(event),
+                    .arg(chains::families::presenting(*family).describeEvent(event),
                          QString::fromStdString(event.has_file_edit()         ? event.file_edit().command_id()
                                                 : event.has_command_started() ? event.command_started().command_id()
                                                                               : event.command_finished().command_id()))
@@ -129,7 +129,8 @@ void TestRecordEdits::fixInVimIsTheRecoverysFix()
     QCOMPARE(trajectory->steps[4].fixSteps, std::vector<int>{3});
     const chains::Step& sed = trajectory->steps[5];
     QVERIFY2(sed.effectsFamily, qPrintable(all));
-    QCOMPARE(sed.effectsFamily->effectLines(sed), QStringList{QStringLiteral("changed 1 file(s): notes.txt (+1 −1)")});
+    QCOMPARE(chains::families::presenting(*sed.effectsFamily).effectLines(sed),
+             QStringList{QStringLiteral("changed 1 file(s): notes.txt (+1 −1)")});
     QVERIFY2(!trajectory->steps[6].effectsFamily, "the ignored build/ was recorded");
     QVERIFY2(!trajectory->steps[1].effectsFamily, "__pycache__ was recorded");
 }
@@ -178,7 +179,8 @@ void TestRecordEdits::firstCommandInAnUnwatchedTreeKeepsItsEdit()
     QCOMPARE(trajectory->steps.size(), size_t(2));
     const chains::Step& sed = trajectory->steps[0];
     QVERIFY2(sed.effectsFamily, "the first command's edit was lost");
-    QCOMPARE(sed.effectsFamily->effectLines(sed), QStringList{QStringLiteral("changed 1 file(s): notes.txt (+1 −1)")});
+    QCOMPARE(chains::families::presenting(*sed.effectsFamily).effectLines(sed),
+             QStringList{QStringLiteral("changed 1 file(s): notes.txt (+1 −1)")});
     QVERIFY(!trajectory->steps[1].effectsFamily);
 }
 

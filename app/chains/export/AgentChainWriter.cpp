@@ -1,7 +1,7 @@
 #include "chains/Step.h"
 #include "chains/export/FormatWriters.h"
 #include "chains/export/JsonWriter.h"
-#include "chains/families/EventFamily.h"
+#include "chains/families/ExportingFacet.h"
 #include "chains/families/FamilyRegistry.h"
 #include "store/Vocabulary.h"
 
@@ -19,11 +19,11 @@ public:
         // What each family writes on a row that is not its own never changes: written
         // once here, copied onto each row (most of a row's columns are these nulls).
         m_nullColumns.clear();
-        for (const EventFamily* family : families::all()) {
+        for (const Family* family : families::all()) {
             std::string columns;
             JsonWriter json(columns);
             json.beginObject();
-            family->writeColumns(json, nullptr);
+            families::exporting(*family).writeColumns(json, nullptr);
             json.endObject();
             m_nullColumns.push_back(columns.substr(1, columns.size() - 2)); // without the braces
         }
@@ -74,7 +74,7 @@ private:
         json.continueObject();
         json.field("step_index", step.index);
         json.field("tool", step.tool());
-        step.family->writeAction(json.key("action"), step);
+        families::exporting(step).writeAction(json.key("action"), step);
         if (step.isAction())
             json.field("arguments", exportutil::toolArguments(step));
         else
@@ -99,9 +99,9 @@ private:
         json.endArray();
         // Every family's columns on every row, null where they do not apply.
         for (size_t i = 0; i < all.size(); ++i) {
-            const EventFamily* family = all[i];
+            const Family* family = all[i];
             if (step.family == family || step.effectsFamily == family)
-                family->writeColumns(json, &step);
+                families::exporting(*family).writeColumns(json, &step);
             else if (!m_nullColumns[i].empty())
                 json.raw(m_nullColumns[i]);
         }
@@ -112,7 +112,7 @@ private:
                 images.append(path);
         }
         json.stringList("images", images);
-        json.numberOrNull("attempt", step.attempt, step.family->hasAttempts());
+        json.numberOrNull("attempt", step.attempt, step.hasAttempts());
         json.numberOrNull("retry_of", step.retryOf, step.retryOf >= 0);
         json.numberOrNull("retried_by", step.retriedBy, step.retriedBy >= 0);
         json.numberOrNull("recovers", step.recovers, step.recovers >= 0);

@@ -1,6 +1,7 @@
 #include "chains/Step.h"
 #include "chains/export/FormatWriters.h"
 #include "chains/export/JsonWriter.h"
+#include "chains/families/ExportingFacet.h"
 
 #include <map>
 #include <mutex>
@@ -201,8 +202,8 @@ public:
             if (calls.empty())
                 continue;
             QString keyframe;
-            if (const auto marks = step.family->screenMarks(step); marks && !marks->screenshot.isEmpty())
-                keyframe = m_context->imagePath(marks->screenshot);
+            if (const QString shown = families::exporting(step).keyframe(step); !shown.isEmpty())
+                keyframe = m_context->imagePath(shown);
             for (size_t i = 0; i < calls.size(); ++i) {
                 writePending(i == 0 ? keyframe : QString());
                 std::string value;

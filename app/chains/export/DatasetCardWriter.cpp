@@ -1,6 +1,6 @@
 #include "chains/Step.h"
 #include "chains/export/FormatWriters.h"
-#include "chains/families/EventFamily.h"
+#include "chains/families/ExportingFacet.h"
 #include "chains/families/FamilyRegistry.h"
 
 namespace trailmark::chains {
@@ -96,9 +96,9 @@ public:
         std::vector<std::pair<std::string_view, qint64>> rows{{"sessions", stats.sessions}, {"steps", stats.steps}};
         const auto families = families::all();
         for (size_t i = 0; i < families.size(); ++i) {
-            if (!families[i]->countLabel().empty())
-                rows.emplace_back(families[i]->countLabel(),
-                                  i < stats.stepsByFamily.size() ? stats.stepsByFamily[i] : 0);
+            const std::string_view label = families::exporting(*families[i]).countLabel();
+            if (!label.empty())
+                rows.emplace_back(label, i < stats.stepsByFamily.size() ? stats.stepsByFamily[i] : 0);
         }
         rows.insert(rows.end(), {{"errors", stats.errors},
                                  {"retries", stats.retries},

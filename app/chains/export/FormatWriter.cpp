@@ -3,7 +3,7 @@
 #include "chains/Step.h"
 #include "chains/StepOutline.h"
 #include "chains/export/JsonWriter.h"
-#include "chains/families/EventFamily.h"
+#include "chains/families/ExportingFacet.h"
 #include "chains/families/FamilyRegistry.h"
 
 #include <QDateTime>
@@ -267,7 +267,7 @@ QString isoTime(qint64 ns)
 
 std::string_view toolName(const Step& step)
 {
-    return step.family->toolName();
+    return families::exporting(step).toolName();
 }
 
 std::string& rowBuffer()
@@ -279,7 +279,7 @@ std::string& rowBuffer()
 
 std::string toolArguments(const Step& step)
 {
-    return step.family->toolArguments(step);
+    return families::exporting(step).toolArguments(step);
 }
 
 std::string toolCallId(const Step& step)
@@ -289,10 +289,11 @@ std::string toolCallId(const Step& step)
 
 std::vector<ChatCall> chatCalls(const Step& step, const ToolStyle& style)
 {
-    std::optional<std::vector<ToolCall>> own = step.family->chatToolCalls(step, style);
+    const ExportingFacet& exporting = families::exporting(step);
+    std::optional<std::vector<ToolCall>> own = exporting.chatToolCalls(step, style);
     std::vector<ChatCall> out;
     if (!own) {
-        out.push_back({step.family->chatToolName(style), step.family->toolArguments(step), toolCallId(step), {}});
+        out.push_back({exporting.chatToolName(style), exporting.toolArguments(step), toolCallId(step), {}});
         return out;
     }
     std::vector<ToolCall>& calls = *own;
@@ -318,10 +319,10 @@ quint32 offeredTools(const Trajectory& trajectory)
     static_assert(sizeof(quint32) * 8 >= 16, "one bit per family");
     quint32 offered = 0;
     for (size_t i = 0; i < all.size(); ++i) {
-        if (all[i]->offeredWhenUnused())
+        if (families::exporting(*all[i]).offeredWhenUnused())
             offered |= 1u << i;
     }
-    const auto offer = [&](const EventFamily* family) {
+    const auto offer = [&](const Family* family) {
         for (size_t i = 0; i < all.size(); ++i) {
             if (family == all[i])
                 offered |= 1u << i;
@@ -343,12 +344,12 @@ QString systemPrompt(const ToolStyle& style, quint32 offered)
     std::vector<std::string> clauses;
     const auto all = families::all();
     for (size_t i = 0; i < all.size(); ++i) {
-        const EventFamily* family = all[i];
-        if (family->chatToolName(style).empty() || !(offered & (1u << i)))
+        const ExportingFacet& family = families::exporting(*all[i]);
+        if (family.chatToolName(style).empty() || !(offered & (1u << i)))
             continue;
-        clauses.push_back(std::string(family->chatToolPurpose(style))
+        clauses.push_back(std::string(family.chatToolPurpose(style))
                               .append(" (tool `")
-                              .append(family->chatToolName(style))
+                              .append(family.chatToolName(style))
                               .append("`)"));
     }
     std::string tools;
@@ -370,7 +371,7 @@ std::string toolSchemas(const ToolStyle& style, quint32 offered)
     const auto all = families::all();
     for (size_t i = 0; i < all.size(); ++i) {
         if (offered & (1u << i))
-            all[i]->writeChatToolSchema(json, style);
+            families::exporting(*all[i]).writeChatToolSchema(json, style);
     }
     json.endArray();
     return out;
@@ -384,7 +385,7 @@ QString closingMessage(const Trajectory& trajectory)
 
 void writeObservation(JsonWriter& json, const Step& step)
 {
-    step.family->writeObservation(json, step);
+    families::exporting(step).writeObservation(json, step);
 }
 
 bool hasAction(const Trajectory& trajectory)

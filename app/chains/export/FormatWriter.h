@@ -1,6 +1,7 @@
 #pragma once
 
-#include "chains/families/EventFamily.h"
+#include "chains/Step.h"
+#include "chains/export/ToolStyle.h"
 
 #include <QString>
 #include <QStringList>

@@ -19,7 +19,7 @@
 namespace trailmark::chains {
 namespace {
 
-size_t familyIndex(const EventFamily* family)
+size_t familyIndex(const Family* family)
 {
     const auto all = families::all();
     return static_cast<size_t>(std::find(all.begin(), all.end(), family) - all.begin());

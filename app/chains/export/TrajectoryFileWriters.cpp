@@ -1,7 +1,7 @@
 #include "chains/Step.h"
 #include "chains/export/FormatWriters.h"
 #include "chains/export/JsonWriter.h"
-#include "chains/families/EventFamily.h"
+#include "chains/families/ExportingFacet.h"
 
 #include <optional>
 
@@ -74,11 +74,9 @@ public:
             json.endArray();
             // The files a step changed, the diff byte for byte (an edit's own, or what a
             // command wrote as it ran).
-            const EventFamily* files = step.effectsFamily            ? step.effectsFamily
-                                       : step.family->changesFiles() ? step.family
-                                                                     : nullptr;
+            const Family* files = step.effectsFamily ? step.effectsFamily : step.changesFiles() ? step.family : nullptr;
             if (files)
-                files->writeColumns(json, &step);
+                families::exporting(*files).writeColumns(json, &step);
             const auto rating = step.rating();
             rating ? json.field("rating", *rating) : json.nullField("rating");
             json.stringList("labels", step.labels());

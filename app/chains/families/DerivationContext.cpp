@@ -1,20 +1,22 @@
 #include "chains/families/DerivationContext.h"
 
-#include "chains/families/EventFamily.h"
+#include "chains/families/DerivingFacet.h"
+#include "chains/families/PresentingFacet.h"
 
 #include <algorithm>
 
 namespace trailmark::chains {
 
-Step& DerivationContext::openStep(const EventFamily& family, const v1::Event& event)
+Step& DerivationContext::openStep(const Family& family, const v1::Event& event)
 {
+    const bool isAction = families::deriving(family).isAction();
     const int index = stepCount();
     Step* opened = nullptr;
     if (m_keep == Keep::Whole) {
         // Built in place: a session can hold hundreds of thousands of steps.
         opened = &m_steps.emplace_back();
     } else {
-        if (family.isAction()) {
+        if (isAction) {
             // Notes before an action are no closing notes: they may go now.
             for (const int note : std::exchange(m_heldNotes, {})) {
                 const auto held = m_whole.find(note);
@@ -26,7 +28,7 @@ Step& DerivationContext::openStep(const EventFamily& family, const v1::Event& ev
         StepOutline& outline = m_outlines.emplace_back();
         outline.index = index;
         outline.family = &family;
-        outline.isAction = family.isAction();
+        outline.isAction = isAction;
         // Screenshots taken before the first step are derived again with it.
         for (const qint64 seq : std::exchange(m_pendingScreenshotSeqs, {})) {
             m_eventSeqs.push_back(seq);
@@ -41,10 +43,10 @@ Step& DerivationContext::openStep(const EventFamily& family, const v1::Event& ev
     step.firstSeq = event.seq();
     step.eventIds.push_back(event.id());
     step.screenshots = std::exchange(m_pendingScreenshots, {});
-    if (family.isAction()) {
+    if (isAction) {
         step.thought = std::exchange(m_pendingThought, {});
         if (!step.thought.isEmpty()) {
-            step.thoughtSource = QStringLiteral("note");
+            step.thoughtSource = QLatin1String(kThoughtFromNote);
             if (m_keep == Keep::Outline)
                 m_noteThoughts.insert(index, step.thought);
         }
@@ -78,7 +80,7 @@ void DerivationContext::release(int index)
     const auto whole = m_whole.find(index);
     if (whole == m_whole.end())
         return;
-    if (!whole->second.family->isAction()) {
+    if (!whole->second.isAction()) {
         if (std::find(m_heldNotes.begin(), m_heldNotes.end(), index) == m_heldNotes.end())
             m_heldNotes.push_back(index);
         return;
@@ -159,8 +161,9 @@ void DerivationContext::outlineFrom(const Step& step)
     outline = outlineOf(step);
     outline.changesFiles = outline.changesFiles || changesFiles;
     if (m_keep == Keep::Outline) {
-        // What the timeline draws, decided while the step is whole.
-        const TimelineLane lane = step.family->lane(step);
+        // What the timeline draws, decided while the step is whole (the presenting
+        // facet's lane): an outlined trajectory's timeline draws without deriving again.
+        const TimelineLane lane = families::presenting(step).lane(step);
         auto found = m_laneIndex.constFind(lane.key);
         if (found == m_laneIndex.cend()) {
             found = m_laneIndex.insert(lane.key, static_cast<int>(m_laneKeys.size()));

@@ -2,6 +2,7 @@
 
 #include "chains/Step.h"
 #include "chains/StepOutline.h"
+#include "chains/families/Family.h"
 #include "chains/families/RetryOptions.h"
 #include "trailmark/v1/event.pb.h"
 
@@ -52,7 +53,7 @@ public:
 
     // A new step of the family, opened by event: index, times, the opening event, the
     // screenshots taken before it, and (for actions) the thought of the latest note.
-    Step& openStep(const EventFamily& family, const v1::Event& event);
+    Step& openStep(const Family& family, const v1::Event& event);
     // The event belongs to step (a command's finish, a title change, a screenshot).
     void attach(Step& step, const v1::Event& event);
     // Forgets that the step's opening event opened it (a step whose opening event was

@@ -1,6 +1,6 @@
 #include "chains/families/FamilyRegistry.h"
 
-#include "chains/families/EventFamily.h"
+#include "chains/families/DerivingFacet.h"
 #include "edit/EditFamily.h"
 #include "gui/GuiFamily.h"
 #include "marker/MarkerFamily.h"
@@ -16,16 +16,16 @@ namespace trailmark::chains::families {
 namespace {
 
 // The registration list: a new family is one more line here.
-const std::array<const EventFamily*, 7> kFamilies{
+const std::array<const Family*, 7> kFamilies{
     &shellFamily(), &editFamily(), &guiFamily(), &windowFamily(), &noteFamily(), &markerFamily(), &screenshotFamily(),
 };
 
-const std::unordered_map<int, const EventFamily*>& byBody()
+const std::unordered_map<int, const Family*>& byBody()
 {
-    static const std::unordered_map<int, const EventFamily*> table = [] {
-        std::unordered_map<int, const EventFamily*> bodies;
-        for (const EventFamily* family : kFamilies) {
-            for (const v1::Event::BodyCase body : family->bodies())
+    static const std::unordered_map<int, const Family*> table = [] {
+        std::unordered_map<int, const Family*> bodies;
+        for (const Family* family : kFamilies) {
+            for (const v1::Event::BodyCase body : deriving(*family).bodies())
                 bodies.emplace(body, family);
         }
         return bodies;
@@ -35,22 +35,22 @@ const std::unordered_map<int, const EventFamily*>& byBody()
 
 } // namespace
 
-std::span<const EventFamily* const> all()
+std::span<const Family* const> all()
 {
     return kFamilies;
 }
 
-const EventFamily* ofBody(v1::Event::BodyCase body)
+const Family* ofBody(v1::Event::BodyCase body)
 {
     const auto& table = byBody();
     const auto found = table.find(body);
     return found == table.end() ? nullptr : found->second;
 }
 
-const EventFamily* named(std::string_view name)
+const Family* named(std::string_view name)
 {
-    for (const EventFamily* family : kFamilies) {
-        if (family->name() == name)
+    for (const Family* family : kFamilies) {
+        if (deriving(*family).name() == name)
             return family;
     }
     return nullptr;

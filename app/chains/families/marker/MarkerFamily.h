@@ -2,9 +2,16 @@
 
 namespace trailmark::chains {
 
-class EventFamily;
+struct Family;
+class DerivingFacet;
+class PresentingFacet;
+class ExportingFacet;
 
 // Markers (pause, resume, task boundary, gap): points in the session that are no actions.
-const EventFamily& markerFamily();
+const Family& markerFamily();
+
+// Its facets, one file each.
+const DerivingFacet& markerDeriving();
+const PresentingFacet& markerPresenting();
 
 } // namespace trailmark::chains

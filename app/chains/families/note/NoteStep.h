@@ -13,4 +13,10 @@ struct NoteStep final : StepDetailOf<NoteStep>
     QString kind; // the vocabulary's name, or "" when unspecified
 };
 
+// The detail of a step of the note family.
+inline const NoteStep& noteOf(const Step& step)
+{
+    return *step.as<NoteStep>();
+}
+
 } // namespace trailmark::chains

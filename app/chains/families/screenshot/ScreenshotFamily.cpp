@@ -1,41 +1,13 @@
 #include "chains/families/screenshot/ScreenshotFamily.h"
 
-#include "chains/families/DerivationContext.h"
-#include "chains/families/EventFamily.h"
+#include "chains/families/ExportingFacet.h"
+#include "chains/families/Family.h"
 
 namespace trailmark::chains {
-namespace {
 
-class ScreenshotDeriver final : public StepDeriver
+const Family& screenshotFamily()
 {
-public:
-    void add(const v1::Event& event, DerivationContext& context) override
-    {
-        const QString hash = QString::fromLatin1(QByteArray::fromStdString(event.screenshot().sha256()).toHex());
-        if (const int last = context.lastStepIndex(); last >= 0)
-            context.attachTo(last, event, [&hash](Step& step) { step.screenshots.append(hash); });
-        else
-            context.addPendingScreenshot(event, hash);
-    }
-};
-
-class ScreenshotFamily final : public EventFamily
-{
-public:
-    std::string_view name() const override { return "screenshot"; }
-    std::vector<v1::Event::BodyCase> bodies() const override { return {v1::Event::kScreenshot}; }
-    QString describeEvent(const v1::Event& event) const override
-    {
-        return QStringLiteral("screenshot %1×%2").arg(event.screenshot().width()).arg(event.screenshot().height());
-    }
-    std::unique_ptr<StepDeriver> makeDeriver() const override { return std::make_unique<ScreenshotDeriver>(); }
-};
-
-} // namespace
-
-const EventFamily& screenshotFamily()
-{
-    static const ScreenshotFamily family;
+    static const Family family{&screenshotDeriving(), &screenshotPresenting(), &families::exportsNothing()};
     return family;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chains/Step.h"
+#include "chains/families/Utf8Text.h"
 
 #include <string>
 #include <string_view>
@@ -43,5 +44,11 @@ struct ShellStep final : StepDetailOf<ShellStep>
     };
     ObservationParts observationParts() const;
 };
+
+// The detail of a step of the shell family.
+inline const ShellStep& shellOf(const Step& step)
+{
+    return *step.as<ShellStep>();
+}
 
 } // namespace trailmark::chains

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chains/Step.h"
+#include "chains/families/Utf8Text.h"
 
 #include <QString>
 #include <QStringList>
@@ -16,5 +17,11 @@ struct AppStep final : StepDetailOf<AppStep>
     // The title at the switch, then every change.
     QStringList titles;
 };
+
+// The detail of a step of the window family.
+inline const AppStep& appOf(const Step& step)
+{
+    return *step.as<AppStep>();
+}
 
 } // namespace trailmark::chains

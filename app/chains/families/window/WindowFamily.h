@@ -2,10 +2,18 @@
 
 namespace trailmark::chains {
 
-class EventFamily;
+struct Family;
+class DerivingFacet;
+class PresentingFacet;
+class ExportingFacet;
 
 // Window switches and titles: an AppSwitch opens a step, the TitleChanges that follow while
 // that app stays active add to its titles (AppStep). Tool `switch_app`.
-const EventFamily& windowFamily();
+const Family& windowFamily();
+
+// Its facets, one file each.
+const DerivingFacet& windowDeriving();
+const PresentingFacet& windowPresenting();
+const ExportingFacet& windowExporting();
 
 } // namespace trailmark::chains

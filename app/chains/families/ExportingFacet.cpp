@@ -1,52 +1,29 @@
-#include "chains/families/EventFamily.h"
+#include "chains/families/ExportingFacet.h"
 
 #include "chains/export/JsonWriter.h"
 
 namespace trailmark::chains {
 
-const char* nameOf(EditStyle style)
-{
-    return style == EditStyle::ApplyPatch ? "apply_patch" : "str_replace";
-}
-
-std::optional<EditStyle> parseEditStyle(const QString& name)
-{
-    for (const EditStyle style : {EditStyle::StrReplace, EditStyle::ApplyPatch}) {
-        if (name == QLatin1String(nameOf(style)))
-            return style;
-    }
-    return std::nullopt;
-}
-
-std::string EventFamily::observationUtf8(const Step& step) const
+std::string ExportingFacet::observationUtf8(const Step& step) const
 {
     const QByteArray utf8 = observationText(step).toUtf8();
     return std::string(utf8.constData(), static_cast<size_t>(utf8.size()));
 }
 
-void EventFamily::writeAction(JsonWriter& json, const Step& step) const
+void ExportingFacet::writeAction(JsonWriter& json, const Step& step) const
 {
     json.value(actionText(step));
 }
 
-void EventFamily::writeObservation(JsonWriter& json, const Step& step) const
+void ExportingFacet::writeObservation(JsonWriter& json, const Step& step) const
 {
     json.value(observationText(step));
 }
 
-QString EventFamily::toolLabel(const Step& step) const
+const ExportingFacet& families::exportsNothing()
 {
-    return step.toolText();
-}
-
-QString EventFamily::outcomeLabel(const Step& step) const
-{
-    return toString(step.outcome);
-}
-
-TimelineLane EventFamily::lane(const Step& step) const
-{
-    return {step.toolText(), step.toolText()};
+    static const ExportingFacet nothing;
+    return nothing;
 }
 
 void writeFunctionSchema(JsonWriter& json, std::string_view name, std::string_view description,
@@ -68,14 +45,6 @@ void writeFunctionSchema(JsonWriter& json, std::string_view name, std::string_vi
     }
     json.endArray().endObject();
     json.endObject().endObject();
-}
-
-QString oneLine(QString text, qsizetype maxLength)
-{
-    text.replace(QLatin1Char('\n'), QStringLiteral(" ⏎ "));
-    if (text.size() > maxLength)
-        text = text.left(maxLength - 1) + QStringLiteral("…");
-    return text;
 }
 
 } // namespace trailmark::chains
