@@ -1,13 +1,13 @@
 #include "chains/families/FamilyRegistry.h"
 
 #include "chains/families/DerivingFacet.h"
-#include "edit/EditFamily.h"
-#include "gui/GuiFamily.h"
-#include "marker/MarkerFamily.h"
-#include "note/NoteFamily.h"
-#include "screenshot/ScreenshotFamily.h"
-#include "shell/ShellFamily.h"
-#include "window/WindowFamily.h"
+#include "chains/families/edit/EditFamily.h"
+#include "chains/families/gui/GuiFamily.h"
+#include "chains/families/marker/MarkerFamily.h"
+#include "chains/families/note/NoteFamily.h"
+#include "chains/families/screenshot/ScreenshotFamily.h"
+#include "chains/families/shell/ShellFamily.h"
+#include "chains/families/window/WindowFamily.h"
 
 #include <array>
 #include <unordered_map>
@@ -16,7 +16,7 @@ namespace trailmark::chains::families {
 namespace {
 
 // The registration list: a new family is one more line here.
-const std::array<const Family*, 7> kFamilies{
+const std::array kFamilies{
     &shellFamily(), &editFamily(), &guiFamily(), &windowFamily(), &noteFamily(), &markerFamily(), &screenshotFamily(),
 };
 
