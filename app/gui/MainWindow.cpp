@@ -1,6 +1,6 @@
 #include "gui/MainWindow.h"
 
-#include "capture/SourceChoices.h"
+#include "capture/note/NoteHotkey.h"
 #include "gui/AppSettings.h"
 #include "gui/ExportDialog.h"
 #include "gui/RecordPanel.h"
@@ -22,10 +22,6 @@
 #include <QSystemTrayIcon>
 #include <QTabWidget>
 #include <QTimer>
-
-#ifdef TRAILMARK_WITH_X11
-#include "capture/x11/X11Hotkey.h"
-#endif
 
 namespace trailmark::gui {
 
@@ -199,23 +195,19 @@ void MainWindow::createTrayIcon()
 
 void MainWindow::grabNoteHotkey()
 {
-#ifdef TRAILMARK_WITH_X11
-    auto* hotkey = new capture::X11Hotkey(this);
+    // The note source declares the shortcut and grabs it; opening the note box is the app's part.
+    QString shortcut;
     QString error;
-    // The note source declares the shortcut; opening the note box is the app's part.
-    const QString sequence = capture::SourceChoices::fromSettings().text(QStringLiteral("noteHotkey"));
-    if (!hotkey->grab(sequence, &error)) {
-        statusBar()->showMessage(tr("The note hotkey %1 is not available: %2").arg(sequence, error), 10'000);
-        delete hotkey;
-        return;
-    }
-    connect(hotkey, &capture::X11Hotkey::triggered, this, [this] {
-        showNormal();
-        activateWindow();
-        m_recordPanel->askForNote();
-    });
-    m_noteHotkey = hotkey;
-#endif
+    m_noteHotkey = capture::NoteHotkey::grab(
+        this,
+        [this] {
+            showNormal();
+            activateWindow();
+            m_recordPanel->askForNote();
+        },
+        &shortcut, &error);
+    if (m_noteHotkey == nullptr)
+        statusBar()->showMessage(tr("The note hotkey %1 is not available: %2").arg(shortcut, error), 10'000);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
