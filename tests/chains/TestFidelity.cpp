@@ -68,6 +68,7 @@ void TestFidelity::marksAgreeWithTheReviewer_data()
     QTest::addColumn<double>("floor");
     QTest::newRow("first set") << QStringLiteral("fidelity") << 0.98;
     QTest::newRow("second set") << QStringLiteral("fidelity-second") << 0.98;
+    QTest::newRow("held-out set") << QStringLiteral("fidelity-heldout") << 0.98;
 }
 
 void TestFidelity::marksAgreeWithTheReviewer()
