@@ -49,9 +49,16 @@ void printHelp(QTextStream& out)
            "and exports them as agent and reasoning chains.\n\n"
            "Without a command, opens the desktop app.\n\n"
            "Commands:\n";
-    for (const auto& command : kCommands)
-        out << "  " << QString::fromLatin1(command.synopsis).leftJustified(36) << QString::fromLatin1(command.summary)
-            << '\n';
+    // Summaries start in one column; a synopsis too long for it stands on its own line.
+    constexpr int kSynopsisWidth = 36;
+    for (const auto& command : kCommands) {
+        const QString synopsis = QString::fromLatin1(command.synopsis);
+        if (synopsis.size() < kSynopsisWidth - 1)
+            out << "  " << synopsis.leftJustified(kSynopsisWidth);
+        else
+            out << "  " << synopsis << '\n' << QString(kSynopsisWidth + 2, QLatin1Char(' '));
+        out << QString::fromLatin1(command.summary) << '\n';
+    }
     out << "\nOptions:\n"
            "  --db PATH     database file (default: $TRAILMARK_DB, else\n"
            "                $XDG_DATA_HOME/trailmark/trailmark.db)\n"

@@ -16,9 +16,9 @@ int runInit(CommandContext& context)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Print the shell integration that records every command, for your shell's rc file:\n"
-                       "  bash (~/.bashrc):                eval \"$(trailmark init bash)\"\n"
-                       "  zsh (~/.zshrc):                  eval \"$(trailmark init zsh)\"\n"
-                       "  fish (~/.config/fish/config.fish): trailmark init fish | source\n"
+                       "  bash (~/.bashrc):                eval \"$(trailmark init bash --capture-output)\"\n"
+                       "  zsh (~/.zshrc):                  eval \"$(trailmark init zsh --capture-output)\"\n"
+                       "  fish (~/.config/fish/config.fish): trailmark init fish --capture-output | source\n"
                        "Put it last, after anything that sets PROMPT_COMMAND or a DEBUG trap.\n"
                        "Commands go to the spool directory ($TRAILMARK_SPOOL_DIR, else\n"
                        "$XDG_RUNTIME_DIR/trailmark) until the recorder or `trailmark ingest` stores them.\n"

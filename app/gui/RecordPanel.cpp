@@ -1,5 +1,6 @@
 #include "gui/RecordPanel.h"
 
+#include "capture/shell/ShellIntegration.h"
 #include "chains/families/EventFamily.h"
 #include "chains/families/FamilyRegistry.h"
 #include "gui/AppSettings.h"
@@ -135,9 +136,7 @@ RecordPanel::RecordPanel(store::Store& store, RecordingController& controller, Q
     m_shellSetup->setVisible(!AppSettings::shellSetupShown());
     const auto updateShellLine = [this] {
         const QString shell = m_shell->currentText();
-        m_shellLine->setText(shell == QLatin1String("fish")
-                                 ? QStringLiteral("trailmark init fish | source")
-                                 : QStringLiteral("eval \"$(trailmark init %1)\"").arg(shell));
+        m_shellLine->setText(capture::shellintegration::loadLine(shell));
     };
     updateShellLine();
     connect(m_shell, &QComboBox::currentIndexChanged, this, updateShellLine);

@@ -1,5 +1,6 @@
 #include "team/TeamStore.h"
 
+#include "store/EventBlobs.h"
 #include "store/Store.h"
 #include "store/Uuid.h"
 #include "team/EventCopy.h"
@@ -197,32 +198,20 @@ std::optional<TeamStore::PushReport> TeamStore::push(store::Store& local, const 
     return report;
 }
 
-namespace {
-
-// The blobs an event refers to: a screenshot's image, a GUI action's keyframe. Only
-// those two bodies carry blobs, so only their rows are decoded.
-void collectBlobKeys(const store::Store::EventRow& row, std::set<std::string>& keys)
-{
-    if (row.kind != v1::Event::kScreenshotFieldNumber && row.kind != v1::Event::kGuiActionFieldNumber)
-        return;
-    v1::Event event;
-    if (!event.ParseFromArray(row.payload.data(), static_cast<int>(row.payload.size())))
-        return; // a damaged event has no blob to send; `trailmark verify` names it
-    if (event.has_screenshot() && !event.screenshot().sha256().empty())
-        keys.insert(event.screenshot().sha256());
-    if (event.has_gui_action() && !event.gui_action().keyframe_sha256().empty())
-        keys.insert(event.gui_action().keyframe_sha256());
-}
-
-} // namespace
-
 bool TeamStore::sendBlobs(store::Store& local, const QString& sessionId, QString* error)
 {
+    // The blobs the session's events refer to, found by the blob_role option: only rows
+    // of kinds that can hold one are decoded. A damaged row has no blob to send
+    // (`trailmark verify` names it).
     std::set<std::string> keys;
+    store::eventblobs::RowBlobReader reader;
+    const store::eventblobs::Visitor collect = [&keys](const store::eventblobs::BlobReference& blob) {
+        keys.emplace(blob.key);
+    };
     if (!local.readEventRows(
             sessionId, 0, -1,
             [&](const store::Store::EventRow& row) {
-                collectBlobKeys(row, keys);
+                reader.read(row.kind, row.payload, collect);
                 return true;
             },
             error))

@@ -113,6 +113,27 @@ void ChangeCollector::add(const Touch& touch)
     }
 }
 
+void ChangeCollector::addUnwatched(WatchedTree& tree, const QString& relativePath, qint64 modifiedNs, bool created,
+                                   const std::optional<QByteArray>& before)
+{
+    // A file read or changed since the watch began was seen: what a touch said wins.
+    if (isEditorScratch(relativePath) || isPending(tree, relativePath) ||
+        m_baselines.contains(absolutePath(tree, relativePath)))
+        return;
+    // The tree's first walk listed the file as there before; a created one was not.
+    if (created)
+        tree.knownFiles.remove(relativePath);
+    else
+        tree.knownFiles.insert(relativePath);
+    remember(tree, relativePath, before);
+    m_pending.insert(absolutePath(tree, relativePath), {&tree, relativePath, modifiedNs, modifiedNs, true});
+}
+
+bool ChangeCollector::isPending(const WatchedTree& tree, const QString& relativePath) const
+{
+    return m_pending.contains(absolutePath(tree, relativePath));
+}
+
 void ChangeCollector::endBatch(qint64 nowNs)
 {
     for (auto it = m_opened.cbegin(); it != m_opened.cend(); ++it) {

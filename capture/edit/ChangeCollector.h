@@ -45,6 +45,12 @@ public:
     ChangeCollector(const WithheldFiles& withheld, EditLimits limits);
 
     void add(const Touch& touch);
+    // A change no touch reported: the file was written before its tree was watched (see
+    // UnwatchedChanges). before is its content then, where known; a file seen since the
+    // watch began (a touch pending, content read) keeps what was seen.
+    void addUnwatched(WatchedTree& tree, const QString& relativePath, qint64 modifiedNs, bool created,
+                      const std::optional<QByteArray>& before);
+    bool isPending(const WatchedTree& tree, const QString& relativePath) const;
     // After the touches of one read from the kernel: learns the content of files that
     // were opened and not (yet) written, the content the next change is diffed against.
     void endBatch(qint64 nowNs);

@@ -2,6 +2,7 @@
 
 #include "capture/edit/GitWorkTree.h"
 #include "capture/edit/TreeWatcher.h"
+#include "capture/edit/UnwatchedChanges.h"
 #include "trailmark/v1/event.pb.h"
 
 #include <QDateTime>
@@ -11,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace trailmark::capture {
 namespace {
@@ -196,6 +198,8 @@ void EditSource::observe(const v1::Event& event)
         command.startNs = event.time_ns();
         const QString program = programOf(started.command());
         command.interactiveEditor = isTerminalEditor(program);
+        command.cwd = QFile::decodeName(QByteArray::fromStdString(started.cwd()));
+        command.directories = directoriesNamedBy(QString::fromStdString(started.command()), command.cwd);
         // `exit` ends its shell before any end record: it runs no program, writes nothing.
         if (program == QLatin1String("exit") || program == QLatin1String("logout"))
             command.endNs = command.startNs;
@@ -206,10 +210,20 @@ void EditSource::observe(const v1::Event& event)
                 earlier.endNs = std::max(earlier.startNs, command.startNs);
         }
         m_lastShellEventNs = std::max<qint64>(m_lastShellEventNs, event.time_ns());
+        // The prompt's cwd may be one the shell's last command moved to and wrote in
+        // (`cd $(mktemp -d) && ...`, where the line does not say where).
+        const auto previous = std::find_if(m_commands.crbegin(), m_commands.crend(), [&](const Command& c) {
+            return c.shellSession == command.shellSession && !command.shellSession.empty();
+        });
+        const std::optional<Command> before =
+            previous != m_commands.crend() && previous->endNs != 0 ? std::optional<Command>(*previous) : std::nullopt;
+        const QString cwd = command.cwd;
         m_commands.push_back(std::move(command));
         while (m_commands.size() > 256)
             m_commands.pop_front();
-        watchDirectory(QFile::decodeName(QByteArray::fromStdString(started.cwd())));
+        watchDirectory(cwd);
+        if (before && before->cwd != cwd)
+            catchUpUnwatched(*before, cwd);
         break;
     }
     case v1::Event::kCommandFinished: {
@@ -218,6 +232,10 @@ void EditSource::observe(const v1::Event& event)
         for (auto it = m_commands.rbegin(); it != m_commands.rend(); ++it) {
             if (it->id == finished.command_id()) {
                 it->endNs = std::max<qint64>(event.time_ns(), it->startNs);
+                const Command ended = *it; // catching up may watch trees, not change m_commands
+                catchUpUnwatched(ended, ended.cwd);
+                for (const QString& directory : ended.directories)
+                    catchUpUnwatched(ended, directory);
                 break;
             }
         }
@@ -308,6 +326,67 @@ void EditSource::flushNow(bool everything)
     }
     attributeResolved(everything);
     storeFinishedEffects(everything);
+}
+
+void EditSource::catchUpUnwatched(const Command& command, const QString& directory)
+{
+    if (!m_watcher || command.endNs == 0 || directory.isEmpty() || command.interactiveEditor)
+        return;
+    const QString absolute = QDir::cleanPath(QDir(directory).absolutePath());
+    if (!QFileInfo(absolute).isDir()) // a `cd` that failed: watched once it exists
+        return;
+    watchDirectory(absolute);
+    const WatchedTree* tree = m_watcher->treeOf(absolute);
+    // Watched when the command started: inotify saw what it wrote.
+    if (tree == nullptr || tree->watchedSinceNs < command.startNs - kStartSkewNs)
+        return;
+    const QString key = QString::fromStdString(command.id) + QLatin1Char(' ') + tree->root;
+    if (m_caughtUp.contains(key))
+        return;
+    if (m_caughtUp.size() >= 4096)
+        m_caughtUp.clear();
+    m_caughtUp.insert(key);
+    m_watcher->readPending(); // what inotify did see is the better account
+    bool found = false;
+    for (const UnwatchedChange& change :
+         findUnwatchedChanges(absolute, command.startNs - kStartSkewNs, command.endNs + kEndLagNs)) {
+        WatchedTree* owner = m_watcher->treeOf(QFileInfo(change.path).path());
+        if (owner == nullptr)
+            continue;
+        const QString relative = change.path.mid(owner->root.size() + 1);
+        if (isSkippedPath(*owner, relative) || isAttributed(command.id, owner, relative))
+            continue;
+        m_collector.addUnwatched(*owner, relative, change.modifiedNs, change.created, change.before);
+        found = true;
+    }
+    if (found)
+        m_quiet.start(m_options.quietPeriod);
+}
+
+bool EditSource::isSkippedPath(const WatchedTree& tree, const QString& relativePath) const
+{
+    // The watch never enters a skipped directory (__pycache__, .git, excluded ones): the
+    // files found below one are no edits either.
+    for (qsizetype slash = relativePath.indexOf(QLatin1Char('/')); slash > 0;
+         slash = relativePath.indexOf(QLatin1Char('/'), slash + 1)) {
+        if (m_watcher->isSkipped(tree, relativePath.left(slash), true))
+            return true;
+    }
+    return m_watcher->isSkipped(tree, relativePath, false);
+}
+
+bool EditSource::isAttributed(const std::string& commandId, const WatchedTree* tree, const QString& path) const
+{
+    const std::string relative = path.toStdString();
+    const auto samePath = [&](const ResolvedChange& change) {
+        return change.tree == tree && change.change.path() == relative;
+    };
+    if (std::any_of(m_resolved.cbegin(), m_resolved.cend(), samePath))
+        return true;
+    return std::any_of(m_effects.cbegin(), m_effects.cend(), [&](const CommandEffects& effects) {
+        return effects.commandId == commandId &&
+               std::any_of(effects.changes.cbegin(), effects.changes.cend(), samePath);
+    });
 }
 
 bool EditSource::shellMayLag(qint64 changeNs) const

@@ -5,6 +5,7 @@
 #include "capture/edit/WithheldFiles.h"
 
 #include <QHash>
+#include <QSet>
 #include <QStringList>
 #include <QTimer>
 
@@ -71,6 +72,8 @@ private:
         qint64 startNs = 0;
         qint64 endNs = 0; // 0 while it runs
         bool interactiveEditor = false;
+        QString cwd;
+        QStringList directories; // what it cd's into or names with -C (directoriesNamedBy)
     };
     struct CommandEffects
     {
@@ -90,6 +93,11 @@ private:
     // command's effects; a change the shell may not have caught up with waits.
     void attributeResolved(bool everything);
     bool shellMayLag(qint64 changeNs) const;
+    // The command ended; what it wrote in a tree first watched after it started (its cwd's,
+    // or one it cd'd into) was never seen: found by mtime and made its effects.
+    void catchUpUnwatched(const Command& command, const QString& directory);
+    bool isAttributed(const std::string& commandId, const WatchedTree* tree, const QString& path) const;
+    bool isSkippedPath(const WatchedTree& tree, const QString& relativePath) const;
     bool anyCommandRunning() const;
 
     EditSourceOptions m_options;
@@ -102,6 +110,7 @@ private:
     QTimer m_awaitShell;
     std::vector<ResolvedChange> m_resolved; // resolved, cause not settled yet
     QHash<QString, bool> m_directoriesSeen; // cwd -> handled
+    QSet<QString> m_caughtUp;               // "<command id> <tree root>" scanned once
     std::deque<Command> m_commands;         // recent, in start order
     std::vector<CommandEffects> m_effects;  // waiting for their command to end
     std::string m_activeApp;

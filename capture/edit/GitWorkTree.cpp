@@ -95,6 +95,35 @@ std::optional<QByteArray> GitWorkTree::committedContent(const QString& relativeP
     return content;
 }
 
+std::vector<GitWorkTree::ChangedPath> GitWorkTree::changedPaths(int maxEntries) const
+{
+    std::vector<ChangedPath> changed;
+    git_status_options options = GIT_STATUS_OPTIONS_INIT;
+    options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+    options.flags =
+        GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+    git_status_list* list = nullptr;
+    if (git_status_list_new(&list, m_repository, &options) != 0)
+        return changed;
+    constexpr unsigned kChanged = GIT_STATUS_WT_NEW | GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_TYPECHANGE |
+                                  GIT_STATUS_WT_RENAMED | GIT_STATUS_INDEX_NEW | GIT_STATUS_INDEX_MODIFIED |
+                                  GIT_STATUS_INDEX_RENAMED | GIT_STATUS_INDEX_TYPECHANGE;
+    const size_t count = git_status_list_entrycount(list);
+    for (size_t i = 0; i < count && static_cast<int>(changed.size()) < maxEntries; ++i) {
+        const git_status_entry* entry = git_status_byindex(list, i);
+        if ((entry->status & kChanged) == 0)
+            continue;
+        const git_diff_delta* delta = entry->index_to_workdir ? entry->index_to_workdir : entry->head_to_index;
+        if (delta == nullptr || delta->new_file.path == nullptr)
+            continue;
+        const bool notCommitted = (entry->status & (GIT_STATUS_WT_NEW | GIT_STATUS_INDEX_NEW)) != 0 &&
+                                  !committedContent(QFile::decodeName(delta->new_file.path));
+        changed.push_back({QFile::decodeName(delta->new_file.path), notCommitted});
+    }
+    git_status_list_free(list);
+    return changed;
+}
+
 QByteArray unifiedDiff(const std::optional<QByteArray>& before, const std::optional<QByteArray>& after,
                        const QString& oldPath, const QString& newPath, int context)
 {

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <optional>
+#include <vector>
 
 struct git_repository;
 
@@ -34,6 +35,16 @@ public:
     // nullopt when it is not in it (or there was no commit). Pinned, not HEAD now: after
     // `git checkout` HEAD already holds the new content the checkout wrote.
     std::optional<QByteArray> committedContent(const QString& relativePath) const;
+
+    // A file git status lists against the commit checked out now: changed in the work
+    // tree or the index, or untracked and not ignored.
+    struct ChangedPath
+    {
+        QString relativePath;
+        bool notCommitted = false; // untracked, or added to the index only
+    };
+    // At most maxEntries of them (deleted files are not listed: they have no time).
+    std::vector<ChangedPath> changedPaths(int maxEntries) const;
 
 private:
     GitWorkTree(git_repository* repository, QString root, QByteArray baseCommit);

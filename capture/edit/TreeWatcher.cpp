@@ -77,7 +77,12 @@ void TreeWatcher::setExcludedDirectories(const QStringList& directories)
 WatchedTree* TreeWatcher::treeOf(const QString& path) const
 {
     for (const auto& tree : m_trees) {
-        if (path == tree->root || path.startsWith(tree->root + QLatin1Char('/')))
+        if (path == tree->root)
+            return tree.get();
+        if (!path.startsWith(tree->root + QLatin1Char('/')))
+            continue;
+        const qsizetype depth = QStringView(path).sliced(tree->root.size() + 1).count(QLatin1Char('/')) + 1;
+        if (tree->maxDepth < 0 || depth <= tree->maxDepth)
             return tree.get();
     }
     return nullptr;
@@ -96,6 +101,7 @@ WatchedTree* TreeWatcher::addTree(const QString& root, std::unique_ptr<GitWorkTr
     tree->root = cleaned;
     tree->git = std::move(git);
     tree->maxDepth = maxDepth;
+    tree->watchedSinceNs = realtimeNs();
     WatchedTree* added = tree.get();
     m_trees.push_back(std::move(tree));
     watchRecursively(*added, QString(), 0, false);

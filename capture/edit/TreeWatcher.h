@@ -25,6 +25,7 @@ struct WatchedTree
     int maxDepth = -1;                // -1: every level; 0: only root itself
     QSet<QString> knownFiles;         // relative paths of the regular files seen
     int watchedDirectories = 0;
+    qint64 watchedSinceNs = 0; // CLOCK_REALTIME when its watch began: earlier writes went unseen
 };
 
 // What inotify said about one path in a watched tree.
@@ -65,7 +66,8 @@ public:
     // Starts watching the tree at root; returns the tree (an existing one when root is
     // already watched, or lies inside a watched tree); nullptr when root cannot be read.
     WatchedTree* addTree(const QString& root, std::unique_ptr<GitWorkTree> git, int maxDepth);
-    // The watched tree that holds path (absolute), if any.
+    // The watched tree that holds path (absolute), if any: within its root and its
+    // depth (a directory 5 levels below a tree watched 4 deep is in no tree).
     WatchedTree* treeOf(const QString& path) const;
     const std::vector<std::unique_ptr<WatchedTree>>& trees() const { return m_trees; }
     // Whether the tree's git ignores the path, or it is .git or under an excluded directory.

@@ -67,6 +67,7 @@ private:
 
     void processEvents();
     void rawEvent(const xcb_generic_event_t* event);
+    // Where an action happened (X11ActionContext.cpp).
     Pointer queryPointer();
     xcb_window_t clientWindowAt(xcb_window_t frame);
     ActionAggregator::Context contextAt(const RawInput& input, bool pointerAction);

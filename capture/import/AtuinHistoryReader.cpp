@@ -90,10 +90,6 @@ bool AtuinHistoryReader::read(const QString& path, const CommandVisitor& onComma
             problem(QStringLiteral("no valid timestamp"));
             continue;
         }
-        if (!store::isValidUtf8(command.command.constData(), command.command.size())) {
-            problem(QStringLiteral("command is not valid UTF-8"));
-            continue;
-        }
         if (!store::isValidUtf8(command.cwd.constData(), command.cwd.size()) ||
             !store::isValidUtf8(command.shellSession.constData(), command.shellSession.size()) ||
             !store::isValidUtf8(command.hostUser.constData(), command.hostUser.size())) {

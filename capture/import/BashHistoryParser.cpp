@@ -1,7 +1,5 @@
 #include "capture/import/BashHistoryParser.h"
 
-#include "store/Utf8.h"
-
 namespace trailmark::capture {
 namespace {
 
@@ -44,10 +42,6 @@ bool BashHistoryParser::parse(const QByteArray& data, const CommandVisitor& onCo
         haveCommand = false;
         if (command.command.isEmpty()) {
             onProblem({command.line, QStringLiteral("empty command")});
-            return true;
-        }
-        if (!store::isValidUtf8(command.command.constData(), command.command.size())) {
-            onProblem({command.line, QStringLiteral("command is not valid UTF-8")});
             return true;
         }
         return onCommand(command, error);

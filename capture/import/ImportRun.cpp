@@ -2,6 +2,7 @@
 
 #include "capture/import/ImportKeyHasher.h"
 #include "capture/redact/Redactor.h"
+#include "capture/shell/ShellExit.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -46,6 +47,8 @@ bool ImportRun::onCommand(const ImportedCommand& command, QString* error)
         ++summary.optedOut;
         return true;
     }
+    if (endsTheShell(std::string_view(command.command.constData(), command.command.size())))
+        return true; // not a step, as the hooks do not record it either
     // Untimed history lines take the time of the command before them; those before
     // any timed command wait for the first one (or the file's time when none comes),
     // so a history that gained timestamps later does not start at the file's mtime.

@@ -17,8 +17,8 @@ constexpr qint64 kMaxHistorySeconds = 9'223'372'036;
 struct ImportedCommand
 {
     // The command text exactly as the history holds it (unmetafied for zsh; lines of a
-    // multi-line command joined with '\n'). Valid UTF-8: the readers report and skip
-    // anything else.
+    // multi-line command joined with '\n'), any bytes: a command in another encoding is
+    // kept byte for byte, as the shell hooks keep it (exports add its base64).
     QByteArray command;
     // Working directory; empty when the format has none (zsh, bash).
     QByteArray cwd;

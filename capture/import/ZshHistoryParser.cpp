@@ -1,7 +1,6 @@
 #include "capture/import/ZshHistoryParser.h"
 
 #include "capture/Digits.h"
-#include "store/Utf8.h"
 
 #include <QList>
 
@@ -110,10 +109,6 @@ bool ZshHistoryParser::parse(const QByteArray& data, const CommandVisitor& onCom
         command.command = text.contains(kMeta) ? unmetafy(text) : text.toByteArray();
         if (command.command.isEmpty()) {
             onProblem({entry.line, QStringLiteral("empty command")});
-            continue;
-        }
-        if (!store::isValidUtf8(command.command.constData(), command.command.size())) {
-            onProblem({entry.line, QStringLiteral("command is not valid UTF-8")});
             continue;
         }
         if (!onCommand(command, error)) {

@@ -23,12 +23,13 @@ QString byteView(const QString& pattern)
 // A path ("/run/secrets/db", "~/.config/sa.json", "./key.json") names where a secret is,
 // and null/none/true/false say there is none ("reset_token = NULL" in SQL).
 const QLatin1String kValue(
-    R"re((?!\[REDACTED:)(?!["']?(?:~|\.{1,2})?/)(?!["']?(?:null|none|nil|true|false|undefined)(?![\w.-]))(?:"(?!\$)([^"\n]+)"|'([^'\n]+)'|(?!\$)([^\s'"&;|,)}\]]+)))re");
+    R"re((?!\[REDACTED:)(?!<\()(?!["']?(?:~|\.{1,2})?/)(?!["']?(?:null|none|nil|true|false|undefined)(?![\w.-]))(?:"(?!\$)([^"\n]+)"|'([^'\n]+)'|(?!\$)([^\s'"&;|,)}\]]+)))re");
 // The same for command-line options, where ',' ')' ']' and '}' can be part of a password.
-// Not values: redirections ("--with-token < file"), openssl's "env:VAR"/"file:path"
-// references, and docker's "--secret id=x,src=path" (a reference to a file).
+// Not values: redirections ("--with-token < file"), openssl's "env:VAR"/"file:path"/
+// "stdin" references and "pass:$VAR", and docker's "--secret id=x,src=path" (a reference
+// to a file). openssl's "pass:SECRET" keeps its "pass:" (quoted or not).
 const QLatin1String kOptionValue(
-    R"re((?!\[REDACTED:)(?![<>])(?!(?:env|file|fd):)(?!(?:id|src|source|type|env|target)=)(?:"(?!\$)([^"\n]+)"|'([^'\n]+)'|(?!\$)([^\s'"&;|]+)))re");
+    R"re((?!\[REDACTED:)(?![<>])(?!(?:env|file|fd):)(?!stdin(?![^\s;&|]))(?!["']?pass:["']?\$)(?!(?:id|src|source|type|env|target)=)(?:pass:(?:"(?!\$)([^"\n]+)"|'([^'\n]+)'|(?!\$)([^\s'"&;|]+))|"(?!\$)([^"\n]+)"|'([^'\n]+)'|(?!\$)([^\s'"&;|]+)))re");
 // Arguments of the same command: up to the next ';', '&', '|' or end of line, but across
 // line continuations ("\" + newline).
 const QLatin1String kSameCommand(R"re((?:\\\r?\n|[^\n;&|])*?)re");
@@ -170,8 +171,13 @@ RedactionRules RedactionRules::builtIn()
       {"eyj"});
 
     // Credentials in URLs: scheme://user:PASSWORD@host keeps user and host. A password
-    // may itself hold '@'; the last '@' before the path ends it.
-    r("url-credentials", QStringLiteral(R"re(://[^\s:/?#@'"]*:(?!\[REDACTED:)(?!\$)([^\s/?#'"]+)@)re"), {"://"});
+    // may itself hold '@' (the last '@' before the path ends it), or, without '@', the
+    // '/', '#' and '?' a generated password has ("aB3/xY+9z=="), unless it starts as a
+    // port does ("https://host:8080/a@b" is a path).
+    r("url-credentials",
+      QStringLiteral(
+          R"re(://[^\s:/?#@'"]*:(?!\[REDACTED:)(?!\$)(?:([^\s/?#'"]+)|(?![0-9]{1,5}[/?#])([^\s@'"]+))@(?=[A-Za-z0-9\[]))re"),
+      {"://"});
     // HTTP headers (curl -H, wget --header, httpie) and bearer tokens anywhere. The scheme
     // is any word (Bearer, Basic, token, SSWS, ...) or none; it is taken possessively, so
     // "Bearer $TOKEN" is a reference, not a secret named "Bearer".
@@ -217,10 +223,11 @@ RedactionRules RedactionRules::builtIn()
           R"re((?<![A-Za-z0-9_./-])(?:mongo|mongosh|mongodump|mongorestore|mongoexport|mongoimport|sshpass|atuin)(?![A-Za-z0-9_-]))re") +
           sameCommand + QStringLiteral(R"re([ \t]-p(?:(?:[ \t]|\\\r?\n)+(?!-))?)re") + optionValue,
       {"mongo", "sshpass", "atuin"});
-    // Registry logins: docker, podman, nerdctl, buildah, skopeo, oras, helm registry.
+    // Logins that take the password in -p: registries (docker, podman, nerdctl, buildah,
+    // skopeo, oras, helm registry) and the Azure CLI (`az login -u NAME -p SECRET`).
     r("cli-password",
       QStringLiteral(
-          R"re((?<![A-Za-z0-9_./-])(?:docker|podman|nerdctl|buildah|skopeo|oras|helm|crane|regctl)(?![A-Za-z0-9_-]))re") +
+          R"re((?<![A-Za-z0-9_./-])(?:docker|podman|nerdctl|buildah|skopeo|oras|helm|crane|regctl|az)(?![A-Za-z0-9_-]))re") +
           sameCommand + QStringLiteral(R"re([ \t]login(?![A-Za-z0-9_-]))re") + sameCommand +
           QStringLiteral(R"re([ \t]-p(?:(?:[ \t]|\\\r?\n)+(?!-))?)re") + optionValue,
       {"login"});
@@ -249,6 +256,42 @@ RedactionRules RedactionRules::builtIn()
           R"re((?<![A-Za-z0-9_./-])ldap(?:search|add|modify|delete|whoami|passwd|compare|modrdn)(?![A-Za-z0-9_-])[^\n;&|]*?[ \t]-w[ \t]*(?!-))re") +
           optionValue,
       {"ldap"});
+    // SQL Server and IPMI tools take the password in -P (their -p is something else).
+    r("cli-password",
+      QStringLiteral(R"re((?<![A-Za-z0-9_./-])(?:sqlcmd|bcp|osql|isql|ipmitool)(?![A-Za-z0-9_-]))re") + sameCommand +
+          QStringLiteral(R"re([ \t]-P[ \t]*(?!-))re") + optionValue,
+      {"sqlcmd", "bcp", "osql", "isql", "ipmitool"});
+    // openssl's legacy "-k PASSWORD" (enc); "-kfile" names a file.
+    r("cli-password",
+      QStringLiteral(R"re((?<![A-Za-z0-9_./-])openssl(?![A-Za-z0-9_-]))re") + sameCommand +
+          QStringLiteral(R"re([ \t]-k[ \t]+(?!-))re") + optionValue,
+      {"openssl"});
+    // FreeRDP's "/p:SECRET" and rdesktop's "-p SECRET" ("-p -" prompts).
+    r("cli-password",
+      QStringLiteral(R"re((?<![A-Za-z0-9_./-])(?:[a-z]*freerdp[0-9]*|rdesktop)(?![A-Za-z0-9_-]))re") + sameCommand +
+          QStringLiteral(R"re([ \t](?:/p(?:assword)?:|-p[ \t]+(?!-)))re") + optionValue,
+      {"freerdp", "rdesktop"});
+    // Samba's "-U user%SECRET" / "--user=user%SECRET" (the part after '%').
+    r("cli-password",
+      QStringLiteral(
+          R"re((?<![A-Za-z0-9_./-])(?:smbclient|rpcclient|smbcacls|smbget|smbmap|smbtree|net|mount\.cifs)(?![A-Za-z0-9_-]))re") +
+          sameCommand +
+          QStringLiteral(
+              R"re([ \t](?:-U|--user|--username)(?:[ \t]+|=)(?:'[^'%\n]*%(?!\$)([^'\n]+)'|"[^"%\n]*%(?!\$)([^"\n]+)"|[^\s%'"]*%(?!\$)(?!\[REDACTED:)([^\s'"&;|]+)))re"),
+      {"smb", "rpcclient", "net", "cifs"});
+    // RabbitMQ's "add_user NAME SECRET" and "change_password NAME SECRET".
+    r("cli-password",
+      QStringLiteral(
+          R"re((?<![A-Za-z0-9_./-])rabbitmqctl(?![A-Za-z0-9_-])[^\n;&|]*?[ \t](?:add_user|change_password)[ \t]+[^\s;&|]+[ \t]+)re") +
+          optionValue,
+      {"rabbitmqctl"});
+    // "echo 'user:SECRET' | chpasswd".
+    r("cli-password",
+      QStringLiteral(
+          R"re((?<![A-Za-z0-9_-])(?:echo|printf)(?:[ \t]+-[neE]+)*[ \t]+(?:'[^':\n]*:(?!\$)([^'\n]+)'|"[^":\n]*:(?!\$)([^"\n]+)"|[^\s:'"]*:(?!\$)([^\s'"&;|]+))[ \t]*\|[ \t]*(?:sudo[ \t]+)?chpasswd)re"),
+      {"chpasswd"});
+    rules.addFedSecretRules();
+
     // .netrc and ftp-style "login NAME password SECRET".
     r("netrc-password", QStringLiteral(R"re((?i)\blogin[ \t]+\S+[ \t]+password[ \t]+(?!\[REDACTED:)(\S+))re"),
       {"login"});

@@ -63,6 +63,9 @@ public:
 private:
     void addBuiltIn(const char* name, const QString& pattern, std::initializer_list<const char*> keywords,
                     double minEntropy = 0);
+    // Secrets typed as input rather than as an argument: here-strings, "echo SECRET |" and
+    // process substitution into commands that read a secret (FedSecretRules.cpp).
+    void addFedSecretRules();
 
     std::vector<RedactionRule> m_rules;
 };

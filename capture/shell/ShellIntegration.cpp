@@ -104,8 +104,8 @@ QString loadableDirectory()
 QString loadLine(const QString& shell)
 {
     if (shell == QLatin1String("fish"))
-        return QStringLiteral("trailmark init fish | source");
-    return QStringLiteral("eval \"$(trailmark init %1)\"").arg(shell);
+        return QStringLiteral("trailmark init fish --capture-output | source");
+    return QStringLiteral("eval \"$(trailmark init %1 --capture-output)\"").arg(shell);
 }
 
 } // namespace trailmark::capture::shellintegration

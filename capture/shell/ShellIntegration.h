@@ -27,7 +27,8 @@ std::optional<QByteArray> captureOutputPrelude(const QString& shell, const QStri
 // running executable (build tree) or in ../lib/trailmark (installed). Empty when neither
 // has them, or without a QCoreApplication.
 QString loadableDirectory();
-// How a shell's rc file loads it, for help texts.
+// How a shell's rc file loads it, with --capture-output (commands and their output), as
+// the README and the Record tab tell a new user: one line for both.
 QString loadLine(const QString& shell);
 
 } // namespace shellintegration

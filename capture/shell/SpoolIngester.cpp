@@ -1,6 +1,7 @@
 #include "capture/shell/SpoolIngester.h"
 
 #include "capture/CaptureSource.h"
+#include "capture/shell/ShellExit.h"
 #include "capture/shell/SpoolReader.h"
 #include "trailmark/v1/event.pb.h"
 
@@ -278,6 +279,11 @@ bool SpoolIngester::ingestOpenFile(int fd, const QString& path, const SpoolFileN
                 return false;
             continue;
         }
+        if (isShellEnd(*record, sessionBytes)) {
+            if (!sink->recordIngestPosition(key, item.next, error))
+                return false;
+            continue;
+        }
         v1::Event event;
         event.set_time_ns(record->timeNs);
         switch (record->kind) {
@@ -327,6 +333,21 @@ bool SpoolIngester::ingestOpenFile(int fd, const QString& path, const SpoolFileN
         if (::unlink(QFile::encodeName(path).constData()) == 0)
             ++result->filesRemoved;
     }
+    return true;
+}
+
+bool SpoolIngester::isShellEnd(const SpoolRecord& record, QByteArrayView sessionId)
+{
+    if (record.kind == SpoolRecord::Kind::Note)
+        return false;
+    const QByteArray id = spoolCommandId(record, sessionId);
+    if (record.kind == SpoolRecord::Kind::End)
+        return m_shellEnds.remove(id);
+    if (!endsTheShell(std::string_view(record.text.constData(), static_cast<size_t>(record.text.size()))))
+        return false;
+    if (m_shellEnds.size() >= 1024) // ends that never came (the shell exited): forget them
+        m_shellEnds.clear();
+    m_shellEnds.insert(id);
     return true;
 }
 

@@ -2,6 +2,7 @@
 
 #include "capture/shell/SpoolRecord.h"
 
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -68,12 +69,16 @@ public:
 private:
     bool ingestOpenFile(int fd, const QString& path, const SpoolFileName& name, bool final, Result* result,
                         QString* error);
+    // Whether the record is the start of the shell's `exit` (endsTheShell) or the end of
+    // one, which comes when the shell did not exit (stopped jobs): neither is stored.
+    bool isShellEnd(const SpoolRecord& record, QByteArrayView sessionId);
 
     QString m_directory;
     SinkForSession m_sinkForSession;
     Commit m_commit;
     FinishedHook m_finishedHook;
     std::string m_host;
+    QSet<QByteArray> m_shellEnds; // command ids of `exit` starts whose end may still come
 };
 
 } // namespace trailmark::capture

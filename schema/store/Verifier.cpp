@@ -1,5 +1,6 @@
 #include "store/Verifier.h"
 
+#include "store/EventBlobs.h"
 #include "store/SqliteStatement.h"
 #include "store/Store.h"
 #include "store/Uuid.h"
@@ -8,6 +9,10 @@
 
 #include <sqlite3.h>
 
+#include <functional>
+#include <map>
+#include <string>
+
 namespace trailmark::store {
 namespace {
 
@@ -15,6 +20,31 @@ template <typename Message> bool decodes(Message& message, std::string_view payl
 {
     return message.ParseFromArray(payload.data(), static_cast<int>(payload.size()));
 }
+
+// Whether the blobs table holds a key, each key looked up once (a keyframe is often
+// shared by many events).
+class BlobLookup
+{
+public:
+    explicit BlobLookup(sqlite3* db)
+        : m_select(db, "SELECT 1 FROM blobs WHERE sha256=?")
+    {}
+    bool has(std::string_view key)
+    {
+        const auto known = m_known.find(key);
+        if (known != m_known.end())
+            return known->second;
+        m_select.reset();
+        m_select.bindBlob(1, key.data(), static_cast<int>(key.size()));
+        const bool found = m_select.step();
+        m_known.emplace(std::string(key), found);
+        return found;
+    }
+
+private:
+    SqliteStatement m_select;
+    std::map<std::string, bool, std::less<>> m_known;
+};
 
 } // namespace
 
@@ -63,8 +93,9 @@ void Verifier::checkSessions(VerifyReport& report)
 void Verifier::checkEvents(VerifyReport& report)
 {
     SqliteStatement select(m_store.handle(), R"sql(
-        SELECT e.id, e.kind, e.payload, e.seq, s.id IS NULL
+        SELECT e.id, e.kind, e.payload, e.seq, s.id IS NULL, s.id
         FROM events e LEFT JOIN sessions s ON s.rowid = e.session)sql");
+    BlobLookup blobs(m_store.handle());
     v1::Event event;
     while (select.step()) {
         ++report.events;
@@ -81,6 +112,20 @@ void Verifier::checkEvents(VerifyReport& report)
                                     QStringLiteral("payload body %1 does not match the row's kind %2")
                                         .arg(static_cast<int>(event.body_case()))
                                         .arg(select.columnInt(1))});
+        } else if (eventblobs::kindCanHoldBlobs(event.body_case())) {
+            // Every blob the event refers to (found by the blob_role option) is stored.
+            eventblobs::forEachBlob(event, [&](const eventblobs::BlobReference& blob) {
+                if (blobs.has(blob.key))
+                    return;
+                const QByteArray key(blob.key.data(), static_cast<qsizetype>(blob.key.size()));
+                report.problems.append({QStringLiteral("reference"), id,
+                                        QStringLiteral("event seq %1 of session %2 refers to blob %3 (%4.%5), which "
+                                                       "is not in the blobs table")
+                                            .arg(select.columnInt(3))
+                                            .arg(uuid::toText(select.columnBlob(5)), QString::fromLatin1(key.toHex()),
+                                                 QString::fromStdString(blob.field->containing_type()->name()),
+                                                 QString::fromStdString(blob.field->name()))});
+            });
         }
     }
     if (select.resultCode() != SQLITE_DONE)

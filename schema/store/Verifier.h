@@ -27,7 +27,8 @@ struct VerifyReport
 
 // Reads every record of a store and checks what a crash, a bug or an outside edit
 // could break: SQLite's own integrity check, that every payload decodes as the message
-// its row claims, gapless seq per session, references between tables, blob hashes.
+// its row claims, gapless seq per session, references between tables (and from events to
+// the blobs they refer to), blob hashes.
 // Never writes.
 class Verifier
 {

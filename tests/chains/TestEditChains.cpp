@@ -1,7 +1,6 @@
+#include "EditChainFixture.h"
 #include "SessionScript.h"
 #include "TestSupport.h"
-#include "capture/edit/GitWorkTree.h"
-#include "chains/Review.h"
 #include "chains/TrajectoryBuilder.h"
 #include "chains/export/FormatWriter.h"
 #include "chains/families/EventFamily.h"
@@ -19,178 +18,22 @@
 
 using namespace trailmark;
 using namespace trailmark::chains;
+using namespace trailmark::test;
 
-namespace {
-
-// A file's text before and after an edit, and the change as the recorder stores it:
-// the diff made by the same libgit2 call the capture source makes.
-struct FileText
-{
-    FileText(QString path_, std::optional<QByteArray> before_, std::optional<QByteArray> after_, QString oldPath_ = {})
-        : path(std::move(path_))
-        , before(std::move(before_))
-        , after(std::move(after_))
-        , oldPath(std::move(oldPath_))
-    {}
-    QString path;
-    std::optional<QByteArray> before;
-    std::optional<QByteArray> after;
-    QString oldPath; // for a rename
-};
-
-v1::FileChange::Kind kindOf(const FileText& file)
-{
-    if (!file.oldPath.isEmpty())
-        return v1::FileChange::KIND_RENAMED;
-    if (!file.before)
-        return v1::FileChange::KIND_CREATED;
-    if (!file.after)
-        return v1::FileChange::KIND_DELETED;
-    return v1::FileChange::KIND_MODIFIED;
-}
-
-v1::Event fileEdit(const QList<FileText>& files, const std::string& commandId = {}, bool effects = false)
-{
-    v1::Event event;
-    v1::FileEdit* edit = event.mutable_file_edit();
-    edit->set_work_tree("/home/ada/src/stock");
-    edit->set_command_id(commandId);
-    edit->set_command_effects(effects);
-    if (commandId.empty())
-        edit->set_app_class("gedit");
-    std::string diff;
-    for (const FileText& file : files) {
-        v1::FileChange* change = edit->add_changes();
-        change->set_path(file.path.toStdString());
-        change->set_kind(kindOf(file));
-        change->set_old_path(file.oldPath.toStdString());
-        change->set_size_before(file.before ? static_cast<quint64>(file.before->size()) : 0);
-        change->set_size_after(file.after ? static_cast<quint64>(file.after->size()) : 0);
-        if (file.path.endsWith(QLatin1String(".env"))) {
-            change->set_content_withheld(true);
-            continue;
-        }
-        const QByteArray part = capture::unifiedDiff(file.before, file.after,
-                                                     file.oldPath.isEmpty() ? file.path : file.oldPath, file.path, 3);
-        diff.append(part.constData(), static_cast<size_t>(part.size()));
-    }
-    edit->set_files_changed(static_cast<quint32>(files.size()));
-    edit->set_diff(diff);
-    return event;
-}
-
-QByteArray numberedLines(int count, const char* pattern)
-{
-    QByteArray text;
-    for (int i = 1; i <= count; ++i)
-        text += QByteArray(pattern).replace("%1", QByteArray::number(i)) + '\n';
-    return text;
-}
-
-// Does what a str_replace editor does with the calls: `create` writes the file,
-// `str_replace` needs old_str exactly once. Returns the error a real editor would give.
-QString replay(QMap<QString, QByteArray>& tree, const std::vector<exportutil::ChatCall>& calls)
-{
-    for (const auto& call : calls) {
-        const QJsonObject arguments = QJsonDocument::fromJson(QByteArray::fromStdString(call.arguments)).object();
-        if (call.tool == "shell") {
-            // Only what the edit family emits: rm -- 'P' and mv -- 'A' 'B'.
-            const QStringList words = arguments.value(QStringLiteral("command")).toString().split(QLatin1Char(' '));
-            const auto unquoted = [](QString word) {
-                return word.mid(1, word.size() - 2);
-            };
-            if (words.value(0) == QLatin1String("rm"))
-                tree.remove(unquoted(words.value(2)));
-            else if (words.value(0) == QLatin1String("mv"))
-                tree.insert(unquoted(words.value(3)), tree.take(unquoted(words.value(2))));
-            else
-                return QStringLiteral("unexpected shell call %1").arg(QString::fromStdString(call.arguments));
-            continue;
-        }
-        if (call.tool != "str_replace_editor")
-            return QStringLiteral("unexpected tool %1")
-                .arg(QString::fromLatin1(call.tool.data(), qsizetype(call.tool.size())));
-        const QString path = arguments.value(QStringLiteral("path")).toString();
-        const QString command = arguments.value(QStringLiteral("command")).toString();
-        if (command == QLatin1String("create")) {
-            tree.insert(path, arguments.value(QStringLiteral("file_text")).toString().toUtf8());
-            continue;
-        }
-        if (command != QLatin1String("str_replace") || !tree.contains(path))
-            return QStringLiteral("bad call %1").arg(QString::fromStdString(call.arguments));
-        const QByteArray oldText = arguments.value(QStringLiteral("old_str")).toString().toUtf8();
-        const QByteArray newText = arguments.value(QStringLiteral("new_str")).toString().toUtf8();
-        QByteArray& content = tree[path];
-        if (oldText.isEmpty() || content.count(oldText) != 1)
-            return QStringLiteral("old_str occurs %1 times in %2").arg(content.count(oldText)).arg(path);
-        content.replace(content.indexOf(oldText), oldText.size(), newText);
-    }
-    return {};
-}
-
-} // namespace
-
-// The edit family end to end below capture: stored FileEdit events become edit steps
-// and command effects, recoveries name their fix, and the chat calls, replayed by a
-// str_replace editor or `git apply`, turn the old files into the new ones.
-class TestEditChains final : public QObject
+// The edit family's chat calls: replayed by a str_replace editor or `git apply`, they
+// turn the old files into the new ones, and the exports pass the consumers' checks.
+class TestEditChains final : public EditChainFixture
 {
     Q_OBJECT
 
-private:
-    std::optional<Trajectory> load(const QString& sessionId);
-    struct Cli
-    {
-        int exitCode = -1;
-        QByteArray out;
-        QByteArray err;
-    };
-    Cli trailmark(const QStringList& arguments);
-
-    test::TempDatabase m_database;
-    std::unique_ptr<store::Store> m_store;
-
 private Q_SLOTS:
-    void init();
     void diffSplitsIntoFilesAndHunks();
     void strReplaceCallsReplayTheEdit_data();
     void strReplaceCallsReplayTheEdit();
     void applyPatchAppliesWithGitApply();
-    void editBetweenFailureAndSuccessIsTheFix();
-    void commandEffectsStayWithTheirCommand();
     void withheldFileGivesNoCallAndNoContent();
-    void reviewerRedactsASpanOfADiff();
     void exportsPassConsumerChecksInBothStyles();
 };
-
-void TestEditChains::init()
-{
-    m_store.reset();
-    m_store = m_database.open();
-    QVERIFY(m_store);
-}
-
-std::optional<Trajectory> TestEditChains::load(const QString& sessionId)
-{
-    QString error;
-    auto trajectory = TrajectoryBuilder::load(*m_store, sessionId, {}, {}, &error);
-    if (!trajectory)
-        qWarning("%s", qPrintable(error));
-    return trajectory;
-}
-
-TestEditChains::Cli TestEditChains::trailmark(const QStringList& arguments)
-{
-    QProcess process;
-    process.start(QStringLiteral(TRAILMARK_BINARY), QStringList{QStringLiteral("--db"), m_database.path()} + arguments);
-    Cli result;
-    if (!process.waitForFinished(120'000))
-        return result;
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = process.readAllStandardOutput();
-    result.err = process.readAllStandardError();
-    return result;
-}
 
 void TestEditChains::diffSplitsIntoFilesAndHunks()
 {
@@ -365,95 +208,6 @@ void TestEditChains::applyPatchAppliesWithGitApply()
     QCOMPARE(tree, expected);
 }
 
-void TestEditChains::editBetweenFailureAndSuccessIsTheFix()
-{
-    const QByteArray io = "def load(path):\n    with open(path) as f:\n        return f.read()\n";
-    const QByteArray fixed = "def load(path):\n    with open(path, encoding='utf-8') as f:\n        return f.read()\n";
-    const QString sessionId = test::createSession(*m_store, QStringLiteral("make the loader read UTF-8"));
-    {
-        test::SessionScript script(*m_store, sessionId);
-        script.command("pytest tests/test_io.py", 1, "E   UnicodeDecodeError: 'ascii' codec can't decode\n");
-        script.advanceMs(4000);
-        script.command("vim stock/io.py", 0, {}, QStringLiteral("shell-A"), 30'000);
-        script.note(QStringLiteral("open() needs an explicit encoding"));
-        script.append(fileEdit({{QStringLiteral("stock/io.py"), io, fixed}}));
-        script.advanceMs(2000);
-        script.command("pytest tests/test_io.py", 0, "1 passed in 0.03s\n");
-        QVERIFY(script.flush());
-    }
-    const auto trajectory = load(sessionId);
-    QVERIFY(trajectory);
-    QStringList tools;
-    for (const Step& step : trajectory->steps)
-        tools.append(step.toolText());
-    QCOMPARE(tools, (QStringList{QStringLiteral("shell"), QStringLiteral("shell"), QStringLiteral("note"),
-                                 QStringLiteral("edit"), QStringLiteral("shell")}));
-    const Step& edit = trajectory->steps[3];
-    QCOMPARE(edit.actionText(), QStringLiteral("edit stock/io.py"));
-    QCOMPARE(edit.thought, QStringLiteral("open() needs an explicit encoding"));
-    QVERIFY(edit.observationText().startsWith(QStringLiteral("diff --git a/stock/io.py b/stock/io.py\n")));
-    QVERIFY(edit.observationText().contains(QStringLiteral("+    with open(path, encoding='utf-8') as f:")));
-    const Step& rerun = trajectory->steps[4];
-    QCOMPARE(rerun.recovers, 0);
-    QCOMPARE(rerun.fixSteps, std::vector<int>{3});
-    QCOMPARE(trajectory->steps[1].fixSteps, std::vector<int>{}); // vim itself changed nothing
-
-    const Cli show = trailmark({QStringLiteral("show"), sessionId});
-    QCOMPARE(show.exitCode, 0);
-    QVERIFY2(show.out.contains("RECOVERS #0, fixed by #3"), show.out.constData());
-    QVERIFY2(show.out.contains("edit stock/io.py"), show.out.constData());
-    QVERIFY2(show.out.contains("files: stock/io.py (+1 −1)"), show.out.constData());
-    const Cli json = trailmark({QStringLiteral("show"), sessionId, QStringLiteral("--json")});
-    QCOMPARE(json.exitCode, 0);
-    const QJsonArray steps = QJsonDocument::fromJson(json.out).object().value(QStringLiteral("steps")).toArray();
-    QCOMPARE(steps.at(4).toObject().value(QStringLiteral("fix_steps")).toArray(), QJsonArray{3});
-    QCOMPARE(steps.at(3).toObject().value(QStringLiteral("diff")).toString().toUtf8(),
-             QByteArray::fromStdString(edit.observationUtf8()));
-}
-
-void TestEditChains::commandEffectsStayWithTheirCommand()
-{
-    QList<FileText> checkout;
-    for (int i = 0; i < 200; ++i)
-        checkout.append({QStringLiteral("src/module_%1.c").arg(i, 3, 10, QLatin1Char('0')), QByteArray("int v = 1;\n"),
-                         QByteArray("int v = 2;\n")});
-    const QString sessionId = test::createSession(*m_store, QStringLiteral("try the release branch"));
-    {
-        test::SessionScript script(*m_store, sessionId);
-        script.command("make test", 2, "src/io.c:3: error: expected ';'\n");
-        script.command("sed -i 's/return -1$/return -1;/' src/io.c", 0);
-        script.append(fileEdit({{QStringLiteral("src/io.c"), QByteArray("int f() {\n    return -1\n}\n"),
-                                 QByteArray("int f() {\n    return -1;\n}\n")}},
-                               "cmd-2", true));
-        script.command("make test", 0, "ok\n");
-        script.command("git checkout release", 0, "Switched to branch 'release'\n");
-        script.append(fileEdit(checkout, "cmd-4", true));
-        QVERIFY(script.flush());
-    }
-    const auto trajectory = load(sessionId);
-    QVERIFY(trajectory);
-    // Four commands, no edit steps: what they wrote is theirs.
-    QCOMPARE(trajectory->steps.size(), size_t(4));
-    const Step& sed = trajectory->steps[1];
-    QVERIFY(sed.effectsFamily);
-    QCOMPARE(sed.eventIds.size(), size_t(3)); // started, finished, its FileEdit
-    QCOMPARE(sed.effectsFamily->effectLines(sed), QStringList{QStringLiteral("changed 1 file(s): src/io.c (+1 −1)")});
-    QCOMPARE(trajectory->steps[2].recovers, 0);
-    QCOMPARE(trajectory->steps[2].fixSteps, std::vector<int>{1}); // the sed -i was the fix
-    const Step& gitCheckout = trajectory->steps[3];
-    const QString line = gitCheckout.effectsFamily->effectLines(gitCheckout).value(0);
-    QVERIFY2(line.startsWith(QStringLiteral("changed 200 file(s): src/module_000.c (+1 −1)")), qPrintable(line));
-    QVERIFY2(line.endsWith(QStringLiteral("195 more")), qPrintable(line));
-    // A reviewer can redact what the command wrote: the text offered is that FileEdit's diff.
-    const auto texts = gitCheckout.effectsFamily->effectTexts(gitCheckout);
-    QCOMPARE(texts.size(), size_t(1));
-    QCOMPARE(texts[0].eventIndex, size_t(2));
-    QVERIFY(QByteArray::fromStdString(texts[0].bytes).startsWith("diff --git a/src/module_000.c"));
-    // The command is exported as the command; its effects as columns of its row.
-    QCOMPARE(exportutil::chatCalls(sed, {}).size(), size_t(1));
-    QCOMPARE(exportutil::chatCalls(sed, {}).front().tool, std::string_view("shell"));
-}
-
 void TestEditChains::withheldFileGivesNoCallAndNoContent()
 {
     const QString sessionId = test::createSession(*m_store, QStringLiteral("rotate the key"));
@@ -469,39 +223,6 @@ void TestEditChains::withheldFileGivesNoCallAndNoContent()
     QCOMPARE(step.observationText(), QStringLiteral("deploy/.env: modified, content withheld\n"));
     QVERIFY(exportutil::chatCalls(step, {EditStyle::StrReplace}).empty());
     QVERIFY(exportutil::chatCalls(step, {EditStyle::ApplyPatch}).empty());
-}
-
-void TestEditChains::reviewerRedactsASpanOfADiff()
-{
-    // A key pasted into a config file that the secret rules do not know: the reviewer
-    // takes it out of the diff, in the database itself.
-    const QString sessionId = test::createSession(*m_store, QStringLiteral("point the client at staging"));
-    {
-        test::SessionScript script(*m_store, sessionId);
-        script.append(fileEdit({{QStringLiteral("config/client.toml"), QByteArray("[api]\nurl = \"prod\"\n"),
-                                 QByteArray("[api]\nurl = \"staging\"\nkey = \"zq81-PLUM-tango\"\n")}}));
-        QVERIFY(script.flush());
-    }
-    auto trajectory = load(sessionId);
-    QVERIFY(trajectory);
-    const Step& step = trajectory->steps.front();
-    const auto texts = step.family->redactableTexts(step);
-    QCOMPARE(texts.size(), size_t(1));
-    QCOMPARE(texts[0].field, QStringLiteral("diff"));
-    const size_t at = texts[0].bytes.find("zq81-PLUM-tango");
-    QVERIFY(at != std::string::npos);
-    const review::RedactionSpan span{QString::fromStdString(step.eventIds[texts[0].eventIndex]), texts[0].field,
-                                     static_cast<quint32>(at), 15, QStringLiteral("secret")};
-    QString error;
-    QVERIFY2(review::addRedaction(*m_store, sessionId, QStringLiteral("ana"), span, nullptr, &error),
-             qPrintable(error));
-    trajectory = load(sessionId);
-    QVERIFY(trajectory);
-    const QString observation = trajectory->steps.front().observationText();
-    QVERIFY2(!observation.contains(QStringLiteral("zq81")), qPrintable(observation));
-    QVERIFY2(observation.contains(QStringLiteral("[REDACTED")), qPrintable(observation));
-    // The redacted diff still replays as an edit: its old text was never touched.
-    QVERIFY(!exportutil::chatCalls(trajectory->steps.front(), {EditStyle::StrReplace}).empty());
 }
 
 void TestEditChains::exportsPassConsumerChecksInBothStyles()

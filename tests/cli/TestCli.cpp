@@ -3,6 +3,7 @@
 #include "store/SqliteStatement.h"
 #include "store/Store.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -54,6 +55,8 @@ class TestCli final : public QObject
 private Q_SLOTS:
     void versionNamesTheSchema();
     void helpListsOnlyWorkingCommands();
+    void helpSeparatesEverySynopsisFromItsSummary();
+    void initHelpGivesTheReadmesLine();
     void freshDatabaseWorksEverywhere();
     void databaseFromEnvironment();
     void showPrintsEventsAndAcceptsPrefixes();
@@ -77,6 +80,47 @@ void TestCli::helpListsOnlyWorkingCommands()
     QCOMPARE(run.exitCode, 0);
     for (const char* command : {"sessions", "show", "verify"})
         QVERIFY2(run.out.contains(QByteArray(QByteArray("  ") + command)), command);
+}
+
+void TestCli::helpSeparatesEverySynopsisFromItsSummary()
+{
+    const Run run = runTrailmark({QStringLiteral("--help")});
+    QCOMPARE(run.exitCode, 0);
+    const QByteArrayList lines = run.out.split('\n');
+    // The long synopses (team, annotate) ran into their summaries: "...|exportthe team store".
+    QVERIFY2(!run.out.contains("exportthe"), run.out.constData());
+    const qsizetype commands = lines.indexOf("Commands:");
+    const qsizetype options = lines.indexOf("Options:");
+    QVERIFY(commands > 0 && options > commands);
+    for (qsizetype i = commands + 1; i < options - 1; ++i) {
+        const QByteArray& line = lines[i];
+        // A command line: "  SYNOPSIS  SUMMARY", or a long synopsis alone with its summary
+        // on the next line, indented to the summary column.
+        QVERIFY2(line.startsWith("  "), line.constData());
+        const bool summaryBelow = !line.mid(2).contains("  ");
+        if (summaryBelow) {
+            QVERIFY2(i + 1 < options - 1 && lines[i + 1].startsWith(QByteArray(38, ' ')), line.constData());
+            ++i;
+        }
+    }
+    QVERIFY(run.out.contains("team init|sessions|tasks|queue|claim|submit|export\n"));
+}
+
+void TestCli::initHelpGivesTheReadmesLine()
+{
+    // The line a new user copies records output too, wherever they read it (the Record
+    // tab's is checked in test_main_window).
+    QFile readme(QStringLiteral(TRAILMARK_SOURCE_DIR "/README.md"));
+    QVERIFY(readme.open(QIODevice::ReadOnly));
+    const QByteArray readmeText = readme.readAll();
+    const Run run = runTrailmark({QStringLiteral("init"), QStringLiteral("--help")});
+    QCOMPARE(run.exitCode, 0);
+    for (const QByteArray& line : {QByteArray("eval \"$(trailmark init bash --capture-output)\""),
+                                   QByteArray("trailmark init fish --capture-output | source")}) {
+        QVERIFY2(readmeText.contains(line), line.constData());
+        QVERIFY2(run.out.contains(line), run.out.constData());
+    }
+    QVERIFY2(!run.out.contains("eval \"$(trailmark init bash)\""), run.out.constData());
 }
 
 void TestCli::freshDatabaseWorksEverywhere()

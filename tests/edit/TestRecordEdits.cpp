@@ -42,6 +42,7 @@ class TestRecordEdits final : public QObject
 
 private Q_SLOTS:
     void fixInVimIsTheRecoverysFix();
+    void firstCommandInAnUnwatchedTreeKeepsItsEdit();
 };
 
 void TestRecordEdits::fixInVimIsTheRecoverysFix()
@@ -131,6 +132,54 @@ void TestRecordEdits::fixInVimIsTheRecoverysFix()
     QCOMPARE(sed.effectsFamily->effectLines(sed), QStringList{QStringLiteral("changed 1 file(s): notes.txt (+1 −1)")});
     QVERIFY2(!trajectory->steps[6].effectsFamily, "the ignored build/ was recorded");
     QVERIFY2(!trajectory->steps[1].effectsFamily, "__pycache__ was recorded");
+}
+
+void TestRecordEdits::firstCommandInAnUnwatchedTreeKeepsItsEdit()
+{
+    // Issue 26, part 4: `cd repo && sed -i` as the first command there. The repository
+    // lies deeper than the watch of the shell's cwd reaches, so nothing watched it when
+    // sed wrote.
+    ShellHarness harness(QStringLiteral("bash"));
+    QVERIFY(harness.start());
+    const QString repo = harness.directory() + QStringLiteral("/work/clients/acme/2026/q1/stock");
+    writeFile(repo + QStringLiteral("/notes.txt"), "todo: fix check\n");
+    QVERIFY(runIn(repo, QStringLiteral("git"), {QStringLiteral("init"), QStringLiteral("-q")}));
+    QVERIFY(runIn(repo, QStringLiteral("git"), {QStringLiteral("add"), QStringLiteral(".")}));
+    QVERIFY(runIn(repo, QStringLiteral("git"),
+                  {QStringLiteral("-c"), QStringLiteral("user.name=Ada"), QStringLiteral("-c"),
+                   QStringLiteral("user.email=ada@example.org"), QStringLiteral("commit"), QStringLiteral("-qm"),
+                   QStringLiteral("start")}));
+
+    QProcess recorder;
+    recorder.setProcessEnvironment(harness.environment());
+    recorder.start(QStringLiteral(TRAILMARK_BINARY),
+                   {QStringLiteral("--db"), harness.databasePath(), QStringLiteral("record"), QStringLiteral("--task"),
+                    QStringLiteral("note the fix"), QStringLiteral("--no-screenshots")});
+    QVERIFY(recorder.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.canReadLine() || recorder.state() != QProcess::Running, 20000);
+    QCOMPARE(recorder.state(), QProcess::Running);
+    QVERIFY(harness.pty().run("cd clients/acme/2026/q1/stock && sed -i 's/todo: fix check/done: check fixed/' "
+                              "notes.txt"));
+    QVERIFY(harness.pty().run("git status --short"));
+    QTRY_COMPARE_WITH_TIMEOUT(commandsOf(harness.storedEvents()).size(), qsizetype(2), 20000);
+    QTest::qWait(1500); // the last command's writes are stored shortly after it ends
+    ::kill(static_cast<pid_t>(recorder.processId()), SIGINT);
+    QVERIFY(recorder.waitForFinished(20000));
+    QCOMPARE(recorder.exitCode(), 0);
+
+    QString error;
+    auto store = store::Store::open(harness.databasePath(), store::Store::Access::ReadOnly, &error);
+    QVERIFY2(store, qPrintable(error));
+    const auto sessions = store->sessionSummaries(&error);
+    QVERIFY2(sessions && sessions->size() == 1, qPrintable(error));
+    const auto trajectory =
+        chains::TrajectoryBuilder::load(*store, QString::fromStdString(sessions->first().session.id()), {}, {}, &error);
+    QVERIFY2(trajectory, qPrintable(error));
+    QCOMPARE(trajectory->steps.size(), size_t(2));
+    const chains::Step& sed = trajectory->steps[0];
+    QVERIFY2(sed.effectsFamily, "the first command's edit was lost");
+    QCOMPARE(sed.effectsFamily->effectLines(sed), QStringList{QStringLiteral("changed 1 file(s): notes.txt (+1 −1)")});
+    QVERIFY(!trajectory->steps[1].effectsFamily);
 }
 
 QTEST_GUILESS_MAIN(TestRecordEdits)

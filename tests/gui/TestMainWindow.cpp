@@ -77,6 +77,10 @@ void TestMainWindow::emptyDatabaseExplainsWhatToDo()
     auto* feedHint = window.findChild<QLabel*>(QStringLiteral("liveFeedHint"));
     QVERIFY(feedHint && feedHint->isVisible());
     QVERIFY(feedHint->text().contains(QLatin1String("shows up here")));
+    // A new user is told the README's line, which records output too.
+    auto* shellLine = window.findChild<QLineEdit*>(QStringLiteral("shellSetupLine"));
+    QVERIFY(shellLine && shellLine->isVisible());
+    QCOMPARE(shellLine->text(), QStringLiteral("eval \"$(trailmark init bash --capture-output)\""));
     saveShot(window, QStringLiteral("record"));
 
     showTab(window, window.sessionBrowser());

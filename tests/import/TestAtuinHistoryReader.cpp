@@ -120,9 +120,6 @@ INSERT INTO history VALUES
                                        << QStringLiteral("empty command");
         QTest::newRow("no timestamp") << QByteArray("('bad', 0, 5, 0, 'ls', '/', 's', 'h:u', NULL)")
                                       << QStringLiteral("no valid timestamp");
-        QTest::newRow("command not UTF-8")
-            << QByteArray("('bad', 1000, 5, 0, CAST(X'6563686f20ff' AS TEXT), '/', 's', 'h:u', NULL)")
-            << QStringLiteral("command is not valid UTF-8");
         QTest::newRow("cwd not UTF-8") << QByteArray(
                                               "('bad', 1000, 5, 0, 'ls', CAST(X'2fc0' AS TEXT), 's', 'h:u', NULL)")
                                        << QStringLiteral("cwd, session or hostname is not valid UTF-8");
@@ -140,6 +137,19 @@ INSERT INTO history VALUES
         QCOMPARE(reading.problems.size(), 1);
         QCOMPARE(reading.problems[0].line, 1);
         QCOMPARE(reading.problems[0].message, QStringLiteral("row 1 (id bad): %1").arg(problem));
+    }
+
+    void commandInAnotherEncodingIsKept()
+    {
+        // "echo caf\xe9" (Latin-1): the hooks would have kept these bytes, so the import does.
+        QVERIFY(test::executeSql(m_path, test::atuinSchema() + R"sql(
+INSERT INTO history VALUES ('latin', 1000, 5, 0, CAST(X'6563686f20636166e9' AS TEXT), '/', 's', 'h:u', NULL);
+)sql"));
+        const Reading reading = readAll(m_path);
+        QVERIFY2(reading.ok, qPrintable(reading.error));
+        QVERIFY(reading.problems.isEmpty());
+        QCOMPARE(reading.rows.size(), 1);
+        QCOMPARE(reading.rows[0].command, QByteArray("echo caf\xe9"));
     }
 
     void databaseWithoutDeletedAtIsRead()

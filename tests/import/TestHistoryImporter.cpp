@@ -93,6 +93,24 @@ private Q_SLOTS:
         m_database.reset();
     }
 
+    void commandsInAnotherEncodingAreKeptByteForByte()
+    {
+        // A Latin-1 "café" and a stray byte: the shell hooks keep such commands as they
+        // are, so the import does too (exports add the bytes' base64).
+        m_history = QDir(m_database->directory()).filePath(QStringLiteral("bash_history"));
+        QVERIFY(writeFile(m_history, "#1767261600\necho caf\xe9\n#1767261601\nls \xff\n#1767261602\npwd\n"));
+        const auto summary = import(capture::HistoryFormat::BashHistory);
+        QVERIFY(summary);
+        QCOMPARE(summary->commands, 3);
+        QVERIFY(m_problems.isEmpty());
+        QList<std::string> stored;
+        for (const v1::Event& event : test::eventsOf(*m_store, summary->sessionIds.first())) {
+            if (event.has_command_started())
+                stored.append(event.command_started().command());
+        }
+        QCOMPARE(stored, (QList<std::string>{"echo caf\xe9", "ls \xff", "pwd"}));
+    }
+
     void commandsBecomeEventsOfAnImportSession()
     {
         QVERIFY(writeFile(m_history, zshLine(1767261600, 0, "cd ~/src") + zshLine(1767261605, 2, "git pull")));

@@ -84,9 +84,10 @@ void TestHistoryParsers::zsh_data()
     // "ă" is C4 83: zsh writes the 0x83 byte metafied as 83 A3.
     QTest::newRow("metafied bytes") << QByteArray(": 1700000000:0;echo \xc4\x83\xa3 ok\n")
                                     << QByteArrayList{"1|1700000000|0|echo \xc4\x83 ok"} << QList<qint64>{};
-    QTest::newRow("invalid UTF-8 skipped, rest kept")
+    // Bytes in another encoding (Latin-1 "café") are kept as they are, as the hooks keep them.
+    QTest::newRow("invalid UTF-8 kept byte for byte")
         << QByteArray(": 1700000000:0;ls\n: 1700000001:0;echo caf\xe9\n: 1700000002:0;pwd\n")
-        << QByteArrayList{"1|1700000000|0|ls", "3|1700000002|0|pwd"} << QList<qint64>{2};
+        << QByteArrayList{"1|1700000000|0|ls", "2|1700000001|0|echo caf\xe9", "3|1700000002|0|pwd"} << QList<qint64>{};
     QTest::newRow("garbage lines in an extended file")
         << QByteArray(": 1700000000:0;ls\nrandom junk\n: x:0;bad\n: 1700000002:0;pwd\n: 1700000003:5;\n")
         << QByteArrayList{"1|1700000000|0|ls", "4|1700000002|0|pwd"} << QList<qint64>{2, 3, 5};
@@ -139,9 +140,9 @@ void TestHistoryParsers::bash_data()
     QTest::newRow("time beyond int64 nanoseconds")
         << QByteArray("#1700000000\nls\n#999999999999\n#1700000003\npwd\n")
         << QByteArrayList{"2|1700000000|-|ls", "5|1700000003|-|pwd"} << QList<qint64>{3};
-    QTest::newRow("invalid UTF-8 skipped, rest kept")
+    QTest::newRow("invalid UTF-8 kept byte for byte")
         << QByteArray("#1700000000\nls\n#1700000001\necho \xff\xfe\n#1700000002\npwd\n")
-        << QByteArrayList{"2|1700000000|-|ls", "6|1700000002|-|pwd"} << QList<qint64>{4};
+        << QByteArrayList{"2|1700000000|-|ls", "4|1700000001|-|echo \xff\xfe", "6|1700000002|-|pwd"} << QList<qint64>{};
     QTest::newRow("empty command after timestamp")
         << QByteArray("#1700000000\n\n#1700000001\nls\n") << QByteArrayList{"4|1700000001|-|ls"} << QList<qint64>{2};
 }

@@ -161,7 +161,7 @@ void verifyOutputCaptured(const QString& database)
     qsizetype sessions = 0;
     const auto commands = storedCommands(database, &sessions);
     QCOMPARE(sessions, 1);
-    QCOMPARE(commands.size(), 4);
+    QCOMPARE(commands.size(), 3); // `exit 0` ends the shell: no command
     QCOMPARE(commands.at(0).first, QByteArray("echo hello-output"));
     QCOMPARE(commands.at(1).first, QByteArray("printf 'first line\\nsecond line\\n'"));
     QCOMPARE(commands.at(2).first, QByteArray("ls /nonexistent-trailmark-dir"));

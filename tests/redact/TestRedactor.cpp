@@ -261,7 +261,8 @@ void TestRedactor::redactsText_data()
         << QByteArray("export SIGNING_KEY=8f7e6d5c4b3a29181716151413121110")
         << "export SIGNING_KEY=" + m("secret-assignment") + "" << QStringList{QStringLiteral("secret-assignment")};
     QTest::newRow("openssl -passin") << QByteArray("openssl rsa -in key.pem -passin pass:Sw0rdf1sh -out plain.pem")
-                                     << "openssl rsa -in key.pem -passin " + m("password-option") + " -out plain.pem"
+                                     << "openssl rsa -in key.pem -passin pass:" + m("password-option") +
+                                            " -out plain.pem"
                                      << QStringList{QStringLiteral("password-option")};
     QTest::newRow("ldapsearch -w") << QByteArray("ldapsearch -x -D cn=admin,dc=example -w 'bind secret' -b dc=example")
                                    << "ldapsearch -x -D cn=admin,dc=example -w '" + m("cli-password") +

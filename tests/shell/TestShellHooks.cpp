@@ -41,18 +41,19 @@ QList<int> pipeStatusOf(const v1::CommandFinished& finished)
 }
 
 // The tests that set user options run `false | true`, a command exiting with `status`,
-// and `tm note NOTE`, then exit: all of it must be stored, ends and note included.
+// and `tm note NOTE`, then exit: all of it must be stored, ends and note included, and
+// `exit` itself is no command (it would stay without an end: "interrupted").
 void verifyPipelineExitAndNote(ShellHarness& harness, const QByteArray& exiting, int status, const QString& note)
 {
     QVERIFY(harness.exitShell());
     QVERIFY(!harness.ingest().isEmpty());
     const QList<v1::Event> events = harness.storedEvents();
     const QList<StoredCommand> commands = commandsOf(events);
-    QCOMPARE(commandTexts(commands), QList<QByteArray>({"false | true", exiting, "exit"}));
+    QCOMPARE(commandTexts(commands), QList<QByteArray>({"false | true", exiting}));
     QVERIFY(commands.at(0).finished.has_value() && commands.at(1).finished.has_value());
     QCOMPARE(pipeStatusOf(*commands.at(0).finished), QList<int>({1, 0}));
     QCOMPARE(commands.at(1).finished->exit_code(), status);
-    QCOMPARE(QString::fromStdString(events.at(events.size() - 2).note().text()), note);
+    QCOMPARE(QString::fromStdString(events.last().note().text()), note);
 }
 
 } // namespace
@@ -131,8 +132,7 @@ void TestShellHooks::recordsCommandsExitCodesAndNotes()
     QVERIFY(pty.run("tm note checking the build"));
     QVERIFY(pty.run(" echo leading-space-is-not-recorded"));
     QVERIFY(type("sh -c 'kill -TERM $$'"));
-    typed.append("exit");
-    QVERIFY(harness.exitShell());
+    QVERIFY(harness.exitShell()); // types `exit`: the shell's end, not a command
 
     const QJsonObject result = harness.ingest();
     QCOMPARE(result.value(QStringLiteral("malformed_lines")).toInt(), 0);
@@ -155,11 +155,12 @@ void TestShellHooks::recordsCommandsExitCodesAndNotes()
     QCOMPARE(commands.at(3).finished->exit_code(), 0);
     QCOMPARE(pipeStatusOf(*commands.at(3).finished), QList<int>({1, 0}));
     QVERIFY(fish || commands.at(3).finished->duration_ns() > 0); // fish reports whole milliseconds
-    const StoredCommand& killed = commands.at(commands.size() - 2);
+    const StoredCommand& killed = commands.last();
     QCOMPARE(killed.finished->exit_code(), 143);
-    // bash and zsh never return from `exit`: its start record is all there is (fish
-    // runs its postexec event first).
-    QVERIFY(fish || !commands.last().finished.has_value());
+    // bash and zsh never return from `exit`, so it would have no end ("interrupted"):
+    // it is not stored, and every command that is has its end.
+    for (const StoredCommand& command : commands)
+        QVERIFY2(command.finished.has_value(), command.started.command().c_str());
     for (qsizetype i = 1; i < commands.size(); ++i)
         QVERIFY(commands.at(i).timeNs >= commands.at(i - 1).timeNs);
 
@@ -207,7 +208,7 @@ void TestShellHooks::byteExactCommands()
     QVERIFY(harness.exitShell());
     QVERIFY(!harness.ingest().isEmpty());
     const QList<StoredCommand> commands = commandsOf(harness.storedEvents());
-    QCOMPARE(commands.size(), 2);
+    QCOMPARE(commands.size(), 1); // `exit` is no command
     QCOMPARE(bytes(commands.at(0).started.command()), command);
     QCOMPARE(commands.at(0).finished->exit_code(), 0);
 }
@@ -286,7 +287,7 @@ void TestShellHooks::bashHistoryControlAndUserHooks()
     QVERIFY(harness.exitShell());
     QVERIFY(!harness.ingest().isEmpty());
     const QList<StoredCommand> commands = commandsOf(harness.storedEvents());
-    QCOMPARE(commandTexts(commands), QList<QByteArray>({"echo same", "echo same", "sh -c 'exit 4'", "exit"}));
+    QCOMPARE(commandTexts(commands), QList<QByteArray>({"echo same", "echo same", "sh -c 'exit 4'"}));
     QCOMPARE(commands.at(2).finished->exit_code(), 4);
 }
 
@@ -375,7 +376,7 @@ void TestShellHooks::fishHookEncodesAnyBytes()
     QVERIFY(harness.exitShell());
     QVERIFY(!harness.ingest().isEmpty());
     const QList<StoredCommand> commands = commandsOf(harness.storedEvents());
-    QCOMPARE(commands.size(), 3);
+    QCOMPARE(commands.size(), 2); // the `emit` line and the command it fired; `exit` is none
     QCOMPARE(bytes(commands.at(1).started.command()), QByteArray("a\tb\xff\xfe\x80 %41\nline2"));
 }
 
@@ -402,7 +403,7 @@ void TestShellHooks::megabyteCommand()
     QVERIFY(harness.exitShell());
     QVERIFY(!harness.ingest().isEmpty());
     const QList<StoredCommand> commands = commandsOf(harness.storedEvents());
-    QCOMPARE(commands.size(), 2);
+    QCOMPARE(commands.size(), 1); // `exit` is no command
     QCOMPARE(bytes(commands.at(0).started.command()).size(), command.size());
     QVERIFY(bytes(commands.at(0).started.command()) == command);
 }

@@ -51,6 +51,8 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void keepsLinesAroundAMalformedOne();
+    void shellsOwnExitIsNoCommand_data();
+    void shellsOwnExitIsNoCommand();
     void readsBothVersionsInOneFile();
     void waitsForAPartialLastLine();
     void reportsTruncatedLineOfEndedShell();
@@ -155,6 +157,50 @@ void TestSpoolIngester::keepsLinesAroundAMalformedOne()
 // Lines an older hook wrote (version 1, escaped) before the new one took over (version 2,
 // raw bytes ended by NUL): both are read, in order; a broken version 2 record is reported
 // with the line it starts on and the records after it are kept.
+void TestSpoolIngester::shellsOwnExitIsNoCommand_data()
+{
+    QTest::addColumn<QByteArray>("command");
+    QTest::addColumn<bool>("ended"); // an end record follows (the shell did not exit: stopped jobs)
+    QTest::addColumn<bool>("stored");
+    QTest::newRow("exit") << QByteArray("exit") << false << false;
+    QTest::newRow("exit with a status") << QByteArray("exit 3") << false << false;
+    QTest::newRow("exit $?") << QByteArray("exit $?") << false << false;
+    QTest::newRow("logout") << QByteArray("  logout ") << false << false;
+    QTest::newRow("exit refused (stopped jobs)") << QByteArray("exit") << true << false;
+    QTest::newRow("echo exit") << QByteArray("echo exit") << true << true;
+    QTest::newRow("exit then more") << QByteArray("exit; echo never") << false << true;
+    QTest::newRow("exit of a subshell") << QByteArray("(exit 2)") << true << true;
+    QTest::newRow("a program named exit-codes") << QByteArray("exit-codes --list") << true << true;
+    QTest::newRow("too many arguments") << QByteArray("exit 1 2") << true << true;
+}
+
+void TestSpoolIngester::shellsOwnExitIsNoCommand()
+{
+    QFETCH(QByteArray, command);
+    QFETCH(bool, ended);
+    QFETCH(bool, stored);
+    QByteArray spool = "S\tc-1\t10\t/home\t" + command + "\n";
+    if (ended)
+        spool += "E\tc-1\t10.5\t1\t1\t500000\n";
+    spool += "S\tc-2\t11\t/home\tls\nE\tc-2\t12\t0\t0\t1000000\n";
+    QVERIFY(writeSpool(m_spool + QLatin1Char('/') + spoolName(kGonePid), spool));
+    bool ok = false;
+    const capture::SpoolIngester::Result result = ingest(&ok);
+    QVERIFY(ok);
+    QStringList ids;
+    QByteArrayList texts;
+    for (const v1::Event& event : events()) {
+        if (event.has_command_started())
+            texts.append(QByteArray::fromStdString(event.command_started().command()));
+        ids.append(QString::fromStdString(event.has_command_started() ? event.command_started().command_id()
+                                                                      : event.command_finished().command_id()));
+    }
+    QCOMPARE(texts, stored ? (QByteArrayList{command, "ls"}) : (QByteArrayList{"ls"}));
+    // No end without its start either: the refused exit leaves nothing behind.
+    QCOMPARE(ids.count(QStringLiteral("c-1")), stored ? (ended ? 2 : 1) : 0);
+    QCOMPARE(result.events, ids.size());
+}
+
 void TestSpoolIngester::readsBothVersionsInOneFile()
 {
     const QString path = m_spool + QLatin1Char('/') + spoolName(kGonePid);

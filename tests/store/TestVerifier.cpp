@@ -50,6 +50,7 @@ private Q_SLOTS:
     void sequenceGapIsReported();
     void danglingReferencesAreReported();
     void tamperedBlobIsReported();
+    void missingBlobIsNamedWithSessionAndSeq();
 };
 
 void TestVerifier::cleanDatabasePasses()
@@ -152,6 +153,53 @@ void TestVerifier::tamperedBlobIsReported()
     QVERIFY(store::sqliteExec(store->handle(), "UPDATE blobs SET bytes = x'00'", nullptr));
     const store::VerifyReport report = store::Verifier(*store).run();
     QVERIFY(hasProblem(report, QStringLiteral("blob"), QString::fromLatin1(key->toHex())));
+}
+
+void TestVerifier::missingBlobIsNamedWithSessionAndSeq()
+{
+    test::TempDatabase database;
+    auto store = database.open();
+    const QString session = test::createSession(*store, QStringLiteral("pictures"));
+    QString error;
+    const auto stored = store->putBlob("keyframe bytes", QStringLiteral("image/png"), &error);
+    QVERIFY2(stored, qPrintable(error));
+    const QByteArray missing(32, '\x5a');
+    store::EventWriter writer(*store);
+    const auto append = [&](v1::Event event) {
+        event.set_session_id(session.toStdString());
+        QVERIFY2(writer.append(event, &error), qPrintable(error));
+    };
+    v1::Event action; // seq 0: its keyframe is stored
+    action.mutable_gui_action()->set_keyframe_sha256(stored->toStdString());
+    append(action);
+    v1::Event command; // seq 1
+    command.mutable_command_started()->set_command("ls");
+    append(command);
+    v1::Event screenshot; // seq 2: its picture is not
+    screenshot.mutable_screenshot()->set_sha256(missing.toStdString());
+    append(screenshot);
+    QVERIFY2(writer.flush(&error), qPrintable(error));
+
+    const store::VerifyReport report = store::Verifier(*store).run();
+    QCOMPARE(report.problems.size(), 1);
+    const store::VerifyProblem& problem = report.problems.first();
+    QCOMPARE(problem.what, QStringLiteral("reference"));
+    QString screenshotEvent;
+    QVERIFY(store->readEvents(
+        session, 2, 1,
+        [&](const store::StoredEvent& event) {
+            screenshotEvent = QString::fromStdString(event.event.id());
+            return true;
+        },
+        &error));
+    QCOMPARE(problem.where, screenshotEvent);
+    QVERIFY2(problem.detail.contains(QStringLiteral("seq 2 of session %1").arg(session)), qPrintable(problem.detail));
+    QVERIFY2(problem.detail.contains(QString::fromLatin1(missing.toHex())), qPrintable(problem.detail));
+    QVERIFY2(problem.detail.contains(QStringLiteral("Screenshot.sha256")), qPrintable(problem.detail));
+
+    // The keyframe that is stored is no problem: without the screenshot, all is clean.
+    QVERIFY(store::sqliteExec(store->handle(), "DELETE FROM events WHERE seq = 2", nullptr));
+    QVERIFY(store::Verifier(*store).run().isClean());
 }
 
 QTEST_GUILESS_MAIN(TestVerifier)
