@@ -52,7 +52,8 @@ struct Score
 // Derives each labelled set of sessions through the real store and scores the error marks
 // and retry links against the reviewer's labels. The second set was written from kinds of
 // work the first lacks, before the rules were changed for it (issue 26): a floor on both
-// keeps rules from being tuned to one set's cases.
+// keeps rules from being tuned to one set's cases. The third (held-out) was written by
+// another labeller without reading the rules, and measured before they were changed.
 class TestFidelity final : public QObject
 {
     Q_OBJECT
@@ -65,15 +66,21 @@ private Q_SLOTS:
 void TestFidelity::marksAgreeWithTheReviewer_data()
 {
     QTest::addColumn<QString>("folder");
-    QTest::addColumn<double>("floor");
-    QTest::newRow("first set") << QStringLiteral("fidelity") << 0.98;
-    QTest::newRow("second set") << QStringLiteral("fidelity-second") << 0.98;
+    QTest::addColumn<double>("errorFloor");
+    QTest::addColumn<double>("retryFloor");
+    QTest::newRow("first set") << QStringLiteral("fidelity") << 0.98 << 0.98;
+    QTest::newRow("second set") << QStringLiteral("fidelity-second") << 0.98 << 0.98;
+    // Not tuned on: its floors are its honest figures (0.977 and 0.903), below 0.98 by
+    // a labelling disagreement (Ctrl-C on a build) and one-offs no rule should cover;
+    // see fidelity-heldout/README.md.
+    QTest::newRow("held-out set") << QStringLiteral("fidelity-heldout") << 0.97 << 0.90;
 }
 
 void TestFidelity::marksAgreeWithTheReviewer()
 {
     QFETCH(QString, folder);
-    QFETCH(double, floor);
+    QFETCH(double, errorFloor);
+    QFETCH(double, retryFloor);
     test::TempDatabase database;
     const auto store = database.open();
     QVERIFY(store);
@@ -151,8 +158,8 @@ void TestFidelity::marksAgreeWithTheReviewer()
           100.0 * outcomesAgreed / commands);
     qInfo("error marks: %s", qPrintable(errors.text()));
     qInfo("retry links: %s", qPrintable(retries.text()));
-    QVERIFY2(errors.f1() >= floor, qPrintable(errors.text()));
-    QVERIFY2(retries.f1() >= floor, qPrintable(retries.text()));
+    QVERIFY2(errors.f1() >= errorFloor, qPrintable(errors.text()));
+    QVERIFY2(retries.f1() >= retryFloor, qPrintable(retries.text()));
 }
 
 QTEST_GUILESS_MAIN(TestFidelity)

@@ -165,6 +165,26 @@ void TestRetryDetector::retries_data()
     row("typo, then through a wrapper") << "kubeclt -n prod rollout restart deploy/worker" << 127 << ""
                                         << "kubectl -n prod rollout restart deploy/worker" << false << true;
 
+    // Held-out set: a project's wrapper script, a mistyped operand, an option's value
+    // (--resolve), a fixed remote path, a changed port, a qualified host.
+    row("./gradlew, then gradle") << "./gradlew wrapper --gradle-version 8.5" << 1 << ""
+                                  << "gradle wrapper --gradle-version 8.5" << false << true;
+    row("mvn, then ./mvnw") << "mvn -q verify" << 1 << ""
+                            << "./mvnw -q verify" << false << true;
+    row("a mistyped operand after the verb") << "mvn clean verfy" << 1 << ""
+                                             << "mvn clean verify" << false << true;
+    row("curl with --resolve added")
+        << "curl -sS https://status.acme.io/health" << 28 << ""
+        << "curl -sS --resolve status.acme.io:443:198.51.100.12 https://status.acme.io/health" << false << true;
+    row("rsync to a fixed remote path") << "rsync -av build/html/ docs@docs:/var/www/handbook/" << 12 << ""
+                                        << "rsync -av build/html/ docs@docs:/var/www/docs/handbook/" << false << true;
+    row("nc on another port") << "nc -zv mirror.acme.io 8443" << 1 << ""
+                              << "nc -zv -w 3 mirror.acme.io 443" << false << true;
+    row("ssh to the qualified host") << "ssh mirror" << 255 << ""
+                                     << "ssh mirror.acme.io" << false << true;
+    row("cat the file with its extension") << "cat notes" << 1 << ""
+                                           << "cat notes.txt" << false << true;
+
     // What is not a retry.
     row("another target after a failure") << "make lint" << 2 << ""
                                           << "make format" << false << false;
@@ -200,6 +220,16 @@ void TestRetryDetector::retries_data()
                                            << "cat logs/worker.log" << false << false;
     row("another script") << "python scripts/load.py" << 1 << ""
                           << "python scripts/report.py" << false << false;
+    row("the fix after a check") << "terraform fmt -check -recursive" << 3 << ""
+                                 << "terraform fmt -recursive" << false << false;
+    row("the real run after a dry run") << "kubectl apply --dry-run=server -f api.yaml" << 1 << ""
+                                        << "kubectl apply -f api.yaml" << false << false;
+    row("another remote folder") << "rsync -av build/html/ docs@docs:/var/www/handbook/" << 12 << ""
+                                 << "rsync -av build/html/ docs@docs:/var/www/blog/" << false << false;
+    row("another host sharing a prefix") << "ssh mirror" << 255 << ""
+                                         << "ssh mirror2.acme.io" << false << false;
+    row("another word, not a typo") << "mvn clean verify" << 1 << ""
+                                    << "mvn clean deploy" << false << false;
     row("another subcommand of the same tool through a wrapper") << "docker compose up --build worker" << 1 << ""
                                                                  << "docker compose logs worker" << false << false;
 }

@@ -238,6 +238,23 @@ void TestShellOutcome::outcomes_data()
     row("a failure through docker compose exec") << "docker compose exec worker celery status" << 1 << 0 << none
                                                  << "Error: No nodes replied within time constraint"
                                                  << "error";
+    // Held-out set: tracers and monitors attached to something running, and more lookups.
+    row("strace -p ^C") << "sudo strace -f -p 8812 -e trace=network" << 130 << 0 << none << "accept4(6, ...) = 11"
+                        << "stopped";
+    row("redis-cli monitor ^C") << "redis-cli -h cache.int monitor" << 130 << 0 << none << "OK"
+                                << "stopped";
+    row("strace of a command cut short") << "strace -f make" << 130 << 0 << none << ""
+                                         << "error";
+    row("redis-cli of another command cut short") << "redis-cli -h cache.int --scan" << 130 << 0 << none << ""
+                                                  << "error";
+    row("lsof finds nothing") << "lsof -i :3000" << 1 << 0 << none << ""
+                              << "no-result";
+    row("kpsewhich finds nothing") << "kpsewhich tcolorbox.sty" << 1 << 0 << none << ""
+                                   << "no-result";
+    row("locate finds nothing") << "locate pg_hba.conf" << 1 << 0 << none << ""
+                                << "no-result";
+    row("kpsewhich that fails") << "kpsewhich --bogus x" << 2 << 0 << none << "kpsewhich: unrecognized option"
+                                << "error";
     row("fish ; and: the test decides") << "git diff --quiet; and echo clean" << 1 << 0 << none << ""
                                         << "no-result";
     row("; runs on: the last command decides") << "git diff --quiet; make" << 2 << 0 << none << ""

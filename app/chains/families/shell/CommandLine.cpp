@@ -94,6 +94,17 @@ template <size_t N> bool isOneOf(std::string_view word, const std::array<std::st
     return std::find(names.begin(), names.end(), word) != names.end();
 }
 
+// A project's wrapper script runs the build tool it is named after: ./gradlew is gradle,
+// ./mvnw is mvn (the same build, at the project's pinned version).
+std::string_view withoutProjectWrapper(std::string_view name)
+{
+    if (name == "gradlew")
+        return "gradle";
+    if (name == "mvnw")
+        return "mvn";
+    return name;
+}
+
 bool startsWithDigit(std::string_view word)
 {
     return !word.empty() && std::isdigit(static_cast<unsigned char>(word.front())) != 0;
@@ -260,7 +271,7 @@ SimpleCommand simpleCommand(std::vector<std::string_view> words)
     }
     if (at < words.size()) {
         command.typedProgram = baseName(words[at]);
-        command.program = withoutVersion(command.typedProgram);
+        command.program = withoutProjectWrapper(withoutVersion(command.typedProgram));
         command.arguments.assign(words.begin() + static_cast<std::ptrdiff_t>(at + 1), words.end());
     }
     command.words = std::move(words);

@@ -11,7 +11,8 @@ struct SimpleCommand
 {
     std::vector<std::string_view> words;
     // The program as a reviewer names it: without its directory (".venv/bin/pip" is
-    // "pip"), without a version ("python3.12" is "python", "pip3" is "pip"), past
+    // "pip"), without a version ("python3.12" is "python", "pip3" is "pip"), a project's
+    // wrapper script as its tool ("./gradlew" is "gradle", "./mvnw" is "mvn"), past
     // environment assignments, sudo, env, time, nice, timeout, xargs and runners (npx,
     // uv run, poetry run, conda run, bundle exec, python -m, bash script.sh), and past
     // wrappers that run it elsewhere (ssh host CMD, docker exec CONTAINER CMD, docker

@@ -135,8 +135,24 @@ bool sameTarget(std::string_view a, std::string_view b)
         return *nameA == *nameB;
     const auto placeA = remotePlace(a);
     const auto placeB = remotePlace(b);
-    if (placeA && placeB)
-        return *placeA == *placeB;
+    const auto base = [](std::string_view path) {
+        return path.substr(path.rfind('/') + 1);
+    };
+    // The same place on another machine, or the same-named directory there at a fixed
+    // path (host:/var/www/handbook/, host:/var/www/docs/handbook/).
+    if (placeA && placeB) {
+        const std::string_view pathA = comparablePath(*placeA);
+        const std::string_view pathB = comparablePath(*placeB);
+        return *placeA == *placeB || (!base(pathA).empty() && base(pathA) == base(pathB));
+    }
+    // A name and the same name qualified (mirror, mirror.acme.io; notes, notes.txt).
+    const auto qualifies = [](std::string_view bare, std::string_view qualified) {
+        return !bare.empty() && bare.find_first_of("./") == std::string_view::npos &&
+               qualified.size() > bare.size() + 1 && qualified.substr(0, bare.size()) == bare &&
+               qualified[bare.size()] == '.';
+    };
+    if (qualifies(a, b) || qualifies(b, a))
+        return true;
     if (!isPathLike(a) || !isPathLike(b) || placeA || placeB)
         return false;
     a = comparablePath(a);
@@ -145,9 +161,6 @@ bool sameTarget(std::string_view a, std::string_view b)
         const bool relative = inner.empty() || (inner.front() != '/' && inner.front() != '~');
         return (outer.empty() && relative) ||
                (inner.size() > outer.size() && inner.substr(0, outer.size()) == outer && inner[outer.size()] == '/');
-    };
-    const auto base = [](std::string_view path) {
-        return path.substr(path.rfind('/') + 1);
     };
     return inside(a, b) || inside(b, a) || (!base(a).empty() && base(a) == base(b));
 }
@@ -158,16 +171,25 @@ bool isShortOption(std::string_view word)
     return word.size() == 2 && word.front() == '-' && std::isalpha(static_cast<unsigned char>(word[1]));
 }
 
-// Whether the word at `index` of `command` is the value of the short option before it,
-// as far as comparing with `other` tells: `other` gives that option a value too, or
-// lacks it (`ssh -i key host`, then `ssh host`).
-bool isOptionValue(const SimpleCommand& command, size_t index, const SimpleCommand& other)
+// Whether the word at `index` of `command` is the value of the option before it, as far
+// as comparing with `other` tells: `other` gives that one-letter option a value too, or
+// lacks it (`ssh -i key host`, then `ssh host`). With addedLongOptions, a `--name`
+// option that `other` lacks takes the word too: where the verbs differ,
+// `curl --resolve HOST:443:IP URL` acts on URL, not on HOST:443:IP. (Single-dash words
+// longer than one letter are left alone: -la and -xzf are flags, -jar takes a file.)
+bool isOptionValue(const SimpleCommand& command, size_t index, const SimpleCommand& other,
+                   bool addedLongOptions = false)
 {
-    if (index == 0 || !isShortOption(command.arguments[index - 1]))
+    if (index == 0)
         return false;
-    const auto option = std::find(other.arguments.begin(), other.arguments.end(), command.arguments[index - 1]);
-    return option == other.arguments.end() ||
-           (option + 1 < other.arguments.end() && !(option + 1)->empty() && (option + 1)->front() != '-');
+    const std::string_view option = command.arguments[index - 1];
+    const auto found = std::find(other.arguments.begin(), other.arguments.end(), option);
+    if (!isShortOption(option)) {
+        return addedLongOptions && found == other.arguments.end() && option.size() > 2 && option.substr(0, 2) == "--" &&
+               option.find('=') == std::string_view::npos;
+    }
+    return found == other.arguments.end() ||
+           (found + 1 < other.arguments.end() && !(found + 1)->empty() && (found + 1)->front() != '-');
 }
 
 // What `command` does once values of options are passed over (see isOptionValue):
@@ -182,7 +204,7 @@ std::string_view operandPastValues(const SimpleCommand& command, const SimpleCom
          ++i) {
         const std::string_view word = words[i];
         if (word.empty() || word.front() == '-' || word.front() == '>' || word.front() == '<' ||
-            isOptionValue(command, i, other))
+            isOptionValue(command, i, other, true))
             continue;
         return word;
     }
@@ -210,14 +232,26 @@ bool keepsSomeOperand(const SimpleCommand& earlier, const SimpleCommand& later, 
                                         : std::find(earlier.arguments.begin(), earlier.arguments.end(), verb) + 1;
     for (auto i = static_cast<size_t>(afterVerb - earlier.arguments.begin()); i < earlier.arguments.size(); ++i) {
         const std::string_view word = earlier.arguments[i];
-        if (word.empty() || word.front() == '-' || isOptionValue(earlier, i, later))
+        // A bare number is a value (a port, a count, a pid), not what the command acts on.
+        if (word.empty() || word.front() == '-' || isOptionValue(earlier, i, later) ||
+            std::all_of(word.begin(), word.end(), isDigit))
             continue;
         hadOperand = true;
-        if (later.hasArgument(word) || std::any_of(later.arguments.begin(), later.arguments.end(),
-                                                   [&](auto other) { return sameTarget(word, other); }))
+        if (later.hasArgument(word) || std::any_of(later.arguments.begin(), later.arguments.end(), [&](auto other) {
+                return sameTarget(word, other) || isTypoOf(word, other);
+            }))
             return true;
     }
     return !hadOperand;
+}
+
+// Whether the command only checks what it would do (terraform fmt -check, --dry-run):
+// running it for real after the check failed is the fix, not the check again.
+bool onlyChecks(const SimpleCommand& command)
+{
+    return std::any_of(command.arguments.begin(), command.arguments.end(), [](std::string_view word) {
+        return word == "-check" || word == "--check" || word.substr(0, 9) == "--dry-run" || word == "--noop";
+    });
 }
 
 } // namespace
@@ -321,6 +355,8 @@ bool RetryDetector::sameAction(const SimpleCommand& a, const SimpleCommand& b, b
     const bool mistyped =
         programNotFound && (isTypoOf(a.program, b.program) || isTypoOf(a.typedProgram, b.typedProgram));
     if (a.program != b.program && !mistyped)
+        return false;
+    if (onlyChecks(a) && !onlyChecks(b))
         return false;
     const std::string_view operandA = a.verb();
     const std::string_view operandB = b.verb();

@@ -48,15 +48,20 @@ struct ShellAttempt
 //  - their verbs (first operands; `up` of docker compose up) are equal, or one is the
 //    other mistyped (git stauts, git status), or both name the same target (below), or
 //    they are values of an option changed, added or removed and what follows them is
-//    the same (psql -U postgres shop, psql -U shop shop; ssh -i key host, ssh host);
+//    the same (psql -U postgres shop, psql -U shop shop; ssh -i key host, ssh host;
+//    curl URL, curl --resolve H:443:IP URL);
 //  - never when both have a verb and they differ otherwise: another subcommand or
 //    target (git status after git push, make format after make lint) is another action;
 //    and the later still names one of the earlier's operands after the verb, if it had
 //    any (pip install numpy after pip install requests installs another thing). Values
-//    of options do not count, and a target is the same in another directory
+//    of options and bare numbers (a port, a pid) do not count, an operand mistyped is
+//    kept (mvn clean verfy, mvn clean verify), and a target is the same in another directory
 //    (revenue.db, data/revenue.db), inside a path (./..., ./internal/x), on another host
-//    or port (http://a:8080/x, http://b:8081/x) or at another version (python=3.13,
-//    python=3.12);
+//    or port (http://a:8080/x, http://b:8081/x), in a same-named folder there
+//    (host:/var/www/handbook/, host:/var/www/docs/handbook/), qualified (mirror,
+//    mirror.acme.io; notes, notes.txt) or at another version (python=3.13, python=3.12);
+//  - never when the earlier only checked (terraform fmt -check, --dry-run) and the later
+//    does it for real: that is the fix, not the check again;
 //  - otherwise (one has no verb) when the other's is a path (pytest, then pytest
 //    tests/x.py) or their texts are within maxDistance (make, make all), unless each
 //    has options the other lacks (csvcut -n FILE is no retry of csvcut -c col FILE).

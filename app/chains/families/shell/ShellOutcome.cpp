@@ -29,7 +29,9 @@ QString answerOf(const SimpleCommand& command, int status)
     constexpr std::array<std::string_view, 3> kComparisons = {"diff", "cmp", "colordiff"};
     constexpr std::array<std::string_view, 3> kTests = {"test", "[", "[["};
     // Lookups: where a program is, whether a user or a function exists.
-    constexpr std::array<std::string_view, 6> kLookups = {"which", "type", "whence", "where", "command", "functions"};
+    // kpsewhich and locate find files, lsof what holds a file or port: exit 1 is "none".
+    constexpr std::array<std::string_view, 9> kLookups = {"which",     "type",      "whence", "where", "command",
+                                                          "functions", "kpsewhich", "locate", "lsof"};
     constexpr std::array<std::string_view, 4> kUnitQueries = {"status", "is-active", "is-enabled", "is-failed"};
     const std::string_view program = command.program;
     const std::string_view verb = command.firstOperand();
@@ -94,6 +96,15 @@ bool runsUntilStopped(const SimpleCommand& command)
     if (program == "flask" && command.firstOperand() == "run")
         return true;
     if (program.substr(0, 6) == "server" || command.firstOperand().substr(0, 6) == "server")
+        return true;
+    // Tracers attached to a running process (strace -p PID) and monitors of a server
+    // (redis-cli monitor, subscribe) run until the expert detaches.
+    constexpr std::array<std::string_view, 3> kTracers = {"strace", "ltrace", "perf"};
+    if (isOneOf(program, kTracers) && (command.hasArgument("-p") || command.hasArgument("--pid")))
+        return true;
+    constexpr std::array<std::string_view, 3> kMonitors = {"monitor", "subscribe", "psubscribe"};
+    if (program == "redis-cli" && std::any_of(command.arguments.begin(), command.arguments.end(),
+                                              [&](auto word) { return isOneOf(word, kMonitors); }))
         return true;
     // `up -d` and `start` of a detached container return at once.
     if (command.hasArgument("-d") || command.hasArgument("--detach"))
